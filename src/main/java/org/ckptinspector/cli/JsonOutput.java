@@ -1,0 +1,21 @@
+package org.ckptinspector.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+
+/** Writes one pretty-printed JSON document; non-finite numbers never reach it (callers map them to null). */
+final class JsonOutput {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+
+    private JsonOutput() {}
+
+    static void print(PrintWriter out, JsonNode node) throws java.io.IOException {
+        out.println(MAPPER.writeValueAsString(node));
+        out.flush();
+    }
+}

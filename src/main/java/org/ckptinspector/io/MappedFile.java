@@ -1,0 +1,98 @@
+package org.ckptinspector.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A whole file mapped read-only in overlapping windows. Java 17 limits one mapping to 2 GiB, so the file is
+ * covered by windows of {@value #WINDOW} bytes that start every {@value #STEP} bytes: any slice of at most
+ * {@value #OVERLAP} bytes lies inside one window and comes back without copying. Windows are mapped on first use.
+ */
+public final class MappedFile implements ByteRegion, java.io.Closeable {
+    static final long STEP = 1L << 30;
+    static final long OVERLAP = 64L << 20;
+    static final long WINDOW = STEP + OVERLAP;
+
+    private final Path path;
+    private final FileChannel channel;
+    private final long length;
+    private final MappedByteBuffer[] windows;
+
+    private MappedFile(Path path, FileChannel channel, long length) {
+        this.path = path;
+        this.channel = channel;
+        this.length = length;
+        this.windows = new MappedByteBuffer[(int) Math.max(1, (length + STEP - 1) / STEP)];
+    }
+
+    public static MappedFile open(Path path) throws IOException {
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            return new MappedFile(path, channel, channel.size());
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public long length() {
+        return length;
+    }
+
+    @Override
+    public ByteBuffer slice(long position, int len) throws IOException {
+        ByteRegion.checkBounds(this, position, len);
+        int index = (int) (position / STEP);
+        long within = position - index * STEP;
+        if (within + len <= WINDOW) {
+            MappedByteBuffer window = window(index);
+            if (within + len <= window.capacity()) {
+                return window.slice((int) within, len).order(ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+        return copy(position, len);
+    }
+
+    private ByteBuffer copy(long position, int len) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
+        long pos = position;
+        while (out.hasRemaining()) {
+            int n = (int) Math.min(out.remaining(), OVERLAP);
+            out.put(slice(pos, n));
+            pos += n;
+        }
+        return out.flip();
+    }
+
+    private synchronized MappedByteBuffer window(int index) throws IOException {
+        MappedByteBuffer w = windows[index];
+        if (w == null) {
+            long start = index * STEP;
+            long size = Math.min(WINDOW, length - start);
+            w = channel.map(FileChannel.MapMode.READ_ONLY, start, size);
+            windows[index] = w;
+        }
+        return w;
+    }
+
+    /** Closes the channel; mappings are released by the garbage collector, as the JDK offers no unmap. */
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return "MappedFile(" + path + ", " + length + " bytes)";
+    }
+}

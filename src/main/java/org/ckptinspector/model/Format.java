@@ -1,0 +1,21 @@
+package org.ckptinspector.model;
+
+/** The container format a checkpoint was read from, named as the CLI reports it. */
+public enum Format {
+    TORCH_ZIP("torch-zip"),
+    TORCH_LEGACY("torch-legacy"),
+    TORCH_TAR("torch-tar"),
+    SAFETENSORS("safetensors"),
+    SHARDED("sharded");
+
+    private final String id;
+
+    Format(String id) {
+        this.id = id;
+    }
+
+    /** The name used in JSON output. */
+    public String id() {
+        return id;
+    }
+}
