@@ -31,6 +31,17 @@ def as_float64(t):
     return t.contiguous().to(torch.float64).numpy().ravel()
 
 
+def tiny(t):
+    """Smallest normal of the dtype the values are in after dequantize/abs (0 for integers)."""
+    if t.is_quantized:
+        return torch.finfo(torch.float32).tiny
+    dt = {torch.complex128: torch.float64, torch.complex64: torch.float32,
+          torch.complex32: torch.float16}.get(t.dtype, t.dtype)
+    if dt == getattr(torch, "float4_e2m1fn_x2", None):
+        return 1.0
+    return torch.finfo(dt).tiny if dt.is_floating_point else 0.0
+
+
 def stats(t):
     a = as_float64(t)
     fin = a[np.isfinite(a)]
@@ -52,6 +63,8 @@ def stats(t):
         "posinf": int(np.isposinf(a).sum()),
         "neginf": int(np.isneginf(a).sum()),
         "zeros": int((a == 0).sum()),
+        "neg_zeros": int(((a == 0) & np.signbit(a)).sum()),
+        "subnormals": int(((a != 0) & np.isfinite(a) & (np.abs(a) < tiny(t))).sum()),
     }
 
 
