@@ -1,6 +1,7 @@
 """Prints, as JSON, what real torch says the `stats --json` numbers of each tensor of a flat checkpoint are.
 
-Usage: python torch_contract_stats.py FILE   (a .safetensors file or a torch.save'd flat dict of tensors)
+Usage: python torch_contract_stats.py FILE [BINS]   (a .safetensors file or a torch.save'd flat dict of tensors;
+with BINS, also numpy's histogram of the finite values over [min, max])
 Conventions of the CLI contract: over the finite values; complex tensors by magnitude (torch.abs), quantized
 ones dequantized, bool as 0/1; std unbiased; NaN/Inf counted; zeros include -0.0. Statistics that do not exist
 are null. float4_e2m1fn_x2 (which torch cannot convert) is decoded with the OCP e2m1 table, low nibble first.
@@ -42,7 +43,7 @@ def tiny(t):
     return torch.finfo(dt).tiny if dt.is_floating_point else 0.0
 
 
-def stats(t):
+def stats(t, bins=None):
     a = as_float64(t)
     fin = a[np.isfinite(a)]
     n = int(fin.size)
@@ -52,7 +53,11 @@ def stats(t):
         mean = float(scaled.mean()) * (scale or 1.0) if n else None
         std = float(scaled.std(ddof=1)) * (scale or 1.0) if n > 1 else None
         l2 = float(np.sqrt((scaled * scaled).sum())) * (scale or 1.0) if n else None
-    return {
+    out = {}
+    if bins and n:
+        lo, hi = float(fin.min()), float(fin.max())
+        out["histogram"] = np.histogram(fin, bins=bins, range=(lo, hi) if lo < hi else None)[0].tolist()
+    return out | {
         "count": int(a.size),
         "min": float(fin.min()) if n else None,
         "max": float(fin.max()) if n else None,
@@ -77,4 +82,5 @@ def load(path):
 
 if __name__ == "__main__":
     tensors = load(sys.argv[1])
-    json.dump({k: stats(v) for k, v in tensors.items() if isinstance(v, torch.Tensor)}, sys.stdout)
+    bins = int(sys.argv[2]) if len(sys.argv) > 2 else None
+    json.dump({k: stats(v, bins) for k, v in tensors.items() if isinstance(v, torch.Tensor)}, sys.stdout)
