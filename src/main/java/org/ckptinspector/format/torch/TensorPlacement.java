@@ -63,6 +63,7 @@ final class TensorPlacement {
         stack.push(new Frame(root, edges(root), 0));
         onPath.add(root);
         long visited = 1;
+        long pathElements = 0;
         while (!stack.isEmpty()) {
             Frame f = stack.peek();
             if (f.next == f.edges.size()) {
@@ -83,8 +84,14 @@ final class TensorPlacement {
                 p.add(e.element());
                 List<String> s = new ArrayList<>(segments);
                 s.add(e.segment());
+                pathElements += p.size();
+                if (placed.size() == PickleLimits.MAX_TENSOR_PATHS
+                        || pathElements > PickleLimits.MAX_TENSOR_PATH_ELEMENTS) {
+                    throw CheckpointException.limit(file, "more tensor paths than the limit of "
+                            + PickleLimits.MAX_TENSOR_PATHS + " paths or " + PickleLimits.MAX_TENSOR_PATH_ELEMENTS
+                            + " path elements in total (a tensor reached by several paths counts once per path)");
+                }
                 placed.add(t.ref().withLocation(key(s), p));
-                countVisit(file, ++visited);
                 continue;
             }
             List<Edge> childEdges = edges(e.child());
