@@ -16,6 +16,8 @@ E2M1 = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, -0.0, -0.5, -1.0, -1.5, -2.0, -3
 
 
 def as_float64(t):
+    if t.layout != torch.strided:
+        t = t.to_dense()
     if t.is_quantized:
         t = t.dequantize()
     if t.is_conj():

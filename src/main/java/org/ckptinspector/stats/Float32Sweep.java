@@ -33,9 +33,9 @@ final class Float32Sweep {
 
     private Float32Sweep() {}
 
-    /** True for dense float32 values read as they are (no negative bit, linear bins). */
+    /** True for strided float32 tensors with linear bins (the negative bit is resolved by TensorBytes). */
     static boolean applies(TensorRef t, StatsOptions options) {
-        return t.dtype() == DType.FLOAT32 && t.layout() == Layout.STRIDED && !t.has(TensorRef.Flag.NEG)
+        return t.dtype() == DType.FLOAT32 && t.layout() == Layout.STRIDED
                 && options.scale() == HistogramScale.LINEAR && options.view() != ValueView.IMAG;
     }
 

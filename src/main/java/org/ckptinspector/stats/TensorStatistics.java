@@ -19,8 +19,10 @@ import org.ckptinspector.values.ValueReader;
  *   <li>Everything else: two passes over the decoded values ({@link TwoPass}).</li>
  * </ul>
  *
- * <p>Sparse tensors are described as their dense form: the stored values plus {@code numel − nnz} zeros,
- * assuming no index repeats (torch saves coalesced COO tensors, and CSR/CSC indices never repeat).
+ * <p>Sparse tensors are described as their dense form ({@code to_dense()}, duplicates summed). Beyond the
+ * size {@link ValueReader} densifies in memory, they are described as their stored values plus {@code numel −
+ * nnz} zeros, which is exact when no index repeats (torch saves coalesced COO tensors; CSR/CSC indices never
+ * repeat).
  */
 public final class TensorStatistics {
     private TensorStatistics() {}
@@ -38,34 +40,33 @@ public final class TensorStatistics {
 
     static TensorStats compute(TensorRef t, StatsOptions options, Progress progress) throws IOException {
         progress.step(t.key());
-        TensorRef values = t;
-        long implicitZeros = 0;
-        if (t.layout() != Layout.STRIDED && t.layout() != Layout.META) {
-            values = t.components().get("values");
-            if (values == null) {
-                return TensorStats.unreadable(t.key(), t.dtype(), t.numel(), "a " + t.layout().id()
-                        + " tensor without a values component");
-            }
-            implicitZeros = t.numel() - values.numel();
-            if (implicitZeros < 0) {
-                return TensorStats.unreadable(t.key(), t.dtype(), t.numel(), "a " + t.layout().id()
-                        + " tensor with more stored values than elements");
-            }
+        Optional<String> why = ValueReader.unreadableReason(t);
+        if (why.isEmpty()) {
+            ValueReader reader = ValueReader.of(t, options.view());
+            return dispatch(reader, options, progress, 0).toStats(t.key(), t.dtype(), options.view(), reader.size());
         }
-        Optional<String> why = ValueReader.unreadableReason(values);
-        if (why.isPresent()) {
+        TensorRef values = t.components().get("values");
+        if (t.layout() == Layout.STRIDED || t.layout() == Layout.META || values == null || !t.problems().isEmpty()
+                || ValueReader.unreadableReason(values).isPresent() || values.numel() > t.numel()) {
             return TensorStats.unreadable(t.key(), t.dtype(), t.numel(), why.get());
         }
+        // A sparse tensor too large to densify: its stored values plus the zeros it does not store.
         ValueReader reader = ValueReader.of(values, options.view());
+        long implicitZeros = t.numel() - values.numel();
+        return dispatch(reader, options, progress, implicitZeros)
+                .toStats(t.key(), t.dtype(), options.view(), reader.size() + implicitZeros);
+    }
+
+    private static Findings dispatch(ValueReader reader, StatsOptions options, Progress progress,
+            long implicitZeros) throws IOException {
+        TensorRef source = reader.source();
         Optional<CodeTable> codes = reader.codeTable();
-        Findings f;
         if (codes.isPresent()) {
-            f = CodeCountPass.run(values, codes.get(), options, progress, implicitZeros);
-        } else if (implicitZeros == 0 && Float32Sweep.applies(values, options)) {
-            f = Float32Sweep.run(values, options, progress);
-        } else {
-            f = TwoPass.run(reader, options, progress, implicitZeros);
+            return CodeCountPass.run(source, codes.get(), options, progress, implicitZeros);
         }
-        return f.toStats(t.key(), t.dtype(), options.view(), reader.size() + implicitZeros);
+        if (implicitZeros == 0 && Float32Sweep.applies(source, options)) {
+            return Float32Sweep.run(source, options, progress);
+        }
+        return TwoPass.run(reader, options, progress, implicitZeros);
     }
 }

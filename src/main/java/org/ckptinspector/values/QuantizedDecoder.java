@@ -32,14 +32,7 @@ final class QuantizedDecoder implements ElementDecoder {
 
     /** Codes per stored byte: 2 for quint4x2, 4 for quint2x4, else 1 (whole elements). */
     static int codesPerByte(DType dtype) {
-        switch (dtype) {
-            case QUINT4X2:
-                return 2;
-            case QUINT2X4:
-                return 4;
-            default:
-                return 1;
-        }
+        return dtype.isPacked() ? 8 / dtype.bitsPerElement() : 1;
     }
 
     static QuantizedDecoder of(TensorRef t) throws IOException {
