@@ -1,5 +1,6 @@
 """Writes large.safetensors into the folder given: tensors big enough to be split over several workers.
 
+Also large_sparse.pt: a coalesced sparse COO tensor too large to densify in memory.
 float32 with a large mean (precision of the merged moments) and NaN/Inf sprinkled in, bfloat16 and int16
 (one-pass code counting), int32 with a small range (exact value counts), float64, a uint8 tensor, complex64.
 """
@@ -25,3 +26,8 @@ tensors = {
     "c64": torch.randn(1_200_000, generator=g, dtype=torch.complex64),
 }
 save_file(tensors, sys.argv[1] + "/large.safetensors")
+
+# A sparse tensor whose dense form (6000 x 6000 float32, 144 MB) is larger than what is densified in memory.
+idx = torch.randint(0, 6000, (2, 5000), generator=g)
+sparse = torch.sparse_coo_tensor(idx, torch.randn(5000, generator=g), (6000, 6000)).coalesce()
+torch.save({"big_sparse": sparse}, sys.argv[1] + "/large_sparse.pt")

@@ -98,6 +98,26 @@ class LargeTensorStatsTest {
     }
 
     @Test
+    void sparseTensorsTooLargeToDensifyAreItsValuesPlusZeros() throws Exception {
+        Path sparse = dir.resolve("large_sparse.pt");
+        JsonNode want = new ObjectMapper().readTree(python("src/test/resources/stats/torch_contract_stats.py",
+                sparse.toString())).get("big_sparse");
+        try (Checkpoint c = CheckpointOpener.open(sparse)) {
+            TensorRef t = c.tensor("big_sparse").orElseThrow();
+            assertTrue(org.ckptinspector.values.ValueReader.unreadableReason(t).isPresent(), "too large to densify");
+            TensorStats s = TensorStatistics.compute(t, StatsOptions.DEFAULT, TaskMonitor.NONE);
+            assertEquals(36_000_000L, s.count());
+            assertEquals(want.get("zeros").asLong(), s.zeros());
+            assertEquals(want.get("min").asDouble(), s.min());
+            assertEquals(want.get("max").asDouble(), s.max());
+            StatsManifestTest.assertClose(want.get("mean").asDouble(), s.mean(), s.maxAbs(), "mean");
+            StatsManifestTest.assertClose(want.get("std").asDouble(), s.std(), s.maxAbs(), "std");
+            StatsManifestTest.assertClose(want.get("l2").asDouble(), s.l2(), s.maxAbs(), "l2");
+            assertEquals(s.finite(), s.histogram().total());
+        }
+    }
+
+    @Test
     void integerTensorsWithASmallRangeGetExactValueCounts() throws Exception {
         try (Checkpoint c = CheckpointOpener.open(file)) {
             TensorStats s = TensorStatistics.compute(c.tensor("i32").orElseThrow(), StatsOptions.DEFAULT,
