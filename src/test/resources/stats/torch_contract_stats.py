@@ -59,6 +59,8 @@ def stats(t, bins=None):
     if bins and n:
         lo, hi = float(fin.min()), float(fin.max())
         out["histogram"] = np.histogram(fin, bins=bins, range=(lo, hi) if lo < hi else None)[0].tolist()
+    if n:
+        out["p1"], out["p50"], out["p99"] = (float(x) for x in np.percentile(fin, [1, 50, 99]))
     return out | {
         "count": int(a.size),
         "min": float(fin.min()) if n else None,

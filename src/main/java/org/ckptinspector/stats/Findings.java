@@ -23,6 +23,10 @@ record Findings(Extent extent, long n, double mean, double m2, double scale, His
         return new Findings(e, 0, Double.NaN, Double.NaN, 1, null, null, null);
     }
 
+    Findings withQuantiles(Quantiles q) {
+        return new Findings(extent, n, mean, m2, scale, histogram, q, valueCounts);
+    }
+
     TensorStats toStats(String key, DType dtype, ValueView view, long count) {
         Extent e = extent;
         double none = Double.NaN;

@@ -25,6 +25,9 @@ import org.ckptinspector.values.ValueReader;
  * repeat).
  */
 public final class TensorStatistics {
+    /** Tensors up to this many values get exact quantiles from a sorted copy. */
+    private static final int SORTED_QUANTILES = 1 << 16;
+
     private TensorStatistics() {}
 
     /** Statistics of one tensor; unreadable tensors come back with {@link TensorStats#note()} set. */
@@ -43,7 +46,11 @@ public final class TensorStatistics {
         Optional<String> why = ValueReader.unreadableReason(t);
         if (why.isEmpty()) {
             ValueReader reader = ValueReader.of(t, options.view());
-            return dispatch(reader, options, progress, 0).toStats(t.key(), t.dtype(), options.view(), reader.size());
+            Findings f = dispatch(reader, options, progress, 0);
+            if (f.quantiles() != null && !f.quantiles().exact() && reader.size() <= SORTED_QUANTILES) {
+                f = f.withQuantiles(sortedQuantiles(reader));
+            }
+            return f.toStats(t.key(), t.dtype(), options.view(), reader.size());
         }
         TensorRef values = t.components().get("values");
         if (t.layout() == Layout.STRIDED || t.layout() == Layout.META || values == null || !t.problems().isEmpty()
@@ -55,6 +62,22 @@ public final class TensorStatistics {
         long implicitZeros = t.numel() - values.numel();
         return dispatch(reader, options, progress, implicitZeros)
                 .toStats(t.key(), t.dtype(), options.view(), reader.size() + implicitZeros);
+    }
+
+    /** Exact quantiles of a small tensor: its finite values sorted, each counted once. */
+    private static Quantiles sortedQuantiles(ValueReader reader) throws IOException {
+        double[] v = reader.read(0, (int) reader.size());
+        int k = 0;
+        for (double x : v) {
+            if (x - x == 0) {
+                v[k++] = x;
+            }
+        }
+        double[] finite = java.util.Arrays.copyOf(v, k);
+        java.util.Arrays.sort(finite);
+        long[] ones = new long[k];
+        java.util.Arrays.fill(ones, 1);
+        return QuantileMath.exact(finite, ones, k);
     }
 
     private static Findings dispatch(ValueReader reader, StatsOptions options, Progress progress,

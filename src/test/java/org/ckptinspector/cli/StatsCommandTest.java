@@ -185,6 +185,20 @@ class StatsCommandTest {
                         f + " of " + what + ": torch " + w + ", ours " + t.get(f));
             }
             double scale = Math.max(Math.abs(t.get("min").asDouble()), Math.abs(t.get("max").asDouble()));
+            if (want.has("p50")) {
+                JsonNode q = t.get("quantiles");
+                boolean exact = q.get("exact").asBoolean();
+                // Exact quantiles (small tensors, counted codes) up to the rounding of the interpolation;
+                // approximate ones within two fine bins or two float32 buckets (2^-7 relative).
+                double width = t.get("max").asDouble() - t.get("min").asDouble();
+                for (String p : new String[] {"p1", "p50", "p99"}) {
+                    double w = want.get(p).asDouble();
+                    double tolerance = exact ? 1e-12 * scale + rounding * scale
+                            : 2 * width / org.ckptinspector.stats.Quantiles.FINE_BINS + 0x1p-7 * Math.abs(w);
+                    assertTrue(Math.abs(w - q.get(p).asDouble()) <= tolerance,
+                            p + " of " + what + " (exact " + exact + "): numpy " + w + ", ours " + q.get(p));
+                }
+            }
             for (Iterator<String> it = List.of("mean", "std", "l2").iterator(); it.hasNext();) {
                 String f = it.next();
                 assertEquals(want.get(f).isNull(), t.get(f).isNull(), f + " of " + what);

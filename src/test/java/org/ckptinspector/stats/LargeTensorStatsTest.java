@@ -117,6 +117,22 @@ class LargeTensorStatsTest {
         }
     }
 
+    /** Dequantized values equal torch's dequantize() bit for bit, per tensor and per channel. */
+    @Test
+    void quantizedValuesEqualTorchDequantize() throws Exception {
+        try (Checkpoint q = CheckpointOpener.open(dir.resolve("large_sparse.pt"));
+                Checkpoint d = CheckpointOpener.open(dir.resolve("dequantized.safetensors"))) {
+            for (TensorRef want : d.tensors()) {
+                TensorRef t = q.tensor(want.key()).orElseThrow();
+                double[] ours = org.ckptinspector.values.ValueReader.of(t).read(0, (int) t.numel());
+                double[] torch = org.ckptinspector.values.ValueReader.of(want).read(0, (int) want.numel());
+                for (int i = 0; i < ours.length; i++) {
+                    assertEquals(torch[i], ours[i], 0.0, want.key() + " value " + i);
+                }
+            }
+        }
+    }
+
     @Test
     void integerTensorsWithASmallRangeGetExactValueCounts() throws Exception {
         try (Checkpoint c = CheckpointOpener.open(file)) {
