@@ -57,14 +57,8 @@ public final class StatsJson {
             o.putNull("histogram");
         } else {
             ObjectNode hist = o.putObject("histogram");
-            ArrayNode edges = hist.putArray("edges");
-            for (double e : h.edges()) {
-                edges.add(e);
-            }
-            ArrayNode counts = hist.putArray("counts");
-            for (long c : h.counts()) {
-                counts.add(c);
-            }
+            numbers(hist.putArray("edges"), h.edges());
+            counts(hist.putArray("counts"), h.counts());
         }
         Quantiles q = s.quantiles();
         if (q == null) {
@@ -79,19 +73,25 @@ public final class StatsJson {
         ValueCounts vc = s.valueCounts();
         if (vc != null && h != null && vc.size() <= h.bins()) {
             ObjectNode v = o.putObject("value_counts");
-            ArrayNode values = v.putArray("values");
-            for (double x : vc.values()) {
-                values.add(x);
-            }
-            ArrayNode counts = v.putArray("counts");
-            for (long c : vc.counts()) {
-                counts.add(c);
-            }
+            numbers(v.putArray("values"), vc.values());
+            counts(v.putArray("counts"), vc.counts());
         }
         if (!s.isRead()) {
             o.put("note", s.note());
         }
         return o;
+    }
+
+    private static void numbers(ArrayNode a, double[] values) {
+        for (double x : values) {
+            a.add(x);
+        }
+    }
+
+    private static void counts(ArrayNode a, long[] counts) {
+        for (long c : counts) {
+            a.add(c);
+        }
     }
 
     private static void number(ObjectNode o, String name, double v) {

@@ -20,10 +20,10 @@ final class Distribution {
     /** Mean-known mode: Σ d², Σ d with d the scaled deviation from {@link #center}. */
     private double squares;
     private double deviations;
-    /** Chan mode, and the count in both modes. */
+    /** The count in the mean-known mode. */
     private long n;
-    private double chunkedMean;
-    private double chunkedM2;
+    /** Chan mode: the chunks' moments, merged. */
+    private final Moments chunked = new Moments();
     private final long[] fine;
     private final int[] laneA;
     private final int[] laneB;
@@ -156,7 +156,7 @@ final class Distribution {
                 laneA[layout.fineBin(xs)]++;
             }
         }
-        combine(k, m, dev);
+        chunked.combine(k, m, dev);
     }
 
     private void addSideBins(double[] values, int count) {
@@ -202,7 +202,7 @@ final class Distribution {
             deviations += e * count;
             n += count;
         } else {
-            combine(count, xs, 0);
+            chunked.combine(count, xs, 0);
         }
     }
 
@@ -227,7 +227,7 @@ final class Distribution {
             deviations += o.deviations;
             n += o.n;
         } else {
-            combine(o.n, o.chunkedMean, o.chunkedM2);
+            chunked.combine(o.chunked);
         }
     }
 
@@ -269,35 +269,16 @@ final class Distribution {
 
     /** Number of finite values added. */
     long count() {
-        return n;
+        return meanKnown ? n : chunked.n;
     }
 
     /** Mean, scaled. */
     double meanScaled() {
-        return meanKnown ? center + deviations / n : chunkedMean;
+        return meanKnown ? center + deviations / n : chunked.mean;
     }
 
     /** Sum of squared deviations from the mean, scaled. */
     double m2Scaled() {
-        return meanKnown ? Math.max(0, squares - deviations * deviations / n) : chunkedM2;
-    }
-
-    /** Chan, Golub and LeVeque's update for merging two (count, mean, M2) summaries. */
-    private void combine(long nb, double meanB, double m2b) {
-        if (nb == 0) {
-            return;
-        }
-        if (n == 0) {
-            n = nb;
-            chunkedMean = meanB;
-            chunkedM2 = m2b;
-            return;
-        }
-        long total = n + nb;
-        double delta = meanB - chunkedMean;
-        double wb = (double) nb / total;
-        chunkedMean += delta * wb;
-        chunkedM2 += m2b + delta * delta * n * wb;
-        n = total;
+        return meanKnown ? Math.max(0, squares - deviations * deviations / n) : chunked.m2;
     }
 }

@@ -38,24 +38,7 @@ final class Extent {
             double c = values[i + 2];
             double d = values[i + 3];
             if ((a - a) + (b - b) + (c - c) + (d - d) != 0) {
-                // A NaN or an infinity among the four: take them one by one.
-                double[] part = {a, b, c, d};
-                for (double x : part) {
-                    if (x - x != 0) {
-                        countNonFinite(x, 1);
-                    } else {
-                        s0 += x;
-                        fin++;
-                        if (x < lo) {
-                            lo = x;
-                        }
-                        if (x > hi) {
-                            hi = x;
-                        }
-                        small = small(x, small, tiny);
-                    }
-                }
-                continue;
+                break; // a NaN or an infinity: the rest of the chunk goes one value at a time
             }
             s0 += a;
             s1 += b;

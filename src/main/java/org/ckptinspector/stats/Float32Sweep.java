@@ -55,7 +55,8 @@ final class Float32Sweep {
             all.merge(b, counts);
         }
         Extent e = new Extent();
-        e.finite = all.n;
+        Moments m = all.moments;
+        e.finite = m.n;
         e.min = all.lo;
         e.max = all.hi;
         for (int b = 0; b < BUCKETS; b++) {
@@ -65,7 +66,7 @@ final class Float32Sweep {
                 e.subnormals += counts[b];
             }
         }
-        if (all.n == 0) {
+        if (m.n == 0) {
             Resolved r = resolve(t, ranges, progress, counts, null);
             r.into(e);
             return Findings.countsOnly(e);
@@ -73,8 +74,8 @@ final class Float32Sweep {
         BinLayout layout = new BinLayout(e, options, DType.FLOAT32);
         Resolved r = resolve(t, ranges, progress, counts, layout);
         r.into(e);
-        return new Findings(e, all.n, all.mean, all.m2, 1.0, histogram(layout, counts, r),
-                quantiles(counts, all.n, e.min, e.max), null);
+        return new Findings(e, m.n, m.mean, m.m2, 1.0, histogram(layout, counts, r),
+                quantiles(counts, m.n, e.min, e.max), null);
     }
 
     /** Pass two: the values of the buckets that counting alone cannot place, resolved one by one. */
@@ -138,16 +139,7 @@ final class Float32Sweep {
 
     /** Percentiles from the buckets in value order, spreading each bucket's values over its interval. */
     private static Quantiles quantiles(long[] counts, long n, double min, double max) {
-        double[] q = {0.01, 0.50, 0.99};
-        double[] out = new double[q.length];
-        for (int i = 0; i < q.length; i++) {
-            double h = q[i] * (n - 1);
-            long below = (long) Math.floor(h);
-            double lower = nth(counts, below, min, max);
-            double upper = below + 1 < n ? nth(counts, below + 1, min, max) : lower;
-            out[i] = lower + (h - below) * (upper - lower);
-        }
-        return new Quantiles(out[0], out[1], out[2], false);
+        return QuantileMath.interpolate(rank -> nth(counts, rank, min, max), n, min, max, false);
     }
 
     private static double nth(long[] counts, long rank, double min, double max) {
@@ -197,9 +189,7 @@ final class Float32Sweep {
     /** Pass one over a range: bucket counts, exact min and max, and moments merged chunk by chunk. */
     private static final class Buckets {
         final int[] counts = new int[BUCKETS];
-        long n;
-        double mean;
-        double m2;
+        final Moments moments = new Moments();
         float lo = Float.POSITIVE_INFINITY;
         float hi = Float.NEGATIVE_INFINITY;
 
@@ -278,7 +268,7 @@ final class Float32Sweep {
             lo = Math.min(lo, l);
             hi = Math.max(hi, h);
             double chunkMean = shift + s / finite;
-            combine(finite, chunkMean, Math.max(0, q - s * s / finite));
+            moments.combine(finite, chunkMean, Math.max(0, q - s * s / finite));
         }
 
         private static float firstFinite(IntBuffer bits) {
@@ -297,26 +287,7 @@ final class Float32Sweep {
             }
             lo = Math.min(lo, o.lo);
             hi = Math.max(hi, o.hi);
-            combine(o.n, o.mean, o.m2);
-        }
-
-        /** Chan, Golub and LeVeque's pairwise update. */
-        private void combine(long nb, double meanB, double m2b) {
-            if (nb == 0) {
-                return;
-            }
-            if (n == 0) {
-                n = nb;
-                mean = meanB;
-                m2 = m2b;
-                return;
-            }
-            long total = n + nb;
-            double delta = meanB - mean;
-            double wb = (double) nb / total;
-            mean += delta * wb;
-            m2 += m2b + delta * delta * n * wb;
-            n = total;
+            moments.combine(o.moments);
         }
     }
 
