@@ -1,7 +1,7 @@
 """Prints, as JSON, what real torch says the `stats --json` numbers of each tensor of a flat checkpoint are.
 
 Usage: python torch_contract_stats.py FILE [BINS]   (a .safetensors file or a torch.save'd flat dict of tensors;
-with BINS, also numpy's histogram of the finite values over [min, max])
+with BINS, also numpy's histograms of the finite values over [min, max] and of log |x| of the non-zero ones)
 Conventions of the CLI contract: over the finite values; complex tensors by magnitude (torch.abs), quantized
 ones dequantized, bool as 0/1; std unbiased; NaN/Inf counted; zeros include -0.0. Statistics that do not exist
 are null. float4_e2m1fn_x2 (which torch cannot convert) is decoded with the OCP e2m1 table, low nibble first.
@@ -59,6 +59,10 @@ def stats(t, bins=None):
     if bins and n:
         lo, hi = float(fin.min()), float(fin.max())
         out["histogram"] = np.histogram(fin, bins=bins, range=(lo, hi) if lo < hi else None)[0].tolist()
+        logs = np.log(np.abs(fin[fin != 0]))
+        if logs.size:
+            out["log_histogram"] = np.histogram(logs, bins=bins, range=(logs.min(), logs.max())
+                                                if logs.min() < logs.max() else None)[0].tolist()
     if n:
         out["p1"], out["p50"], out["p99"] = (float(x) for x in np.percentile(fin, [1, 50, 99]))
     return out | {

@@ -98,6 +98,18 @@ class LargeTensorStatsTest {
     }
 
     @Test
+    void logHistogramsEqualNumpyOverLogMagnitudes() throws Exception {
+        try (Checkpoint c = CheckpointOpener.open(file)) {
+            StatsOptions log = StatsOptions.DEFAULT.withBins(BINS).withScale(HistogramScale.LOG_ABS);
+            for (TensorStats s : CheckpointStatistics.compute(c.tensors(), log, TaskMonitor.NONE).tensors()) {
+                assertEquals(HistogramScale.LOG_ABS, s.histogram().scale());
+                assertEquals(s.finite() - s.zeros(), s.histogram().total(), "log histogram total of " + s.key());
+                assertHistogramClose(torch.get(s.key()).get("log_histogram"), s, s.key());
+            }
+        }
+    }
+
+    @Test
     void sparseTensorsTooLargeToDensifyAreItsValuesPlusZeros() throws Exception {
         Path sparse = dir.resolve("large_sparse.pt");
         JsonNode want = new ObjectMapper().readTree(python("src/test/resources/stats/torch_contract_stats.py",
