@@ -6,8 +6,11 @@ float32 with a large mean (precision of the merged moments) and NaN/Inf sprinkle
 (one-pass code counting), int32 with a small range (exact value counts), float64, a uint8 tensor, complex64.
 """
 import sys
+import warnings
 
 import torch
+
+warnings.filterwarnings("ignore")  # deprecation notices of quantized and sparse constructors
 from safetensors.torch import save_file
 
 g = torch.Generator().manual_seed(1234)

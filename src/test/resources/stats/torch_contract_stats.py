@@ -8,9 +8,12 @@ are null. float4_e2m1fn_x2 (which torch cannot convert) is decoded with the OCP 
 """
 import json
 import sys
+import warnings
 
 import numpy as np
 import torch
+
+warnings.filterwarnings("ignore")  # deprecation notices of quantized and sparse constructors
 
 E2M1 = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, -0.0, -0.5, -1.0, -1.5, -2.0, -3.0, -4.0, -6.0]
 
