@@ -197,6 +197,9 @@ final class TorchCalls implements RestrictedUnpickler.Calls {
 
     private PyValue fromType(PyValue.Tuple a) {
         PyValue.Global func = global(arg(a, 0));
+        if (func.name().startsWith("_rebuild_from_type")) {
+            throw new BadArguments("a nested " + func.name());
+        }
         PyValue inner = dispatch(func, tuple(arg(a, 2)));
         if (!(inner instanceof PyValue.Tensor t)) {
             return null;

@@ -21,6 +21,7 @@ import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.pickle.PythonCalls;
 import org.ckptinspector.pickle.RestrictedUnpickler;
+import org.ckptinspector.pickle.ValueGraph;
 
 /**
  * Reads the oldest torch format (torch ≤ 0.1.x, §7.2): an uncompressed tar whose {@code storages} member holds
@@ -153,7 +154,7 @@ public final class TorchTarReader {
         if (key != null && storages.containsKey(key)) {
             return new PyValue.StorageValue(storages.get(key));
         }
-        warnings.add("persistent id " + pid + " at offset " + offset + " names no tensor or storage; read as None");
+        warnings.add("persistent id " + ValueGraph.describe(pid) + " at offset " + offset + " names no tensor or storage; read as None");
         return PyValue.None.NONE;
     }
 
@@ -164,7 +165,7 @@ public final class TorchTarReader {
         if (v instanceof PyValue.Str s) {
             return s.value().strip();
         }
-        return String.valueOf(v);
+        return ValueGraph.describe(v);
     }
 
     /** Reads consecutive pickles and little-endian fields from one tar member. */
@@ -223,7 +224,7 @@ public final class TorchTarReader {
             if (v instanceof PyValue.Tuple t && t.size() == size) {
                 return t;
             }
-            throw corrupt("expected a " + size + "-tuple at offset " + pos + ", found " + v);
+            throw corrupt("expected a " + size + "-tuple at offset " + pos + ", found " + ValueGraph.describe(v));
         }
 
         CheckpointException corrupt(String reason) {

@@ -198,6 +198,20 @@ class HostileInputTest {
     void resourceLimitsOnStackAndMemo() throws Exception {
         byte[] stack = PickleBuilder.proto2().repeat('N', 1_000_001).stop();
         assertLimit(HostileFiles.torchZip(dir, "stack.pt", stack), "on the unpickling stack");
+        byte[] deepKey = PickleBuilder.proto2().emptyDict().integer(1).repeat(0x85, 100_000).integer(0).setitem()
+                .stop();
+        assertLimit(HostileFiles.torchZip(dir, "key.pt", deepKey), "tuples nested deeper than 100 levels");
+        // _rebuild_from_type_v2(_rebuild_from_type_v2, Tensor, (_rebuild_from_type_v2, Tensor, (...), {}), {})
+        PickleBuilder nested = PickleBuilder.proto2().global("torch._tensor", "_rebuild_from_type_v2");
+        for (int i = 0; i < 50_000; i++) {
+            nested.mark().global("torch._tensor", "_rebuild_from_type_v2").global("torch", "Tensor");
+        }
+        nested.emptyTuple();
+        for (int i = 0; i < 50_000; i++) {
+            nested.emptyDict().tuple();
+        }
+        byte[] rebuilds = nested.reduce().stop();
+        assertLimit(HostileFiles.torchZip(dir, "rebuild.pt", rebuilds), "nested deeper than 5000");
         byte[] memoMissing = PickleBuilder.proto2().op('h').op(7).stop();
         assertMessage(HostileFiles.torchZip(dir, "memo.pt", memoMissing), CheckpointException.Kind.CORRUPT,
                 "memo entry 7, which was never stored");
