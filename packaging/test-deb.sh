@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 PACKAGE=checkpoint-inspector
 FIXTURES=src/test/resources/fixtures/torch-2.13
 FIXTURE=safetensors/simple_model.safetensors
+FIXTURE_FILES=("$FIXTURE" simple_adam.pt)
 DESKTOP=/usr/share/applications/$PACKAGE-$PACKAGE.desktop
 MIME_XML=/usr/share/mime/packages/$PACKAGE-$PACKAGE-MimeInfo.xml
 
@@ -55,21 +56,26 @@ step "dpkg -i" "$t"
 t=$(date +%s)
 [ "$(command -v "$PACKAGE")" = /usr/bin/$PACKAGE ] || fail "$PACKAGE is not on PATH as /usr/bin/$PACKAGE"
 
-# The CLI through the installed launcher: arguments pass through, JSON on stdout, nothing on stderr.
-"$PACKAGE" inspect "$FIXTURES/$FIXTURE" --json > "$work/out.json" 2> "$work/err.txt" \
-  || fail "inspect exited with $? ($(cat "$work/err.txt"))"
-[ ! -s "$work/err.txt" ] || fail "inspect wrote to stderr: $(cat "$work/err.txt")"
-python3 - "$work/out.json" "$FIXTURES/manifest.json" "$FIXTURE" <<'PY'
+# The CLI through the installed launcher: arguments pass through, JSON on stdout, nothing on stderr; keys, dtypes,
+# shapes and SHA-256 of the values agree with the manifest that real torch wrote for each fixture.
+for fixture in "${FIXTURE_FILES[@]}"; do
+  "$PACKAGE" inspect "$FIXTURES/$fixture" --json --hash > "$work/out.json" 2> "$work/err.txt" \
+    || fail "inspect $fixture exited with $? ($(cat "$work/err.txt"))"
+  [ ! -s "$work/err.txt" ] || fail "inspect $fixture wrote to stderr: $(cat "$work/err.txt")"
+  python3 - "$work/out.json" "$FIXTURES/manifest.json" "$fixture" <<'PY'
 import json, sys
 out = json.load(open(sys.argv[1]))
 entry = next(f for f in json.load(open(sys.argv[2]))["files"] if f["file"] == sys.argv[3])
-expected = [(t["path_str"], t["torch_dtype"], t["shape"]) for t in entry["tensors"]]
-actual = [(t["key"], t["dtype"], t["shape"]) for t in out["tensors"]]
-assert out["format"] == entry["format"], f"format {out['format']!r}, manifest says {entry['format']!r}"
+formats = {"zip": "torch-zip", "legacy": "torch-legacy", "tar": "torch-tar", "safetensors": "safetensors"}
+expected = [(".".join(map(str, t["path"])), t.get("torch_dtype") or t["dtype"], t["shape"], t["sha256"])
+            for t in entry["tensors"]]
+actual = [(t["key"], t["dtype"], t["shape"], t["sha256"]) for t in out["tensors"]]
+assert out["format"] == formats[entry["format"]], f"format {out['format']!r}, manifest says {entry['format']!r}"
 assert actual == expected, f"tensors {actual}, manifest says {expected}"
 assert out["unsafe_globals"] == [] and out["warnings"] == [], out
-print(f"inspect --json: format {out['format']}, {len(actual)} tensors match the manifest")
+print(f"inspect --json --hash {sys.argv[3]}: {out['format']}, {len(actual)} tensors match the manifest")
 PY
+done
 
 # Relative paths resolve against the caller's directory; names with spaces and non-ASCII letters survive.
 cp "$FIXTURES/$FIXTURE" "$work/mödel copy.safetensors"
