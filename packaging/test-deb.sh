@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installer test (Debian/Ubuntu, as root): builds the .deb with the package profile, installs it with dpkg, runs
-# the installed launcher as the command line on a fixture and checks its JSON against the fixture manifest,
+# the installed launcher as the command line on two fixtures and checks its JSON (keys, dtypes, shapes, SHA-256)
+# against the manifest real torch wrote,
 # checks the desktop entry and file associations, starts the GUI under Xvfb when xvfb-run exists, then removes
 # the package and checks that nothing is left behind. Prints the package sizes and how long each step took.
 set -euo pipefail
