@@ -2,7 +2,7 @@
 """Writes the diff test pairs and what real torch says about them (expected.json).
 
 usage:  /opt/torch213/bin/python make_diff_fixtures.py        (torch 2.x with safetensors; calls torch 1.13 itself)
-        /usr/bin/python3 make_diff_fixtures.py --versioned OUT  (internal: the torch 1.13 half of the version pair)
+        /usr/bin/python3 make_diff_fixtures.py --versioned OUT OUT_LEGACY  (internal: the torch 1.13 half of the version pair)
 
 Run it in this folder. For every pair (A = the checkpoint, B = the target model's state_dict) expected.json holds:
 - "load_state_dict": the text of the RuntimeError torch raises for model.load_state_dict(A) with strict=True and
@@ -16,7 +16,8 @@ Run it in this folder. For every pair (A = the checkpoint, B = the target model'
   Δ statistics in float64 over the positions where both values are finite: max/mean |a-b|, ||a-b||/||b||,
   cosine; null where the statistic does not exist.
 - "shape_mismatch", "dtype_mismatch", "only_in_a", "only_in_b": the key lists.
-Pairs may name a "rename" (a Python regex, applied to A's keys with re.sub) that the Java test applies too.
+Pairs may name a "rename" (a Python regex, applied to A's keys with re.sub) and a "select" (the sub-dict of a
+nested checkpoint A that is compared): what the Java diff should find by itself with --align-prefixes.
 """
 import collections
 import json
@@ -73,8 +74,8 @@ def versioned_state_dict():
     return sd
 
 
-def write_versioned(out):
-    torch.save(versioned_state_dict(), out)
+def write_versioned(out, legacy=False):
+    torch.save(versioned_state_dict(), out, _use_new_zipfile_serialization=not legacy)
 
 
 # ------------------------------------------------------------------ torch's verdicts ---
@@ -169,8 +170,10 @@ def safetensors_header_order(path):
     return [k for k in header if k != "__metadata__"]
 
 
-def pair(name, a_rel, b_rel, model_class="StateDictModel", real_model=None, rename=None):
+def pair(name, a_rel, b_rel, model_class="StateDictModel", real_model=None, rename=None, select=None):
     a_sd, b_sd = load(a_rel), load(b_rel)
+    if select:
+        a_sd = a_sd[select]
     if rename:
         pattern, repl = rename
         a_sd = collections.OrderedDict((re.sub(pattern, repl, k), v) for k, v in a_sd.items())
@@ -181,6 +184,8 @@ def pair(name, a_rel, b_rel, model_class="StateDictModel", real_model=None, rena
     entry = {"name": name, "a": a_rel, "b": b_rel, "model_class": model_class, "load_state_dict": verdict}
     if rename:
         entry["rename"] = {"from": rename[0], "to": rename[1]}
+    if select:
+        entry["select"] = select
     entry.update(compare(a_sd, b_sd))
     return entry
 
@@ -209,6 +214,10 @@ def seed_models():
     save_pair_files("seed_simple", model.state_dict())
     torch.manual_seed(43)
     save_pair_files("seed_different", SimpleModelDifferent().state_dict())
+    lightning_style = {"epoch": 3, "global_step": 30,
+                       "state_dict": collections.OrderedDict(("model." + k, v) for k, v in model.state_dict().items()),
+                       "optimizer_states": [optimizer.state_dict()]}
+    torch.save(lightning_style, os.path.join(HERE, "seed_lightning.ckpt"))
     compiled = torch.compile(model)                 # never called: only the wrapper's key names are wanted
     sd = compiled.state_dict()
     assert all(k.startswith("_orig_mod.") for k in sd), list(sd)
@@ -274,14 +283,16 @@ def value_pair():
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "--versioned":
+    if len(sys.argv) == 4 and sys.argv[1] == "--versioned":
         write_versioned(sys.argv[2])
+        write_versioned(sys.argv[3], legacy=True)
         return
     os.chdir(HERE)
     seed_models()
     value_pair()
     write_versioned(os.path.join(HERE, "same_torch213.pt"))
-    subprocess.run([TORCH113, os.path.abspath(__file__), "--versioned", os.path.join(HERE, "same_torch113.pt")],
+    subprocess.run([TORCH113, os.path.abspath(__file__), "--versioned", os.path.join(HERE, "same_torch113.pt"),
+                    os.path.join(HERE, "same_torch113_legacy.pt")],
                    check=True)
     v113 = subprocess.run([TORCH113, "-c", "import torch; print(torch.__version__)"], check=True,
                           capture_output=True, text=True).stdout.strip()
@@ -305,7 +316,12 @@ def main():
              "../fixtures/torch-2.13/simple_adam.pt", "SimpleModel", SimpleModel, rename=(r"^module\.", "")),
         pair("plain_into_dataparallel", "../fixtures/torch-2.13/simple_adam.pt",
              "../fixtures/torch-2.13/dataparallel.pt", "DataParallel"),
+        pair("lightning_nested", "seed_lightning.ckpt", "seed_simple.pt", "SimpleModel", SimpleModel,
+             select="state_dict", rename=(r"^model\.", "")),
+        pair("lightning_nested_raw", "seed_lightning.ckpt", "seed_simple.pt", "SimpleModel", SimpleModel,
+             select="state_dict"),
         pair("torch113_vs_torch213", "same_torch113.pt", "same_torch213.pt"),
+        pair("torch113_legacy_vs_torch213", "same_torch113_legacy.pt", "same_torch213.pt"),
         pair("pth_vs_safetensors", "../fixtures/torch-2.13/simple_adam.pt",
              "../fixtures/torch-2.13/safetensors/simple_model.safetensors", "SimpleModel", SimpleModel),
         pair("pth113_vs_safetensors", "../fixtures/torch-1.13/simple_adam.pt",
