@@ -29,6 +29,11 @@ public final class CheckpointDiff {
      */
     public static DiffResult compare(Checkpoint a, Checkpoint b, DiffOptions options, TaskMonitor monitor)
             throws IOException {
+        return compare(a, b, options, monitor, Granularity.DEFAULT);
+    }
+
+    static DiffResult compare(Checkpoint a, Checkpoint b, DiffOptions options, TaskMonitor monitor,
+            Granularity granularity) throws IOException {
         KeyAlignment.Result aligned = KeyAlignment.align(a.tensors(), b.tensors(), options);
         Map<String, NamedTensor> aByName = byName(aligned.a());
         Map<String, NamedTensor> bByName = byName(aligned.b());
@@ -57,7 +62,7 @@ public final class CheckpointDiff {
                 notCompared.add(new DiffResult.NotCompared(nb.name(), unreadable.get()));
                 continue;
             }
-            pairs.add(new PairComparison(nb.name(), new Side(a.file(), ta), new Side(b.file(), tb)));
+            pairs.add(new PairComparison(nb.name(), new Side(a.file(), ta), new Side(b.file(), tb), granularity));
         }
         List<String> onlyInA = new ArrayList<>();
         for (NamedTensor na : aligned.a()) {

@@ -21,13 +21,7 @@ import org.ckptinspector.values.ValueView;
  * values. Units of work cover element ranges so that one large tensor keeps every thread busy.
  */
 final class PairComparison {
-    /** Bytes of one side per unit of the byte comparison. */
-    private static final long BYTE_UNIT = 64L << 20;
-    /** Bytes of one side compared at once (the larger, the fewer calls; mapped slices are not copied). */
-    private static final int BYTE_BLOCK = 8 << 20;
-    /** Values per unit of the value comparison. */
-    private static final long VALUE_UNIT = 1L << 22;
-
+    private final Granularity granularity;
     private final String key;
     private final Side a;
     private final Side b;
@@ -35,7 +29,8 @@ final class PairComparison {
     private ValueReader[] readers;
     private DeltaAccumulator[] partials;
 
-    PairComparison(String key, Side a, Side b) {
+    PairComparison(String key, Side a, Side b, Granularity granularity) {
+        this.granularity = granularity;
         this.key = key;
         this.a = a;
         this.b = b;
@@ -92,7 +87,7 @@ final class PairComparison {
         TensorRef rb = raw(b.tensor());
         int item = ra.dtype().itemSize();
         long total = ra.numel();
-        long perUnit = Math.max(1, BYTE_UNIT / item);
+        long perUnit = Math.max(1, granularity.byteUnit() / item);
         for (long first = 0; first < total; first += perUnit) {
             long start = first;
             long count = Math.min(perUnit, total - first);
@@ -104,7 +99,7 @@ final class PairComparison {
     private void compareBytes(TensorRef ra, TensorRef rb, long first, long count, ParallelWork.Scratch scratch,
             ParallelWork.Progress progress) throws IOException {
         int item = ra.dtype().itemSize();
-        int perBlock = Math.max(1, BYTE_BLOCK / item);
+        int perBlock = Math.max(1, granularity.byteBlock() / item);
         long done = 0;
         while (done < count && !bytesDiffer.get()) {
             int n = (int) Math.min(perBlock, count - done);
@@ -116,6 +111,9 @@ final class PairComparison {
             }
             done += n;
             progress.add(2L * n * item);
+        }
+        if (done < count) {
+            progress.add(2L * (count - done) * item); // skipped: the pair already differs
         }
     }
 
@@ -186,14 +184,15 @@ final class PairComparison {
     /** The value comparison in units; each fills its own partial sums, merged in order by {@link #result()}. */
     List<ParallelWork.Unit> valueUnits(ParallelWork.Progress progress) {
         long total = readers[0].size();
-        int count = (int) ((total + VALUE_UNIT - 1) / VALUE_UNIT);
+        long perUnit = granularity.valueUnit();
+        int count = (int) ((total + perUnit - 1) / perUnit);
         partials = new DeltaAccumulator[Math.max(1, count)];
         partials[0] = new DeltaAccumulator();
         List<ParallelWork.Unit> units = new ArrayList<>();
         for (int u = 0; u < count; u++) {
             int index = u;
-            long first = u * VALUE_UNIT;
-            long n = Math.min(VALUE_UNIT, total - first);
+            long first = u * perUnit;
+            long n = Math.min(perUnit, total - first);
             units.add(scratch -> partials[index] = compareValues(first, n, scratch, progress));
         }
         return units;
