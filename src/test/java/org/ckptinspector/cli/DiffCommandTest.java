@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The diff command end to end on files written by real torch and safetensors. */
 class DiffCommandTest {
@@ -118,6 +120,28 @@ class DiffCommandTest {
         Run raw = run("diff", file("seed_compiled.safetensors"), file("seed_simple.safetensors"));
         assertEquals(1, raw.code());
         assertTrue(raw.out().contains("Unexpected key(s) in state_dict: \"_orig_mod.fc1.bias\", "), raw.out());
+    }
+
+    @ParameterizedTest(name = "{0} vs {1} {2}")
+    @CsvSource({
+        "diff/same_torch113.pt, diff/same_torch213.pt, ''",
+        "diff/same_torch113_legacy.pt, diff/same_torch213.pt, ''",
+        "fixtures/torch-2.13/simple_adam.pt, fixtures/torch-2.13/safetensors/simple_model.safetensors, ''",
+        "fixtures/torch-2.13/dataparallel.pt, fixtures/torch-2.13/simple_adam.pt, --align-prefixes",
+        "diff/seed_lightning.ckpt, diff/seed_simple.safetensors, --align-prefixes"})
+    void theSameWeightsAcrossVersionsFormatsAndWrappersAreIdentical(String a, String b, String option)
+            throws Exception {
+        Path res = DIR.getParent();
+        List<String> args = new java.util.ArrayList<>(List.of("diff", res.resolve(a).toString(),
+                res.resolve(b).toString(), "--json"));
+        if (!option.isEmpty()) {
+            args.add(option);
+        }
+        Run r = run(args.toArray(String[]::new));
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertEquals(0, r.json().get("changed").size());
+        assertTrue(r.json().get("identical").size() >= 4);
+        assertEquals(option.isEmpty(), r.json().get("alignment").isNull());
     }
 
     @Test
