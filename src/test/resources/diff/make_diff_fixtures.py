@@ -57,6 +57,21 @@ class SimpleModelDifferent(nn.Module):
         return self.fc2(torch.relu(self.fc1(x)))
 
 
+class ModifiedComplexModel(nn.Module):
+    """The article's last example: fc1 and fc2 resized, to which it loads an fc-only checkpoint with strict=False."""
+
+    def __init__(self):
+        super(ModifiedComplexModel, self).__init__()
+        self.conv1 = nn.Conv2d(3, 16, kernel_size=3)
+        self.relu1 = nn.ReLU()
+        self.fc1 = nn.Linear(16 * 26 * 26, 12)
+        self.fc2 = nn.Linear(12, 2)
+
+    def forward(self, x):
+        x = self.relu1(self.conv1(x)).view(-1, 16 * 26 * 26)
+        return self.fc2(torch.relu(self.fc1(x)))
+
+
 def versioned_state_dict():
     """The same values under any torch version: drawn by Python's own generator, not torch's."""
     rnd = random.Random(1234)
@@ -222,6 +237,8 @@ def seed_models():
     sd = compiled.state_dict()
     assert all(k.startswith("_orig_mod.") for k in sd), list(sd)
     save_pair_files("seed_compiled", sd)
+    torch.manual_seed(44)
+    torch.save(ModifiedComplexModel().state_dict(), os.path.join(HERE, "modified_complex.pt"))
 
 
 def value_pair():
@@ -340,6 +357,8 @@ def main():
         pair("tree_pt", "tree_a.pt", "tree_b.pt", "Net"),
         pair("values", "values_a.safetensors", "values_b.safetensors"),
         pair("values_pt", "values_a.pt", "values_b.pt"),
+        pair("fc_only_into_modified", "../fixtures/torch-2.13/complex_model_fc_only.pt", "modified_complex.pt",
+             "ModifiedComplexModel", ModifiedComplexModel),
         pair("complex_into_fc_only", "../fixtures/torch-2.13/complex_model.pt",
              "../fixtures/torch-2.13/complex_model_fc_only.pt"),
         pair("fc_only_into_complex", "../fixtures/torch-2.13/complex_model_fc_only.pt",

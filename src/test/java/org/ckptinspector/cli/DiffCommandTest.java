@@ -64,6 +64,27 @@ class DiffCommandTest {
     }
 
     @Test
+    void theArticlesStrictFalseExampleStillRaisesOnSizeMismatches() throws Exception {
+        Run r = run("diff", DIR.resolve("../fixtures/torch-2.13/complex_model_fc_only.pt").toString(),
+                file("modified_complex.pt"), "--json");
+        assertEquals(1, r.code(), r.err());
+        JsonNode load = r.json().get("load_state_dict");
+        assertFalse(load.get("strict_ok").asBoolean());
+        assertFalse(load.get("non_strict_ok").asBoolean(), "torch raises on size mismatches with strict=False");
+        assertEquals(3, load.get("size_mismatch").size());
+        assertEquals("[\"conv1.weight\",\"conv1.bias\"]", load.get("missing_keys").toString());
+        String torch = expected("fc_only_into_modified").get("load_state_dict").get("non_strict_error").asText();
+        String ours = load.get("non_strict_error").asText();
+        assertEquals(torch.substring(torch.indexOf('\n')), ours.substring(ours.indexOf('\n')));
+        Run text = run("diff", DIR.resolve("../fixtures/torch-2.13/complex_model_fc_only.pt").toString(),
+                file("modified_complex.pt"));
+        assertTrue(text.out().contains("strict=False: raises\nRuntimeError: Error(s) in loading state_dict for "
+                + "modified_complex:\n\tsize mismatch for fc1.weight: copying a param with shape "
+                + "torch.Size([10, 10816]) from checkpoint, the shape in current model is torch.Size([12, 10816])."),
+                text.out());
+    }
+
+    @Test
     void jsonFollowsTheContract() throws Exception {
         Run r = run("diff", file("values_a.safetensors"), file("values_b.safetensors"), "--json");
         assertEquals(1, r.code(), r.err());
