@@ -37,11 +37,13 @@ final class TensorPlacement {
     private static final class Frame {
         final PyValue value;
         final List<Edge> edges;
+        final int placedBefore;
         int next;
 
-        Frame(PyValue value, List<Edge> edges) {
+        Frame(PyValue value, List<Edge> edges, int placedBefore) {
             this.value = value;
             this.edges = edges;
+            this.placedBefore = placedBefore;
         }
     }
 
@@ -54,16 +56,22 @@ final class TensorPlacement {
         }
         Deque<Frame> stack = new ArrayDeque<>();
         Set<PyValue> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
+        // Subgraphs already walked without finding a tensor are not walked again (shared metadata).
+        Set<PyValue> tensorFree = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Object> path = new ArrayList<>();
         List<String> segments = new ArrayList<>();
-        stack.push(new Frame(root, edges(root)));
+        stack.push(new Frame(root, edges(root), 0));
         onPath.add(root);
         long visited = 1;
+        long pathElements = 0;
         while (!stack.isEmpty()) {
             Frame f = stack.peek();
             if (f.next == f.edges.size()) {
                 stack.pop();
                 onPath.remove(f.value);
+                if (placed.size() == f.placedBefore) {
+                    tensorFree.add(f.value);
+                }
                 if (!path.isEmpty()) {
                     path.remove(path.size() - 1);
                     segments.remove(segments.size() - 1);
@@ -76,18 +84,24 @@ final class TensorPlacement {
                 p.add(e.element());
                 List<String> s = new ArrayList<>(segments);
                 s.add(e.segment());
+                pathElements += p.size();
+                if (placed.size() == PickleLimits.MAX_TENSOR_PATHS
+                        || pathElements > PickleLimits.MAX_TENSOR_PATH_ELEMENTS) {
+                    throw CheckpointException.limit(file, "more tensor paths than the limit of "
+                            + PickleLimits.MAX_TENSOR_PATHS + " paths or " + PickleLimits.MAX_TENSOR_PATH_ELEMENTS
+                            + " path elements in total (a tensor reached by several paths counts once per path)");
+                }
                 placed.add(t.ref().withLocation(key(s), p));
-                countVisit(file, ++visited);
                 continue;
             }
             List<Edge> childEdges = edges(e.child());
-            if (childEdges.isEmpty() || onPath.contains(e.child())) {
+            if (childEdges.isEmpty() || onPath.contains(e.child()) || tensorFree.contains(e.child())) {
                 continue;
             }
             countVisit(file, ++visited);
             path.add(e.element());
             segments.add(e.segment());
-            stack.push(new Frame(e.child(), childEdges));
+            stack.push(new Frame(e.child(), childEdges, placed.size()));
             onPath.add(e.child());
         }
         return placed;
