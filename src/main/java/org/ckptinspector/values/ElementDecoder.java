@@ -10,6 +10,11 @@ interface ElementDecoder {
         return 1;
     }
 
+    /** True when a unit's value depends on its bits only, not on its position (per-channel quantization). */
+    default boolean positionIndependent() {
+        return true;
+    }
+
     /**
      * Decodes {@code n} units from {@code src} (little-endian, position 0) into {@code dst} from {@code offset};
      * {@code firstUnit} is the row-major index of the first unit, for decoders whose rule depends on position.

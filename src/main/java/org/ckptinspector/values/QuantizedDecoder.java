@@ -87,6 +87,11 @@ final class QuantizedDecoder implements ElementDecoder {
     }
 
     @Override
+    public boolean positionIndependent() {
+        return scales.length == 1;
+    }
+
+    @Override
     public int valuesPerUnit() {
         return codesPerByte;
     }

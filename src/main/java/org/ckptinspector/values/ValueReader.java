@@ -139,6 +139,35 @@ public final class ValueReader {
         return size;
     }
 
+    /**
+     * The value of every possible code, when the tensor's elements are 1- or 2-byte codes whose value depends on
+     * the bits alone; empty otherwise (wider dtypes, complex, per-channel or sub-byte quantized). The codes are
+     * read with {@link TensorBytes#stream}, one element per code.
+     */
+    public Optional<CodeTable> codeTable() {
+        int item = tensor.dtype().itemSize();
+        if (source != tensor || item > 2 || !decoder.positionIndependent()
+                || tensor.dtype().kind() == DType.Kind.COMPLEX) {
+            return Optional.empty();
+        }
+        int codes = 1 << (8 * item);
+        ByteBuffer all = ByteBuffer.allocate(codes * item).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int c = 0; c < codes; c++) {
+            if (item == 1) {
+                all.put((byte) c);
+            } else {
+                all.putShort((short) c);
+            }
+        }
+        all.flip();
+        double[] values = new double[codes * valuesPerUnit];
+        decoder.decode(all, 0, codes, values, 0);
+        if (negate != null) {
+            flipSigns(values, 0, values.length);
+        }
+        return Optional.of(new CodeTable(item, valuesPerUnit, values));
+    }
+
     /** The first {@code n} values (fewer if there are fewer). */
     public double[] head(int n) throws IOException {
         return read(0, (int) Math.min(n, size));

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /** Decoded values of every fixture tensor that opens agree with torch's manifest: counts, min and max. */
-class ValueReaderTest {
+public class ValueReaderTest {
 
     @TestFactory
     Stream<DynamicTest> valuesMatchTheManifest() {
@@ -27,7 +27,7 @@ class ValueReaderTest {
                 .map(e -> DynamicTest.dynamicTest(e.version() + "/" + e.name(), () -> check(e)));
     }
 
-    static boolean opens(Fixtures.Entry e) {
+    public static boolean opens(Fixtures.Entry e) {
         try (Checkpoint c = CheckpointOpener.open(e.path())) {
             return true;
         } catch (Exception ex) {
@@ -78,7 +78,7 @@ class ValueReaderTest {
         }
     }
 
-    static TensorRef find(Checkpoint c, JsonNode path) {
+    public static TensorRef find(Checkpoint c, JsonNode path) {
         String p = pathOf(path);
         return c.tensors().stream().filter(x -> x.path().toString().equals(p)).findFirst().orElseThrow();
     }
