@@ -149,7 +149,10 @@ class DiffCommandTest {
         "diff/same_torch113_legacy.pt, diff/same_torch213.pt, ''",
         "fixtures/torch-2.13/simple_adam.pt, fixtures/torch-2.13/safetensors/simple_model.safetensors, ''",
         "fixtures/torch-2.13/dataparallel.pt, fixtures/torch-2.13/simple_adam.pt, --align-prefixes",
-        "diff/seed_lightning.ckpt, diff/seed_simple.safetensors, --align-prefixes"})
+        "diff/seed_lightning.ckpt, diff/seed_simple.safetensors, --align-prefixes",
+        "fixtures/torch-1.13/quantized.pt, fixtures/torch-2.13/quantized_legacy.pt, ''",
+        "fixtures/torch-1.13/sparse_coo.pt, fixtures/torch-2.13/sparse_coo.pt, ''",
+        "fixtures/torch-2.13/views_shared.pt, fixtures/torch-1.13/views_shared_legacy.pt, ''"})
     void theSameWeightsAcrossVersionsFormatsAndWrappersAreIdentical(String a, String b, String option)
             throws Exception {
         Path res = DIR.getParent();
@@ -161,7 +164,7 @@ class DiffCommandTest {
         Run r = run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.out() + r.err());
         assertEquals(0, r.json().get("changed").size());
-        assertTrue(r.json().get("identical").size() >= 4);
+        assertTrue(r.json().get("identical").size() >= 1);
         assertEquals(option.isEmpty(), r.json().get("alignment").isNull());
     }
 
