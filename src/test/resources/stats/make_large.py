@@ -9,9 +9,9 @@ import sys
 import warnings
 
 import torch
+from safetensors.torch import save_file
 
 warnings.filterwarnings("ignore")  # deprecation notices of quantized and sparse constructors
-from safetensors.torch import save_file
 
 g = torch.Generator().manual_seed(1234)
 n = 3_000_001
