@@ -33,6 +33,10 @@ public record ExportRequest(Selection selection, List<RenameRule> renames, DType
         return new ExportRequest(selection, List.of(), null, format, null, true);
     }
 
+    public ExportRequest withSelection(Selection newSelection) {
+        return new ExportRequest(newSelection, renames, dtype, format, safetensorsMetadata, verify);
+    }
+
     public ExportRequest withRenames(List<RenameRule> newRenames) {
         return new ExportRequest(selection, newRenames, dtype, format, safetensorsMetadata, verify);
     }
