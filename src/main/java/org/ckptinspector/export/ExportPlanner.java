@@ -118,9 +118,6 @@ public final class ExportPlanner {
                 noData.add(i.sourceKey() + (t.problems().isEmpty() ? " (no data)" : " (" + t.problems().get(0) + ")"));
             } else if (format == ExportFormat.SAFETENSORS && i.dtype().safetensorsCode().isEmpty()) {
                 unsupported.add(i.sourceKey() + " (" + i.dtype() + ")");
-            } else if (format == ExportFormat.SAFETENSORS
-                    && (t.has(TensorRef.Flag.CONJ) || t.has(TensorRef.Flag.NEG))) {
-                unsupported.add(i.sourceKey() + " (unresolved conjugate/negative bit)");
             }
         }
         if (!noData.isEmpty()) {

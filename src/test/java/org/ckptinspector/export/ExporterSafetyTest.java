@@ -46,8 +46,7 @@ class ExporterSafetyTest {
     }
 
     private static ExportRequest request(ExportFormat format) {
-        // Verification of .pth needs the torch reader; these tests are about where bytes land, not what they are.
-        return ExportRequest.of(Selection.all(), format).withVerify(format == ExportFormat.SAFETENSORS);
+        return ExportRequest.of(Selection.all(), format);
     }
 
     @Test
