@@ -41,21 +41,25 @@ public final class Exporter {
         if (Files.isDirectory(target)) {
             throw new ExportException(output + ": is a directory");
         }
+        long writing = Math.max(1, plan.tensorBytes());
+        long verifying = plan.request().verify() ? 2 * writing : 0;
+        TaskMonitor writeMonitor = new PhaseMonitor(monitor, 0, writing, writing + verifying);
         Path temp = createTemp(dir, target.getFileName().toString());
         try {
             int storages;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 if (plan.request().format() == ExportFormat.PTH) {
-                    storages = TorchZipExport.write(plan, target, channel, monitor);
+                    storages = TorchZipExport.write(plan, target, channel, writeMonitor);
                 } else {
-                    SafetensorsExport.write(plan, channel, monitor);
+                    SafetensorsExport.write(plan, channel, writeMonitor);
                     storages = plan.items().size();
                 }
             }
             ExportResult.Verification verification = null;
             if (plan.request().verify()) {
-                verification = OutputVerifier.verify(plan, temp, monitor);
+                verification = OutputVerifier.verify(plan, temp,
+                        new PhaseMonitor(monitor, writing, verifying, writing + verifying));
                 if (!verification.ok()) {
                     throw new ExportException(output + ": the written file does not read back as the source: "
                             + verification.mismatches().get(0)

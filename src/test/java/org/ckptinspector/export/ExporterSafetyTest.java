@@ -124,6 +124,47 @@ class ExporterSafetyTest {
     }
 
     @Test
+    void refusesToWriteOverAShardOfAShardedSource() throws Exception {
+        Path shards = Files.createDirectory(dir.resolve("shards"));
+        Path fixtures = Fixtures.file("torch-2.13", "sharded");
+        for (String f : List.of("model.safetensors.index.json", "model-00001-of-00002.safetensors",
+                "model-00002-of-00002.safetensors")) {
+            Files.copy(fixtures.resolve(f), shards.resolve(f));
+        }
+        try (Checkpoint c = CheckpointOpener.open(shards.resolve("model.safetensors.index.json"))) {
+            ExportException e = assertThrows(ExportException.class, () -> Exporter.export(c,
+                    request(ExportFormat.SAFETENSORS), shards.resolve("model-00002-of-00002.safetensors"),
+                    TaskMonitor.NONE));
+            assertTrue(e.getMessage().contains("model-00002-of-00002.safetensors"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExportFormat.class)
+    void progressRunsOnceToTheEnd(ExportFormat format) throws Exception {
+        List<long[]> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        TaskMonitor recording = new TaskMonitor() {
+            @Override
+            public void progress(long done, long total, String message) {
+                reports.add(new long[] {done, total});
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+        };
+        try (Checkpoint c = CheckpointOpener.open(Fixtures.file("torch-2.13", "complex_model.pt"))) {
+            Exporter.export(c, request(format), dir.resolve("out." + format.id()), recording);
+        }
+        long total = reports.get(0)[1];
+        assertTrue(reports.size() > 4, "reports: " + reports.size());
+        assertTrue(reports.stream().allMatch(r -> r[1] == total && r[0] >= 0 && r[0] <= total));
+        assertEquals(total, reports.stream().mapToLong(r -> r[0]).max().orElseThrow());
+        assertTrue(reports.get(0)[0] < total / 2, "starts low");
+    }
+
+    @Test
     void aMissingOutputFolderIsAnError() throws Exception {
         try (Checkpoint c = CheckpointOpener.open(SOURCE)) {
             ExportException e = assertThrows(ExportException.class, () -> Exporter.export(c,
