@@ -1,5 +1,7 @@
 package org.ckptinspector.export;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +27,7 @@ public record ExportRequest(Selection selection, List<RenameRule> renames, DType
         Objects.requireNonNull(format);
         renames = List.copyOf(renames);
         safetensorsMetadata = safetensorsMetadata == null ? null
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(safetensorsMetadata));
+                : Collections.unmodifiableMap(new LinkedHashMap<>(safetensorsMetadata));
     }
 
     /** Every tensor, unchanged, verified. */

@@ -4,11 +4,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import org.ckptinspector.io.MappedFile;
@@ -22,7 +24,7 @@ import org.ckptinspector.task.TaskMonitor;
  * output may never be the source (or one of its shards).
  */
 public final class Exporter {
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private Exporter() {}
 
     /** Plans and writes in one call. */
@@ -87,7 +89,7 @@ public final class Exporter {
             Path temp = dir.resolve("." + name + "." + Long.toHexString(RANDOM.nextLong()) + ".partial");
             try {
                 return Files.createFile(temp);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 if (attempt > 100) {
                     throw e;
                 }

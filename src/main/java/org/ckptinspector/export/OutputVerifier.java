@@ -1,6 +1,8 @@
 package org.ckptinspector.export;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -91,7 +93,7 @@ final class OutputVerifier {
             return TensorHash.sha256(item.tensor());
         }
         MessageDigest digest = sha256();
-        java.nio.ByteBuffer converted = java.nio.ByteBuffer.allocate(TensorBytes.DEFAULT_CHUNK);
+        ByteBuffer converted = ByteBuffer.allocate(TensorBytes.DEFAULT_CHUNK);
         TensorBytes.stream(item.tensor(), TensorBytes.DEFAULT_CHUNK / 2, chunk -> {
             converted.clear();
             conversion.convert(chunk, converted);
@@ -105,7 +107,7 @@ final class OutputVerifier {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("verification interrupted");
+            throw new InterruptedIOException("verification interrupted");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) {
