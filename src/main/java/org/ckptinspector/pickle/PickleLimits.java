@@ -13,6 +13,11 @@ public final class PickleLimits {
      * are iterative, the limit protects code that is not.
      */
     public static final int MAX_DEPTH = 5_000;
+    /**
+     * Deepest nesting of tuples in a dict key or set member. Tuples hash and compare recursively, so a deeper key
+     * could exhaust the thread stack; real keys are strings, ints and short tuples.
+     */
+    public static final int MAX_KEY_DEPTH = 100;
     /** Most values on the unpickler's stack at once (values between a MARK and the opcode that collects them). */
     public static final int MAX_STACK = 1_000_000;
     /** Most memo entries (BINPUT/LONG_BINPUT/PUT/MEMOIZE). */
@@ -21,8 +26,15 @@ public final class PickleLimits {
     public static final int MAX_OBJECTS = 4_000_000;
     /** Most bytes of str and bytes payload one pickle may create in total. */
     public static final long MAX_PAYLOAD_BYTES = 256L << 20;
-    /** Most values a walk over the unpickled graph visits (shared subgraphs count once per path). */
-    public static final long MAX_WALK = 20_000_000;
+    /** Most containers a walk over the unpickled graph visits (shared subgraphs count once per path). */
+    public static final long MAX_WALK = 5_000_000;
+    /**
+     * Most tensor paths one file may have. A tensor reachable by several paths counts once per path; the largest
+     * real state_dicts with optimizer state have a few hundred thousand.
+     */
+    public static final int MAX_TENSOR_PATHS = 500_000;
+    /** Most path elements (dict keys, indices, attribute names) all tensor paths of one file have together. */
+    public static final long MAX_TENSOR_PATH_ELEMENTS = 4_000_000;
 
     private PickleLimits() {}
 }

@@ -14,6 +14,7 @@ import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.pickle.PickleLimits;
+import org.ckptinspector.pickle.ValueGraph;
 
 /**
  * Gives every tensor reachable from a checkpoint's root its path and its state_dict-style key (CLI contract,
@@ -37,11 +38,13 @@ final class TensorPlacement {
     private static final class Frame {
         final PyValue value;
         final List<Edge> edges;
+        final int placedBefore;
         int next;
 
-        Frame(PyValue value, List<Edge> edges) {
+        Frame(PyValue value, List<Edge> edges, int placedBefore) {
             this.value = value;
             this.edges = edges;
+            this.placedBefore = placedBefore;
         }
     }
 
@@ -54,16 +57,22 @@ final class TensorPlacement {
         }
         Deque<Frame> stack = new ArrayDeque<>();
         Set<PyValue> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
+        // Subgraphs already walked without finding a tensor are not walked again (shared metadata).
+        Set<PyValue> tensorFree = Collections.newSetFromMap(new IdentityHashMap<>());
         List<Object> path = new ArrayList<>();
         List<String> segments = new ArrayList<>();
-        stack.push(new Frame(root, edges(root)));
+        stack.push(new Frame(root, edges(root), 0));
         onPath.add(root);
         long visited = 1;
+        long pathElements = 0;
         while (!stack.isEmpty()) {
             Frame f = stack.peek();
             if (f.next == f.edges.size()) {
                 stack.pop();
                 onPath.remove(f.value);
+                if (placed.size() == f.placedBefore) {
+                    tensorFree.add(f.value);
+                }
                 if (!path.isEmpty()) {
                     path.remove(path.size() - 1);
                     segments.remove(segments.size() - 1);
@@ -76,18 +85,24 @@ final class TensorPlacement {
                 p.add(e.element());
                 List<String> s = new ArrayList<>(segments);
                 s.add(e.segment());
+                pathElements += p.size();
+                if (placed.size() == PickleLimits.MAX_TENSOR_PATHS
+                        || pathElements > PickleLimits.MAX_TENSOR_PATH_ELEMENTS) {
+                    throw CheckpointException.limit(file, "more tensor paths than the limit of "
+                            + PickleLimits.MAX_TENSOR_PATHS + " paths or " + PickleLimits.MAX_TENSOR_PATH_ELEMENTS
+                            + " path elements in total (a tensor reached by several paths counts once per path)");
+                }
                 placed.add(t.ref().withLocation(key(s), p));
-                countVisit(file, ++visited);
                 continue;
             }
             List<Edge> childEdges = edges(e.child());
-            if (childEdges.isEmpty() || onPath.contains(e.child())) {
+            if (childEdges.isEmpty() || onPath.contains(e.child()) || tensorFree.contains(e.child())) {
                 continue;
             }
             countVisit(file, ++visited);
             path.add(e.element());
             segments.add(e.segment());
-            stack.push(new Frame(e.child(), childEdges));
+            stack.push(new Frame(e.child(), childEdges, placed.size()));
             onPath.add(e.child());
         }
         return placed;
@@ -203,6 +218,12 @@ final class TensorPlacement {
         if (key instanceof PyValue.Float f) {
             return Double.toString(f.value());
         }
-        return key.toString();
+        if (key instanceof PyValue.Tuple t) {
+            // Dict keys nest at most PickleLimits.MAX_KEY_DEPTH tuples, so this recursion is shallow.
+            StringJoiner j = new StringJoiner(", ", "(", t.size() == 1 ? ",)" : ")");
+            t.items().forEach(item -> j.add(keyText(item)));
+            return j.toString();
+        }
+        return ValueGraph.describe(key);
     }
 }
