@@ -40,6 +40,9 @@ public final class ExportPlanner {
                 relativeKeys.add(rel);
             }
         }
+        if (source.tensors().isEmpty()) {
+            throw new ExportException(source.file() + ": the file holds no tensors to export");
+        }
         if (!anyUnderRoot) {
             throw new ExportException(source.file() + ": no tensor lies under --root '" + selection.root() + "'");
         }

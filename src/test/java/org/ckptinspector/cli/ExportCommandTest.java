@@ -89,6 +89,8 @@ class ExportCommandTest {
                 "fc3.bias");
         assertOneLineError(run("export", dir.resolve("missing.pt").toString(), dir.resolve("x.pth").toString()),
                 "missing.pt");
+        assertOneLineError(run("export", Fixtures.file("torch-2.13", "safetensors/no_tensors.safetensors").toString(),
+                dir.resolve("x.pth").toString()), "no tensors");
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "only the source is left");
         }
