@@ -8,7 +8,8 @@ Job kinds (fields of each JSON object in JOBS.json, a list):
   load     file, format ("pth" | "safetensors"), min_torch (or null), expect {key: {dtype, shape, sha256}},
            shared [[key, ...], ...]: keys that must still view one storage after loading;
            metadata_keys (optional): the module names the state_dict's _metadata must hold, in order;
-           ordered (default true): a .pth must hold the keys in the expected order.
+           ordered (default true): a .pth must hold the keys in the expected order;
+           storage (optional) {key: [nbytes, storage_offset]}: the size of the storage a tensor views, and where.
            pth: torch.load(file, weights_only=True); safetensors: safetensors.torch.load_file (torch 2.x venv only).
            The loaded keys must be exactly the expected ones; sha256 as in check_roundtrip.tensor_sha256.
   convert  file (the exported .pth), source, source_format ("safetensors" | "pth"), dtype, keys {out: source key}:
@@ -36,9 +37,8 @@ def _version(s):
     return tuple(int(x) for x in s.split("."))
 
 
-def _storage_ptr(t):
-    s = t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()
-    return s.data_ptr()
+def _storage(t):
+    return t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()
 
 
 def load_job(job, sha256):
@@ -73,8 +73,12 @@ def load_job(job, sha256):
         got = list(getattr(sd, "_metadata", {}).keys())
         if got != job["metadata_keys"]:
             problems.append(f"_metadata modules {got}, expected {job['metadata_keys']}")
+    for k, (nbytes, offset) in job.get("storage", {}).items():
+        got = (_storage(sd[k]).nbytes(), sd[k].storage_offset())
+        if got != (nbytes, offset):
+            problems.append(f"{k}: storage of {got[0]} bytes at offset {got[1]}, expected {nbytes} at {offset}")
     for group in job.get("shared", []):
-        ptrs = {k: _storage_ptr(sd[k]) for k in group if k in sd}
+        ptrs = {k: _storage(sd[k]).data_ptr() for k in group if k in sd}
         if len(set(ptrs.values())) != 1:
             problems.append(f"{group} no longer share one storage")
     return problems

@@ -194,6 +194,18 @@ class ExportRoundTripTest {
                     JOBS.add(loadJob(version + " " + rooted[0] + " --root " + rooted[1], out, "pth", under, null));
                 }
             }
+            try (Checkpoint c = CheckpointOpener.open(Fixtures.file(version, "views_shared.pt"))) {
+                // row_slice_first views elements 6..17 of a 24-element storage; transpose views all of it.
+                ExportRequest req = ExportRequest.of(Selection.all().withKeys(Set.of("row_slice_first")),
+                        ExportFormat.PTH);
+                Path out = export(c, req, version + "-views_shared.row_slice.pth");
+                List<Expected> slice = expected(entry(version, "views_shared.pt")).stream()
+                        .filter(t -> t.key().equals("row_slice_first")).toList();
+                ObjectNode load = loadJob(version + " a view is written as the storage range it covers", out,
+                        "pth", slice, null);
+                load.putObject("storage").set("row_slice_first", JSON.valueToTree(List.of(48, 0)));
+                JOBS.add(load);
+            }
             Path special = Fixtures.file(version, "special_values.pt");
             try (Checkpoint c = CheckpointOpener.open(special)) {
                 for (DType target : List.of(DType.FLOAT16, DType.BFLOAT16, DType.FLOAT32)) {
