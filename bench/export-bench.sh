@@ -2,7 +2,9 @@
 # Export benchmark (not a test): export about 1 GB of tensors (half the keys of the ~2 GB benchmark checkpoint,
 # chosen with --include) and copy the same number of bytes with cp, page cache warm for both, in the same run.
 # Prints the best of RUNS timings of each and the ratio of speeds (goal: export at >= 70% of cp's speed).
-# Export is timed end to end through the CLI (JVM start included), without and with the read-back verification.
+# Export is timed end to end through the CLI, without and with the read-back verification (which hashes the
+# source and the output, 2 GB of SHA-256). A JVM that starts, loads the reader and opens the 2 GB file costs a
+# fixed time that cp does not pay; it is measured as `inspect` of the same file and also shown subtracted.
 #
 # usage: bench/export-bench.sh [RUNS]      (env: JAVA, TORCH213_PYTHON)
 set -euo pipefail
@@ -51,6 +53,7 @@ fi
 cat "$COPY_SRC" >/dev/null
 
 T_CP=$(best_of copy_cmd)
+T_OPEN=$(best_of "$JAVA" -jar "$JAR" inspect "$BIG")
 T_EXPORT=$(best_of export_cmd --no-verify)
 T_VERIFIED=$(best_of export_cmd)
 rm -f "$OUT" "$COPY_DST"
@@ -62,4 +65,8 @@ printf 'export --no-verify:        %6.3f s  %7.0f MB/s  speed ratio vs cp %.2f\n
   "$(echo "$MB / $T_EXPORT" | bc -l)" "$(echo "$T_CP / $T_EXPORT" | bc -l)"
 printf 'export (verified sha256):  %6.3f s  %7.0f MB/s  speed ratio vs cp %.2f\n' "$T_VERIFIED" \
   "$(echo "$MB / $T_VERIFIED" | bc -l)" "$(echo "$T_CP / $T_VERIFIED" | bc -l)"
+W=$(echo "$T_EXPORT - $T_OPEN" | bc -l)
+printf 'start-up (inspect):        %6.3f s  (JVM start, reader, opening the 2 GB file)\n' "$T_OPEN"
+printf 'export --no-verify - start-up: %6.3f s  %7.0f MB/s  speed ratio vs cp %.2f\n' "$W" \
+  "$(echo "$MB / $W" | bc -l)" "$(echo "$T_CP / $W" | bc -l)"
 echo "goal: ratio >= 0.70 (best of $RUNS runs each, page cache warm)"
