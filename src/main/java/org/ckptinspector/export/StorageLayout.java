@@ -17,7 +17,10 @@ import org.ckptinspector.model.TensorRef;
  */
 final class StorageLayout {
 
-    /** One output record: a source storage's element range, written in {@code dtype}; lo and hi only grow while {@link #of} runs. */
+    /**
+     * One output record: a source storage's element range, written in {@code dtype}. {@code lo} and {@code hi}
+     * only change while {@link #of} lays the records out.
+     */
     static final class Record {
         final String key;
         final Storage source;
