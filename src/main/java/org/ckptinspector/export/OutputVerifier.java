@@ -42,7 +42,8 @@ final class OutputVerifier {
             }
             long total = 2 * plan.tensorBytes();
             AtomicLong done = new AtomicLong();
-            int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), 2 * plan.items().size()));
+            int cores = Runtime.getRuntime().availableProcessors();
+            int threads = Math.max(1, Math.min(cores, 2 * plan.items().size()));
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "export-verify");
                 t.setDaemon(true);

@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.ckptinspector.Fixtures;
 import org.ckptinspector.format.CheckpointOpener;
@@ -142,7 +145,7 @@ class ExporterSafetyTest {
     @ParameterizedTest
     @EnumSource(ExportFormat.class)
     void progressRunsOnceToTheEnd(ExportFormat format) throws Exception {
-        List<long[]> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<long[]> reports = new CopyOnWriteArrayList<>();
         TaskMonitor recording = new TaskMonitor() {
             @Override
             public void progress(long done, long total, String message) {
@@ -171,6 +174,36 @@ class ExporterSafetyTest {
                     request(ExportFormat.SAFETENSORS), dir.resolve("no/such/dir/out.safetensors"), TaskMonitor.NONE));
             assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ExportFormat.class)
+    void anOutputThatDoesNotReadBackAsTheSourceIsNotKept(ExportFormat format) throws Exception {
+        AtomicInteger reads = new AtomicInteger();
+        ByteRegion changing = new ByteRegion() {
+            @Override
+            public long length() {
+                return 64;
+            }
+
+            @Override
+            public ByteBuffer slice(long position, int length) {
+                byte[] b = new byte[length];
+                Arrays.fill(b, (byte) reads.incrementAndGet());
+                return ByteBuffer.wrap(b);
+            }
+        };
+        Storage s = new Storage("0", DType.FLOAT32, 64, "cpu", changing, true);
+        TensorRef t = TensorRef.strided(DType.FLOAT32, new long[] {16}, new long[] {1}, 0, s)
+                .withLocation("w", List.of("w"));
+        Checkpoint c = new Checkpoint(Path.of("changing.pt"), Format.TORCH_ZIP, new PyValue.Dict(), List.of(t),
+                List.of(), List.of(), new PyValue.Dict(), List.of());
+        Path out = dir.resolve("out." + format.id());
+        ExportException e = assertThrows(ExportException.class, () -> Exporter.export(c, request(format), out,
+                TaskMonitor.NONE));
+        assertTrue(e.getMessage().contains("does not read back") && e.getMessage().contains("w: values differ"),
+                e.getMessage());
+        assertEquals(List.of(), names(dir));
     }
 
     /** A 64 MiB float32 tensor whose bytes stop being readable after the first 8 MiB. */
