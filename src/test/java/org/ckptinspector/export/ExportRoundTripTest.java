@@ -184,7 +184,8 @@ class ExportRoundTripTest {
                 load.set("metadata_keys", JSON.valueToTree(List.of("", "fc1", "fc2")));
                 JOBS.add(load);
             }
-            for (String[] rooted : new String[][] {{"lightning.ckpt", "state_dict"}, {"plain_checkpoint.pt", "model"}}) {
+            String[][] roots = {{"lightning.ckpt", "state_dict"}, {"plain_checkpoint.pt", "model"}};
+            for (String[] rooted : roots) {
                 try (Checkpoint c = CheckpointOpener.open(Fixtures.file(version, rooted[0]))) {
                     ExportRequest req = ExportRequest.of(Selection.all().withRoot(rooted[1]), ExportFormat.PTH);
                     Path out = export(c, req, version + "-" + rooted[0] + ".root.pth");
