@@ -33,9 +33,7 @@ public final class TorchTarReader {
     private TorchTarReader() {}
 
     public static Checkpoint read(Path file) throws IOException {
-        MappedFile mapped = MappedFile.open(file);
-        List<Closeable> resources = new ArrayList<>(List.of(mapped));
-        try {
+        return TorchCheckpoints.readMapped(file, (mapped, resources) -> {
             Map<String, ByteRegion> members = members(file, mapped);
             List<String> warnings = new ArrayList<>();
             List<GlobalRef> globals = new ArrayList<>();
@@ -47,10 +45,7 @@ public final class TorchTarReader {
                     (pid, offset) -> resolve(pid, offset, tensors, storages, warnings), warnings);
             globals.addAll(0, r.globals());
             return TorchCheckpoints.assemble(file, Format.TORCH_TAR, r.value(), globals, warnings, resources);
-        } catch (IOException | RuntimeException | Error e) {
-            TorchCheckpoints.closeQuietly(resources, e);
-            throw e;
-        }
+        });
     }
 
     private static Map<String, ByteRegion> members(Path file, MappedFile mapped) throws CheckpointException {

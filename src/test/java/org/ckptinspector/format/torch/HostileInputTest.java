@@ -168,30 +168,27 @@ class HostileInputTest {
     @Test
     void billionLaughsIsBounded() throws Exception {
         // 40 levels, each a list holding the previous one 10 times, and a tensor at the bottom: 10^40 paths.
-        PickleBuilder b = PickleBuilder.proto2().floatTensor("0", 1, 0, new long[] {1}, new long[] {1});
-        b.op('q').op(0);
-        for (int level = 1; level <= 40; level++) {
-            b.op(']').mark();
-            for (int i = 0; i < 10; i++) {
-                b.op('h').op(level - 1);
-            }
-            b.op('e').op('q').op(level);
-        }
+        PickleBuilder b = laughs(PickleBuilder.proto2().floatTensor("0", 1, 0, new long[] {1}, new long[] {1}));
         Path p = HostileFiles.torchZip(dir, "laughs.pt", b.stop(), "0", new byte[4]);
         assertLimit(p, "more tensor paths than the limit");
 
-        PickleBuilder plain = PickleBuilder.proto2().integer(5);
-        plain.op('q').op(0);
-        for (int level = 1; level <= 40; level++) {
-            plain.op(']').mark();
-            for (int i = 0; i < 10; i++) {
-                plain.op('h').op(level - 1);
-            }
-            plain.op('e').op('q').op(level);
-        }
+        PickleBuilder plain = laughs(PickleBuilder.proto2().integer(5));
         try (Checkpoint c = CheckpointOpener.open(HostileFiles.torchZip(dir, "laughs_plain.pt", plain.stop()))) {
             assertEquals(List.of("metadata has more than 200000 values; the rest is shown as '…'"), c.warnings());
         }
+    }
+
+    /** Memoizes the value on the stack, then builds 40 levels of lists that each hold the level below 10 times. */
+    private static PickleBuilder laughs(PickleBuilder bottom) {
+        bottom.op('q').op(0);
+        for (int level = 1; level <= 40; level++) {
+            bottom.op(']').mark();
+            for (int i = 0; i < 10; i++) {
+                bottom.op('h').op(level - 1);
+            }
+            bottom.op('e').op('q').op(level);
+        }
+        return bottom;
     }
 
     @Test
