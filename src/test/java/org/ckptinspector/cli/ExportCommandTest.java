@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ckptinspector.Fixtures;
@@ -23,17 +20,11 @@ class ExportCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
-    private static void assertOneLineError(Run r, String... fragments) {
+    private static void assertOneLineError(CliRun r, String... fragments) {
         assertEquals(2, r.code(), r.err());
         String err = r.err().strip();
         assertFalse(err.contains("\n"), "one line: " + err);
@@ -47,7 +38,7 @@ class ExportCommandTest {
     @Test
     void exportsASubsetRenamedAndConvertedAndSaysWhatItWrote() throws Exception {
         Path out = dir.resolve("fc1.safetensors");
-        Run r = run("export", SRC.toString(), out.toString(), "--include", "^fc1\\.", "--rename", "^fc1=layer",
+        CliRun r = run("export", SRC.toString(), out.toString(), "--include", "^fc1\\.", "--rename", "^fc1=layer",
                 "--dtype", "bfloat16");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("layer.weight") && r.out().contains("(from fc1.weight)"), r.out());
@@ -66,7 +57,7 @@ class ExportCommandTest {
     @Test
     void keysListAndFormatOption() throws Exception {
         Path out = dir.resolve("picked.weights");
-        Run r = run("export", SRC.toString(), out.toString(), "--keys", "fc2.bias,fc1.bias", "--format",
+        CliRun r = run("export", SRC.toString(), out.toString(), "--keys", "fc2.bias,fc1.bias", "--format",
                 "safetensors");
         assertEquals(0, r.code(), r.err());
         try (Checkpoint c = CheckpointOpener.open(out)) {
