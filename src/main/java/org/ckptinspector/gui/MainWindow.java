@@ -1,0 +1,361 @@
+package org.ckptinspector.gui;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.function.Consumer;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Orientation;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import org.ckptinspector.gui.detail.DetailPane;
+import org.ckptinspector.gui.detail.TensorSections;
+import org.ckptinspector.gui.export.ExportSelection;
+import org.ckptinspector.gui.icons.Icon;
+import org.ckptinspector.gui.open.FileDrops;
+import org.ckptinspector.gui.open.OpenedCheckpoint;
+import org.ckptinspector.gui.open.RecentFiles;
+import org.ckptinspector.gui.open.SampleCheckpoint;
+import org.ckptinspector.gui.open.StartScreen;
+import org.ckptinspector.gui.security.SecurityBanner;
+import org.ckptinspector.gui.task.Background;
+import org.ckptinspector.gui.task.MonitoredTask;
+import org.ckptinspector.gui.tree.FilterBar;
+import org.ckptinspector.gui.tree.FilteredTree;
+import org.ckptinspector.gui.tree.LayerFilter;
+import org.ckptinspector.gui.tree.LayerNode;
+import org.ckptinspector.gui.tree.LayerTreeTable;
+import org.ckptinspector.model.DType;
+import org.ckptinspector.model.TensorRef;
+
+/**
+ * The main window: menu and tool bar, the security banner, the layer tree with its filter beside the detail
+ * pane, and the status bar; the start screen while no file is open. Opening, comparing and exporting run as
+ * background tasks.
+ */
+public final class MainWindow {
+    private final Stage stage;
+    private final Background background;
+    private final RecentFiles recent;
+    private final Workspace workspace = new Workspace();
+    private final ExportSelection exportSelection = new ExportSelection();
+    private final FilterBar filterBar = new FilterBar();
+    private final LayerTreeTable tree = new LayerTreeTable(exportSelection);
+    private final SecurityBanner securityBanner = new SecurityBanner();
+    private final StatusBar statusBar;
+    private final DetailPane detail;
+    private final StackPane center = new StackPane();
+    private final SplitPane workArea;
+    private final StartScreen startScreen;
+    private final Scene scene;
+    private FilteredTree filtered;
+
+    public MainWindow(Stage stage, Background background, RecentFiles recent, TensorSections sections) {
+        this.stage = stage;
+        this.background = background;
+        this.recent = recent;
+        this.statusBar = new StatusBar(background);
+        this.detail = new DetailPane(sections, tree::select);
+        this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
+
+        VBox treeColumn = new VBox(filterBar.view(), tree.view());
+        treeColumn.getStyleClass().add("tree-column");
+        VBox.setVgrow(tree.view(), Priority.ALWAYS);
+        workArea = new SplitPane(treeColumn, detail.view());
+        workArea.setOrientation(Orientation.HORIZONTAL);
+        workArea.setDividerPositions(0.56);
+        workArea.getStyleClass().add("work-area");
+        center.getChildren().setAll(startScreen.view());
+
+        BorderPane root = new BorderPane();
+        root.setTop(new VBox(menuBar(), toolBar(), securityBanner.view()));
+        root.setCenter(center);
+        root.setBottom(statusBar.view());
+        root.getStyleClass().add("main-window");
+        root.setId("mainWindow");
+
+        scene = new Scene(root, 1280, 800);
+        scene.getStylesheets().add(MainWindow.class.getResource("inspector.css").toExternalForm());
+        FileDrops.install(root, this::openFiles);
+
+        filterBar.filterProperty().addListener((obs, was, f) -> applyFilter(f));
+        tree.selectedProperty().addListener((obs, was, node) -> detail.show(node, workspace.primary()));
+        workspace.primaryProperty().addListener((obs, was, doc) -> showDocument(doc));
+        stage.setScene(scene);
+        updateTitle();
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+
+    public Workspace workspace() {
+        return workspace;
+    }
+
+    public Background background() {
+        return background;
+    }
+
+    public LayerTreeTable tree() {
+        return tree;
+    }
+
+    public ExportSelection exportSelection() {
+        return exportSelection;
+    }
+
+    public SplitPane workArea() {
+        return workArea;
+    }
+
+    /** Opens {@code a}, and {@code b} (if not null) as the comparison once {@code a} is open. */
+    public void openFiles(Path a, Path b) {
+        open(a, doc -> {
+            workspace.setPrimary(doc);
+            if (b != null) {
+                compareWith(b);
+            }
+        });
+    }
+
+    public void openFile(Path file) {
+        openFiles(file, null);
+    }
+
+    /** Opens {@code b} as the comparison of the open file. */
+    public void compareWith(Path b) {
+        if (workspace.primary() == null) {
+            openFile(b);
+            return;
+        }
+        open(b, workspace::setComparison);
+    }
+
+    private void open(Path file, Consumer<OpenedCheckpoint> then) {
+        background.run(new MonitoredTask<>("Opening " + file.getFileName(), m -> OpenedCheckpoint.open(file, m)),
+                doc -> {
+                    recent.add(file);
+                    then.accept(doc);
+                },
+                error -> showError("Cannot open " + file.getFileName(), error));
+    }
+
+    public void openSample() {
+        try {
+            openFile(SampleCheckpoint.file());
+        } catch (java.io.IOException e) {
+            showError("Cannot open the sample", e);
+        }
+    }
+
+    void showOpenDialog() {
+        File f = chooser("Open checkpoint").showOpenDialog(stage);
+        if (f != null) {
+            openFile(f.toPath());
+        }
+    }
+
+    void showCompareDialog() {
+        File f = chooser("Compare with checkpoint").showOpenDialog(stage);
+        if (f != null) {
+            compareWith(f.toPath());
+        }
+    }
+
+    private FileChooser chooser(String title) {
+        FileChooser c = new FileChooser();
+        c.setTitle(title);
+        c.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Checkpoints", "*.pt", "*.pth", "*.ckpt", "*.bin",
+                        "*.safetensors", "*.json", "*.pkl", "*.tar"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        OpenedCheckpoint doc = workspace.primary();
+        Path dir = doc != null ? doc.file().toAbsolutePath().getParent()
+                : recent.files().isEmpty() ? null : recent.files().get(0).getParent();
+        if (dir != null && dir.toFile().isDirectory()) {
+            c.setInitialDirectory(dir.toFile());
+        }
+        return c;
+    }
+
+    private void showDocument(OpenedCheckpoint doc) {
+        exportSelection.clear();
+        securityBanner.show(doc == null ? null : doc.checkpoint());
+        if (doc == null) {
+            center.getChildren().setAll(startScreen.view());
+            tree.setTree(null, null);
+            statusBar.showTotals(null, 0);
+            detail.clear();
+            updateTitle();
+            return;
+        }
+        EnumSet<DType> present = EnumSet.noneOf(DType.class);
+        doc.checkpoint().tensors().stream().map(TensorRef::dtype).forEach(present::add);
+        filtered = FilteredTree.of(doc.tree(), LayerFilter.NONE);
+        tree.setTree(doc.tree(), filtered);
+        filterBar.setDTypes(present);
+        center.getChildren().setAll(workArea);
+        statusBar.showTotals(doc.tree().aggregate(), doc.tree().aggregate().tensors());
+        updateTitle();
+        tree.view().requestFocus();
+    }
+
+    private void applyFilter(LayerFilter f) {
+        OpenedCheckpoint doc = workspace.primary();
+        if (doc == null) {
+            return;
+        }
+        filtered = FilteredTree.of(doc.tree(), f);
+        tree.applyFilter(filtered, !f.isEmpty());
+        statusBar.showTotals(doc.tree().aggregate(), f.isEmpty() ? doc.tree().aggregate().tensors()
+                : filtered.matchedTensors());
+    }
+
+    private void updateTitle() {
+        OpenedCheckpoint a = workspace.primary();
+        OpenedCheckpoint b = workspace.comparison();
+        String t = "Checkpoint Inspector";
+        if (a != null) {
+            t = a.file().getFileName() + (b == null ? "" : "  ↔  " + b.file().getFileName()) + "  —  " + t;
+        }
+        stage.setTitle(t);
+    }
+
+    /** Shows a failure in plain words. */
+    public void showError(String title, Throwable error) {
+        Alert alert = new Alert(Alert.AlertType.ERROR, ErrorMessages.of(error), ButtonType.OK);
+        alert.initOwner(stage);
+        alert.setTitle(title);
+        alert.setHeaderText(title);
+        alert.getDialogPane().getStylesheets().addAll(scene.getStylesheets());
+        alert.getDialogPane().setId("errorDialog");
+        alert.show();
+    }
+
+    private MenuBar menuBar() {
+        MenuItem open = item("Open…", "Shortcut+O", this::showOpenDialog);
+        Menu recentMenu = new Menu("Open Recent");
+        Runnable fillRecent = () -> {
+            recentMenu.getItems().clear();
+            for (Path p : recent.files()) {
+                recentMenu.getItems().add(item(p.getFileName().toString(), null, () -> openFile(p)));
+            }
+            recentMenu.setDisable(recent.files().isEmpty());
+        };
+        recent.files().addListener((ListChangeListener<Path>) c -> fillRecent.run());
+        fillRecent.run();
+        Menu file = new Menu("File", null, open, recentMenu, item("Open Sample Checkpoint", null, this::openSample),
+                new SeparatorMenuItem(),
+                item("Compare With…", "Shortcut+D", this::showCompareDialog),
+                item("Close Comparison", null, () -> {
+                    workspace.setComparison(null);
+                    updateTitle();
+                }),
+                new SeparatorMenuItem(),
+                item("Close File", "Shortcut+W", workspace::closeAll),
+                item("Quit", "Shortcut+Q", stage::close));
+        Menu view = new Menu("View", null,
+                item("Filter Keys", "Shortcut+F", this::focusFilter),
+                item("Clear Filter", null, () -> filterBar.setText("", false)),
+                new SeparatorMenuItem(),
+                item("Expand All", "Shortcut+RIGHT", () -> expandAll(true)),
+                item("Collapse All", "Shortcut+LEFT", () -> expandAll(false)));
+        Menu help = new Menu("Help", null, item("Keyboard Shortcuts", "F1", this::showShortcuts));
+        MenuBar bar = new MenuBar(file, view, help);
+        bar.setId("menuBar");
+        return bar;
+    }
+
+    private static MenuItem item(String text, String accelerator, Runnable action) {
+        MenuItem i = new MenuItem(text);
+        if (accelerator != null) {
+            i.setAccelerator(KeyCombination.keyCombination(accelerator));
+        }
+        i.setOnAction(e -> action.run());
+        return i;
+    }
+
+    private ToolBar toolBar() {
+        Button open = toolButton("Open", Icon.OPEN, "Open a checkpoint (Ctrl+O)", this::showOpenDialog);
+        open.setId("openButton");
+        Button compare = toolButton("Compare", Icon.COMPARE, "Compare with a second checkpoint (Ctrl+D)",
+                this::showCompareDialog);
+        compare.setId("compareButton");
+        compare.disableProperty().bind(workspace.primaryProperty().isNull());
+        ToolBar bar = new ToolBar(open, compare);
+        bar.getStyleClass().add("main-toolbar");
+        return bar;
+    }
+
+    static Button toolButton(String text, Icon icon, String tip, Runnable action) {
+        Button b = new Button(text, icon.node(15));
+        b.setTooltip(new Tooltip(tip));
+        b.getStyleClass().add("tool-button");
+        b.setOnAction(e -> action.run());
+        return b;
+    }
+
+    void focusFilter() {
+        if (workspace.primary() != null) {
+            filterBar.field().requestFocus();
+            filterBar.field().selectAll();
+        }
+    }
+
+    public FilterBar filterBar() {
+        return filterBar;
+    }
+
+    private void expandAll(boolean expand) {
+        var r = tree.view().getRoot();
+        if (r != null) {
+            setExpanded(r, expand);
+            r.setExpanded(true);
+        }
+    }
+
+    private static void setExpanded(javafx.scene.control.TreeItem<LayerNode> item, boolean expand) {
+        item.setExpanded(expand);
+        item.getChildren().forEach(c -> setExpanded(c, expand));
+    }
+
+    private void showShortcuts() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.initOwner(stage);
+        a.setTitle("Keyboard shortcuts");
+        a.setHeaderText("Keyboard shortcuts");
+        Label text = new Label("""
+                Ctrl+O      Open a checkpoint
+                Ctrl+D      Compare with a second checkpoint
+                Ctrl+E      Export the ticked tensors
+                Ctrl+F      Filter keys (Esc clears)
+                Ctrl+W      Close the file
+                ↑ ↓         Move through the tree
+                → ←         Expand / collapse a row
+                Space       Tick / untick the selected rows for export
+                Ctrl+→ / ←  Expand / collapse everything""");
+        text.getStyleClass().add("mono");
+        a.getDialogPane().setContent(text);
+        a.getDialogPane().getStylesheets().addAll(scene.getStylesheets());
+        a.show();
+    }
+}
