@@ -6,7 +6,6 @@ import java.util.List;
 import javafx.application.Application;
 import javafx.scene.image.Image;
 import javafx.stage.Stage;
-import org.ckptinspector.gui.detail.TensorSections;
 import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.task.Background;
 
@@ -17,7 +16,7 @@ public final class InspectorApp extends Application {
     @Override
     public void start(Stage stage) {
         background = new Background();
-        MainWindow window = new MainWindow(stage, background, RecentFiles.forUser(), sections(background));
+        MainWindow window = new MainWindow(stage, background, RecentFiles.forUser());
         stage.getIcons().addAll(appIcons());
         stage.setMinWidth(720);
         stage.setMinHeight(480);
@@ -26,11 +25,6 @@ public final class InspectorApp extends Application {
         if (!files.isEmpty()) {
             window.openFiles(Path.of(files.get(0)), files.size() > 1 ? Path.of(files.get(1)) : null);
         }
-    }
-
-    /** The statistics, values and heat map parts of the tensor detail, computed on {@code background}. */
-    static TensorSections sections(Background background) {
-        return TensorSections.NONE;
     }
 
     @Override

@@ -27,7 +27,14 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import org.ckptinspector.gui.detail.DetailPane;
-import org.ckptinspector.gui.detail.TensorSections;
+import org.ckptinspector.gui.detail.TensorInsights;
+import org.ckptinspector.diff.CheckpointDiff;
+import org.ckptinspector.diff.DiffOptions;
+import org.ckptinspector.diff.DiffResult;
+import org.ckptinspector.gui.diff.ComparisonState;
+import org.ckptinspector.gui.diff.DiffMerge;
+import org.ckptinspector.gui.diff.DiffPanel;
+import org.ckptinspector.gui.diff.DiffStatus;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.open.FileDrops;
@@ -57,6 +64,7 @@ public final class MainWindow {
     private final RecentFiles recent;
     private final Workspace workspace = new Workspace();
     private final ExportSelection exportSelection = new ExportSelection();
+    private final ComparisonState comparisons = new ComparisonState();
     private final FilterBar filterBar = new FilterBar();
     private final LayerTreeTable tree = new LayerTreeTable(exportSelection);
     private final SecurityBanner securityBanner = new SecurityBanner();
@@ -66,17 +74,20 @@ public final class MainWindow {
     private final SplitPane workArea;
     private final StartScreen startScreen;
     private final Scene scene;
+    private final DiffPanel diffPanel;
     private FilteredTree filtered;
+    private LayerNode currentTree;
 
-    public MainWindow(Stage stage, Background background, RecentFiles recent, TensorSections sections) {
+    public MainWindow(Stage stage, Background background, RecentFiles recent) {
         this.stage = stage;
         this.background = background;
         this.recent = recent;
         this.statusBar = new StatusBar(background);
-        this.detail = new DetailPane(sections, tree::select);
+        this.detail = new DetailPane(new TensorInsights(background, comparisons), tree::select);
         this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
 
-        VBox treeColumn = new VBox(filterBar.view(), tree.view());
+        this.diffPanel = new DiffPanel(() -> workspace.setComparison(null));
+        VBox treeColumn = new VBox(filterBar.view(), tree.view(), diffPanel.view());
         treeColumn.getStyleClass().add("tree-column");
         VBox.setVgrow(tree.view(), Priority.ALWAYS);
         workArea = new SplitPane(treeColumn, detail.view());
@@ -99,6 +110,15 @@ public final class MainWindow {
         filterBar.filterProperty().addListener((obs, was, f) -> applyFilter(f));
         tree.selectedProperty().addListener((obs, was, node) -> detail.show(node, workspace.primary()));
         workspace.primaryProperty().addListener((obs, was, doc) -> showDocument(doc));
+        workspace.comparisonProperty().addListener((obs, was, doc) -> {
+            if (doc == null) {
+                endComparison();
+            } else {
+                startComparison();
+            }
+        });
+        diffPanel.alignPrefixesProperty().addListener((obs, was, now) -> startComparison());
+        diffPanel.differencesOnlyProperty().addListener((obs, was, now) -> applyFilter(filterBar.filterProperty().get()));
         stage.setScene(scene);
         updateTitle();
     }
@@ -117,6 +137,10 @@ public final class MainWindow {
 
     public LayerTreeTable tree() {
         return tree;
+    }
+
+    public ComparisonState comparisonState() {
+        return comparisons;
     }
 
     public ExportSelection exportSelection() {
@@ -210,6 +234,7 @@ public final class MainWindow {
         }
         EnumSet<DType> present = EnumSet.noneOf(DType.class);
         doc.checkpoint().tensors().stream().map(TensorRef::dtype).forEach(present::add);
+        currentTree = doc.tree();
         filtered = FilteredTree.of(doc.tree(), LayerFilter.NONE);
         tree.setTree(doc.tree(), filtered);
         filterBar.setDTypes(present);
@@ -221,13 +246,62 @@ public final class MainWindow {
 
     private void applyFilter(LayerFilter f) {
         OpenedCheckpoint doc = workspace.primary();
-        if (doc == null) {
+        if (doc == null || currentTree == null) {
             return;
         }
-        filtered = FilteredTree.of(doc.tree(), f);
-        tree.applyFilter(filtered, !f.isEmpty());
+        boolean differencesOnly = comparisons.isActive() && diffPanel.differencesOnlyProperty().get();
+        filtered = differencesOnly
+                ? FilteredTree.of(currentTree, f, n -> {
+                    DiffStatus s = comparisons.status(n);
+                    return s != null && s != DiffStatus.IDENTICAL;
+                })
+                : FilteredTree.of(currentTree, f);
+        tree.applyFilter(filtered, !f.isEmpty() || differencesOnly);
         statusBar.showTotals(doc.tree().aggregate(), f.isEmpty() ? doc.tree().aggregate().tensors()
                 : filtered.matchedTensors());
+    }
+
+    /** Compares A with B in the background, then shows the merged tree with its marks. */
+    private void startComparison() {
+        OpenedCheckpoint a = workspace.primary();
+        OpenedCheckpoint b = workspace.comparison();
+        if (a == null || b == null) {
+            return;
+        }
+        updateTitle();
+        DiffOptions options = DiffOptions.defaults().withAlignPrefixes(diffPanel.alignPrefixesProperty().get());
+        background.run(new MonitoredTask<>("Comparing " + a.file().getFileName() + " with "
+                + b.file().getFileName(), m -> {
+                    DiffResult r = CheckpointDiff.compare(a.checkpoint(), b.checkpoint(), options, m);
+                    return DiffMerge.of(a.checkpoint(), b.checkpoint(), r, options);
+                }), merged -> {
+                    if (workspace.primary() != a || workspace.comparison() != b) {
+                        return;
+                    }
+                    comparisons.set(merged);
+                    currentTree = merged.tree();
+                    tree.setTree(currentTree, FilteredTree.of(currentTree, LayerFilter.NONE));
+                    tree.setDiffStatus(comparisons::status);
+                    diffPanel.show(merged.result(), a.file().getFileName().toString(),
+                            b.file().getFileName().toString());
+                    applyFilter(filterBar.filterProperty().get());
+                }, error -> {
+                    showError("Cannot compare the files", error);
+                    workspace.setComparison(null);
+                });
+    }
+
+    private void endComparison() {
+        comparisons.clear();
+        diffPanel.hide();
+        tree.setDiffStatus(null);
+        OpenedCheckpoint doc = workspace.primary();
+        if (doc != null && currentTree != doc.tree()) {
+            currentTree = doc.tree();
+            tree.setTree(currentTree, FilteredTree.of(currentTree, LayerFilter.NONE));
+            applyFilter(filterBar.filterProperty().get());
+        }
+        updateTitle();
     }
 
     private void updateTitle() {
@@ -266,10 +340,7 @@ public final class MainWindow {
         Menu file = new Menu("File", null, open, recentMenu, item("Open Sample Checkpoint", null, this::openSample),
                 new SeparatorMenuItem(),
                 item("Compare With…", "Shortcut+D", this::showCompareDialog),
-                item("Close Comparison", null, () -> {
-                    workspace.setComparison(null);
-                    updateTitle();
-                }),
+                item("Close Comparison", null, () -> workspace.setComparison(null)),
                 new SeparatorMenuItem(),
                 item("Close File", "Shortcut+W", workspace::closeAll),
                 item("Quit", "Shortcut+Q", stage::close));

@@ -55,7 +55,7 @@ abstract class FxAppTestSupport {
         stage = FxToolkit.registerPrimaryStage();
         FxToolkit.setupStage(s -> {
             Background background = new Background();
-            window = new MainWindow(s, background, new RecentFiles(prefs), InspectorApp.sections(background));
+            window = new MainWindow(s, background, new RecentFiles(prefs));
             s.setWidth(1280);
             s.setHeight(800);
             s.show();

@@ -47,12 +47,16 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
         return checkpoint.file();
     }
 
-    /** The other tensors viewing {@code t}'s storage. */
+    /** The other tensors viewing {@code t}'s storage; none for a tensor of another file. */
     public List<TensorRef> sharing(TensorRef t) {
         if (t.storage() == null || !t.storage().shareable()) {
             return List.of();
         }
-        return storageUsers.getOrDefault(t.storage().key(), List.of()).stream().filter(o -> o != t).toList();
+        List<TensorRef> users = storageUsers.getOrDefault(t.storage().key(), List.of());
+        if (users.stream().noneMatch(o -> o == t)) {
+            return List.of();
+        }
+        return users.stream().filter(o -> o != t).toList();
     }
 
     public void close() {

@@ -23,6 +23,16 @@ public final class FilteredTree {
         return t;
     }
 
+    /** Like {@link #of(LayerNode, LayerFilter)}, keeping only tensor rows that also pass {@code tensorRows}. */
+    public static FilteredTree of(LayerNode root, LayerFilter filter, Predicate<LayerNode> tensorRows) {
+        FilteredTree t = new FilteredTree();
+        Predicate<LayerNode> p = filter.rowPredicate();
+        LayerFilter f = filter.isEmpty() ? new LayerFilter("", false, filter.dtypes()) : filter;
+        t.visit(root, f, n -> n.tensor().isPresent() && tensorRows.test(n) && (filter.isEmpty() || p.test(n)),
+                false);
+        return t;
+    }
+
     /** Returns whether {@code n} is visible; records its visible children. */
     private boolean visit(LayerNode n, LayerFilter f, Predicate<LayerNode> p, boolean inheritedMatch) {
         boolean self = inheritedMatch && f.typeMatches(n) || p.test(n);

@@ -35,11 +35,13 @@ public final class LayerTreeBuilder {
                 : c.file().getFileName().toString());
     }
 
-    /** Builds a tree from tensors alone (the other side of a comparison, say). */
-    public static LayerNode build(String rootName, List<TensorRef> tensors) {
-        LayerTreeBuilder b = new LayerTreeBuilder();
-        LayerNode root = new LayerNode(rootName, "", null, LayerNode.Kind.ROOT);
-        tensors.forEach(t -> b.place(root, t));
+    /**
+     * Builds the tree of {@code c} with more tensors placed under the given keys: the tensors only the other
+     * checkpoint of a comparison has.
+     */
+    public static LayerNode build(Checkpoint c, Map<String, TensorRef> extraByKey) {
+        LayerNode root = build(c);
+        extraByKey.forEach((key, t) -> placeAt(root, key, t));
         computeAggregates(root);
         return root;
     }
@@ -142,11 +144,16 @@ public final class LayerTreeBuilder {
         Deque<LayerNode> slots = reserved.get(t.key());
         LayerNode slot = slots == null ? null : slots.poll();
         if (slot == null) {
-            int dot = t.key().lastIndexOf('.');
-            LayerNode parent = dot < 0 ? root : descend(root, t.key().substring(0, dot));
-            slot = parent.addChild(t.key().substring(dot + 1), LayerNode.Kind.TENSOR);
+            placeAt(root, t.key(), t);
+        } else {
+            slot.setTensor(t);
         }
-        slot.setTensor(t);
+    }
+
+    private static void placeAt(LayerNode root, String key, TensorRef t) {
+        int dot = key.lastIndexOf('.');
+        LayerNode parent = dot < 0 ? root : descend(root, key.substring(0, dot));
+        parent.addChild(key.substring(dot + 1), LayerNode.Kind.TENSOR).setTensor(t);
     }
 
     /** Removes reserved rows no tensor claimed (a tensor the reader did not list). */

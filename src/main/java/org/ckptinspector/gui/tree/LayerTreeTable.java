@@ -48,8 +48,10 @@ public final class LayerTreeTable {
         table.setShowRoot(true);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().setAll(List.of(statusColumn, nameColumn(), typeColumn(), shapeColumn(),
+        TreeTableColumn<LayerNode, LayerNode> name = nameColumn();
+        table.getColumns().setAll(List.of(statusColumn, name, typeColumn(), shapeColumn(),
                 parametersColumn(), bytesColumn()));
+        table.setTreeColumn(name);
         statusColumn.setVisible(false);
         statusColumn.setId("statusColumn");
         statusColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().getValue()));
