@@ -35,6 +35,8 @@ import org.ckptinspector.gui.diff.ComparisonState;
 import org.ckptinspector.gui.diff.DiffMerge;
 import org.ckptinspector.gui.diff.DiffPanel;
 import org.ckptinspector.gui.diff.DiffStatus;
+import org.ckptinspector.gui.export.ExportBasket;
+import org.ckptinspector.gui.export.ExportDialog;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.open.FileDrops;
@@ -75,6 +77,8 @@ public final class MainWindow {
     private final StartScreen startScreen;
     private final Scene scene;
     private final DiffPanel diffPanel;
+    private final ExportBasket basket;
+    private ExportDialog exportDialog;
     private FilteredTree filtered;
     private LayerNode currentTree;
 
@@ -90,7 +94,10 @@ public final class MainWindow {
         VBox treeColumn = new VBox(filterBar.view(), tree.view(), diffPanel.view());
         treeColumn.getStyleClass().add("tree-column");
         VBox.setVgrow(tree.view(), Priority.ALWAYS);
-        workArea = new SplitPane(treeColumn, detail.view());
+        this.basket = new ExportBasket(exportSelection, () -> currentTree, this::showExportDialog);
+        VBox detailColumn = new VBox(detail.view(), basket.view());
+        VBox.setVgrow(detail.view(), Priority.ALWAYS);
+        workArea = new SplitPane(treeColumn, detailColumn);
         workArea.setOrientation(Orientation.HORIZONTAL);
         workArea.setDividerPositions(0.56);
         workArea.getStyleClass().add("work-area");
@@ -314,6 +321,29 @@ public final class MainWindow {
         stage.setTitle(t);
     }
 
+    /**
+     * Opens the export dialog for the basket's tensors (or, with an empty basket, the selected rows'), in the
+     * source's file order. Rows only B has cannot be exported from A and are left out.
+     */
+    public ExportDialog showExportDialog() {
+        OpenedCheckpoint doc = workspace.primary();
+        if (doc == null) {
+            return null;
+        }
+        if (exportSelection.keys().isEmpty()) {
+            tree.selectedNodes().forEach(exportSelection::toggle);
+        }
+        java.util.Set<String> chosen = exportSelection.keys();
+        java.util.List<String> keys = doc.checkpoint().tensors().stream().map(TensorRef::key)
+                .filter(chosen::contains).distinct().toList();
+        if (exportDialog != null) {
+            exportDialog.stage().close();
+        }
+        exportDialog = new ExportDialog(stage, doc.checkpoint(), keys, background, this::openFile);
+        exportDialog.show();
+        return exportDialog;
+    }
+
     /** Shows a failure in plain words. */
     public void showError(String title, Throwable error) {
         Alert alert = new Alert(Alert.AlertType.ERROR, ErrorMessages.of(error), ButtonType.OK);
@@ -341,6 +371,8 @@ public final class MainWindow {
                 new SeparatorMenuItem(),
                 item("Compare With…", "Shortcut+D", this::showCompareDialog),
                 item("Close Comparison", null, () -> workspace.setComparison(null)),
+                new SeparatorMenuItem(),
+                item("Export…", "Shortcut+E", this::showExportDialog),
                 new SeparatorMenuItem(),
                 item("Close File", "Shortcut+W", workspace::closeAll),
                 item("Quit", "Shortcut+Q", stage::close));
@@ -372,7 +404,11 @@ public final class MainWindow {
                 this::showCompareDialog);
         compare.setId("compareButton");
         compare.disableProperty().bind(workspace.primaryProperty().isNull());
-        ToolBar bar = new ToolBar(open, compare);
+        Button export = toolButton("Export", Icon.EXPORT, "Export the tensors in the basket (Ctrl+E)",
+                this::showExportDialog);
+        export.setId("exportButton");
+        export.disableProperty().bind(workspace.primaryProperty().isNull());
+        ToolBar bar = new ToolBar(open, compare, export);
         bar.getStyleClass().add("main-toolbar");
         return bar;
     }

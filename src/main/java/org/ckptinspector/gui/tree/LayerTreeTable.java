@@ -185,6 +185,19 @@ public final class LayerTreeTable {
         return item;
     }
 
+    /** What dragging these rows carries: the keys of their tensors (also as text); null when they have none. */
+    public static ClipboardContent dragContent(List<LayerNode> nodes) {
+        Set<String> keys = new LinkedHashSet<>();
+        nodes.forEach(n -> keys.addAll(ExportSelection.keysBelow(n)));
+        if (keys.isEmpty()) {
+            return null;
+        }
+        ClipboardContent content = new ClipboardContent();
+        content.put(TENSOR_KEYS, String.join("\n", keys));
+        content.putString(String.join("\n", keys));
+        return content;
+    }
+
     /** The nodes of all selected rows. */
     public List<LayerNode> selectedNodes() {
         return table.getSelectionModel().getSelectedItems().stream()
@@ -293,16 +306,11 @@ public final class LayerTreeTable {
                 if (getItem() == null) {
                     return;
                 }
-                List<LayerNode> nodes = isSelected() ? selectedNodes() : List.of(getItem());
-                Set<String> keys = new LinkedHashSet<>();
-                nodes.forEach(n -> keys.addAll(ExportSelection.keysBelow(n)));
-                if (keys.isEmpty()) {
+                ClipboardContent content = dragContent(isSelected() ? selectedNodes() : List.of(getItem()));
+                if (content == null) {
                     return;
                 }
                 Dragboard db = startDragAndDrop(TransferMode.COPY);
-                ClipboardContent content = new ClipboardContent();
-                content.put(TENSOR_KEYS, String.join("\n", keys));
-                content.putString(String.join("\n", keys));
                 db.setContent(content);
                 db.setDragView(snapshot(null, null));
                 e.consume();
