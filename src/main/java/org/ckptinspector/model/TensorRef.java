@@ -92,9 +92,9 @@ public record TensorRef(
         return n;
     }
 
-    /** Bytes the tensor's own elements take when contiguous. */
+    /** Bytes the tensor's own elements take when contiguous (packed sub-byte dtypes rounded up to whole bytes). */
     public long nbytes() {
-        return multiplySaturated(numel(), dtype.itemSize());
+        return dtype.bytesFor(numel());
     }
 
     public Optional<Storage> storageRef() {
@@ -141,6 +141,25 @@ public record TensorRef(
         return layout == Layout.STRIDED && storage != null && storage.bytes() != null && problems.isEmpty();
     }
 
+    /**
+     * Whether {@code TensorBytes} can stream the tensor's values: a readable strided tensor, or a sparse tensor
+     * whose parts are all readable (streamed densified). Meta tensors and tensors with problems have none.
+     */
+    public boolean hasValues() {
+        if (isReadable()) {
+            return true;
+        }
+        if (layout == Layout.STRIDED || layout == Layout.META || components.isEmpty() || !problems.isEmpty()) {
+            return false;
+        }
+        for (TensorRef part : components.values()) {
+            if (!part.isReadable()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public TensorRef withLocation(String newKey, List<Object> newPath) {
         return new TensorRef(newKey, newPath, dtype, shape, stride, storageOffset, storage, layout, components,
                 quantization, flags, pythonType, problems);
@@ -185,7 +204,7 @@ public record TensorRef(
         }
         if (storage != null && layout == Layout.STRIDED) {
             long need = requiredStorageElements();
-            long have = storage.byteSize() / dtype.itemSize();
+            long have = dtype.elementsIn(storage.byteSize());
             if (need > have) {
                 return withProblem("view needs " + need + " elements but storage " + storage.key() + " holds "
                         + have);
