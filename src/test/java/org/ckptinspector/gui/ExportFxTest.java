@@ -42,12 +42,10 @@ class ExportFxTest extends FxAppTestSupport {
         tick(robot, "fc1.weight");
         tick(robot, "fc2.bias");
         assertEquals(Set.of("fc1.weight", "fc2.bias"), Set.copyOf(window.exportSelection().keys()));
-        Path out = tmp.resolve("picked.safetensors");
+        Path out = tmp.resolve("picked.pth");
         ExportDialog dialog = openDialog(robot);
-        robot.interact(() -> {
-            dialog.form().formatProperty().set(ExportFormat.SAFETENSORS);
-            dialog.form().outputProperty().set(out);
-        });
+        assertEquals(ExportFormat.PTH, dialog.form().formatProperty().get(), "torch format by default");
+        robot.interact(() -> dialog.form().outputProperty().set(out));
         screenshot(robot, dialog, "05-export-dialog");
         robot.interact(() -> robot.lookup("#exportRun").queryAs(Button.class).fire());
         waitFor(() -> robot.lookup("#exportResult").queryAs(Label.class).isVisible() && idle());

@@ -41,7 +41,8 @@ public final class ExportBasket {
         this.selection = selection;
         list.setId("exportBasketList");
         list.getStyleClass().add("basket-list");
-        list.setPrefHeight(120);
+        list.setPrefHeight(96);
+        list.setMinHeight(60);
         list.setPlaceholder(new Label("Tick rows, drag them here, or select by regex."));
         list.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.MULTIPLE);
         list.setOnKeyPressed(e -> {

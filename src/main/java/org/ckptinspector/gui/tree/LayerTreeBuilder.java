@@ -126,7 +126,7 @@ public final class LayerTreeBuilder {
             return;
         }
         node.setKind(LayerNode.Kind.VALUE);
-        node.setValue(v, v.typeName());
+        node.setValue(v, ValueText.typeName(v));
         valueRows++;
     }
 

@@ -49,7 +49,7 @@ public final class ValueText {
         } else if (v instanceof PyValue.Dict d) {
             return d.typeName() + "(" + d.size() + " items)";
         } else if (v instanceof PyValue.Obj o) {
-            return numpyScalar(o).orElse("<" + o.typeName() + ">");
+            return numpyScalar(o).orElse("<" + typeName(o) + ">");
         }
         return v.typeName();
     }
@@ -80,6 +80,30 @@ public final class ValueText {
             return Long.toString((long) d) + ".0";
         }
         return Double.toString(d).replace("E", "e");
+    }
+
+    /** The type to show for a value: numpy scalars and arrays by their numpy names, else Python's. */
+    public static String typeName(PyValue v) {
+        if (v instanceof PyValue.Obj o && o.cls() instanceof PyValue.Global g && g.module().startsWith("numpy")) {
+            if (g.name().equals("scalar") && numpyScalar(o).isPresent()
+                    && o.args().get(0) instanceof PyValue.Obj dt && dt.args().get(0) instanceof PyValue.Str code) {
+                return "numpy." + numpyTypeName(code.value());
+            }
+            if (g.name().equals("_reconstruct")) {
+                return "numpy.ndarray";
+            }
+        }
+        return v.typeName();
+    }
+
+    private static String numpyTypeName(String code) {
+        String kind = switch (code.charAt(0)) {
+            case 'f' -> "float";
+            case 'i' -> "int";
+            case 'u' -> "uint";
+            default -> "bool";
+        };
+        return kind.equals("bool") ? "bool_" : kind + (Integer.parseInt(code.substring(1)) * 8);
     }
 
     /**
