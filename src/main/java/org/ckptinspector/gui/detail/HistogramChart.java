@@ -33,7 +33,31 @@ final class HistogramChart {
 
     private HistogramChart() {}
 
+    /** The chart in a viewer; FX thread. */
     static ChartViewer create(List<Series> series, boolean logCounts) {
+        return viewer(chart(series, logCounts));
+    }
+
+    static ChartViewer viewer(JFreeChart chart) {
+        ChartViewer viewer = new ChartViewer(chart);
+        viewer.setId("histogram");
+        viewer.setPrefHeight(240);
+        viewer.setMinHeight(200);
+        return viewer;
+    }
+
+    /**
+     * Loads JFreeChart and the AWT fonts and graphics it draws with, off the FX thread, so that the first
+     * histogram does not stall the window (their first use costs several hundred milliseconds).
+     */
+    static void warmUp() {
+        Thread t = new Thread(() -> chart(List.of(), false), "chart-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The chart itself: plain Java2D objects, safe to build on any thread. */
+    static JFreeChart chart(List<Series> series, boolean logCounts) {
         XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
         for (Series s : series) {
             XYIntervalSeries xy = new XYIntervalSeries(s.name());
@@ -93,10 +117,6 @@ final class HistogramChart {
             legend.setItemFont(TICKS);
             legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
         }
-        ChartViewer viewer = new ChartViewer(chart);
-        viewer.setId("histogram");
-        viewer.setPrefHeight(240);
-        viewer.setMinHeight(200);
-        return viewer;
+        return chart;
     }
 }

@@ -52,6 +52,7 @@ public final class TensorInsights implements TensorSections {
     public TensorInsights(Background background, Comparison.Lookup comparisons) {
         this.background = background;
         this.comparisons = comparisons;
+        HistogramChart.warmUp();
     }
 
     @Override
