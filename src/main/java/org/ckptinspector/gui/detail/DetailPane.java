@@ -111,7 +111,7 @@ public final class DetailPane {
         VBox overview = new VBox(16, section("Properties", FactGrid.of(TensorFacts.of(t, sharing))));
         if (!sharing.isEmpty()) {
             overview.getChildren().add(links("Tensors sharing this storage", sharing.stream()
-                    .map(o -> findNode(doc.tree(), o)).filter(n -> n != null).toList()));
+                    .flatMap(o -> doc.tree().find(n -> n.tensor().orElse(null) == o).stream()).toList()));
         }
         Tab overviewTab = new Tab("Overview", scroll(overview));
         overviewTab.setId("overviewTab");
@@ -213,18 +213,5 @@ public final class DetailPane {
         s.setFitToWidth(true);
         s.getStyleClass().add("detail-scroll");
         return s;
-    }
-
-    private static LayerNode findNode(LayerNode n, TensorRef t) {
-        if (n.tensor().orElse(null) == t) {
-            return n;
-        }
-        for (LayerNode c : n.children()) {
-            LayerNode f = findNode(c, t);
-            if (f != null) {
-                return f;
-            }
-        }
-        return null;
     }
 }

@@ -171,20 +171,9 @@ public final class TensorInsights implements TensorSections {
             bins = binBox.getValue();
             showStatistics(holder, t, cmp);
         });
-        CheckBox logY = new CheckBox("log counts");
-        logY.setId("logCounts");
-        logY.setSelected(logCounts);
-        logY.setOnAction(e -> {
-            logCounts = logY.isSelected();
-            showStatistics(holder, t, cmp);
-        });
-        CheckBox logX = new CheckBox("log |x|");
-        logX.setId("logAbs");
-        logX.setSelected(logAbs);
-        logX.setOnAction(e -> {
-            logAbs = logX.isSelected();
-            showStatistics(holder, t, cmp);
-        });
+        Runnable redraw = () -> showStatistics(holder, t, cmp);
+        CheckBox logY = option("log counts", "logCounts", logCounts, v -> logCounts = v, redraw);
+        CheckBox logX = option("log |x|", "logAbs", logAbs, v -> logAbs = v, redraw);
         Label binsLabel = new Label("bins");
         binsLabel.getStyleClass().add("fact-label");
         Region spacer = new Region();
@@ -193,6 +182,17 @@ public final class TensorInsights implements TensorSections {
         row.setAlignment(Pos.CENTER_LEFT);
         row.getStyleClass().add("chart-controls");
         return row;
+    }
+
+    private static CheckBox option(String text, String id, boolean value, Consumer<Boolean> set, Runnable redraw) {
+        CheckBox box = new CheckBox(text);
+        box.setId(id);
+        box.setSelected(value);
+        box.setOnAction(e -> {
+            set.accept(box.isSelected());
+            redraw.run();
+        });
+        return box;
     }
 
     private <T> void run(String title, MonitoredTask.Work<T> work, Consumer<T> done, Consumer<Node> failed) {

@@ -86,6 +86,20 @@ public final class LayerNode {
         return out;
     }
 
+    /** The first row at or below this one, in tree order, that passes {@code test}. */
+    public Optional<LayerNode> find(java.util.function.Predicate<LayerNode> test) {
+        if (test.test(this)) {
+            return Optional.of(this);
+        }
+        for (LayerNode c : children) {
+            Optional<LayerNode> f = c.find(test);
+            if (f.isPresent()) {
+                return f;
+            }
+        }
+        return Optional.empty();
+    }
+
     private static void collect(LayerNode n, List<TensorRef> out) {
         if (n.tensor != null) {
             out.add(n.tensor);

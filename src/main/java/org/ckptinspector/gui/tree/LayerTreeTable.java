@@ -235,7 +235,7 @@ public final class LayerTreeTable {
     }
 
     private static TreeTableColumn<LayerNode, Long> parametersColumn() {
-        return numberColumn("Parameters", "parametersColumn", n -> n.aggregate().parameters(), Formats::count);
+        return numberColumn("Params", "parametersColumn", n -> n.aggregate().parameters(), Formats::count);
     }
 
     private static TreeTableColumn<LayerNode, Long> bytesColumn() {

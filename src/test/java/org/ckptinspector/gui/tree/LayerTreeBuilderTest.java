@@ -88,16 +88,7 @@ class LayerTreeBuilderTest {
         }
     }
 
-    static LayerNode find(LayerNode n, String key) {
-        if (n.key().equals(key)) {
-            return n;
-        }
-        for (LayerNode c : n.children()) {
-            LayerNode f = find(c, key);
-            if (f != null) {
-                return f;
-            }
-        }
-        return null;
+    static LayerNode find(LayerNode root, String key) {
+        return root.find(n -> n.key().equals(key)).orElse(null);
     }
 }
