@@ -277,7 +277,7 @@ public final class MainWindow {
         }
         updateTitle();
         DiffOptions options = DiffOptions.defaults().withAlignPrefixes(diffPanel.alignPrefixesProperty().get());
-        background.run(new MonitoredTask<>("Comparing " + a.file().getFileName() + " with "
+        var task = background.run(new MonitoredTask<>("Comparing " + a.file().getFileName() + " with "
                 + b.file().getFileName(), m -> {
                     DiffResult r = CheckpointDiff.compare(a.checkpoint(), b.checkpoint(), options, m);
                     return DiffMerge.of(a.checkpoint(), b.checkpoint(), r, options);
@@ -296,6 +296,11 @@ public final class MainWindow {
                     showError("Cannot compare the files", error);
                     workspace.setComparison(null);
                 });
+        task.setOnCancelled(e -> {
+            if (workspace.comparison() == b) {
+                workspace.setComparison(null);
+            }
+        });
     }
 
     private void endComparison() {

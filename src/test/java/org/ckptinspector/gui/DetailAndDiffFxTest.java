@@ -56,7 +56,7 @@ class DetailAndDiffFxTest extends FxAppTestSupport {
     }
 
     @Test
-    void valuesTabShowsTheMatrixAndHeatMapHasOnePixelPerValue(FxRobot robot) {
+    void valuesTabShowsTheMatrixAndHeatMapHasOneCellPerValue(FxRobot robot) {
         open(robot, SIMPLE);
         select(robot, "fc1.weight");
         TabPane tabs = robot.lookup("#detailTabs").queryAs(TabPane.class);
@@ -69,8 +69,9 @@ class DetailAndDiffFxTest extends FxAppTestSupport {
         robot.interact(() -> tabs.getSelectionModel().select(2));
         waitFor(() -> robot.lookup("#heatMap").tryQuery().isPresent());
         ImageView heat = robot.lookup("#heatMap").queryAs(ImageView.class);
-        assertEquals(10, heat.getImage().getWidth());
-        assertEquals(5, heat.getImage().getHeight());
+        int[] cells = (int[]) heat.getUserData();
+        assertArrayEquals(new int[] {10, 5}, cells, "one cell per value of a [5, 10] weight");
+        assertEquals(2.0, heat.getImage().getWidth() / heat.getImage().getHeight(), 1e-9);
         screenshot(robot, "07-heat-map");
     }
 

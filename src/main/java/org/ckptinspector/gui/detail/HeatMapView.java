@@ -31,15 +31,23 @@ final class HeatMapView {
     static Node of(HeatMapData data) {
         int h = data.cells().length;
         int w = h == 0 ? 0 : data.cells()[0].length;
-        WritableImage img = new WritableImage(Math.max(w, 1), Math.max(h, 1));
+        // Cells are drawn as blocks of whole pixels: not every pipeline honours an unsmoothed ImageView.
+        int k = Math.max(1, 512 / Math.max(1, Math.max(w, h)));
+        WritableImage img = new WritableImage(Math.max(w, 1) * k, Math.max(h, 1) * k);
         PixelWriter px = img.getPixelWriter();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                px.setColor(x, y, color(data, data.cells()[y][x]));
+                Color c = color(data, data.cells()[y][x]);
+                for (int dy = 0; dy < k; dy++) {
+                    for (int dx = 0; dx < k; dx++) {
+                        px.setColor(x * k + dx, y * k + dy, c);
+                    }
+                }
             }
         }
         ImageView view = new ImageView(img);
         view.setId("heatMap");
+        view.setUserData(new int[] {w, h});
         view.setSmooth(false);
         view.setPreserveRatio(true);
         StackPane frame = new StackPane(view);

@@ -261,7 +261,8 @@ public final class LayerTreeTable {
         if (n.kind() == LayerNode.Kind.MODULE || n.kind() == LayerNode.Kind.CONTAINER
                 || n.kind() == LayerNode.Kind.ROOT) {
             long t = n.aggregate().tensors();
-            return t == 0 ? n.children().size() + " items" : t + (t == 1 ? " tensor" : " tensors");
+            int items = n.children().size();
+            return t == 0 ? items + (items == 1 ? " item" : " items") : t + (t == 1 ? " tensor" : " tensors");
         }
         return "";
     }
