@@ -38,6 +38,15 @@ public final class MonitoredTask<T> extends Task<T> {
         updateMessage(title);
     }
 
+    /**
+     * Cancels without interrupting the worker: core work stops at its next {@link TaskMonitor#checkCancelled()},
+     * whereas an interrupt would close any FileChannel it is using mid-write.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        return super.cancel(false);
+    }
+
     @Override
     protected T call() throws Exception {
         return work.run(monitor);

@@ -28,7 +28,7 @@ class MonitoredTaskTest {
             started.countDown();
             long i = 0;
             while (true) {
-                m.progress(++i % 100, 100, "step " + i);
+                m.progress(50, 100, "step " + ++i);
                 if (m.isCancelled()) {
                     sawCancel.set(true);
                 }
@@ -41,7 +41,7 @@ class MonitoredTaskTest {
         WaitForAsyncUtils.asyncFx((Runnable) () -> background.run(task, v -> handled.set(true), e -> handled.set(true)))
                 .get(5, TimeUnit.SECONDS);
         assertTrue(started.await(5, TimeUnit.SECONDS));
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> onFx(task::getProgress) > 0);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> onFx(task::getProgress) == 0.5);
         String message = onFx(task::getMessage);
         assertTrue(message.startsWith("step "), message);
         WaitForAsyncUtils.asyncFx((Runnable) () -> task.cancel()).get(5, TimeUnit.SECONDS);
