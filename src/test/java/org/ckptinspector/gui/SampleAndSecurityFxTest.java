@@ -60,6 +60,20 @@ class SampleAndSecurityFxTest extends FxAppTestSupport {
         }
     }
 
+    @Test
+    void aGlobalThatRunsCodeTurnsTheBannerRedAndNothingRuns(FxRobot robot) {
+        open(robot, Path.of("src/test/resources/gui/dangerous_reduce.pt"));
+        var banner = robot.lookup("#securityBanner").query();
+        assertTrue(banner.isVisible());
+        assertTrue(banner.getStyleClass().contains("dangerous"));
+        String headline = robot.lookup("#securityHeadline").queryAs(Label.class).getText();
+        assertTrue(headline.startsWith("Dangerous") && headline.contains("Nothing in it was executed"), headline);
+        assertEquals(GlobalClass.DANGEROUS, GlobalPolicy.classify("posix.system"));
+        assertEquals("posix.system('echo this would run on torch.load')", valueText("extra"),
+                "the payload shows as the inert call it describes");
+        screenshot(robot, "12-security-dangerous");
+    }
+
     private String valueText(String key) {
         return org.ckptinspector.gui.tree.ValueText.shortText(row(key).getValue().value().orElseThrow());
     }

@@ -49,9 +49,22 @@ public final class ValueText {
         } else if (v instanceof PyValue.Dict d) {
             return d.typeName() + "(" + d.size() + " items)";
         } else if (v instanceof PyValue.Obj o) {
-            return numpyScalar(o).orElse("<" + typeName(o) + ">");
+            return numpyScalar(o).orElseGet(() -> call(o, depth));
         }
         return v.typeName();
+    }
+
+    /**
+     * An inert object as the call its pickle describes ({@code posix.system('echo hi')}), so that what a file
+     * would run on torch.load is visible; objects built without arguments show as {@code <class>}.
+     */
+    private static String call(PyValue.Obj o, int depth) {
+        String type = typeName(o);
+        if (o.args().size() == 0 || type.equals("numpy.ndarray")) {
+            return "<" + type + ">";
+        }
+        String args = seq("(", o.args().items(), ")", depth);
+        return type + args;
     }
 
     private static String seq(String open, List<PyValue> items, String close, int depth) {
