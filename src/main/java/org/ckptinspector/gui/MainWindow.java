@@ -289,7 +289,7 @@ public final class MainWindow {
                     currentTree = merged.tree();
                     tree.setTree(currentTree, FilteredTree.of(currentTree, LayerFilter.NONE));
                     tree.setDiffStatus(comparisons::status);
-                    diffPanel.show(merged.result(), a.file().getFileName().toString(),
+                    diffPanel.show(merged.result(), comparisons.counts(), a.file().getFileName().toString(),
                             b.file().getFileName().toString());
                     applyFilter(filterBar.filterProperty().get());
                 }, error -> {

@@ -98,6 +98,9 @@ class DetailAndDiffFxTest extends FxAppTestSupport {
             assertStatus(e.getKey(), expected);
         });
         assertStatus("layer2", DiffStatus.CHANGED);
+        var counts = window.comparisonState().counts();
+        assertEquals(pair.get("only_in_a").size(), counts.get(DiffStatus.ONLY_IN_A));
+        assertEquals(pair.get("shape_mismatch").size(), counts.get(DiffStatus.SHAPE_MISMATCH));
         assertStatus("layer1", DiffStatus.CHANGED);
 
         // A safetensors file does not name its model class; the app names the model after B's file instead.

@@ -121,6 +121,13 @@ public final class ComparisonState implements Comparison.Lookup {
         return Optional.of(new Comparison(bByName.get(aName), changes.get(aName), words));
     }
 
+    /** How many keys have each status, a dtype change counted as such rather than as a value change. */
+    public Map<DiffStatus, Integer> counts() {
+        Map<DiffStatus, Integer> n = new java.util.EnumMap<>(DiffStatus.class);
+        statuses.forEach((key, s) -> n.merge(refine(DiffStatus.of(s), key), 1, Integer::sum));
+        return n;
+    }
+
     /** Keys of B's tensors by their report name, for tests and the diff panel. */
     public List<String> namesOfB() {
         return List.copyOf(bByName.keySet());

@@ -1,9 +1,7 @@
 package org.ckptinspector.gui.diff;
 
-import java.util.EnumMap;
 import java.util.Map;
 import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.SimpleBooleanProperty;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -90,14 +88,10 @@ public final class DiffPanel {
         return differencesOnly.selectedProperty();
     }
 
-    public void show(DiffResult r, String fileA, String fileB) {
+    /** @param n how many keys have each status */
+    public void show(DiffResult r, Map<DiffStatus, Integer> n, String fileA, String fileB) {
         result = r;
         files.setText("A  " + fileA + "   ↔   B  " + fileB);
-        Map<DiffStatus, Integer> n = new EnumMap<>(DiffStatus.class);
-        r.keyStatuses().values().forEach(s -> n.merge(DiffStatus.of(s), 1, Integer::sum));
-        if (!r.dtypeMismatch().isEmpty()) {
-            n.put(DiffStatus.DTYPE_MISMATCH, r.dtypeMismatch().size());
-        }
         counts.getChildren().clear();
         for (DiffStatus s : DiffStatus.values()) {
             int c = n.getOrDefault(s, 0);

@@ -31,6 +31,7 @@ public final class ExportBasket {
     private final ObservableList<String> items = FXCollections.observableArrayList();
     private final ListView<String> list = new ListView<>(items);
     private final Label title = new Label();
+    private final Label hint = new Label("Tick rows (Space), drag them here, or select by regex.");
     private final VBox box;
 
     /**
@@ -68,7 +69,8 @@ public final class ExportBasket {
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox head = new HBox(8, Icon.BASKET.node(14), title, spacer, byRegex, clear, exportButton);
         head.setAlignment(Pos.CENTER_LEFT);
-        box = new VBox(8, head, list);
+        hint.getStyleClass().add("link-meta");
+        box = new VBox(8, head, hint, list);
         box.getStyleClass().add("export-basket");
         box.setId("exportBasket");
         selection.keys().addListener((SetChangeListener<String>) c -> refresh());
@@ -83,6 +85,10 @@ public final class ExportBasket {
     private void refresh() {
         items.setAll(selection.keys());
         int n = items.size();
+        list.setVisible(n > 0);
+        list.setManaged(n > 0);
+        hint.setVisible(n == 0);
+        hint.setManaged(n == 0);
         title.setText("EXPORT BASKET  ·  " + (n == 0 ? "empty" : n + (n == 1 ? " tensor" : " tensors")));
     }
 
