@@ -88,6 +88,18 @@ public class GuiResponsiveness {
         }, () -> dialog[0] != null && window.background().runningCount() == 0 && Files.exists(out));
         Files.deleteIfExists(out);
         Files.deleteIfExists(out.getParent());
+        System.out.println("-- again, now that the JVM has run each view once:");
+        phase("re-open → tree shown", () -> window.openFile(b),
+                () -> window.workspace().primary() != null && window.workspace().primary().file().equals(b)
+                        && window.tree().view().getRoot() != null);
+        List<LayerNode> all = tensors(window.workspace().primary().tree());
+        LayerNode other = all.get(all.size() - 1);
+        phase("statistics + histogram (" + shortKey(other) + ")", () -> window.tree().select(other),
+                () -> window.scene().lookup("#histogram") != null);
+        phase("values grid", () -> tabs().getSelectionModel().select(1),
+                () -> window.scene().lookup("#valueGrid") != null);
+        phase("heat map", () -> tabs().getSelectionModel().select(2),
+                () -> window.scene().lookup("#heatMap") != null);
         prefs.removeNode();
         Platform.exit();
         System.exit(0);
