@@ -57,6 +57,21 @@ class SimpleModelDifferent(nn.Module):
         return self.fc2(torch.relu(self.fc1(x)))
 
 
+class ModifiedComplexModel(nn.Module):
+    """The article's last example: fc1 and fc2 resized, to which it loads an fc-only checkpoint with strict=False."""
+
+    def __init__(self):
+        super(ModifiedComplexModel, self).__init__()
+        self.conv1 = nn.Conv2d(3, 16, kernel_size=3)
+        self.relu1 = nn.ReLU()
+        self.fc1 = nn.Linear(16 * 26 * 26, 12)
+        self.fc2 = nn.Linear(12, 2)
+
+    def forward(self, x):
+        x = self.relu1(self.conv1(x)).view(-1, 16 * 26 * 26)
+        return self.fc2(torch.relu(self.fc1(x)))
+
+
 def versioned_state_dict():
     """The same values under any torch version: drawn by Python's own generator, not torch's."""
     rnd = random.Random(1234)
@@ -222,6 +237,8 @@ def seed_models():
     sd = compiled.state_dict()
     assert all(k.startswith("_orig_mod.") for k in sd), list(sd)
     save_pair_files("seed_compiled", sd)
+    torch.manual_seed(44)
+    torch.save(ModifiedComplexModel().state_dict(), os.path.join(HERE, "modified_complex.pt"))
 
 
 def value_pair():
@@ -282,6 +299,37 @@ def value_pair():
     save_pair_files("values_b", b)
 
 
+def tree_pair():
+    """Keys at several depths, so that torch's module-by-module walk decides the order of its messages."""
+    g = torch.Generator().manual_seed(9)
+    r = lambda *shape: torch.randn(*shape, generator=g)  # noqa: E731
+    b = collections.OrderedDict()
+    b["embed.weight"] = r(4, 3)
+    b["blocks.0.attn.weight"] = r(3, 3)
+    b["blocks.0.attn.bias"] = r(3)
+    b["blocks.0.norm.weight"] = r(3).double()
+    b["blocks.1.attn.weight"] = r(3, 3)
+    b["blocks.1.norm.weight"] = r(3).double()
+    b["head.weight"] = r(2, 3)
+    b["scale"] = torch.tensor(0.5)
+    b["blocks.0.mlp.weight"] = r(6, 3)
+    b["blocks.1.steps"] = torch.tensor(3, dtype=torch.int64)
+    a = collections.OrderedDict()
+    a["scale"] = torch.tensor([0.5])                          # [1] into a 0-dim tensor: torch accepts it
+    a["head"] = r(2, 3)                                       # names a module, not a tensor
+    a["blocks.0.attn.weight"] = r(3, 4)
+    a["blocks.0.norm.weight"] = b["blocks.0.norm.weight"].clone()
+    a["blocks.2.attn.weight"] = r(3, 3)
+    a["blocks.1.attn.extra"] = r(1)
+    a["embed.weight"] = b["embed.weight"].clone()
+    a["decoder.weight"] = r(2)
+    a["blocks.1.norm.weight"] = b["blocks.1.norm.weight"].float()
+    a["blocks.0.mlp.weight"] = b["blocks.0.mlp.weight"].half()
+    a["blocks.1.steps"] = torch.tensor([3], dtype=torch.int64)
+    save_pair_files("tree_a", a)
+    save_pair_files("tree_b", b)
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "--versioned":
         write_versioned(sys.argv[2])
@@ -290,6 +338,7 @@ def main():
     os.chdir(HERE)
     seed_models()
     value_pair()
+    tree_pair()
     write_versioned(os.path.join(HERE, "same_torch213.pt"))
     subprocess.run([TORCH113, os.path.abspath(__file__), "--versioned", os.path.join(HERE, "same_torch113.pt"),
                     os.path.join(HERE, "same_torch113_legacy.pt")],
@@ -304,8 +353,12 @@ def main():
         pair("compiled_raw", "seed_compiled.safetensors", "seed_simple.safetensors", "SimpleModel", SimpleModel),
         pair("compiled_renamed", "seed_compiled.safetensors", "seed_simple.safetensors", "SimpleModel", SimpleModel,
              rename=(r"^_orig_mod\.", "")),
+        pair("tree", "tree_a.safetensors", "tree_b.safetensors", "Net"),
+        pair("tree_pt", "tree_a.pt", "tree_b.pt", "Net"),
         pair("values", "values_a.safetensors", "values_b.safetensors"),
         pair("values_pt", "values_a.pt", "values_b.pt"),
+        pair("fc_only_into_modified", "../fixtures/torch-2.13/complex_model_fc_only.pt", "modified_complex.pt",
+             "ModifiedComplexModel", ModifiedComplexModel),
         pair("complex_into_fc_only", "../fixtures/torch-2.13/complex_model.pt",
              "../fixtures/torch-2.13/complex_model_fc_only.pt"),
         pair("fc_only_into_complex", "../fixtures/torch-2.13/complex_model_fc_only.pt",
@@ -318,8 +371,6 @@ def main():
              "../fixtures/torch-2.13/dataparallel.pt", "DataParallel"),
         pair("lightning_nested", "seed_lightning.ckpt", "seed_simple.pt", "SimpleModel", SimpleModel,
              select="state_dict", rename=(r"^model\.", "")),
-        pair("lightning_nested_raw", "seed_lightning.ckpt", "seed_simple.pt", "SimpleModel", SimpleModel,
-             select="state_dict"),
         pair("torch113_vs_torch213", "same_torch113.pt", "same_torch213.pt"),
         pair("torch113_legacy_vs_torch213", "same_torch113_legacy.pt", "same_torch213.pt"),
         pair("pth_vs_safetensors", "../fixtures/torch-2.13/simple_adam.pt",

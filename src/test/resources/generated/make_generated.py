@@ -6,6 +6,7 @@
 - torchscript.pt   torch.jit.save of a small scripted module
 - deflated.pt      a torch.save zip re-packed with DEFLATE compression (zip tools do this; torch only reads it)
 - big_endian.pt    a torch.save zip as a big-endian machine writes it: byteorder "big", storages byte-swapped
+- sparse_more.pt   sparse layouts the fixture corpus lacks: BSR, BSC, hybrid and uncoalesced COO
 manifest.json records, for each file, what torch loads from it: per state_dict key dtype, shape, stride,
 storage offset and the sha256 of t.contiguous().numpy().tobytes() (bfloat16 viewed as int16).
 """
@@ -27,8 +28,14 @@ def sha(t):
 
 
 def describe(tensors):
-    return {k: {"dtype": str(v.dtype)[6:], "shape": list(v.shape), "stride": list(v.stride()),
-                "storage_offset": v.storage_offset(), "sha256": sha(v)} for k, v in tensors.items()}
+    out = {}
+    for k, v in tensors.items():
+        dense = v.layout == torch.strided
+        out[k] = {"dtype": str(v.dtype)[6:], "shape": list(v.shape),
+                  "stride": list(v.stride()) if dense else None,
+                  "storage_offset": v.storage_offset() if dense else None,
+                  "sha256": sha(v if dense else v.to_dense())}
+    return out
 
 
 class Scripted(torch.nn.Module):
@@ -87,6 +94,19 @@ def main():
     loaded = torch.load("big_endian.pt", weights_only=True)
     assert all(torch.equal(loaded[k], values[k]) for k in values), "torch reads back different values"
     manifest["big_endian.pt"] = describe(loaded)
+
+    dense = torch.arange(1, 25, dtype=torch.float32).reshape(4, 6) * (torch.rand(4, 6) > 0.4)
+    sparse = {
+        "bsr": dense.to_sparse_bsr((2, 3)),
+        "bsc": dense.to_sparse_bsc((2, 3)),
+        "coo_hybrid": torch.sparse_coo_tensor(torch.tensor([[0, 2]]), torch.tensor([[1.0, 2.0], [3.0, 4.0]]),
+                                              (3, 2)),
+        "coo_uncoalesced": torch.sparse_coo_tensor(torch.tensor([[0, 1, 0], [1, 1, 1]]),
+                                                   torch.tensor([1.5, 2.0, 4.0]), (2, 3)),
+        "coo_int64": torch.sparse_coo_tensor(torch.tensor([[1], [0]]), torch.tensor([-7]), (2, 2)),
+    }
+    torch.save(sparse, "sparse_more.pt")
+    manifest["sparse_more.pt"] = describe(torch.load("sparse_more.pt", weights_only=True))
 
     with open("manifest.json", "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)

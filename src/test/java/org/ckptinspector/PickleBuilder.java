@@ -76,9 +76,21 @@ public final class PickleBuilder {
 
     /** A {@code _rebuild_tensor_v2} call on a FloatStorage persistent id, pushing one dense float32 tensor. */
     public PickleBuilder floatTensor(String key, long storageNumel, long offset, long[] shape, long[] stride) {
+        return tensor("FloatStorage", key, storageNumel, null, offset, shape, stride);
+    }
+
+    /**
+     * A {@code _rebuild_tensor_v2} call on a {@code torch.<storageClass>} persistent id; {@code legacyView} =
+     * {view_key, offset, size} adds the legacy format's sixth element (null: a zip-format 5-tuple).
+     */
+    public PickleBuilder tensor(String storageClass, String key, long storageNumel, Object[] legacyView, long offset,
+            long[] shape, long[] stride) {
         global("torch._utils", "_rebuild_tensor_v2").mark();
-        mark().str("storage").global("torch", "FloatStorage").str(key).str("cpu").integer(storageNumel).tuple();
-        op('Q').integer(offset);
+        mark().str("storage").global("torch", storageClass).str(key).str("cpu").integer(storageNumel);
+        if (legacyView != null) {
+            mark().str((String) legacyView[0]).integer((Long) legacyView[1]).integer((Long) legacyView[2]).tuple();
+        }
+        tuple().op('Q').integer(offset);
         mark();
         for (long d : shape) {
             integer(d);

@@ -29,6 +29,11 @@ public final class CheckpointDiff {
      */
     public static DiffResult compare(Checkpoint a, Checkpoint b, DiffOptions options, TaskMonitor monitor)
             throws IOException {
+        return compare(a, b, options, monitor, Granularity.DEFAULT);
+    }
+
+    static DiffResult compare(Checkpoint a, Checkpoint b, DiffOptions options, TaskMonitor monitor,
+            Granularity granularity) throws IOException {
         KeyAlignment.Result aligned = KeyAlignment.align(a.tensors(), b.tensors(), options);
         Map<String, NamedTensor> aByName = byName(aligned.a());
         Map<String, NamedTensor> bByName = byName(aligned.b());
@@ -57,7 +62,7 @@ public final class CheckpointDiff {
                 notCompared.add(new DiffResult.NotCompared(nb.name(), unreadable.get()));
                 continue;
             }
-            pairs.add(new PairComparison(nb.name(), new Side(a.file(), ta), new Side(b.file(), tb)));
+            pairs.add(new PairComparison(nb.name(), new Side(a.file(), ta), new Side(b.file(), tb), granularity));
         }
         List<String> onlyInA = new ArrayList<>();
         for (NamedTensor na : aligned.a()) {
@@ -73,12 +78,8 @@ public final class CheckpointDiff {
                 identical.add(p.key());
                 continue;
             }
-            String incomparable = p.openValues();
-            if (incomparable != null) {
-                notCompared.add(new DiffResult.NotCompared(p.key(), incomparable));
-            } else {
-                differing.add(p);
-            }
+            p.openValues();
+            differing.add(p);
         }
         compareValues(differing, options.threads(), monitor);
         List<ValueChange> changed = differing.stream().map(PairComparison::result).toList();
@@ -111,8 +112,13 @@ public final class CheckpointDiff {
         ParallelWork.run(units, threads, monitor);
     }
 
+    /** Why a tensor has no data to compare (a meta tensor, a missing record, a broken view), if so. */
     private static Optional<String> unreadable(String side, TensorRef t) {
-        return ValueReader.unreadableReason(t).map(why -> side + "'s tensor cannot be read: " + why);
+        if (t.hasValues()) {
+            return Optional.empty();
+        }
+        String why = ValueReader.unreadableReason(t).orElse("it has no data");
+        return Optional.of(side + "'s tensor cannot be read: " + why);
     }
 
     private static Map<String, NamedTensor> byName(List<NamedTensor> tensors) {

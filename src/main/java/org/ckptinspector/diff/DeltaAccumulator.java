@@ -17,36 +17,17 @@ final class DeltaAccumulator {
 
     /** Adds {@code a[0, n)} against {@code b[0, n)}. */
     void addReal(double[] a, double[] b, int n) {
-        long pairs = 0;
-        long mismatches = 0;
-        double max = maxAbs;
-        double abs = 0;
-        double sqDiff = 0;
-        double sqA = 0;
-        double sqB = 0;
-        double ab = 0;
-        for (int i = 0; i < n; i++) {
-            double x = a[i];
-            double y = b[i];
-            if (Double.isFinite(x) && Double.isFinite(y)) {
-                double d = x - y;
-                double ad = Math.abs(d);
-                max = Math.max(max, ad);
-                abs += ad;
-                sqDiff += d * d;
-                sqA += x * x;
-                sqB += y * y;
-                ab += x * y;
-                pairs++;
-            } else if (!same(x, y)) {
-                mismatches++;
-            }
-        }
-        add(pairs, mismatches, max, abs, sqDiff, sqA, sqB, ab);
+        add(a, null, b, null, n);
     }
 
     /** Adds complex values given as real and imaginary parts; |Δ| is the modulus of the complex difference. */
     void addComplex(double[] aRe, double[] aIm, double[] bRe, double[] bIm, int n) {
+        add(aRe, aIm, bRe, bIm, n);
+    }
+
+    /** One pass over a chunk; the imaginary arrays are null for real values (a test the JIT lifts out). */
+    private void add(double[] aRe, double[] aIm, double[] bRe, double[] bIm, int n) {
+        boolean complex = aIm != null;
         long pairs = 0;
         long mismatches = 0;
         double max = maxAbs;
@@ -57,14 +38,14 @@ final class DeltaAccumulator {
         double ab = 0;
         for (int i = 0; i < n; i++) {
             double xr = aRe[i];
-            double xi = aIm[i];
             double yr = bRe[i];
-            double yi = bIm[i];
-            if (Double.isFinite(xr) && Double.isFinite(xi) && Double.isFinite(yr) && Double.isFinite(yi)) {
+            double xi = complex ? aIm[i] : 0;
+            double yi = complex ? bIm[i] : 0;
+            if (Double.isFinite(xr) && Double.isFinite(yr) && Double.isFinite(xi) && Double.isFinite(yi)) {
                 double dr = xr - yr;
                 double di = xi - yi;
                 double d2 = dr * dr + di * di;
-                double ad = Math.sqrt(d2);
+                double ad = complex ? Math.sqrt(d2) : Math.abs(dr);
                 max = Math.max(max, ad);
                 abs += ad;
                 sqDiff += d2;
@@ -76,12 +57,25 @@ final class DeltaAccumulator {
                 mismatches++;
             }
         }
-        add(pairs, mismatches, max, abs, sqDiff, sqA, sqB, ab);
+        finitePairs += pairs;
+        nonfiniteMismatches += mismatches;
+        maxAbs = max;
+        sumAbs += abs;
+        sumSqDiff += sqDiff;
+        sumSqA += sqA;
+        sumSqB += sqB;
+        dot += ab;
     }
 
     void merge(DeltaAccumulator o) {
-        add(o.finitePairs, o.nonfiniteMismatches, Math.max(maxAbs, o.maxAbs), o.sumAbs, o.sumSqDiff, o.sumSqA,
-                o.sumSqB, o.dot);
+        finitePairs += o.finitePairs;
+        nonfiniteMismatches += o.nonfiniteMismatches;
+        maxAbs = Math.max(maxAbs, o.maxAbs);
+        sumAbs += o.sumAbs;
+        sumSqDiff += o.sumSqDiff;
+        sumSqA += o.sumSqA;
+        sumSqB += o.sumSqB;
+        dot += o.dot;
     }
 
     ValueChange result(String key) {
@@ -94,18 +88,6 @@ final class DeltaAccumulator {
         Double cosine = normA > 0 && normB > 0 ? finiteOrNull(dot / (normA * normB)) : null;
         return new ValueChange(key, maxAbs, finiteOrNull(sumAbs / finitePairs), relL2, cosine, finitePairs,
                 nonfiniteMismatches);
-    }
-
-    private void add(long pairs, long mismatches, double max, double abs, double sqDiff, double sqA, double sqB,
-            double ab) {
-        finitePairs += pairs;
-        nonfiniteMismatches += mismatches;
-        maxAbs = max;
-        sumAbs += abs;
-        sumSqDiff += sqDiff;
-        sumSqA += sqA;
-        sumSqB += sqB;
-        dot += ab;
     }
 
     /** Equal values, counting NaN as equal to NaN. */

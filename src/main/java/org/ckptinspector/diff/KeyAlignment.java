@@ -116,22 +116,29 @@ public final class KeyAlignment {
         return best;
     }
 
-    /** The sub-dict of each side (null: the whole file) whose keys, wrapper prefixes peeled, overlap most. */
+    /**
+     * The sub-dict of each side (null: the whole file) whose keys, wrapper prefixes peeled, overlap most; among
+     * equals, the one that leaves fewest keys without a partner.
+     */
     private static String[] bestSubDicts(List<NamedTensor> a, List<NamedTensor> b) {
         String[] best = {null, null};
         int bestOverlap = -1;
+        int bestUnmatched = Integer.MAX_VALUE;
         for (String sa : subDictCandidates(a)) {
             Set<String> peeledA = peeled(select(a, sa));
             for (String sb : subDictCandidates(b)) {
+                Set<String> peeledB = peeled(select(b, sb));
                 int overlap = 0;
-                for (String n : peeled(select(b, sb))) {
+                for (String n : peeledB) {
                     if (peeledA.contains(n)) {
                         overlap++;
                     }
                 }
-                if (overlap > bestOverlap) {
+                int unmatched = peeledA.size() + peeledB.size() - 2 * overlap;
+                if (overlap > bestOverlap || overlap == bestOverlap && unmatched < bestUnmatched) {
                     best = new String[] {sa, sb};
                     bestOverlap = overlap;
+                    bestUnmatched = unmatched;
                 }
             }
         }

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.Layout;
 import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.values.TensorBytes;
@@ -16,18 +17,15 @@ import org.ckptinspector.values.ValueReader;
 import org.ckptinspector.values.ValueView;
 
 /**
- * One key that both checkpoints hold with the same shape, and the work of comparing it: first its raw bytes
- * (same dtype only), block by block until the first difference, then, if they differ or the dtypes do, its
- * values. Units of work cover element ranges so that one large tensor keeps every thread busy.
+ * One key that both checkpoints hold with the same shape, and the work of comparing it: first its bytes (same
+ * dtype only; the logical bytes {@link TensorBytes} gives, so conjugate/negative bits are resolved and sparse
+ * tensors densified), block by block until the first difference, then, if they differ or the dtypes do, its
+ * values. Units of work cover element ranges so that one large tensor keeps every thread busy. Values that the
+ * value API cannot decode (sparse tensors) or cannot pair up (float4_e2m1fn_x2 holds two per element) leave the
+ * Δ statistics null.
  */
 final class PairComparison {
-    /** Bytes of one side per unit of the byte comparison. */
-    private static final long BYTE_UNIT = 64L << 20;
-    /** Bytes of one side compared at once (the larger, the fewer calls; mapped slices are not copied). */
-    private static final int BYTE_BLOCK = 8 << 20;
-    /** Values per unit of the value comparison. */
-    private static final long VALUE_UNIT = 1L << 22;
-
+    private final Granularity granularity;
     private final String key;
     private final Side a;
     private final Side b;
@@ -35,7 +33,8 @@ final class PairComparison {
     private ValueReader[] readers;
     private DeltaAccumulator[] partials;
 
-    PairComparison(String key, Side a, Side b) {
+    PairComparison(String key, Side a, Side b, Granularity granularity) {
+        this.granularity = granularity;
         this.key = key;
         this.a = a;
         this.b = b;
@@ -50,17 +49,17 @@ final class PairComparison {
     }
 
     /**
-     * Marks the pair as different without reading its bytes when the dtypes differ or what is kept beside the
-     * bytes differs: the conjugate/negative bits, the quantization parameters.
+     * Marks the pair as different without reading its bytes when the dtypes differ or the quantization parameters
+     * kept beside the integers do.
      */
     void checkMetadata() throws CheckpointException {
-        TensorRef ta = a.tensor();
-        TensorRef tb = b.tensor();
-        if (!sameDtype() || ta.has(TensorRef.Flag.CONJ) != tb.has(TensorRef.Flag.CONJ)
-                || ta.has(TensorRef.Flag.NEG) != tb.has(TensorRef.Flag.NEG)
-                || !sameQuantization(ta.quantization(), tb.quantization())) {
+        if (!sameDtype() || !sameQuantization(a.tensor().quantization(), b.tensor().quantization())) {
             bytesDiffer.set(true);
         }
+    }
+
+    private boolean dense() {
+        return a.tensor().layout() == Layout.STRIDED && b.tensor().layout() == Layout.STRIDED;
     }
 
     private boolean sameQuantization(Quantization qa, Quantization qb) throws CheckpointException {
@@ -79,7 +78,7 @@ final class PairComparison {
 
     /** Bytes of both sides, for progress. */
     long byteWork() {
-        return bytesDiffer.get() ? 0 : 2 * raw(a.tensor()).nbytes();
+        return bytesDiffer.get() ? 0 : 2 * a.tensor().nbytes();
     }
 
     /** The byte comparison in units; none when the pair already differs. */
@@ -88,11 +87,23 @@ final class PairComparison {
         if (bytesDiffer.get()) {
             return units;
         }
+        if (!dense()) {
+            // densified as a whole, once per side
+            long work = byteWork();
+            units.add(scratch -> {
+                if (!a.reading(() -> TensorHash.sha256(a.tensor())).equals(b.reading(() -> TensorHash.sha256(
+                        b.tensor())))) {
+                    bytesDiffer.set(true);
+                }
+                progress.add(work);
+            });
+            return units;
+        }
         TensorRef ra = raw(a.tensor());
         TensorRef rb = raw(b.tensor());
         int item = ra.dtype().itemSize();
         long total = ra.numel();
-        long perUnit = Math.max(1, BYTE_UNIT / item);
+        long perUnit = Math.max(1, granularity.byteUnit() / item);
         for (long first = 0; first < total; first += perUnit) {
             long start = first;
             long count = Math.min(perUnit, total - first);
@@ -104,7 +115,7 @@ final class PairComparison {
     private void compareBytes(TensorRef ra, TensorRef rb, long first, long count, ParallelWork.Scratch scratch,
             ParallelWork.Progress progress) throws IOException {
         int item = ra.dtype().itemSize();
-        int perBlock = Math.max(1, BYTE_BLOCK / item);
+        int perBlock = Math.max(1, granularity.byteBlock() / item);
         long done = 0;
         while (done < count && !bytesDiffer.get()) {
             int n = (int) Math.min(perBlock, count - done);
@@ -116,6 +127,9 @@ final class PairComparison {
             }
             done += n;
             progress.add(2L * n * item);
+        }
+        if (done < count) {
+            progress.add(2L * (count - done) * item); // skipped: the pair already differs
         }
     }
 
@@ -151,31 +165,25 @@ final class PairComparison {
         return bytesDiffer.get();
     }
 
-    /**
-     * Opens value readers on both sides; returns why the values cannot be compared element by element (a dtype
-     * that packs two values per element against one that does not), or null.
-     */
-    String openValues() throws CheckpointException {
+    /** Opens value readers on both sides, unless the values cannot be decoded or paired up element by element. */
+    void openValues() throws CheckpointException {
+        if (ValueReader.unreadableReason(a.tensor()).isPresent()
+                || ValueReader.unreadableReason(b.tensor()).isPresent()) {
+            return;
+        }
         boolean complex = a.tensor().dtype().kind() == DType.Kind.COMPLEX
                 || b.tensor().dtype().kind() == DType.Kind.COMPLEX;
         ValueView[] views = complex ? new ValueView[] {ValueView.REAL, ValueView.IMAG}
                 : new ValueView[] {ValueView.VALUE};
-        readers = new ValueReader[2 * views.length];
+        ValueReader[] opened = new ValueReader[2 * views.length];
         for (int i = 0; i < views.length; i++) {
             ValueView v = views[i];
-            readers[i] = a.reading(() -> ValueReader.of(a.tensor(), v));
-            readers[views.length + i] = b.reading(() -> ValueReader.of(b.tensor(), v));
+            opened[i] = a.reading(() -> ValueReader.of(a.tensor(), v));
+            opened[views.length + i] = b.reading(() -> ValueReader.of(b.tensor(), v));
         }
-        if (readers[0].size() != readers[views.length].size()) {
-            readers = null;
-            return "A's " + a.tensor().dtype() + " holds " + readerSize(a) + " values and B's "
-                    + b.tensor().dtype() + " holds " + readerSize(b);
+        if (opened[0].size() == opened[views.length].size()) {
+            readers = opened;
         }
-        return null;
-    }
-
-    private static long readerSize(Side s) throws CheckpointException {
-        return s.reading(() -> ValueReader.of(s.tensor()).size());
     }
 
     long valueWork() {
@@ -185,15 +193,16 @@ final class PairComparison {
 
     /** The value comparison in units; each fills its own partial sums, merged in order by {@link #result()}. */
     List<ParallelWork.Unit> valueUnits(ParallelWork.Progress progress) {
-        long total = readers[0].size();
-        int count = (int) ((total + VALUE_UNIT - 1) / VALUE_UNIT);
+        long total = readers == null ? 0 : readers[0].size();
+        long perUnit = granularity.valueUnit();
+        int count = (int) ((total + perUnit - 1) / perUnit);
         partials = new DeltaAccumulator[Math.max(1, count)];
         partials[0] = new DeltaAccumulator();
         List<ParallelWork.Unit> units = new ArrayList<>();
         for (int u = 0; u < count; u++) {
             int index = u;
-            long first = u * VALUE_UNIT;
-            long n = Math.min(VALUE_UNIT, total - first);
+            long first = u * perUnit;
+            long n = Math.min(perUnit, total - first);
             units.add(scratch -> partials[index] = compareValues(first, n, scratch, progress));
         }
         return units;
@@ -236,16 +245,15 @@ final class PairComparison {
     }
 
     /**
-     * The tensor as the bytes it stores: quint4x2 and quint2x4 pack several codes per byte, so their bytes are
-     * compared as a run of uint8-sized units.
+     * The tensor as the bytes it stores: quint4x2 and quint2x4 pack several codes per byte and are streamed only
+     * whole, so their bytes are compared as a uint8 run, which can be split into ranges.
      */
     private static TensorRef raw(TensorRef t) {
-        int perByte = t.dtype() == DType.QUINT4X2 ? 2 : t.dtype() == DType.QUINT2X4 ? 4 : 1;
-        if (perByte == 1) {
+        if (!t.dtype().isPacked()) {
             return t;
         }
-        long bytes = (t.numel() + perByte - 1) / perByte;
-        return TensorRef.strided(t.dtype(), new long[] {bytes}, new long[] {1}, t.storageOffset() / perByte,
+        int perByte = 8 / t.dtype().bitsPerElement();
+        return TensorRef.strided(DType.UINT8, new long[] {t.nbytes()}, new long[] {1}, t.storageOffset() / perByte,
                 t.storage()).withLocation(t.key(), t.path());
     }
 }

@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.ckptinspector.task.CancelledException;
 import org.ckptinspector.task.TaskMonitor;
@@ -55,12 +54,12 @@ final class ParallelWork {
         }
     }
 
-    /** Progress in bytes over all units of one phase, reported as they finish blocks. */
+    /** Progress in bytes over all units of one phase, reported as blocks finish (one per few MiB). */
     static final class Progress {
         private final TaskMonitor monitor;
         private final long total;
         private final String message;
-        private final AtomicLong done = new AtomicLong();
+        private long done;
 
         Progress(TaskMonitor monitor, long total, String message) {
             this.monitor = monitor;
@@ -68,8 +67,12 @@ final class ParallelWork {
             this.message = message;
         }
 
+        /** Counts finished bytes; reports stay in order however the threads interleave. */
         void add(long bytes) {
-            monitor.progress(done.addAndGet(bytes), total, message);
+            synchronized (this) {
+                done += bytes;
+                monitor.progress(done, total, message);
+            }
             monitor.checkCancelled();
         }
     }

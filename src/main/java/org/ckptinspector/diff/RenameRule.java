@@ -29,9 +29,10 @@ public record RenameRule(Pattern from, String to) {
         }
         String to = spec.substring(eq + 1);
         try {
-            RenameRule rule = new RenameRule(Pattern.compile(spec.substring(0, eq)), to);
-            rule.apply("");  // a bad group reference in TO fails here rather than on the first matching key
-            return rule;
+            Pattern from = Pattern.compile(spec.substring(0, eq));
+            // FROM or nothing: matches the empty string with FROM's groups, so a bad reference in TO fails now
+            Pattern.compile("(?:" + from.pattern() + ")|").matcher("").replaceFirst(to);
+            return new RenameRule(from, to);
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("rename rule '" + spec + "': FROM is not a valid regex: "
                     + e.getDescription());

@@ -58,6 +58,17 @@ public record TensorRef(
                 Map.of(), null, Set.of(), null, List.of());
     }
 
+    /** Row-major (C order) strides for {@code shape}, in elements; size-0 and size-1 dims count as 1. */
+    public static long[] contiguousStrides(long[] shape) {
+        long[] stride = new long[shape.length];
+        long s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            stride[i] = s;
+            s = multiplySaturated(s, Math.max(1, shape[i]));
+        }
+        return stride;
+    }
+
     @Override
     public long[] shape() {
         return shape.clone();

@@ -13,6 +13,11 @@ public final class PickleLimits {
      * are iterative, the limit protects code that is not.
      */
     public static final int MAX_DEPTH = 5_000;
+    /**
+     * Deepest nesting of tuples in a dict key or set member. Tuples hash and compare recursively, so a deeper key
+     * could exhaust the thread stack; real keys are strings, ints and short tuples.
+     */
+    public static final int MAX_KEY_DEPTH = 100;
     /** Most values on the unpickler's stack at once (values between a MARK and the opcode that collects them). */
     public static final int MAX_STACK = 1_000_000;
     /** Most memo entries (BINPUT/LONG_BINPUT/PUT/MEMOIZE). */

@@ -3,6 +3,7 @@ package org.ckptinspector.pickle;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.security.GlobalPolicy;
@@ -20,10 +21,7 @@ public final class PythonCalls implements RestrictedUnpickler.Calls {
         switch (q) {
             case "collections.OrderedDict", "collections.Counter", "builtins.dict" -> {
                 PyValue.Dict d = new PyValue.Dict(q.equals("builtins.dict") ? "dict" : q);
-                if (args.size() > 0) {
-                    fill(d, args.get(0));
-                }
-                return d;
+                return args.size() == 0 || fill(d, args.get(0)) ? d : null;
             }
             case "collections.defaultdict" -> {
                 PyValue.Dict d = new PyValue.Dict(q);
@@ -32,18 +30,18 @@ public final class PythonCalls implements RestrictedUnpickler.Calls {
             }
             case "builtins.set", "builtins.frozenset" -> {
                 PyValue.Dict s = new PyValue.Dict(callable.name());
-                if (args.size() > 0) {
-                    for (PyValue v : items(args.get(0))) {
-                        s.put(v, PyValue.None.NONE);
-                    }
+                List<PyValue> members = args.size() > 0 ? items(args.get(0)) : List.of();
+                if (!members.stream().allMatch(ValueGraph::isSafeKey)) {
+                    return null;
                 }
+                members.forEach(v -> s.put(v, PyValue.None.NONE));
                 return s;
             }
             case "builtins.list" -> {
-                return new PyValue.PyList(args.size() > 0 ? items(args.get(0)) : java.util.List.of());
+                return new PyValue.PyList(args.size() > 0 ? items(args.get(0)) : List.of());
             }
             case "builtins.tuple" -> {
-                return new PyValue.Tuple(args.size() > 0 ? items(args.get(0)) : java.util.List.of());
+                return new PyValue.Tuple(args.size() > 0 ? items(args.get(0)) : List.of());
             }
             case "builtins.bytearray", "builtins.bytes", "_codecs.encode" -> {
                 return bytes(args);
@@ -65,21 +63,26 @@ public final class PythonCalls implements RestrictedUnpickler.Calls {
         }
     }
 
-    private static void fill(PyValue.Dict d, PyValue source) {
+    /** Copies a dict or a list of pairs into {@code d}; false when a key is unsafe to hash. */
+    private static boolean fill(PyValue.Dict d, PyValue source) {
         if (source instanceof PyValue.Dict other) {
             other.entries().forEach(d::put);
-            return;
+            return true;
         }
         for (PyValue pair : items(source)) {
-            if (pair instanceof PyValue.Tuple t && t.size() == 2) {
-                d.put(t.get(0), t.get(1));
-            } else if (pair instanceof PyValue.PyList l && l.size() == 2) {
-                d.put(l.items().get(0), l.items().get(1));
+            List<PyValue> kv = pair instanceof PyValue.Tuple t ? t.items()
+                    : pair instanceof PyValue.PyList l ? l.items() : List.of();
+            if (kv.size() == 2) {
+                if (!ValueGraph.isSafeKey(kv.get(0))) {
+                    return false;
+                }
+                d.put(kv.get(0), kv.get(1));
             }
         }
+        return true;
     }
 
-    private static java.util.List<PyValue> items(PyValue v) {
+    private static List<PyValue> items(PyValue v) {
         if (v instanceof PyValue.PyList l) {
             return l.items();
         }
@@ -87,9 +90,9 @@ public final class PythonCalls implements RestrictedUnpickler.Calls {
             return t.items();
         }
         if (v instanceof PyValue.Dict d) {
-            return java.util.List.copyOf(d.entries().keySet());
+            return List.copyOf(d.entries().keySet());
         }
-        return java.util.List.of();
+        return List.of();
     }
 
     /** bytes()/bytearray() of nothing, bytes, a list of ints, or (str, encoding); _codecs.encode(str, encoding). */

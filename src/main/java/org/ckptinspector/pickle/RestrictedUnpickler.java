@@ -169,7 +169,7 @@ public final class RestrictedUnpickler {
             case FROZENSET -> {
                 PyValue.Dict s = new PyValue.Dict("frozenset");
                 for (PyValue v : popMark()) {
-                    s.put(v, PyValue.None.NONE);
+                    s.put(key(v), PyValue.None.NONE);
                 }
                 push(created(s));
             }
@@ -196,7 +196,7 @@ public final class RestrictedUnpickler {
                     throw corrupt("ADDITEMS on a " + peek().typeName() + ", not a set");
                 }
                 for (PyValue v : items) {
-                    set.put(v, PyValue.None.NONE);
+                    set.put(key(v), PyValue.None.NONE);
                 }
             }
             case GLOBAL -> push(global(op.globalArg().module(), op.globalArg().name()));
@@ -332,7 +332,9 @@ public final class RestrictedUnpickler {
         } else if (target instanceof PyValue.Obj o) {
             items.forEach(o::addListItem);
         } else if (target instanceof PyValue.Dict set && (set.className().endsWith("set"))) {
-            items.forEach(v -> set.put(v, PyValue.None.NONE));
+            for (PyValue v : items) {
+                set.put(key(v), PyValue.None.NONE);
+            }
         } else {
             throw corrupt("APPEND on a " + target.typeName() + ", not a list");
         }
@@ -346,7 +348,7 @@ public final class RestrictedUnpickler {
             putPairs(d, items);
         } else if (target instanceof PyValue.Obj o) {
             for (int i = 0; i < items.size(); i += 2) {
-                o.putDictItem(items.get(i), items.get(i + 1));
+                o.putDictItem(key(items.get(i)), items.get(i + 1));
             }
         } else {
             throw corrupt("SETITEM on a " + target.typeName() + ", not a dict");
@@ -358,8 +360,17 @@ public final class RestrictedUnpickler {
             throw corrupt("a dict needs key/value pairs, got an odd number of items");
         }
         for (int i = 0; i < items.size(); i += 2) {
-            d.put(items.get(i), items.get(i + 1));
+            d.put(key(items.get(i)), items.get(i + 1));
         }
+    }
+
+    /** A dict key or set member, refused when hashing it could exhaust the stack. */
+    private PyValue key(PyValue k) throws CheckpointException {
+        if (!ValueGraph.isSafeKey(k)) {
+            throw limit("a dict key or set member with tuples nested deeper than " + PickleLimits.MAX_KEY_DEPTH
+                    + " levels");
+        }
+        return k;
     }
 
     private void memoize(long key) throws CheckpointException {

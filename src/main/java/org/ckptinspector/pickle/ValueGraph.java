@@ -40,6 +40,49 @@ public final class ValueGraph {
         return out;
     }
 
+    /**
+     * True when {@code key} can be hashed and compared safely: tuples (which hash recursively) nest at most
+     * {@link PickleLimits#MAX_KEY_DEPTH} levels. Other containers hash by identity.
+     */
+    public static boolean isSafeKey(PyValue key) {
+        Deque<PyValue> todo = new ArrayDeque<>();
+        Deque<Integer> depths = new ArrayDeque<>();
+        todo.push(key);
+        depths.push(0);
+        long seen = 0;
+        while (!todo.isEmpty()) {
+            PyValue v = todo.pop();
+            int depth = depths.pop();
+            if (v instanceof PyValue.Tuple t) {
+                if (depth >= PickleLimits.MAX_KEY_DEPTH || (seen += t.size()) > PickleLimits.MAX_OBJECTS) {
+                    return false;
+                }
+                for (PyValue item : t.items()) {
+                    todo.push(item);
+                    depths.push(depth + 1);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A short description of a value for messages; never recurses (a value may be deep or cyclic). */
+    public static String describe(PyValue v) {
+        if (v instanceof PyValue.Str s) {
+            return s.value().length() > 40 ? "'" + s.value().substring(0, 40) + "…'" : "'" + s.value() + "'";
+        }
+        if (v instanceof PyValue.Int || v instanceof PyValue.Bool || v instanceof PyValue.Float
+                || v instanceof PyValue.Global || v instanceof PyValue.None) {
+            return String.valueOf(v instanceof PyValue.Int i ? i.value() : v instanceof PyValue.Bool b ? b.value()
+                    : v instanceof PyValue.Float f ? f.value() : v instanceof PyValue.Global g ? g.qualifiedName()
+                    : "None");
+        }
+        if (isContainer(v)) {
+            return "a " + v.typeName() + " of " + (children(v).size()) + " values";
+        }
+        return "a " + v.typeName();
+    }
+
     /** True for values that can hold other values. */
     public static boolean isContainer(PyValue v) {
         return v instanceof PyValue.Tuple || v instanceof PyValue.PyList || v instanceof PyValue.Dict

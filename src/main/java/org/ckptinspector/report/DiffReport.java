@@ -100,7 +100,10 @@ public final class DiffReport {
     }
 
     private static String num(Double v) {
-        return v == null ? "-" : String.format(Locale.ROOT, "%.6g", v);
+        if (v == null) {
+            return "-";
+        }
+        return v == 0 ? "0" : String.format(Locale.ROOT, "%.6g", v);
     }
 
     private static void section(StringBuilder out, String title, List<String> lines) {

@@ -14,6 +14,8 @@ final class BinLayout {
     private static final double MAX_EXACT_INTEGER = 0x1p53;
 
     final double scale;
+    /** The mean from the first pass times {@link #scale}, or NaN when the first pass's sum overflowed. */
+    final double meanScaled;
     final int bins;
     final int perBin;
     final int fineBins;
@@ -46,6 +48,7 @@ final class BinLayout {
         this.lo = low;
         this.hi = high;
         this.scale = a == 0 ? 1.0 : Math.scalb(1.0, -Math.getExponent(a));
+        this.meanScaled = e.mean() * scale;
         this.bins = options.bins();
         this.perBin = Math.max(1, (Quantiles.FINE_BINS + bins - 1) / bins);
         this.fineBins = Math.multiplyExact(bins, perBin);
@@ -85,7 +88,7 @@ final class BinLayout {
     /** Fine linear bin of a finite scaled value. */
     int fineBin(double scaled) {
         int b = (int) ((scaled - loScaled) * invFineWidth);
-        return b >= fineBins ? fineBins - 1 : Math.max(b, 0);
+        return b >= fineBins ? fineBins - 1 : b < 0 ? 0 : b;
     }
 
     /** Log bin of a finite non-zero unscaled value. */

@@ -1,29 +1,137 @@
 package org.ckptinspector.stats;
 
 /**
- * Second-pass summary of a run of finite values: count, mean and sum of squared deviations (in the layout's
- * scaled units) and the histogram bins. Each chunk is summed twice while it is in cache (its own mean, then
- * deviations from it), and chunks and parallel ranges are merged with Chan et al.'s pairwise update, so no
- * precision is lost to large means or long tensors.
+ * Second-pass summary of a run of finite values: the spread around the mean and the histogram bins, in the
+ * layout's scaled units.
+ *
+ * <p>When the first pass found the mean, this is the corrected two-pass algorithm: squared deviations from that
+ * mean are summed (in four lanes, so the additions pipeline), and the sum of the deviations themselves corrects
+ * for the mean's own rounding (Björck; Chan, Golub and LeVeque 1983). When the first pass's sum overflowed
+ * (values near the float64 limit), each chunk's mean and deviations are computed while it is in cache and the
+ * chunks are merged with Chan's pairwise formula instead.
  */
 final class Distribution {
+    /** Bin counts are kept in int lanes and flushed to longs before they could overflow. */
+    private static final long FLUSH_EVERY = 1L << 30;
+
     private final BinLayout layout;
-    long n;
-    double mean;
-    double m2;
-    final long[] fine;
+    private final boolean meanKnown;
+    private final double center;
+    /** Mean-known mode: Σ d², Σ d with d the scaled deviation from {@link #center}. */
+    private double squares;
+    private double deviations;
+    /** The count in the mean-known mode. */
+    private long n;
+    /** Chan mode: the chunks' moments, merged. */
+    private final Moments chunked = new Moments();
+    private final long[] fine;
+    private final int[] laneA;
+    private final int[] laneB;
+    private long pending;
     final long[] log;
     final long[] exact;
 
     Distribution(BinLayout layout) {
         this.layout = layout;
+        this.meanKnown = !Double.isNaN(layout.meanScaled);
+        this.center = meanKnown ? layout.meanScaled : 0;
         this.fine = new long[layout.fineBins];
+        this.laneA = new int[layout.fineBins];
+        this.laneB = new int[layout.fineBins];
         this.log = layout.logScale ? new long[layout.bins] : null;
         this.exact = layout.exactWidth > 0 ? new long[layout.exactWidth] : null;
     }
 
-    /** Adds the finite ones of values[0, count). */
-    void add(double[] values, int count) {
+    /** Adds the finite ones of values[0, count); {@code allFinite} promises there is no NaN or Inf among them. */
+    void add(double[] values, int count, boolean allFinite) {
+        if (!meanKnown) {
+            addChunked(values, count);
+        } else if (allFinite) {
+            addFinite(values, count);
+        } else {
+            addChecked(values, count);
+        }
+        if (log != null || exact != null) {
+            addSideBins(values, count);
+        }
+        pending += count;
+        if (pending >= FLUSH_EVERY) {
+            flush();
+        }
+    }
+
+    private void addFinite(double[] values, int count) {
+        double s = layout.scale;
+        double c = center;
+        // Four lanes per sum, so that the additions pipeline instead of waiting for each other.
+        double q0 = 0;
+        double q1 = 0;
+        double q2 = 0;
+        double q3 = 0;
+        double d0 = 0;
+        double d1 = 0;
+        double d2 = 0;
+        double d3 = 0;
+        int[] a = laneA;
+        int[] b = laneB;
+        int i = 0;
+        for (; i + 4 <= count; i += 4) {
+            double x0 = values[i] * s;
+            double x1 = values[i + 1] * s;
+            double x2 = values[i + 2] * s;
+            double x3 = values[i + 3] * s;
+            double e0 = x0 - c;
+            double e1 = x1 - c;
+            double e2 = x2 - c;
+            double e3 = x3 - c;
+            q0 += e0 * e0;
+            q1 += e1 * e1;
+            q2 += e2 * e2;
+            q3 += e3 * e3;
+            d0 += e0;
+            d1 += e1;
+            d2 += e2;
+            d3 += e3;
+            a[layout.fineBin(x0)]++;
+            b[layout.fineBin(x1)]++;
+            a[layout.fineBin(x2)]++;
+            b[layout.fineBin(x3)]++;
+        }
+        for (; i < count; i++) {
+            double x = values[i] * s;
+            double e = x - c;
+            q0 += e * e;
+            d0 += e;
+            a[layout.fineBin(x)]++;
+        }
+        squares += (q0 + q1) + (q2 + q3);
+        deviations += (d0 + d1) + (d2 + d3);
+        n += count;
+    }
+
+    private void addChecked(double[] values, int count) {
+        double s = layout.scale;
+        double q = 0;
+        double d = 0;
+        int k = 0;
+        for (int i = 0; i < count; i++) {
+            double x = values[i];
+            if (x - x == 0) {
+                double xs = x * s;
+                double e = xs - center;
+                q += e * e;
+                d += e;
+                laneA[layout.fineBin(xs)]++;
+                k++;
+            }
+        }
+        squares += q;
+        deviations += d;
+        n += k;
+    }
+
+    /** Chan mode: the chunk's own mean, its deviations, then the pairwise merge. */
+    private void addChunked(double[] values, int count) {
         double s = layout.scale;
         double sum = 0;
         int k = 0;
@@ -37,22 +145,18 @@ final class Distribution {
         if (k == 0) {
             return;
         }
-        double chunkMean = sum / k;
+        double m = sum / k;
         double dev = 0;
-        long[] bins = fine;
         for (int i = 0; i < count; i++) {
             double x = values[i];
             if (x - x == 0) {
                 double xs = x * s;
-                double d = xs - chunkMean;
-                dev += d * d;
-                bins[layout.fineBin(xs)]++;
+                double e = xs - m;
+                dev += e * e;
+                laneA[layout.fineBin(xs)]++;
             }
         }
-        if (log != null || exact != null) {
-            addSideBins(values, count);
-        }
-        combine(k, chunkMean, dev);
+        chunked.combine(k, m, dev);
     }
 
     private void addSideBins(double[] values, int count) {
@@ -71,45 +175,15 @@ final class Distribution {
 
     /** Adds {@code counts[i]} copies of each finite {@code values[i]}: exact statistics from a code table. */
     void addCounted(double[] values, long[] counts) {
-        double s = layout.scale;
-        long k = 0;
-        double sum = 0;
-        double compensation = 0;
         for (int i = 0; i < values.length; i++) {
             double x = values[i];
             if (counts[i] > 0 && x - x == 0) {
-                k += counts[i];
-                // Kahan: up to 2^17 terms of very different size.
-                double y = x * s * counts[i] - compensation;
-                double t = sum + y;
-                compensation = (t - sum) - y;
-                sum = t;
+                addConstant(x, counts[i]);
             }
         }
-        if (k == 0) {
-            return;
-        }
-        double m = sum / k;
-        double dev = 0;
-        for (int i = 0; i < values.length; i++) {
-            double x = values[i];
-            long c = counts[i];
-            if (c > 0 && x - x == 0) {
-                double d = x * s - m;
-                dev += d * d * c;
-                fine[layout.fineBin(x * s)] += c;
-                if (log != null && x != 0) {
-                    log[layout.logBin(x)] += c;
-                }
-                if (exact != null) {
-                    exact[(int) ((long) x - layout.exactMin)] += c;
-                }
-            }
-        }
-        combine(k, m, dev);
     }
 
-    /** Adds {@code count} copies of one finite value (the implicit zeros of a sparse tensor). */
+    /** Adds {@code count} copies of one finite value (a counted code, or the implicit zeros of a sparse tensor). */
     void addConstant(double x, long count) {
         if (count <= 0) {
             return;
@@ -122,10 +196,19 @@ final class Distribution {
         if (exact != null) {
             exact[(int) ((long) x - layout.exactMin)] += count;
         }
-        combine(count, xs, 0);
+        if (meanKnown) {
+            double e = xs - center;
+            squares += e * e * count;
+            deviations += e * count;
+            n += count;
+        } else {
+            chunked.combine(count, xs, 0);
+        }
     }
 
     void merge(Distribution o) {
+        o.flush();
+        flush();
         for (int i = 0; i < fine.length; i++) {
             fine[i] += o.fine[i];
         }
@@ -139,25 +222,63 @@ final class Distribution {
                 exact[i] += o.exact[i];
             }
         }
-        combine(o.n, o.mean, o.m2);
+        if (meanKnown) {
+            squares += o.squares;
+            deviations += o.deviations;
+            n += o.n;
+        } else {
+            chunked.combine(o.chunked);
+        }
     }
 
-    /** Chan, Golub and LeVeque's update for merging two (count, mean, M2) summaries. */
-    private void combine(long nb, double meanB, double m2b) {
-        if (nb == 0) {
-            return;
+    private void flush() {
+        for (int i = 0; i < fine.length; i++) {
+            fine[i] += laneA[i] + (long) laneB[i];
         }
-        if (n == 0) {
-            n = nb;
-            mean = meanB;
-            m2 = m2b;
-            return;
+        java.util.Arrays.fill(laneA, 0);
+        java.util.Arrays.fill(laneB, 0);
+        pending = 0;
+    }
+
+    /** The fine linear bin counts. */
+    long[] fineCounts() {
+        flush();
+        return fine;
+    }
+
+    /** Exact counts per integer value, or null when the layout keeps none. */
+    ValueCounts valueCounts() {
+        if (exact == null) {
+            return null;
         }
-        long total = n + nb;
-        double delta = meanB - mean;
-        double wb = (double) nb / total;
-        mean += delta * wb;
-        m2 += m2b + delta * delta * n * wb;
-        n = total;
+        int k = 0;
+        for (long c : exact) {
+            k += c > 0 ? 1 : 0;
+        }
+        double[] v = new double[k];
+        long[] c = new long[k];
+        int j = 0;
+        for (int i = 0; i < exact.length; i++) {
+            if (exact[i] > 0) {
+                v[j] = layout.exactMin + i;
+                c[j++] = exact[i];
+            }
+        }
+        return new ValueCounts(v, c);
+    }
+
+    /** Number of finite values added. */
+    long count() {
+        return meanKnown ? n : chunked.n;
+    }
+
+    /** Mean, scaled. */
+    double meanScaled() {
+        return meanKnown ? center + deviations / n : chunked.mean;
+    }
+
+    /** Sum of squared deviations from the mean, scaled. */
+    double m2Scaled() {
+        return meanKnown ? Math.max(0, squares - deviations * deviations / n) : chunked.m2;
     }
 }

@@ -16,6 +16,9 @@ import java.util.concurrent.Future;
 final class Workers {
     private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
+    static final long MIN_RANGE = 1 << 20;
+    static final long MAX_RANGE = 1 << 28;
+
     private Workers() {}
 
     static int parallelism() {
@@ -73,9 +76,14 @@ final class Workers {
         return new IOException(cause);
     }
 
-    /** Splits {@code total} units into ranges of at least {@code minLength}, about {@code 4 ×} cores of them. */
-    static List<long[]> ranges(long total, long minLength) {
-        long length = Math.max(minLength, (total + 4L * parallelism() - 1) / (4L * parallelism()));
+    /**
+     * Splits {@code total} values into (first, count) ranges for the workers: about four per core so that uneven
+     * ranges even out, at least {@value #MIN_RANGE} values each so that the per-range overhead stays negligible,
+     * at most {@value #MAX_RANGE} so that int counters per range cannot overflow.
+     */
+    static List<long[]> ranges(long total) {
+        long length = Math.max(MIN_RANGE, (total + 4L * parallelism() - 1) / (4L * parallelism()));
+        length = Math.min(length, MAX_RANGE);
         List<long[]> out = new ArrayList<>();
         for (long first = 0; first < total; first += length) {
             out.add(new long[] {first, Math.min(length, total - first)});

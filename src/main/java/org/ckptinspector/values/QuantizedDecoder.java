@@ -8,8 +8,9 @@ import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.TensorRef;
 
 /**
- * Dequantizes integer codes as torch's {@code dequantize()} does: {@code float(scale) * float(q - zero_point)} in
- * float32 arithmetic, per tensor or per channel along the quantization axis. quint4x2 and quint2x4 pack two and
+ * Dequantizes integer codes to the float32 numbers torch's {@code dequantize()} gives: per tensor
+ * {@code float(scale) * float(q - zero_point)} in float32 arithmetic, per channel (along the quantization axis)
+ * {@code float((q - zero_point) * scale)} in double arithmetic, rounded once. quint4x2 and quint2x4 pack two and
  * four codes per byte, lowest bits first.
  */
 final class QuantizedDecoder implements ElementDecoder {
@@ -17,12 +18,12 @@ final class QuantizedDecoder implements ElementDecoder {
     static final int MAX_CHANNELS = 1 << 24;
 
     private final DType dtype;
-    private final float[] scales;
-    private final long[] zeroPoints;
+    private final double[] scales;
+    private final double[] zeroPoints;
     private final long inner;
     private final int codesPerByte;
 
-    private QuantizedDecoder(DType dtype, float[] scales, long[] zeroPoints, long inner) {
+    private QuantizedDecoder(DType dtype, double[] scales, double[] zeroPoints, long inner) {
         this.dtype = dtype;
         this.scales = scales;
         this.zeroPoints = zeroPoints;
@@ -32,20 +33,13 @@ final class QuantizedDecoder implements ElementDecoder {
 
     /** Codes per stored byte: 2 for quint4x2, 4 for quint2x4, else 1 (whole elements). */
     static int codesPerByte(DType dtype) {
-        switch (dtype) {
-            case QUINT4X2:
-                return 2;
-            case QUINT2X4:
-                return 4;
-            default:
-                return 1;
-        }
+        return dtype.isPacked() ? 8 / dtype.bitsPerElement() : 1;
     }
 
     static QuantizedDecoder of(TensorRef t) throws IOException {
         Quantization q = t.quantization();
         if (q instanceof Quantization.PerTensor p) {
-            return new QuantizedDecoder(t.dtype(), new float[] {(float) p.scale()}, new long[] {p.zeroPoint()},
+            return new QuantizedDecoder(t.dtype(), new double[] {p.scale()}, new double[] {p.zeroPoint()},
                     Long.MAX_VALUE);
         }
         if (q instanceof Quantization.PerChannel p) {
@@ -57,14 +51,8 @@ final class QuantizedDecoder implements ElementDecoder {
             if (channels > MAX_CHANNELS) {
                 throw unsupported(t, channels + " quantization channels exceed the limit of " + MAX_CHANNELS);
             }
-            double[] s = channelValues(t, p.scales(), channels, "scales");
-            double[] z = channelValues(t, p.zeroPoints(), channels, "zero points");
-            float[] scales = new float[s.length];
-            long[] zeroPoints = new long[z.length];
-            for (int i = 0; i < s.length; i++) {
-                scales[i] = (float) s[i];
-                zeroPoints[i] = (long) z[i];
-            }
+            double[] scales = channelValues(t, p.scales(), channels, "scales");
+            double[] zeroPoints = channelValues(t, p.zeroPoints(), channels, "zero points");
             long inner = 1;
             for (int i = axis + 1; i < t.rank(); i++) {
                 inner = Math.multiplyExact(inner, t.dim(i));
@@ -130,7 +118,10 @@ final class QuantizedDecoder implements ElementDecoder {
     }
 
     private double dequantize(long code, long valueIndex) {
-        int c = scales.length == 1 ? 0 : (int) ((valueIndex / inner) % scales.length);
-        return scales[c] * (float) (code - zeroPoints[c]);
+        if (scales.length == 1) {
+            return (float) scales[0] * (float) (code - (long) zeroPoints[0]);
+        }
+        int c = (int) ((valueIndex / inner) % scales.length);
+        return (float) ((code - zeroPoints[c]) * scales[c]);
     }
 }

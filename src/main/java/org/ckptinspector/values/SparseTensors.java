@@ -48,7 +48,7 @@ final class SparseTensors {
         }
         ByteRegion region = ByteRegion.of(dense);
         Storage storage = new Storage(t.key() + " (dense)", dtype, dense.length, "", region, false);
-        return TensorRef.strided(dtype, size, contiguous(size), 0, storage).withLocation(t.key(), t.path());
+        return TensorRef.strided(dtype, size, TensorRef.contiguousStrides(size), 0, storage).withLocation(t.key(), t.path());
     }
 
     private static boolean isBlocked(TensorRef t) {
@@ -150,16 +150,6 @@ final class SparseTensors {
             case BOOL -> dense[at] = (byte) (dense[at] | src[from]);
             default -> System.arraycopy(src, from, dense, at, d.itemSize());
         }
-    }
-
-    private static long[] contiguous(long[] shape) {
-        long[] stride = new long[shape.length];
-        long s = 1;
-        for (int i = shape.length - 1; i >= 0; i--) {
-            stride[i] = s;
-            s *= Math.max(1, shape[i]);
-        }
-        return stride;
     }
 
     private static CheckpointException corrupt(TensorRef t, String reason) {

@@ -17,14 +17,15 @@ import org.ckptinspector.task.TaskMonitor;
  * <p>Contract: a reader yields {@link #size()} values for a {@link ValueView}; value {@code i} is the {@code i}-th
  * number of the tensor's logical row-major order after decoding (float16/bfloat16/float8/float4 through exact
  * tables, integers exactly up to 2^53 and rounded to nearest beyond, uint64 as unsigned, bool as 0/1, quantized
- * dequantized as torch does, complex as the view asks, the conjugate and negative bits resolved). NaN payloads
- * and ±0 are kept as decoded. {@code size()} is {@code numel} except for float4_e2m1fn_x2 (two values per stored
+ * dequantized as torch does, complex as the view asks, the conjugate and negative bits resolved as
+ * {@link TensorBytes} resolves them, sparse tensors as their dense form). NaN payloads and ±0 are kept as decoded. {@code size()} is {@code numel} except for float4_e2m1fn_x2 (two values per stored
  * byte, low nibble first) and {@link ValueView#REAL_IMAG} of complex tensors (two per element).
  * {@link #forEach} streams the values in bounded chunks of at most {@link #CHUNK_VALUES} through one reused
  * array, so memory does not grow with the tensor; {@link #read} gives random access to any range and is safe to
- * call from several threads at once (parallel workers each read their own range). Tensors without readable data
- * (meta, sparse, missing storage, views past their storage, quantized without parameters) are refused when the
- * reader is created, with a {@link CheckpointException} that says why; {@link #unreadableReason} asks first.
+ * call from several threads at once (parallel workers each read their own range). Memory stays bounded except
+ * for sparse tensors, which are densified in memory up to 128 MiB. Tensors without readable data (meta, missing
+ * storage, views past their storage, quantized without parameters, sparse beyond that limit) are refused when
+ * the reader is created, with a {@link CheckpointException} that says why; {@link #unreadableReason} asks first.
  */
 public final class ValueReader {
     /** Values per chunk of {@link #forEach}: 512 KiB of doubles, which stays in the L2 cache. */
@@ -39,8 +40,8 @@ public final class ValueReader {
     private final int valuesPerUnit;
     private final long units;
     private final long size;
-    private final boolean contiguous;
-    private final boolean[] negate;
+    /** True when the stored bytes can be sliced straight from the file: contiguous, no lazy sign bits. */
+    private final boolean direct;
 
     private ValueReader(TensorRef tensor, ValueView view, TensorRef source, ElementDecoder decoder, long size) {
         this.tensor = tensor;
@@ -50,8 +51,8 @@ public final class ValueReader {
         this.valuesPerUnit = decoder.valuesPerUnit();
         this.units = source.numel();
         this.size = size;
-        this.contiguous = source.isContiguous() || source.rank() == 0;
-        this.negate = signFlips(tensor, view, valuesPerUnit);
+        this.direct = (source.isContiguous() || source.rank() == 0) && !source.has(TensorRef.Flag.NEG)
+                && !source.has(TensorRef.Flag.CONJ) && source.layout() == Layout.STRIDED;
     }
 
     /** A reader of the tensor's {@link ValueView#VALUE}s. */
@@ -68,10 +69,11 @@ public final class ValueReader {
         }
         DType dtype = t.dtype();
         try {
+            TensorRef source = t.layout() == Layout.STRIDED ? t : SparseTensors.densify(t);
             switch (dtype.kind()) {
                 case COMPLEX:
                     ElementDecoder c = new ComplexDecoder(dtype, view);
-                    return new ValueReader(t, view, t, c, Math.multiplyExact(t.numel(), c.valuesPerUnit()));
+                    return new ValueReader(t, view, source, c, Math.multiplyExact(t.numel(), c.valuesPerUnit()));
                 case QUANTIZED:
                     return quantized(t, view);
                 default:
@@ -79,7 +81,7 @@ public final class ValueReader {
                     if (view == ValueView.IMAG) {
                         d = zeros(d.valuesPerUnit());
                     }
-                    return new ValueReader(t, view, t, d, Math.multiplyExact(t.numel(), d.valuesPerUnit()));
+                    return new ValueReader(t, view, source, d, Math.multiplyExact(t.numel(), d.valuesPerUnit()));
             }
         } catch (ArithmeticException e) {
             throw new CheckpointException(CheckpointException.Kind.LIMIT_EXCEEDED,
@@ -97,11 +99,21 @@ public final class ValueReader {
         if (t.layout() == Layout.META) {
             return Optional.of("a meta tensor has no data");
         }
-        if (t.layout() != Layout.STRIDED) {
-            return Optional.of("a " + t.layout().id() + " tensor is read through its component tensors");
-        }
         if (!t.problems().isEmpty()) {
             return Optional.of(String.join("; ", t.problems()));
+        }
+        if (t.layout() != Layout.STRIDED) {
+            if (!t.hasValues()) {
+                return Optional.of("parts of this " + t.layout().id() + " tensor are missing or unreadable");
+            }
+            if (t.nbytes() > SparseTensors.MAX_DENSE_BYTES) {
+                return Optional.of("this " + t.layout().id() + " tensor would take " + t.nbytes()
+                        + " bytes densified, more than the " + SparseTensors.MAX_DENSE_BYTES + " read into memory");
+            }
+            if (t.dtype().kind() == DType.Kind.QUANTIZED) {
+                return Optional.of("a sparse quantized tensor");
+            }
+            return Optional.empty();
         }
         if (t.storage() == null || t.storage().bytes() == null) {
             return Optional.of("its data is missing from the file");
@@ -109,8 +121,8 @@ public final class ValueReader {
         if (t.dtype().kind() == DType.Kind.QUANTIZED && t.quantization() == null) {
             return Optional.of("a quantized tensor without scale and zero point");
         }
-        int perByte = QuantizedDecoder.codesPerByte(t.dtype());
-        if (perByte > 1 && !(t.isContiguous() && t.storageOffset() % perByte == 0)) {
+        int perByte = 8 / Math.min(8, t.dtype().bitsPerElement());
+        if (t.dtype().isPacked() && !(t.isContiguous() && t.storageOffset() % perByte == 0)) {
             return Optional.of("a non-contiguous " + t.dtype() + " view (packed sub-byte codes)");
         }
         return Optional.empty();
@@ -130,6 +142,14 @@ public final class ValueReader {
         return tensor;
     }
 
+    /**
+     * The strided tensor whose stored elements this reader decodes, in the same row-major order: the tensor
+     * itself, a sparse tensor's dense form (held in memory), or a packed quantized tensor's bytes as uint8.
+     */
+    public TensorRef source() {
+        return source;
+    }
+
     public ValueView view() {
         return view;
     }
@@ -146,7 +166,7 @@ public final class ValueReader {
      */
     public Optional<CodeTable> codeTable() {
         int item = tensor.dtype().itemSize();
-        if (source != tensor || item > 2 || !decoder.positionIndependent()
+        if (tensor.dtype().isPacked() || item > 2 || !decoder.positionIndependent()
                 || tensor.dtype().kind() == DType.Kind.COMPLEX) {
             return Optional.empty();
         }
@@ -162,9 +182,6 @@ public final class ValueReader {
         all.flip();
         double[] values = new double[codes * valuesPerUnit];
         decoder.decode(all, 0, codes, values, 0);
-        if (negate != null) {
-            flipSigns(values, 0, values.length);
-        }
         return Optional.of(new CodeTable(item, valuesPerUnit, values));
     }
 
@@ -239,7 +256,7 @@ public final class ValueReader {
             int k = Math.min(UNITS_PER_SLICE, n - done);
             long unit = firstUnit + done;
             int at = offset + done * valuesPerUnit;
-            if (contiguous) {
+            if (direct) {
                 ByteRegion region = source.storage().bytes();
                 ByteBuffer bytes = region.slice((source.storageOffset() + unit) * item, k * item);
                 decoder.decode(bytes, unit, k, dst, at);
@@ -254,48 +271,6 @@ public final class ValueReader {
             }
             done += k;
         }
-        if (negate != null) {
-            flipSigns(dst, offset, n * valuesPerUnit);
-        }
-    }
-
-    private void flipSigns(double[] dst, int offset, int count) {
-        int vpu = negate.length;
-        for (int i = 0; i < count; i++) {
-            if (negate[i % vpu]) {
-                dst[offset + i] = -dst[offset + i];
-            }
-        }
-    }
-
-    /** Which value slots of a unit change sign under the tensor's NEG and CONJ bits, or null for none. */
-    private static boolean[] signFlips(TensorRef t, ValueView view, int vpu) {
-        boolean neg = t.has(TensorRef.Flag.NEG);
-        boolean conj = t.has(TensorRef.Flag.CONJ) && t.dtype().kind() == DType.Kind.COMPLEX;
-        boolean[] flips = new boolean[vpu];
-        if (t.dtype().kind() == DType.Kind.COMPLEX) {
-            switch (view) {
-                case VALUE:
-                    return null;
-                case REAL:
-                    flips[0] = neg;
-                    break;
-                case IMAG:
-                    flips[0] = neg ^ conj;
-                    break;
-                default:
-                    flips[0] = neg;
-                    flips[1] = neg ^ conj;
-            }
-        } else {
-            Arrays.fill(flips, neg && view != ValueView.IMAG);
-        }
-        for (boolean f : flips) {
-            if (f) {
-                return flips;
-            }
-        }
-        return null;
     }
 
     private static ValueReader quantized(TensorRef t, ValueView view) throws IOException {
@@ -306,7 +281,7 @@ public final class ValueReader {
             return new ValueReader(t, view, t, d, t.numel());
         }
         long bytes = (t.numel() + perByte - 1) / perByte;
-        TensorRef packed = TensorRef.strided(t.dtype(), new long[] {bytes}, new long[] {1},
+        TensorRef packed = TensorRef.strided(DType.UINT8, new long[] {bytes}, new long[] {1},
                 t.storageOffset() / perByte, t.storage()).withLocation(t.key(), t.path());
         if (packed.requiredStorageElements() > t.storage().byteSize()) {
             throw new CheckpointException(CheckpointException.Kind.CORRUPT, "tensor " + t.key() + ": its "

@@ -27,6 +27,63 @@ public class ValueReaderTest {
                 .map(e -> DynamicTest.dynamicTest(e.version() + "/" + e.name(), () -> check(e)));
     }
 
+    /**
+     * Random access agrees with streaming for every readable fixture tensor and view: any range read with
+     * {@link ValueReader#read} equals the same values of {@link ValueReader#forEach}, including ranges that
+     * start inside a float4 byte or a complex pair, and REAL/IMAG interleave to REAL_IMAG.
+     */
+    @TestFactory
+    Stream<DynamicTest> randomAccessAgreesWithStreaming() {
+        return Fixtures.entries().stream()
+                .filter(e -> !e.format().equals("shard_index"))
+                .filter(ValueReaderTest::opens)
+                .map(e -> DynamicTest.dynamicTest(e.version() + "/" + e.name(), () -> {
+                    try (Checkpoint c = CheckpointOpener.open(e.path())) {
+                        for (TensorRef t : c.tensors()) {
+                            if (ValueReader.unreadableReason(t).isEmpty()) {
+                                checkRandomAccess(t);
+                            }
+                        }
+                    }
+                }));
+    }
+
+    private static void checkRandomAccess(TensorRef t) throws Exception {
+        for (ValueView view : ValueView.values()) {
+            ValueReader r = ValueReader.of(t, view);
+            double[] all = new double[(int) r.size()];
+            r.forEach(TaskMonitor.NONE, (v, n, first) -> System.arraycopy(v, 0, all, (int) first, n));
+            java.util.Random random = new java.util.Random(t.key().hashCode());
+            for (int k = 0; k < 20 && all.length > 0; k++) {
+                int first = random.nextInt(all.length);
+                int count = random.nextInt(all.length - first + 1);
+                double[] part = r.read(first, count);
+                for (int i = 0; i < count; i++) {
+                    assertEquals(Double.doubleToLongBits(all[first + i]), Double.doubleToLongBits(part[i]),
+                            t.key() + " " + view + " value " + (first + i));
+                }
+            }
+            assertEquals(Math.min(all.length, 7), r.head(7).length);
+        }
+        if (t.dtype().kind() == DType.Kind.COMPLEX) {
+            int n = (int) t.numel();
+            double[] re = ValueReader.of(t, ValueView.REAL).read(0, n);
+            double[] im = ValueReader.of(t, ValueView.IMAG).read(0, n);
+            double[] both = ValueReader.of(t, ValueView.REAL_IMAG).read(0, 2 * n);
+            double[] mag = ValueReader.of(t).read(0, n);
+            for (int i = 0; i < n; i++) {
+                assertEquals(Double.doubleToLongBits(both[2 * i]), Double.doubleToLongBits(re[i]), t.key());
+                assertEquals(Double.doubleToLongBits(both[2 * i + 1]), Double.doubleToLongBits(im[i]), t.key());
+                double h = Math.hypot(re[i], im[i]);
+                if (Double.isFinite(h)) {
+                    assertEquals(h, mag[i], Math.ulp(h), t.key() + " |z|");
+                } else {
+                    assertEquals(Double.doubleToLongBits(h), Double.doubleToLongBits(mag[i]), t.key() + " |z|");
+                }
+            }
+        }
+    }
+
     public static boolean opens(Fixtures.Entry e) {
         try (Checkpoint c = CheckpointOpener.open(e.path())) {
             return true;

@@ -83,6 +83,7 @@ final class InflatedRecord implements ByteRegion, Closeable {
 
     private ByteRegion inflateToTempFile() throws IOException {
         temp = Files.createTempFile("ckpt-inflated-", ".bin");
+        temp.toFile().deleteOnExit();
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             inflate(chunk -> {
                 while (chunk.hasRemaining()) {

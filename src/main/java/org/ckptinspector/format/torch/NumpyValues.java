@@ -101,15 +101,18 @@ final class NumpyValues {
             swap(raw, type.dtype().kind() == DType.Kind.COMPLEX ? item / 2 : item);
         }
         boolean fortran = state.get(3) instanceof PyValue.Bool f && f.value();
-        long[] stride = new long[shape.length];
-        long s = 1;
-        for (int k = 0; k < shape.length; k++) {
-            int i = fortran ? k : shape.length - 1 - k;
-            stride[i] = s;
-            s *= Math.max(1, shape[i]);
-        }
+        long[] stride = fortran ? reversed(TensorRef.contiguousStrides(reversed(shape)))
+                : TensorRef.contiguousStrides(shape);
         Storage storage = new Storage("numpy", type.dtype(), raw.length, "cpu", ByteRegion.of(raw), false);
         return TensorRef.strided(type.dtype(), shape, stride, 0, storage);
+    }
+
+    private static long[] reversed(long[] a) {
+        long[] r = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = a[a.length - 1 - i];
+        }
+        return r;
     }
 
     private static NumpyType type(PyValue v) {

@@ -11,6 +11,7 @@ import org.ckptinspector.model.DType;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.Storage;
 import org.ckptinspector.pickle.RestrictedUnpickler;
+import org.ckptinspector.pickle.ValueGraph;
 
 /**
  * Resolves torch's persistent ids: {@code ('storage', type, key, location, numel[, view_metadata])} becomes a
@@ -163,7 +164,6 @@ final class StorageTable implements RestrictedUnpickler.PersistentLoader {
     }
 
     private static String describe(PyValue v) {
-        String s = v.toString();
-        return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+        return ValueGraph.describe(v);
     }
 }

@@ -14,6 +14,7 @@ import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.pickle.PickleLimits;
+import org.ckptinspector.pickle.ValueGraph;
 
 /**
  * Gives every tensor reachable from a checkpoint's root its path and its state_dict-style key (CLI contract,
@@ -217,6 +218,12 @@ final class TensorPlacement {
         if (key instanceof PyValue.Float f) {
             return Double.toString(f.value());
         }
-        return key.toString();
+        if (key instanceof PyValue.Tuple t) {
+            // Dict keys nest at most PickleLimits.MAX_KEY_DEPTH tuples, so this recursion is shallow.
+            StringJoiner j = new StringJoiner(", ", "(", t.size() == 1 ? ",)" : ")");
+            t.items().forEach(item -> j.add(keyText(item)));
+            return j.toString();
+        }
+        return ValueGraph.describe(key);
     }
 }

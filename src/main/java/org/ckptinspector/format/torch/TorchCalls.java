@@ -153,39 +153,40 @@ final class TorchCalls implements RestrictedUnpickler.Calls {
     private PyValue sparse(PyValue layoutArg, PyValue dataArg) {
         String layoutName = global(layoutArg).name();
         PyValue.Tuple data = tuple(dataArg);
-        Layout layout;
         Map<String, TensorRef> parts = new LinkedHashMap<>();
-        TensorRef values;
-        long[] size;
-        switch (layoutName) {
-            case "sparse_coo" -> {
-                layout = Layout.SPARSE_COO;
-                parts.put("indices", tensorArg(data, 0));
-                values = tensorArg(data, 1);
-                size = longs(arg(data, 2));
+        Layout layout;
+        int valuesAt;
+        if (layoutName.equals("sparse_coo")) {
+            layout = Layout.SPARSE_COO;
+            parts.put("indices", tensorArg(data, 0));
+            valuesAt = 1;
+        } else {
+            CompressedLayout c = COMPRESSED.get(layoutName);
+            if (c == null) {
+                throw new BadArguments("unknown sparse layout " + layoutName);
             }
-            case "sparse_csr", "sparse_bsr" -> {
-                layout = layoutName.equals("sparse_csr") ? Layout.SPARSE_CSR : Layout.SPARSE_BSR;
-                parts.put("crow_indices", tensorArg(data, 0));
-                parts.put("col_indices", tensorArg(data, 1));
-                values = tensorArg(data, 2);
-                size = longs(arg(data, 3));
-            }
-            case "sparse_csc", "sparse_bsc" -> {
-                layout = layoutName.equals("sparse_csc") ? Layout.SPARSE_CSC : Layout.SPARSE_BSC;
-                parts.put("ccol_indices", tensorArg(data, 0));
-                parts.put("row_indices", tensorArg(data, 1));
-                values = tensorArg(data, 2);
-                size = longs(arg(data, 3));
-            }
-            default -> throw new BadArguments("unknown sparse layout " + layoutName);
+            layout = c.layout();
+            parts.put(c.compressedIndices(), tensorArg(data, 0));
+            parts.put(c.plainIndices(), tensorArg(data, 1));
+            valuesAt = 2;
         }
+        TensorRef values = tensorArg(data, valuesAt);
+        long[] size = longs(arg(data, valuesAt + 1));
         parts.put("values", values);
         List<String> problems = new ArrayList<>();
         parts.forEach((part, t) -> t.problems().forEach(p -> problems.add(part + ": " + p)));
         return new PyValue.Tensor(new TensorRef("", List.of(), values.dtype(), size, new long[0], 0, null, layout,
                 parts, null, Set.of(), null, problems));
     }
+
+    /** A compressed sparse layout and the names torch gives its index tensors. */
+    private record CompressedLayout(Layout layout, String compressedIndices, String plainIndices) {}
+
+    private static final Map<String, CompressedLayout> COMPRESSED = Map.of(
+            "sparse_csr", new CompressedLayout(Layout.SPARSE_CSR, "crow_indices", "col_indices"),
+            "sparse_bsr", new CompressedLayout(Layout.SPARSE_BSR, "crow_indices", "col_indices"),
+            "sparse_csc", new CompressedLayout(Layout.SPARSE_CSC, "ccol_indices", "row_indices"),
+            "sparse_bsc", new CompressedLayout(Layout.SPARSE_BSC, "ccol_indices", "row_indices"));
 
     private static PyValue storageless(DType dtype, long[] size, long[] stride, boolean requiresGrad,
             String pythonType) {
@@ -196,6 +197,9 @@ final class TorchCalls implements RestrictedUnpickler.Calls {
 
     private PyValue fromType(PyValue.Tuple a) {
         PyValue.Global func = global(arg(a, 0));
+        if (func.name().startsWith("_rebuild_from_type")) {
+            throw new BadArguments("a nested " + func.name());
+        }
         PyValue inner = dispatch(func, tuple(arg(a, 2)));
         if (!(inner instanceof PyValue.Tensor t)) {
             return null;

@@ -3,8 +3,10 @@ package org.ckptinspector.format.torch;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.ckptinspector.io.ByteRegion;
+import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.Format;
@@ -34,8 +36,25 @@ final class TorchCheckpoints {
         return new Checkpoint(file, format, root, tensors, globals, warnings, metadata, resources);
     }
 
+    /** A reader's work on a mapped file; whatever it adds to {@code resources} the checkpoint closes. */
+    interface MappedRead {
+        Checkpoint read(MappedFile mapped, List<Closeable> resources) throws IOException;
+    }
+
+    /** Maps {@code file} and runs {@code read}; on failure everything opened so far is closed again. */
+    static Checkpoint readMapped(Path file, MappedRead read) throws IOException {
+        MappedFile mapped = MappedFile.open(file);
+        List<Closeable> resources = new ArrayList<>(List.of(mapped));
+        try {
+            return read.read(mapped, resources);
+        } catch (IOException | RuntimeException | Error e) {
+            closeQuietly(resources, e);
+            throw e;
+        }
+    }
+
     /** Closes what a failed open leaves open, keeping the original failure. */
-    static void closeQuietly(List<Closeable> resources, Throwable failure) {
+    private static void closeQuietly(List<Closeable> resources, Throwable failure) {
         for (Closeable c : resources) {
             try {
                 c.close();

@@ -35,14 +35,7 @@ public final class TorchLegacyReader {
     private TorchLegacyReader() {}
 
     public static Checkpoint read(Path file) throws IOException {
-        MappedFile mapped = MappedFile.open(file);
-        List<Closeable> resources = new ArrayList<>(List.of(mapped));
-        try {
-            return read(file, mapped, resources);
-        } catch (IOException | RuntimeException | Error e) {
-            TorchCheckpoints.closeQuietly(resources, e);
-            throw e;
-        }
+        return TorchCheckpoints.readMapped(file, (mapped, resources) -> read(file, mapped, resources));
     }
 
     private static Checkpoint read(Path file, MappedFile mapped, List<Closeable> resources) throws IOException {

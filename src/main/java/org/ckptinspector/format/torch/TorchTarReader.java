@@ -21,6 +21,7 @@ import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.pickle.PythonCalls;
 import org.ckptinspector.pickle.RestrictedUnpickler;
+import org.ckptinspector.pickle.ValueGraph;
 
 /**
  * Reads the oldest torch format (torch ≤ 0.1.x, §7.2): an uncompressed tar whose {@code storages} member holds
@@ -32,9 +33,7 @@ public final class TorchTarReader {
     private TorchTarReader() {}
 
     public static Checkpoint read(Path file) throws IOException {
-        MappedFile mapped = MappedFile.open(file);
-        List<Closeable> resources = new ArrayList<>(List.of(mapped));
-        try {
+        return TorchCheckpoints.readMapped(file, (mapped, resources) -> {
             Map<String, ByteRegion> members = members(file, mapped);
             List<String> warnings = new ArrayList<>();
             List<GlobalRef> globals = new ArrayList<>();
@@ -46,10 +45,7 @@ public final class TorchTarReader {
                     (pid, offset) -> resolve(pid, offset, tensors, storages, warnings), warnings);
             globals.addAll(0, r.globals());
             return TorchCheckpoints.assemble(file, Format.TORCH_TAR, r.value(), globals, warnings, resources);
-        } catch (IOException | RuntimeException | Error e) {
-            TorchCheckpoints.closeQuietly(resources, e);
-            throw e;
-        }
+        });
     }
 
     private static Map<String, ByteRegion> members(Path file, MappedFile mapped) throws CheckpointException {
@@ -153,7 +149,7 @@ public final class TorchTarReader {
         if (key != null && storages.containsKey(key)) {
             return new PyValue.StorageValue(storages.get(key));
         }
-        warnings.add("persistent id " + pid + " at offset " + offset + " names no tensor or storage; read as None");
+        warnings.add("persistent id " + ValueGraph.describe(pid) + " at offset " + offset + " names no tensor or storage; read as None");
         return PyValue.None.NONE;
     }
 
@@ -164,7 +160,7 @@ public final class TorchTarReader {
         if (v instanceof PyValue.Str s) {
             return s.value().strip();
         }
-        return String.valueOf(v);
+        return ValueGraph.describe(v);
     }
 
     /** Reads consecutive pickles and little-endian fields from one tar member. */
@@ -223,7 +219,7 @@ public final class TorchTarReader {
             if (v instanceof PyValue.Tuple t && t.size() == size) {
                 return t;
             }
-            throw corrupt("expected a " + size + "-tuple at offset " + pos + ", found " + v);
+            throw corrupt("expected a " + size + "-tuple at offset " + pos + ", found " + ValueGraph.describe(v));
         }
 
         CheckpointException corrupt(String reason) {

@@ -22,37 +22,34 @@ public final class TorchZipReader {
     private TorchZipReader() {}
 
     public static Checkpoint read(Path file) throws IOException {
-        MappedFile mapped = MappedFile.open(file);
-        List<Closeable> resources = new ArrayList<>(List.of(mapped));
-        try {
-            ZipRecords zip = ZipRecords.open(file, mapped);
-            resources.add(zip);
-            List<String> warnings = new ArrayList<>();
-            if (zip.has("constants.pkl")) {
-                warnings.add("TorchScript archive (torch.jit.save), not a torch.save checkpoint: showing the "
-                        + "tensors of its pickled module; its code is not run");
-            }
-            checkRecords(zip, warnings);
-            boolean bigEndian = byteOrder(file, zip, warnings);
-            ByteRegion pickle = zip.region("data.pkl");
-            StorageTable storages = new StorageTable(new StorageTable.Records() {
-                @Override
-                public ByteRegion find(String key) throws CheckpointException {
-                    return zip.region("data/" + key);
-                }
+        return TorchCheckpoints.readMapped(file, (mapped, resources) -> read(file, mapped, resources));
+    }
 
-                @Override
-                public String describe(String key) {
-                    return "record " + zip.name("data/" + key);
-                }
-            }, bigEndian, warnings);
-            RestrictedUnpickler.Result r = TorchCheckpoints.unpickle(file, zip.name("data.pkl"), pickle, storages,
-                    warnings);
-            return TorchCheckpoints.assemble(file, Format.TORCH_ZIP, r.value(), r.globals(), warnings, resources);
-        } catch (IOException | RuntimeException | Error e) {
-            TorchCheckpoints.closeQuietly(resources, e);
-            throw e;
+    private static Checkpoint read(Path file, MappedFile mapped, List<Closeable> resources) throws IOException {
+        ZipRecords zip = ZipRecords.open(file, mapped);
+        resources.add(zip);
+        List<String> warnings = new ArrayList<>();
+        if (zip.has("constants.pkl")) {
+            warnings.add("TorchScript archive (torch.jit.save), not a torch.save checkpoint: showing the "
+                    + "tensors of its pickled module; its code is not run");
         }
+        checkRecords(zip, warnings);
+        boolean bigEndian = byteOrder(file, zip, warnings);
+        ByteRegion pickle = zip.region("data.pkl");
+        StorageTable storages = new StorageTable(new StorageTable.Records() {
+            @Override
+            public ByteRegion find(String key) throws CheckpointException {
+                return zip.region("data/" + key);
+            }
+
+            @Override
+            public String describe(String key) {
+                return "record " + zip.name("data/" + key);
+            }
+        }, bigEndian, warnings);
+        RestrictedUnpickler.Result r = TorchCheckpoints.unpickle(file, zip.name("data.pkl"), pickle, storages,
+                warnings);
+        return TorchCheckpoints.assemble(file, Format.TORCH_ZIP, r.value(), r.globals(), warnings, resources);
     }
 
     private static void checkRecords(ZipRecords zip, List<String> warnings) throws CheckpointException {
@@ -70,6 +67,7 @@ public final class TorchZipReader {
     /** True when the {@code byteorder} record says "big"; a missing record means little-endian, as in torch. */
     private static boolean byteOrder(Path file, ZipRecords zip, List<String> warnings) throws CheckpointException {
         String order = zip.text("byteorder");
+        order = order == null ? null : order.strip();
         if (order == null || order.equals("little")) {
             return false;
         }

@@ -168,36 +168,47 @@ class HostileInputTest {
     @Test
     void billionLaughsIsBounded() throws Exception {
         // 40 levels, each a list holding the previous one 10 times, and a tensor at the bottom: 10^40 paths.
-        PickleBuilder b = PickleBuilder.proto2().floatTensor("0", 1, 0, new long[] {1}, new long[] {1});
-        b.op('q').op(0);
-        for (int level = 1; level <= 40; level++) {
-            b.op(']').mark();
-            for (int i = 0; i < 10; i++) {
-                b.op('h').op(level - 1);
-            }
-            b.op('e').op('q').op(level);
-        }
+        PickleBuilder b = laughs(PickleBuilder.proto2().floatTensor("0", 1, 0, new long[] {1}, new long[] {1}));
         Path p = HostileFiles.torchZip(dir, "laughs.pt", b.stop(), "0", new byte[4]);
         assertLimit(p, "more tensor paths than the limit");
 
-        PickleBuilder plain = PickleBuilder.proto2().integer(5);
-        plain.op('q').op(0);
-        for (int level = 1; level <= 40; level++) {
-            plain.op(']').mark();
-            for (int i = 0; i < 10; i++) {
-                plain.op('h').op(level - 1);
-            }
-            plain.op('e').op('q').op(level);
-        }
+        PickleBuilder plain = laughs(PickleBuilder.proto2().integer(5));
         try (Checkpoint c = CheckpointOpener.open(HostileFiles.torchZip(dir, "laughs_plain.pt", plain.stop()))) {
             assertEquals(List.of("metadata has more than 200000 values; the rest is shown as '…'"), c.warnings());
         }
+    }
+
+    /** Memoizes the value on the stack, then builds 40 levels of lists that each hold the level below 10 times. */
+    private static PickleBuilder laughs(PickleBuilder bottom) {
+        bottom.op('q').op(0);
+        for (int level = 1; level <= 40; level++) {
+            bottom.op(']').mark();
+            for (int i = 0; i < 10; i++) {
+                bottom.op('h').op(level - 1);
+            }
+            bottom.op('e').op('q').op(level);
+        }
+        return bottom;
     }
 
     @Test
     void resourceLimitsOnStackAndMemo() throws Exception {
         byte[] stack = PickleBuilder.proto2().repeat('N', 1_000_001).stop();
         assertLimit(HostileFiles.torchZip(dir, "stack.pt", stack), "on the unpickling stack");
+        byte[] deepKey = PickleBuilder.proto2().emptyDict().integer(1).repeat(0x85, 100_000).integer(0).setitem()
+                .stop();
+        assertLimit(HostileFiles.torchZip(dir, "key.pt", deepKey), "tuples nested deeper than 100 levels");
+        // _rebuild_from_type_v2(_rebuild_from_type_v2, Tensor, (_rebuild_from_type_v2, Tensor, (...), {}), {})
+        PickleBuilder nested = PickleBuilder.proto2().global("torch._tensor", "_rebuild_from_type_v2");
+        for (int i = 0; i < 50_000; i++) {
+            nested.mark().global("torch._tensor", "_rebuild_from_type_v2").global("torch", "Tensor");
+        }
+        nested.emptyTuple();
+        for (int i = 0; i < 50_000; i++) {
+            nested.emptyDict().tuple();
+        }
+        byte[] rebuilds = nested.reduce().stop();
+        assertLimit(HostileFiles.torchZip(dir, "rebuild.pt", rebuilds), "nested deeper than 5000");
         byte[] memoMissing = PickleBuilder.proto2().op('h').op(7).stop();
         assertMessage(HostileFiles.torchZip(dir, "memo.pt", memoMissing), CheckpointException.Kind.CORRUPT,
                 "memo entry 7, which was never stored");
