@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.io.ByteRegion;
+import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.TensorBytes;
 
@@ -47,7 +48,7 @@ final class ByteCopier {
     }
 
     /** Streams a tensor's elements in row-major order (made contiguous), converting them if asked. */
-    void copyTensor(org.ckptinspector.model.TensorRef t, DTypeConversion conversion, String what, Sink sink)
+    void copyTensor(TensorRef t, DTypeConversion conversion, String what, Sink sink)
             throws IOException {
         int chunk = conversion == null ? CHUNK : CHUNK / 4 * conversion.from().itemSize();
         TensorBytes.stream(t, chunk, data -> emit(data, conversion, what, sink));

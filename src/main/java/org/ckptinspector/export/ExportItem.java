@@ -22,6 +22,6 @@ public record ExportItem(String sourceKey, String outputKey, TensorRef tensor, D
 
     /** Bytes of the tensor's elements as written (contiguous, after conversion). */
     public long outputBytes() {
-        return Math.multiplyExact(tensor.numel(), (long) dtype.itemSize());
+        return dtype.bytesFor(tensor.numel());
     }
 }

@@ -11,6 +11,8 @@ import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Layout;
+import org.ckptinspector.model.PyValue;
+import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 
@@ -38,6 +40,9 @@ public final class ExportPlanner {
                 relativeKeys.add(rel);
             }
         }
+        if (source.tensors().isEmpty()) {
+            throw new ExportException(source.file() + ": the file holds no tensors to export");
+        }
         if (!anyUnderRoot) {
             throw new ExportException(source.file() + ": no tensor lies under --root '" + selection.root() + "'");
         }
@@ -60,7 +65,7 @@ public final class ExportPlanner {
         checkOutputKeys(items);
         checkWritable(source, items, request.format());
         List<String> warnings = new ArrayList<>();
-        Map<String, org.ckptinspector.model.PyValue> moduleMetadata = Map.of();
+        Map<String, PyValue> moduleMetadata = Map.of();
         List<String> requirements = List.of();
         if (request.format() == ExportFormat.PTH) {
             ModuleMetadata kept = ModuleMetadata.forExport(source, selection, items);
@@ -118,9 +123,6 @@ public final class ExportPlanner {
                 noData.add(i.sourceKey() + (t.problems().isEmpty() ? " (no data)" : " (" + t.problems().get(0) + ")"));
             } else if (format == ExportFormat.SAFETENSORS && i.dtype().safetensorsCode().isEmpty()) {
                 unsupported.add(i.sourceKey() + " (" + i.dtype() + ")");
-            } else if (format == ExportFormat.SAFETENSORS
-                    && (t.has(TensorRef.Flag.CONJ) || t.has(TensorRef.Flag.NEG))) {
-                unsupported.add(i.sourceKey() + " (unresolved conjugate/negative bit)");
             }
         }
         if (!noData.isEmpty()) {
@@ -135,7 +137,7 @@ public final class ExportPlanner {
 
     /** The scales and zero points of a per-channel quantized tensor are written too, so they must be readable. */
     private static boolean componentsReadable(TensorRef t) {
-        if (t.quantization() instanceof org.ckptinspector.model.Quantization.PerChannel pc) {
+        if (t.quantization() instanceof Quantization.PerChannel pc) {
             return pc.scales().isReadable() && pc.zeroPoints().isReadable();
         }
         return true;

@@ -1,5 +1,7 @@
 package org.ckptinspector.export;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,12 +27,16 @@ public record ExportRequest(Selection selection, List<RenameRule> renames, DType
         Objects.requireNonNull(format);
         renames = List.copyOf(renames);
         safetensorsMetadata = safetensorsMetadata == null ? null
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(safetensorsMetadata));
+                : Collections.unmodifiableMap(new LinkedHashMap<>(safetensorsMetadata));
     }
 
     /** Every tensor, unchanged, verified. */
     public static ExportRequest of(Selection selection, ExportFormat format) {
         return new ExportRequest(selection, List.of(), null, format, null, true);
+    }
+
+    public ExportRequest withSelection(Selection newSelection) {
+        return new ExportRequest(newSelection, renames, dtype, format, safetensorsMetadata, verify);
     }
 
     public ExportRequest withRenames(List<RenameRule> newRenames) {

@@ -4,11 +4,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import org.ckptinspector.io.MappedFile;
@@ -22,7 +24,7 @@ import org.ckptinspector.task.TaskMonitor;
  * output may never be the source (or one of its shards).
  */
 public final class Exporter {
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
     private Exporter() {}
 
     /** Plans and writes in one call. */
@@ -41,21 +43,25 @@ public final class Exporter {
         if (Files.isDirectory(target)) {
             throw new ExportException(output + ": is a directory");
         }
+        long writing = Math.max(1, plan.tensorBytes());
+        long verifying = plan.request().verify() ? 2 * writing : 0;
+        TaskMonitor writeMonitor = new PhaseMonitor(monitor, 0, writing, writing + verifying);
         Path temp = createTemp(dir, target.getFileName().toString());
         try {
             int storages;
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 if (plan.request().format() == ExportFormat.PTH) {
-                    storages = TorchZipExport.write(plan, target, channel, monitor);
+                    storages = TorchZipExport.write(plan, target, channel, writeMonitor);
                 } else {
-                    SafetensorsExport.write(plan, channel, monitor);
+                    SafetensorsExport.write(plan, channel, writeMonitor);
                     storages = plan.items().size();
                 }
             }
             ExportResult.Verification verification = null;
             if (plan.request().verify()) {
-                verification = OutputVerifier.verify(plan, temp, monitor);
+                verification = OutputVerifier.verify(plan, temp,
+                        new PhaseMonitor(monitor, writing, verifying, writing + verifying));
                 if (!verification.ok()) {
                     throw new ExportException(output + ": the written file does not read back as the source: "
                             + verification.mismatches().get(0)
@@ -83,7 +89,7 @@ public final class Exporter {
             Path temp = dir.resolve("." + name + "." + Long.toHexString(RANDOM.nextLong()) + ".partial");
             try {
                 return Files.createFile(temp);
-            } catch (java.nio.file.FileAlreadyExistsException e) {
+            } catch (FileAlreadyExistsException e) {
                 if (attempt > 100) {
                     throw e;
                 }

@@ -1,6 +1,8 @@
 package org.ckptinspector.export;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,21 +42,34 @@ final class OutputVerifier {
             }
             long total = 2 * plan.tensorBytes();
             AtomicLong done = new AtomicLong();
-            int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), plan.items().size()));
+            int cores = Runtime.getRuntime().availableProcessors();
+            int threads = Math.max(1, Math.min(cores, 2 * plan.items().size()));
             ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
                 Thread t = new Thread(r, "export-verify");
                 t.setDaemon(true);
                 return t;
             });
             try {
-                List<Future<String>> checks = new ArrayList<>();
+                // Source and output are hashed as separate tasks so that even a single tensor uses two cores.
+                List<Pending> pending = new ArrayList<>();
                 for (ExportItem item : plan.items()) {
-                    checks.add(pool.submit(() -> check(item, byKey.get(item.outputKey()), monitor, done, total)));
-                }
-                for (Future<String> f : checks) {
-                    String problem = get(f);
+                    TensorRef outTensor = byKey.get(item.outputKey());
+                    String problem = describe(item, outTensor);
                     if (problem != null) {
                         mismatches.add(problem);
+                    } else {
+                        pending.add(new Pending(item,
+                                pool.submit(() -> hash(() -> sourceHash(item), item, monitor, done, total)),
+                                pool.submit(() -> hash(() -> TensorHash.sha256(outTensor), item, monitor, done,
+                                        total))));
+                    }
+                }
+                for (Pending p : pending) {
+                    String expected = get(p.expected());
+                    String actual = get(p.actual());
+                    if (!expected.equals(actual)) {
+                        mismatches.add(p.item().outputKey() + ": values differ from the source (sha256 " + actual
+                                + ", expected " + expected + ")");
                     }
                 }
             } finally {
@@ -64,24 +79,32 @@ final class OutputVerifier {
         }
     }
 
-    private static String check(ExportItem item, TensorRef out, TaskMonitor monitor, AtomicLong done, long total)
-            throws IOException {
-        String key = item.outputKey();
+    /** What is wrong with a written tensor's key, dtype or shape; null when they are as planned. */
+    private static String describe(ExportItem item, TensorRef out) {
         if (out == null) {
-            return key + ": missing from the output";
+            return item.outputKey() + ": missing from the output";
         }
         if (out.dtype() != item.dtype() || !Arrays.equals(out.shape(), item.tensor().shape())) {
-            return key + ": written as " + out.dtype() + " " + Arrays.toString(out.shape()) + ", expected "
-                    + item.dtype() + " " + Arrays.toString(item.tensor().shape());
+            return item.outputKey() + ": written as " + out.dtype() + " " + Arrays.toString(out.shape())
+                    + ", expected " + item.dtype() + " " + Arrays.toString(item.tensor().shape());
         }
+        return null;
+    }
+
+    /** The two hashes of one tensor, being computed. */
+    private record Pending(ExportItem item, Future<String> expected, Future<String> actual) {}
+
+    /** A hash computation that may read a file. */
+    private interface Hashing {
+        String hash() throws IOException;
+    }
+
+    private static String hash(Hashing hashing, ExportItem item, TaskMonitor monitor, AtomicLong done, long total)
+            throws IOException {
         monitor.checkCancelled();
-        String expected = sourceHash(item);
-        monitor.progress(done.addAndGet(item.outputBytes()), total, "verifying " + key);
-        monitor.checkCancelled();
-        String actual = TensorHash.sha256(out);
-        monitor.progress(done.addAndGet(item.outputBytes()), total, "verifying " + key);
-        return expected.equals(actual) ? null : key + ": values differ from the source (sha256 " + actual
-                + ", expected " + expected + ")";
+        String h = hashing.hash();
+        monitor.progress(done.addAndGet(item.outputBytes()), total, "verifying " + item.outputKey());
+        return h;
     }
 
     /** SHA-256 of the source tensor's values as they should have been written. */
@@ -91,7 +114,7 @@ final class OutputVerifier {
             return TensorHash.sha256(item.tensor());
         }
         MessageDigest digest = sha256();
-        java.nio.ByteBuffer converted = java.nio.ByteBuffer.allocate(TensorBytes.DEFAULT_CHUNK);
+        ByteBuffer converted = ByteBuffer.allocate(TensorBytes.DEFAULT_CHUNK);
         TensorBytes.stream(item.tensor(), TensorBytes.DEFAULT_CHUNK / 2, chunk -> {
             converted.clear();
             conversion.convert(chunk, converted);
@@ -105,7 +128,7 @@ final class OutputVerifier {
             return f.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("verification interrupted");
+            throw new InterruptedIOException("verification interrupted");
         } catch (ExecutionException e) {
             Throwable c = e.getCause();
             if (c instanceof IOException io) {

@@ -1,7 +1,6 @@
 package org.ckptinspector.export;
 
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** One rewrite of output keys; rules apply in order, each to the result of the one before. */
 public sealed interface RenameRule {
@@ -45,22 +44,15 @@ public sealed interface RenameRule {
     }
 
     /**
-     * Parses the CLI's {@code FROM=TO}: FROM is a Java regex, TO its replacement. The split is at the last
-     * {@code =} because a regex may hold one ({@code (?<=x)}) while keys and replacements rarely do.
+     * Parses the CLI's {@code FROM=TO} exactly as {@code diff --rename} does (FROM a Java regex, TO its
+     * replacement, split at the last {@code =}), so one rule means the same in both commands.
      */
     static RenameRule parse(String spec) throws ExportException {
-        int eq = spec.lastIndexOf('=');
-        if (eq <= 0) {
-            throw new ExportException("--rename needs FROM=TO with a non-empty FROM regex, got '" + spec + "'");
-        }
-        String from = spec.substring(0, eq);
-        String to = spec.substring(eq + 1);
-        Pattern p;
         try {
-            p = Pattern.compile(from);
-        } catch (PatternSyntaxException e) {
-            throw new ExportException("--rename " + spec + ": invalid regex: " + e.getDescription());
+            org.ckptinspector.diff.RenameRule rule = org.ckptinspector.diff.RenameRule.parse(spec);
+            return new Regex(rule.from(), rule.to());
+        } catch (IllegalArgumentException e) {
+            throw new ExportException("--rename: " + e.getMessage());
         }
-        return new Regex(p, to);
     }
 }

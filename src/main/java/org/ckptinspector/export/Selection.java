@@ -3,6 +3,7 @@ package org.ckptinspector.export;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Which tensors to export, by their keys relative to {@link #root()}: a key is chosen when it is one of
@@ -22,7 +23,7 @@ public record Selection(String root, Set<String> keys, Set<String> modules, List
     public Selection {
         root = root == null ? "" : stripDots(root);
         keys = Set.copyOf(keys);
-        modules = modules.stream().map(Selection::stripDots).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        modules = modules.stream().map(Selection::stripDots).collect(Collectors.toUnmodifiableSet());
         include = List.copyOf(include);
         exclude = List.copyOf(exclude);
     }

@@ -17,7 +17,10 @@ import org.ckptinspector.model.TensorRef;
  */
 final class StorageLayout {
 
-    /** One output record: a source storage's element range, written in {@code dtype}. */
+    /**
+     * One output record: a source storage's element range, written in {@code dtype}. {@code lo} and {@code hi}
+     * only change while {@link #of} lays the records out.
+     */
     static final class Record {
         final String key;
         final Storage source;
@@ -74,10 +77,10 @@ final class StorageLayout {
 
     private void add(TensorRef t, DType written) {
         Record r = recordFor(t, written);
-        if (isPacked(t.dtype())) {
-            // quint4x2/quint2x4 count logical values in the shape but bytes in the storage: keep it whole.
+        if (t.dtype().isPacked()) {
+            // quint4x2/quint2x4 count values in the shape but bytes in the storage record: keep it whole.
             r.lo = 0;
-            r.hi = Math.max(r.hi, t.storage().byteSize() / t.dtype().itemSize());
+            r.hi = Math.max(r.hi, t.storage().byteSize());
         } else if (t.numel() > 0) {
             r.lo = Math.min(r.lo, t.storageOffset());
             r.hi = Math.max(r.hi, t.requiredStorageElements());
@@ -109,7 +112,7 @@ final class StorageLayout {
 
     /** The tensor's storage offset within its record, in elements. */
     long rebasedOffset(TensorRef t) {
-        if (t.numel() == 0 || isPacked(t.dtype())) {
+        if (t.numel() == 0 || t.dtype().isPacked()) {
             return t.numel() == 0 ? 0 : t.storageOffset();
         }
         return t.storageOffset() - record(t).lo;
@@ -121,9 +124,5 @@ final class StorageLayout {
 
     long outputBytes() {
         return records.stream().mapToLong(Record::outputBytes).sum();
-    }
-
-    private static boolean isPacked(DType d) {
-        return d == DType.QUINT4X2 || d == DType.QUINT2X4;
     }
 }

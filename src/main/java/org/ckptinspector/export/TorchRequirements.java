@@ -1,6 +1,7 @@
 package org.ckptinspector.export;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ final class TorchRequirements {
 
     /** One line per minimum version, newest first, naming the dtypes and a few keys that need it. */
     static List<String> describe(List<ExportItem> items) {
-        Map<String, Map<String, List<String>>> byVersion = new TreeMap<>(java.util.Comparator.reverseOrder());
+        Map<String, Map<String, List<String>>> byVersion = new TreeMap<>(Comparator.reverseOrder());
         for (ExportItem i : items) {
             minimumTorch(i.tensor(), i.dtype()).ifPresent(v -> byVersion
                     .computeIfAbsent(v, k -> new LinkedHashMap<>())

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.export.pickle.PickleWriter;
 import org.ckptinspector.export.zip.StoredZipWriter;
 import org.ckptinspector.task.TaskMonitor;
@@ -31,8 +32,7 @@ final class TorchZipExport {
         for (StorageLayout.Record r : layout.records()) {
             String name = root + "/data/" + r.key;
             try (StoredZipWriter.EntryWriter entry = zip.begin(name, r.outputBytes())) {
-                var conversion = org.ckptinspector.export.convert.DTypeConversion.of(r.sourceDtype, r.dtype)
-                        .orElse(null);
+                DTypeConversion conversion = DTypeConversion.of(r.sourceDtype, r.dtype).orElse(null);
                 copier.copyRange(r.source.bytes(), r.sourceByteOffset(), r.sourceBytes(), conversion,
                         "writing " + name, entry::write);
             }
