@@ -1,7 +1,8 @@
 package org.ckptinspector.gui;
 
-import java.nio.file.Files;
+import java.net.URL;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javafx.application.Application;
 import javafx.scene.image.Image;
@@ -34,17 +35,15 @@ public final class InspectorApp extends Application {
         }
     }
 
-    /** The icons the packaging step leaves in assets/icons, when the app runs from the project folder. */
+    /** The window icons from assets/icons, which the build copies into the jar; none if absent. */
     static List<Image> appIcons() {
-        Path dir = Path.of("assets", "icons");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
+        List<Image> icons = new ArrayList<>();
+        for (int size : new int[] {16, 24, 32, 48, 64, 128, 256}) {
+            URL url = InspectorApp.class.getResource("app-icons/checkpoint-inspector-" + size + ".png");
+            if (url != null) {
+                icons.add(new Image(url.toExternalForm()));
+            }
         }
-        try (var files = Files.list(dir)) {
-            return files.filter(p -> p.toString().endsWith(".png")).sorted()
-                    .map(p -> new Image(p.toUri().toString())).filter(i -> !i.isError()).toList();
-        } catch (java.io.IOException e) {
-            return List.of();
-        }
+        return icons;
     }
 }

@@ -29,6 +29,7 @@ class OpenAndBrowseFxTest extends FxAppTestSupport {
         assertTrue(robot.lookup("#startScreen").tryQuery().isPresent());
         assertEquals("Open sample checkpoint", robot.lookup("#openSample").queryAs(Button.class).getText());
         screenshot(robot, "01-start-screen");
+        assertFalse(InspectorApp.appIcons().isEmpty(), "window icons from assets/icons are in the build");
     }
 
     @Test

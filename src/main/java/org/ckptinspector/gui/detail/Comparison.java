@@ -16,8 +16,6 @@ public record Comparison(TensorRef b, ValueChange change, String status) {
     /** Finds the comparison of one of A's tensors; empty outside diff mode. */
     @FunctionalInterface
     public interface Lookup {
-        Lookup NONE = a -> Optional.empty();
-
         Optional<Comparison> of(TensorRef a);
     }
 }

@@ -8,9 +8,6 @@ import org.ckptinspector.model.TensorRef;
 /** Adds the value-based parts of a tensor's detail (statistics, histogram, values, heat map). */
 @FunctionalInterface
 public interface TensorSections {
-    /** Nothing beyond the properties. */
-    TensorSections NONE = (tabs, overview, t, doc) -> { };
-
     /**
      * @param tabs the detail tabs, to add tabs to
      * @param overview the overview tab's content, to add sections to

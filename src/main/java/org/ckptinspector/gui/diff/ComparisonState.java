@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -126,10 +125,5 @@ public final class ComparisonState implements Comparison.Lookup {
         Map<DiffStatus, Integer> n = new java.util.EnumMap<>(DiffStatus.class);
         statuses.forEach((key, s) -> n.merge(refine(DiffStatus.of(s), key), 1, Integer::sum));
         return n;
-    }
-
-    /** Keys of B's tensors by their report name, for tests and the diff panel. */
-    public List<String> namesOfB() {
-        return List.copyOf(bByName.keySet());
     }
 }

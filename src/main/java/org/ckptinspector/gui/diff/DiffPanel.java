@@ -14,7 +14,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.ckptinspector.diff.DiffResult;
-import org.ckptinspector.diff.KeyStatus;
 import org.ckptinspector.gui.icons.Icon;
 
 /**
@@ -124,11 +123,6 @@ public final class DiffPanel {
         verdict.getStyleClass().removeAll("verdict-ok", "verdict-fail");
         verdict.getStyleClass().addAll(ok ? "verdict-ok" : "verdict-fail");
         torchText.setText(LoadStateDictText.of(r, result.modelClass(), strict.isSelected()));
-    }
-
-    /** True when the key counts say the files differ; for tests. */
-    public boolean showsDifferences() {
-        return result != null && result.keyStatuses().values().stream().anyMatch(s -> s != KeyStatus.IDENTICAL);
     }
 
     private void setVisible(boolean v) {

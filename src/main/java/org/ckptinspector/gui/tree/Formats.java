@@ -75,9 +75,4 @@ public final class Formats {
         }
         return s;
     }
-
-    /** A duration in ms with one decimal. */
-    public static String millis(double ms) {
-        return String.format(Locale.ROOT, "%.1f ms", ms);
-    }
 }
