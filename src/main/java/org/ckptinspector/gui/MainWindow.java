@@ -4,21 +4,11 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.function.Consumer;
-import javafx.collections.ListChangeListener;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
-import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
-import javafx.scene.control.Label;
-import javafx.scene.control.Menu;
-import javafx.scene.control.MenuBar;
-import javafx.scene.control.MenuItem;
-import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
-import javafx.scene.control.ToolBar;
-import javafx.scene.control.Tooltip;
-import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
@@ -37,7 +27,6 @@ import org.ckptinspector.gui.diff.DiffStatus;
 import org.ckptinspector.gui.export.ExportBasket;
 import org.ckptinspector.gui.export.ExportDialog;
 import org.ckptinspector.gui.export.ExportSelection;
-import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.open.FileDrops;
 import org.ckptinspector.gui.open.OpenedCheckpoint;
 import org.ckptinspector.gui.open.RecentFiles;
@@ -103,7 +92,8 @@ public final class MainWindow {
         center.getChildren().setAll(startScreen.view());
 
         BorderPane root = new BorderPane();
-        root.setTop(new VBox(menuBar(), toolBar(), securityBanner.view()));
+        AppMenus menus = new AppMenus(this, stage, recent);
+        root.setTop(new VBox(menus.menuBar(), menus.toolBar(), securityBanner.view()));
         root.setCenter(center);
         root.setBottom(statusBar.view());
         root.getStyleClass().add("main-window");
@@ -361,72 +351,6 @@ public final class MainWindow {
         alert.show();
     }
 
-    private MenuBar menuBar() {
-        MenuItem open = item("Open…", "Shortcut+O", this::showOpenDialog);
-        Menu recentMenu = new Menu("Open Recent");
-        Runnable fillRecent = () -> {
-            recentMenu.getItems().clear();
-            for (Path p : recent.files()) {
-                recentMenu.getItems().add(item(p.getFileName().toString(), null, () -> openFile(p)));
-            }
-            recentMenu.setDisable(recent.files().isEmpty());
-        };
-        recent.files().addListener((ListChangeListener<Path>) c -> fillRecent.run());
-        fillRecent.run();
-        Menu file = new Menu("File", null, open, recentMenu, item("Open Sample Checkpoint", null, this::openSample),
-                new SeparatorMenuItem(),
-                item("Compare With…", "Shortcut+D", this::showCompareDialog),
-                item("Close Comparison", null, () -> workspace.setComparison(null)),
-                new SeparatorMenuItem(),
-                item("Export…", "Shortcut+E", this::showExportDialog),
-                new SeparatorMenuItem(),
-                item("Close File", "Shortcut+W", workspace::closeAll),
-                item("Quit", "Shortcut+Q", stage::close));
-        Menu view = new Menu("View", null,
-                item("Filter Keys", "Shortcut+F", this::focusFilter),
-                item("Clear Filter", null, () -> filterBar.setText("", false)),
-                new SeparatorMenuItem(),
-                item("Expand All", "Shortcut+RIGHT", () -> expandAll(true)),
-                item("Collapse All", "Shortcut+LEFT", () -> expandAll(false)));
-        Menu help = new Menu("Help", null, item("Keyboard Shortcuts", "F1", this::showShortcuts));
-        MenuBar bar = new MenuBar(file, view, help);
-        bar.setId("menuBar");
-        return bar;
-    }
-
-    private static MenuItem item(String text, String accelerator, Runnable action) {
-        MenuItem i = new MenuItem(text);
-        if (accelerator != null) {
-            i.setAccelerator(KeyCombination.keyCombination(accelerator));
-        }
-        i.setOnAction(e -> action.run());
-        return i;
-    }
-
-    private ToolBar toolBar() {
-        Button open = toolButton("Open", Icon.OPEN, "Open a checkpoint (Ctrl+O)", this::showOpenDialog);
-        open.setId("openButton");
-        Button compare = toolButton("Compare", Icon.COMPARE, "Compare with a second checkpoint (Ctrl+D)",
-                this::showCompareDialog);
-        compare.setId("compareButton");
-        compare.disableProperty().bind(workspace.primaryProperty().isNull());
-        Button export = toolButton("Export", Icon.EXPORT, "Export the tensors in the basket (Ctrl+E)",
-                this::showExportDialog);
-        export.setId("exportButton");
-        export.disableProperty().bind(workspace.primaryProperty().isNull());
-        ToolBar bar = new ToolBar(open, compare, export);
-        bar.getStyleClass().add("main-toolbar");
-        return bar;
-    }
-
-    static Button toolButton(String text, Icon icon, String tip, Runnable action) {
-        Button b = new Button(text, icon.node(15));
-        b.setTooltip(new Tooltip(tip));
-        b.getStyleClass().add("tool-button");
-        b.setOnAction(e -> action.run());
-        return b;
-    }
-
     void focusFilter() {
         if (workspace.primary() != null) {
             filterBar.field().requestFocus();
@@ -436,39 +360,5 @@ public final class MainWindow {
 
     public FilterBar filterBar() {
         return filterBar;
-    }
-
-    private void expandAll(boolean expand) {
-        var r = tree.view().getRoot();
-        if (r != null) {
-            setExpanded(r, expand);
-            r.setExpanded(true);
-        }
-    }
-
-    private static void setExpanded(javafx.scene.control.TreeItem<LayerNode> item, boolean expand) {
-        item.setExpanded(expand);
-        item.getChildren().forEach(c -> setExpanded(c, expand));
-    }
-
-    private void showShortcuts() {
-        Alert a = new Alert(Alert.AlertType.INFORMATION);
-        a.initOwner(stage);
-        a.setTitle("Keyboard shortcuts");
-        a.setHeaderText("Keyboard shortcuts");
-        Label text = new Label("""
-                Ctrl+O      Open a checkpoint
-                Ctrl+D      Compare with a second checkpoint
-                Ctrl+E      Export the ticked tensors
-                Ctrl+F      Filter keys (Esc clears)
-                Ctrl+W      Close the file
-                ↑ ↓         Move through the tree
-                → ←         Expand / collapse a row
-                Space       Tick / untick the selected rows for export
-                Ctrl+→ / ←  Expand / collapse everything""");
-        text.getStyleClass().add("mono");
-        a.getDialogPane().setContent(text);
-        a.getDialogPane().getStylesheets().addAll(scene.getStylesheets());
-        a.show();
     }
 }

@@ -198,6 +198,20 @@ public final class LayerTreeTable {
         return content;
     }
 
+    /** Expands or collapses every row (the root stays open). */
+    public void expandAll(boolean expand) {
+        TreeItem<LayerNode> r = table.getRoot();
+        if (r != null) {
+            setExpanded(r, expand);
+            r.setExpanded(true);
+        }
+    }
+
+    private static void setExpanded(TreeItem<LayerNode> item, boolean expand) {
+        item.setExpanded(expand);
+        item.getChildren().forEach(c -> setExpanded(c, expand));
+    }
+
     /** The nodes of all selected rows. */
     public List<LayerNode> selectedNodes() {
         return table.getSelectionModel().getSelectedItems().stream()
