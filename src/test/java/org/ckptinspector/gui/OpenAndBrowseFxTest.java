@@ -120,6 +120,12 @@ class OpenAndBrowseFxTest extends FxAppTestSupport {
         assertEquals(ExportSelection.State.ALL, window.exportSelection().state(second));
         robot.press(KeyCode.CONTROL).type(KeyCode.F).release(KeyCode.CONTROL);
         assertTrue(window.filterBar().field().isFocused());
+        robot.press(KeyCode.CONTROL).type(KeyCode.E).release(KeyCode.CONTROL);
+        waitFor(() -> robot.lookup("#exportDialog").tryQuery().isPresent());
+        assertEquals(1, robot.lookup("#renamePreview").queryTableView().getItems().size(),
+                "the dialog exports the ticked tensor");
+        robot.type(KeyCode.ESCAPE);
+        waitFor(() -> robot.lookup("#exportDialog").tryQuery().isEmpty());
     }
 
     static JsonNode manifestEntry(String name) {
