@@ -23,7 +23,8 @@ import org.ckptinspector.export.ExportFormat;
  * Measures how the desktop app responds on a big checkpoint: time until the layer tree shows after open, and
  * the longest gap between two frames on the FX thread (an AnimationTimer asks for every frame, so a gap is a
  * stall the user would see) while the app opens the file, computes statistics and a heat map, compares two
- * files and exports. Goals: tree shown < 1 s, longest stall < 100 ms.
+ * files and exports, and the CPU time the FX thread itself spent in each phase (which, unlike frame gaps, does
+ * not depend on what else the machine is running). Goals: tree shown < 1 s, longest stall < 100 ms.
  *
  * usage (from the project folder, with a display, e.g. under xvfb-run):
  *   java -cp target/checkpoint-inspector.jar bench/GuiResponsiveness.java BIG.pt [BIG_PERTURBED.pt]
@@ -32,6 +33,8 @@ public class GuiResponsiveness {
     static final AtomicLong lastFrame = new AtomicLong();
     static final AtomicLong maxGap = new AtomicLong();
     static MainWindow window;
+    static long fxThreadId;
+    static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     public static void main(String[] args) throws Exception {
         Path a = Path.of(args[0]);
@@ -46,6 +49,9 @@ public class GuiResponsiveness {
             stage.setWidth(1400);
             stage.setHeight(900);
             stage.show();
+            if (System.getProperty("nowarmup") == null) {
+                warmUp(window.scene().getStylesheets().get(0));
+            }
             new AnimationTimer() {
                 @Override
                 public void handle(long now) {
@@ -56,12 +62,14 @@ public class GuiResponsiveness {
                 }
             }.start();
         });
+        fx(() -> fxThreadId = Thread.currentThread().getId());
         Thread.sleep(1500);
         if (System.getProperty("profile") != null) {
             startStallSampler();
         }
         System.out.printf(Locale.ROOT, "file A: %s (%.2f GB)%nfile B: %s%n", a, Files.size(a) / 1e9, b);
-        System.out.printf(Locale.ROOT, "%-34s %12s %18s%n", "phase", "time", "longest FX stall");
+        System.out.printf(Locale.ROOT, "%-34s %12s %18s %14s%n", "phase", "time", "longest FX stall",
+                "FX-thread CPU");
 
         phase("idle window (noise floor)", () -> { }, sleepy(3000));
         phase("open → tree shown", () -> window.openFile(a),
@@ -146,6 +154,7 @@ public class GuiResponsiveness {
             lastFrame.set(0);
         });
         long t0 = System.nanoTime();
+        long cpu0 = THREADS.getThreadCpuTime(fxThreadId);
         fx(action);
         while (!fxValue(done)) {
             Thread.sleep(2);
@@ -153,7 +162,20 @@ public class GuiResponsiveness {
         long t = System.nanoTime() - t0;
         fx(() -> { });
         Thread.sleep(100);
-        System.out.printf(Locale.ROOT, "%-34s %9.0f ms %15.1f ms%n", name, t / 1e6, maxGap.get() / 1e6);
+        long cpu = THREADS.getThreadCpuTime(fxThreadId) - cpu0;
+        System.out.printf(Locale.ROOT, "%-34s %9.0f ms %15.1f ms %11.0f ms%n", name, t / 1e6, maxGap.get() / 1e6,
+                cpu / 1e6);
+    }
+
+    /** What InspectorApp does after showing the window (package-private there, so called reflectively). */
+    static void warmUp(String css) {
+        try {
+            var m = Class.forName("org.ckptinspector.gui.WarmUp").getDeclaredMethod("start", String.class);
+            m.setAccessible(true);
+            m.invoke(null, css);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A condition that becomes true {@code ms} after it is first asked. */
