@@ -33,7 +33,8 @@ final class WarmUp {
         t.start();
     }
 
-    private static void run(String stylesheet) {
+    /** Returns whether everything could be built; a failure is not an error, only a missed optimisation. */
+    static boolean run(String stylesheet) {
         OpenedCheckpoint doc = null;
         try {
             doc = OpenedCheckpoint.open(SampleCheckpoint.file(), TaskMonitor.NONE);
@@ -51,8 +52,9 @@ final class WarmUp {
                 root.applyCss();
                 root.layout();
             }
+            return true;
         } catch (Exception | LinkageError e) {
-            // warming up is an optimisation; the real views build the same things when needed
+            return false;
         } finally {
             if (doc != null) {
                 doc.close();
