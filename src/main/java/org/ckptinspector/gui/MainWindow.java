@@ -35,6 +35,7 @@ import org.ckptinspector.gui.open.StartScreen;
 import org.ckptinspector.gui.security.SecurityBanner;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.MonitoredTask;
+import org.ckptinspector.gui.task.NextFrame;
 import org.ckptinspector.gui.tree.FilterBar;
 import org.ckptinspector.gui.tree.FilteredTree;
 import org.ckptinspector.gui.tree.LayerFilter;
@@ -49,6 +50,10 @@ import org.ckptinspector.model.TensorRef;
  * background tasks.
  */
 public final class MainWindow {
+    /** Height of the window outside the tree's rows, generously; and of a tree row (see inspector.css). */
+    private static final double WINDOW_CHROME = 260;
+    private static final double TREE_ROW = 26;
+
     private final Stage stage;
     private final Background background;
     private final RecentFiles recent;
@@ -67,8 +72,16 @@ public final class MainWindow {
     private final DiffPanel diffPanel;
     private final ExportBasket basket;
     private ExportDialog exportDialog;
-    private FilteredTree filtered;
     private LayerNode currentTree;
+    private boolean detailQueued;
+    /** The rows of the file being opened, built with it off the FX thread. */
+    private LayerTreeTable.Rows openedRows;
+
+    /** A file opened in the background and, for the file to show, its tree's rows. */
+    private record Opened(OpenedCheckpoint doc, LayerTreeTable.Rows rows) {}
+
+    /** A comparison made in the background, with the rows of its merged tree. */
+    private record Compared(DiffMerge merged, ComparisonState.Marks marks, LayerTreeTable.Rows rows) {}
 
     public MainWindow(Stage stage, Background background, RecentFiles recent) {
         this.stage = stage;
@@ -104,7 +117,7 @@ public final class MainWindow {
         FileDrops.install(root, this::openFiles);
 
         filterBar.filterProperty().addListener((obs, was, f) -> applyFilter(f));
-        tree.selectedProperty().addListener((obs, was, node) -> detail.show(node, workspace.primary()));
+        tree.selectedProperty().addListener((obs, was, node) -> showDetailSoon());
         workspace.primaryProperty().addListener((obs, was, doc) -> showDocument(doc));
         workspace.comparisonProperty().addListener((obs, was, doc) -> {
             if (doc == null) {
@@ -117,6 +130,22 @@ public final class MainWindow {
         diffPanel.differencesOnlyProperty().addListener((obs, was, now) -> applyFilter(filterBar.filterProperty().get()));
         stage.setScene(scene);
         updateTitle();
+        NextFrame.run(scene, this::prepareWorkArea);
+    }
+
+    /**
+     * Once the start screen has shown: puts the work area, hidden, under it, with placeholder rows in the tree,
+     * so that the controls, cells and styles the first file needs exist before it opens. Making them when it
+     * opened stalled the window for a few hundred milliseconds.
+     */
+    private void prepareWorkArea() {
+        if (workspace.primary() != null || center.getChildren().contains(workArea)) {
+            return;
+        }
+        workArea.setVisible(false);
+        center.getChildren().add(0, workArea);
+        // Rows that surely fit below the menus, tool bar, filter, column heads and status bar.
+        tree.prime((int) Math.max(1, (scene.getHeight() - WINDOW_CHROME) / TREE_ROW));
     }
 
     public Scene scene() {
@@ -149,7 +178,7 @@ public final class MainWindow {
 
     /** Opens {@code a}, and {@code b} (if not null) as the comparison once {@code a} is open. */
     public void openFiles(Path a, Path b) {
-        open(a, doc -> {
+        open(a, true, doc -> {
             workspace.setPrimary(doc);
             if (b != null) {
                 compareWith(b);
@@ -167,16 +196,29 @@ public final class MainWindow {
             openFile(b);
             return;
         }
-        open(b, workspace::setComparison);
+        open(b, false, workspace::setComparison);
     }
 
-    private void open(Path file, Consumer<OpenedCheckpoint> then) {
-        background.run(new MonitoredTask<>("Opening " + file.getFileName(), m -> OpenedCheckpoint.open(file, m)),
-                doc -> {
-                    recent.add(file);
-                    then.accept(doc);
-                },
-                error -> showError("Cannot open " + file.getFileName(), error));
+    /** Opens a file in the background; the one to show gets its tree's rows built there too. */
+    private void open(Path file, boolean shown, Consumer<OpenedCheckpoint> then) {
+        background.run(new MonitoredTask<>("Opening " + file.getFileName(), m -> {
+            OpenedCheckpoint doc = OpenedCheckpoint.open(file, m);
+            try {
+                return new Opened(doc, shown ? rowsOf(doc.tree()) : null);
+            } catch (RuntimeException e) {
+                doc.close();
+                throw e;
+            }
+        }), opened -> {
+            recent.add(file);
+            openedRows = opened.rows();
+            then.accept(opened.doc());
+            openedRows = null;
+        }, error -> showError("Cannot open " + file.getFileName(), error));
+    }
+
+    private static LayerTreeTable.Rows rowsOf(LayerNode root) {
+        return LayerTreeTable.prepare(root, FilteredTree.of(root, LayerFilter.NONE));
     }
 
     public void openSample() {
@@ -217,11 +259,26 @@ public final class MainWindow {
         return c;
     }
 
+    /**
+     * Shows the selected row's detail after the next frame, once for any number of selection changes before:
+     * a new tree shows a frame earlier, and browsing with the arrow keys builds only the detail it stops at.
+     */
+    private void showDetailSoon() {
+        if (!detailQueued) {
+            detailQueued = true;
+            NextFrame.run(scene, () -> {
+                detailQueued = false;
+                detail.show(tree.selectedProperty().get(), workspace.primary());
+            });
+        }
+    }
+
     private void showDocument(OpenedCheckpoint doc) {
         exportSelection.clear();
         securityBanner.show(doc == null ? null : doc.checkpoint());
         if (doc == null) {
-            center.getChildren().setAll(startScreen.view());
+            workArea.setVisible(false);
+            center.getChildren().setAll(workArea, startScreen.view());
             tree.setTree(null, null);
             statusBar.showTotals(null, 0);
             detail.clear();
@@ -230,11 +287,14 @@ public final class MainWindow {
         }
         EnumSet<DType> present = EnumSet.noneOf(DType.class);
         doc.checkpoint().tensors().stream().map(TensorRef::dtype).forEach(present::add);
-        currentTree = doc.tree();
-        filtered = FilteredTree.of(doc.tree(), LayerFilter.NONE);
-        tree.setTree(doc.tree(), filtered);
+        // The filter resets to none with the new file's dtypes; the rows below are already unfiltered.
+        currentTree = null;
         filterBar.setDTypes(present);
+        currentTree = doc.tree();
+        boolean prepared = openedRows != null && openedRows.tree() == doc.tree();
+        tree.show(prepared ? openedRows : rowsOf(doc.tree()));
         center.getChildren().setAll(workArea);
+        workArea.setVisible(true);
         statusBar.showTotals(doc.tree().aggregate(), doc.tree().aggregate().tensors());
         updateTitle();
         tree.view().requestFocus();
@@ -246,7 +306,7 @@ public final class MainWindow {
             return;
         }
         boolean differencesOnly = comparisons.isActive() && diffPanel.differencesOnlyProperty().get();
-        filtered = differencesOnly
+        FilteredTree filtered = differencesOnly
                 ? FilteredTree.of(currentTree, f, n -> {
                     DiffStatus s = comparisons.status(n);
                     return s != null && s != DiffStatus.IDENTICAL;
@@ -255,6 +315,18 @@ public final class MainWindow {
         tree.applyFilter(filtered, !f.isEmpty() || differencesOnly);
         statusBar.showTotals(doc.tree().aggregate(), f.isEmpty() ? doc.tree().aggregate().tensors()
                 : filtered.matchedTensors());
+    }
+
+    /** Shows the rows of the unfiltered tree, then applies the filter in force, if any. */
+    private void showRows(LayerTreeTable.Rows rows) {
+        tree.show(rows);
+        LayerFilter f = filterBar.filterProperty().get();
+        if (!f.isEmpty() || comparisons.isActive() && diffPanel.differencesOnlyProperty().get()) {
+            applyFilter(f);
+        } else {
+            OpenedCheckpoint doc = workspace.primary();
+            statusBar.showTotals(doc.tree().aggregate(), doc.tree().aggregate().tensors());
+        }
     }
 
     /** Compares A with B in the background, then shows the merged tree with its marks. */
@@ -271,18 +343,19 @@ public final class MainWindow {
         var task = background.run(new MonitoredTask<>("Comparing " + a.file().getFileName() + " with "
                 + b.file().getFileName(), m -> {
                     DiffResult r = CheckpointDiff.compare(a.checkpoint(), b.checkpoint(), options, m);
-                    return DiffMerge.of(a.checkpoint(), b.checkpoint(), r, options);
-                }), merged -> {
+                    DiffMerge merged = DiffMerge.of(a.checkpoint(), b.checkpoint(), r, options);
+                    return new Compared(merged, ComparisonState.Marks.of(merged), rowsOf(merged.tree()));
+                }), compared -> {
                     if (workspace.primary() != a || workspace.comparison() != b) {
                         return;
                     }
-                    comparisons.set(merged);
+                    DiffMerge merged = compared.merged();
+                    comparisons.set(compared.marks());
                     currentTree = merged.tree();
-                    tree.setTree(currentTree, FilteredTree.of(currentTree, LayerFilter.NONE));
                     tree.setDiffStatus(comparisons::status);
+                    showRows(compared.rows());
                     diffPanel.show(merged.result(), comparisons.counts(), a.file().getFileName().toString(),
                             b.file().getFileName().toString());
-                    applyFilter(filterBar.filterProperty().get());
                 }, error -> {
                     showError("Cannot compare the files", error);
                     workspace.setComparison(null);
@@ -301,8 +374,7 @@ public final class MainWindow {
         OpenedCheckpoint doc = workspace.primary();
         if (doc != null && currentTree != doc.tree()) {
             currentTree = doc.tree();
-            tree.setTree(currentTree, FilteredTree.of(currentTree, LayerFilter.NONE));
-            applyFilter(filterBar.filterProperty().get());
+            showRows(rowsOf(currentTree));
         }
         updateTitle();
     }

@@ -131,10 +131,11 @@ abstract class FxAppTestSupport {
         item.getChildren().forEach(c -> collect(c, out));
     }
 
-    /** Selects a row as a click would and waits for the detail pane to settle. */
+    /** Selects a row as a click would and waits until the detail pane shows it (it follows a frame later). */
     void select(FxRobot robot, String key) {
         robot.interact(() -> window.tree().select(row(key).getValue()));
-        WaitForAsyncUtils.waitForFxEvents();
+        waitFor(() -> robot.lookup("#detailTitle").tryQueryAs(javafx.scene.control.Label.class)
+                .map(l -> l.getText().equals(key)).orElse(false));
     }
 
     /** Drops files onto {@code target} through the real drag-and-drop handlers, with a real Dragboard. */

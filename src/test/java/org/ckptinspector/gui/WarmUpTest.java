@@ -11,6 +11,6 @@ class WarmUpTest {
     void buildsTheViewsOffTheFxThread() throws Exception {
         FxToolkit.registerPrimaryStage();
         String css = MainWindow.class.getResource("inspector.css").toExternalForm();
-        assertTrue(WarmUp.run(css));
+        assertTrue(WarmUp.run(css, () -> true));
     }
 }

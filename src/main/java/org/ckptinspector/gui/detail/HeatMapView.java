@@ -4,7 +4,7 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.image.ImageView;
-import javafx.scene.image.PixelWriter;
+import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -16,7 +16,8 @@ import org.ckptinspector.gui.tree.Formats;
 
 /**
  * The Heat map tab: one pixel per cell, scaled up without smoothing to fill the pane. Values of both signs use
- * a diverging blue–white–red scale symmetric around zero, others a light-to-dark scale over [min, max].
+ * a diverging blue–white–red scale symmetric around zero, others a light-to-dark scale over [min, max]. The
+ * image is drawn off the FX thread ({@link #draw}); the FX thread only puts it in the pane.
  */
 final class HeatMapView {
     private static final Color NEG = Color.web("#2f5fd0");
@@ -28,23 +29,42 @@ final class HeatMapView {
 
     private HeatMapView() {}
 
-    static Node of(HeatMapData data) {
+    /** A heat map's data with its image, drawn on any thread. */
+    record Drawn(HeatMapData data, WritableImage image) {}
+
+    /** Draws the cells as an image; any thread, as the image is not shown yet. */
+    static Drawn draw(HeatMapData data) {
         int h = data.cells().length;
         int w = h == 0 ? 0 : data.cells()[0].length;
         // Cells are drawn as blocks of whole pixels: not every pipeline honours an unsmoothed ImageView.
         int k = Math.max(1, 512 / Math.max(1, Math.max(w, h)));
-        WritableImage img = new WritableImage(Math.max(w, 1) * k, Math.max(h, 1) * k);
-        PixelWriter px = img.getPixelWriter();
+        int width = Math.max(w, 1) * k;
+        int[] argb = new int[width * Math.max(h, 1) * k];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                Color c = color(data, data.cells()[y][x]);
+                int c = argb(color(data, data.cells()[y][x]));
                 for (int dy = 0; dy < k; dy++) {
-                    for (int dx = 0; dx < k; dx++) {
-                        px.setColor(x * k + dx, y * k + dy, c);
-                    }
+                    int row = (y * k + dy) * width + x * k;
+                    java.util.Arrays.fill(argb, row, row + k, c);
                 }
             }
         }
+        WritableImage img = new WritableImage(width, Math.max(h, 1) * k);
+        img.getPixelWriter().setPixels(0, 0, width, Math.max(h, 1) * k, PixelFormat.getIntArgbInstance(), argb, 0,
+                width);
+        return new Drawn(data, img);
+    }
+
+    private static int argb(Color c) {
+        return (int) Math.round(c.getOpacity() * 255) << 24 | (int) Math.round(c.getRed() * 255) << 16
+                | (int) Math.round(c.getGreen() * 255) << 8 | (int) Math.round(c.getBlue() * 255);
+    }
+
+    static Node of(Drawn drawn) {
+        HeatMapData data = drawn.data();
+        WritableImage img = drawn.image();
+        int h = data.cells().length;
+        int w = h == 0 ? 0 : data.cells()[0].length;
         ImageView view = new ImageView(img);
         view.setId("heatMap");
         view.setUserData(new int[] {w, h});

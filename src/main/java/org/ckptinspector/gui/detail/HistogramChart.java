@@ -33,27 +33,13 @@ final class HistogramChart {
 
     private HistogramChart() {}
 
-    /** The chart in a viewer; FX thread. */
-    static ChartViewer create(List<Series> series, boolean logCounts) {
-        return viewer(chart(series, logCounts));
-    }
-
+    /** The chart in a viewer; FX thread, unless the viewer is being built off screen. */
     static ChartViewer viewer(JFreeChart chart) {
         ChartViewer viewer = new ChartViewer(chart);
         viewer.setId("histogram");
         viewer.setPrefHeight(240);
         viewer.setMinHeight(200);
         return viewer;
-    }
-
-    /**
-     * Loads JFreeChart and the AWT fonts and graphics it draws with, off the FX thread, so that the first
-     * histogram does not stall the window (their first use costs several hundred milliseconds).
-     */
-    static void warmUp() {
-        Thread t = new Thread(() -> chart(List.of(), false), "chart-warm-up");
-        t.setDaemon(true);
-        t.start();
     }
 
     /** The chart itself: plain Java2D objects, safe to build on any thread. */

@@ -14,11 +14,13 @@ import org.ckptinspector.values.ValueReader;
  *
  * @param rowLabels one label per shown row ({@code [0, 3]} for rank 3, the first index for a vector)
  * @param values shown rows × shown columns
+ * @param texts the values as the grid shows them, formatted with the values (off the FX thread), since
+ *     formatting a thousand numbers as the table lays its cells out would stall the window
  * @param totalRows rows of the whole matrix
  * @param totalColumns columns of the whole matrix
  */
-public record PreviewGrid(List<String> rowLabels, double[][] values, long totalRows, long totalColumns,
-        DType dtype) {
+public record PreviewGrid(List<String> rowLabels, double[][] values, String[][] texts, long totalRows,
+        long totalColumns, DType dtype) {
 
     /** Reads at most {@code maxRows} × {@code maxCols} values; only those bytes are touched. */
     public static PreviewGrid of(TensorRef t, int maxRows, int maxCols) throws IOException {
@@ -41,26 +43,32 @@ public record PreviewGrid(List<String> rowLabels, double[][] values, long totalR
         int shownRows = (int) Math.min(rows, maxRows);
         int shownCols = (int) Math.min(cols, maxCols);
         double[][] values = new double[shownRows][];
+        String[][] texts = new String[shownRows][];
         List<String> labels = new ArrayList<>();
         for (int r = 0; r < shownRows; r++) {
             long first = r * cols;
             int n = (int) Math.min(shownCols, size - first);
             values[r] = reader.read(first, n);
+            texts[r] = new String[n];
+            for (int c = 0; c < n; c++) {
+                texts[r][c] = text(values[r][c], t.dtype());
+            }
             labels.add(rowLabel(shape, r, cols));
         }
-        return new PreviewGrid(labels, values, rows, cols, t.dtype());
+        return new PreviewGrid(labels, values, texts, rows, cols, t.dtype());
     }
 
     public int shownColumns() {
         return values.length == 0 ? 0 : values[0].length;
     }
 
-    /** A cell's text: integers and bools as such, floats with 6 significant digits. */
+    /** A cell's text, empty past the end of a short last row. */
     public String cell(int row, int col) {
-        if (col >= values[row].length) {
-            return "";
-        }
-        double v = values[row][col];
+        return col >= texts[row].length ? "" : texts[row][col];
+    }
+
+    /** Integers and bools as such, floats with 6 significant digits. */
+    private static String text(double v, DType dtype) {
         return switch (dtype.kind()) {
             case BOOL -> v != 0 ? "True" : "False";
             case INT, UINT, RAW -> Double.isFinite(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)

@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.detail;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +28,9 @@ import org.ckptinspector.stats.HistogramScale;
 import org.ckptinspector.stats.StatsOptions;
 import org.ckptinspector.stats.TensorStatistics;
 import org.ckptinspector.stats.TensorStats;
+import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.ValueReader;
+import org.jfree.chart.JFreeChart;
 
 /**
  * The value-based parts of a tensor's detail: statistics with a histogram (bins, log counts, log |x|), and in
@@ -52,7 +55,28 @@ public final class TensorInsights implements TensorSections {
     public TensorInsights(Background background, Comparison.Lookup comparisons) {
         this.background = background;
         this.comparisons = comparisons;
-        HistogramChart.warmUp();
+    }
+
+    /**
+     * Builds, at once and on the calling thread, the views {@link #addTo} builds for {@code t} in the
+     * background as the user asks for them: the statistics with the histogram, the values and the heat map.
+     * For the start-up warm-up, which lays them out off screen so that their first real use is quick.
+     */
+    public List<Node> buildAllNow(TensorRef t) throws IOException {
+        Optional<Comparison> cmp = comparisons.of(t);
+        StatsOptions options = options(t);
+        TensorStats a = TensorStatistics.compute(t, options, TaskMonitor.NONE);
+        TensorRef b = cmp.map(Comparison::b).orElse(null);
+        TensorStats sb = b == null ? null : TensorStatistics.compute(b, options, TaskMonitor.NONE);
+        Shown shown = Shown.of(cmp.isPresent() ? "A" : t.key(), a, sb, logCounts);
+        List<Node> views = new ArrayList<>();
+        views.add(statisticsView(new StackPane(), t, shown, cmp));
+        views.add(ValueTable.of(PreviewGrid.of(t, PREVIEW_ROWS, PREVIEW_COLS)));
+        if (HeatMapData.applies(t)) {
+            views.add(HeatMapView.of(HeatMapView.draw(HeatMapData.of(t, HEATMAP_CELLS, HEATMAP_CELLS,
+                    TaskMonitor.NONE))));
+        }
+        return views;
     }
 
     @Override
@@ -88,8 +112,8 @@ public final class TensorInsights implements TensorSections {
                         grid -> values.setContent(ValueTable.of(grid)), values::setContent);
             } else if (tab == heat && heat.getUserData() == null) {
                 heat.setUserData(Boolean.TRUE);
-                run("Drawing " + t.key(), m -> HeatMapData.of(t, HEATMAP_CELLS, HEATMAP_CELLS, m),
-                        data -> heat.setContent(HeatMapView.of(data)), heat::setContent);
+                run("Drawing " + t.key(), m -> HeatMapView.draw(HeatMapData.of(t, HEATMAP_CELLS, HEATMAP_CELLS, m)),
+                        drawn -> heat.setContent(HeatMapView.of(drawn)), heat::setContent);
             }
         });
     }
@@ -99,22 +123,42 @@ public final class TensorInsights implements TensorSections {
         TensorRef b = cmp.map(Comparison::b).filter(x -> ValueReader.unreadableReason(x).isEmpty()).orElse(null);
         TensorStats cachedA = cache.get(t, options);
         TensorStats cachedB = b == null ? null : cache.get(b, options);
+        String nameA = cmp.isPresent() ? "A" : t.key();
+        boolean log = logCounts;
         if (cachedA != null && (b == null || cachedB != null)) {
-            holder.getChildren().setAll(statisticsView(holder, t, cachedA, cmp, cachedB));
+            holder.getChildren().setAll(statisticsView(holder, t, Shown.of(nameA, cachedA, cachedB, log), cmp));
             return;
         }
         holder.getChildren().setAll(DetailPane.section("Statistics", loading()));
         run("Statistics of " + t.key(), m -> {
             TensorStats sa = TensorStatistics.compute(t, options, m);
             TensorStats sb = b == null ? null : TensorStatistics.compute(b, options, m);
-            return new TensorStats[] {sa, sb};
+            return Shown.of(nameA, sa, sb, log);
         }, s -> {
-            cache.put(t, options, s[0]);
-            if (s[1] != null) {
-                cache.put(b, options, s[1]);
+            cache.put(t, options, s.a());
+            if (s.b() != null) {
+                cache.put(b, options, s.b());
             }
-            holder.getChildren().setAll(statisticsView(holder, t, s[0], cmp, s[1]));
+            holder.getChildren().setAll(statisticsView(holder, t, s, cmp));
         }, n -> holder.getChildren().setAll(DetailPane.section("Statistics", n)));
+    }
+
+    /**
+     * Statistics ready to show: their lines of text and the histogram's chart (null: nothing finite to plot),
+     * made where the statistics are computed, off the FX thread.
+     */
+    private record Shown(TensorStats a, TensorStats b, List<Fact> factsA, List<Fact> factsB, JFreeChart chart) {
+        static Shown of(String nameA, TensorStats a, TensorStats b, boolean logCounts) {
+            List<HistogramChart.Series> series = new ArrayList<>();
+            if (a.histogram() != null) {
+                series.add(new HistogramChart.Series(nameA, a.histogram()));
+            }
+            if (b != null && b.histogram() != null) {
+                series.add(new HistogramChart.Series("B", b.histogram()));
+            }
+            return new Shown(a, b, StatisticsFacts.of(a), b == null ? null : StatisticsFacts.of(b),
+                    series.isEmpty() ? null : HistogramChart.chart(series, logCounts));
+        }
     }
 
     /** The bins and scale in force for {@code t}: a tensor with few values gets fewer bins. */
@@ -126,31 +170,22 @@ public final class TensorInsights implements TensorSections {
         return StatsOptions.DEFAULT.withBins(n).withScale(logAbs ? HistogramScale.LOG_ABS : HistogramScale.LINEAR);
     }
 
-    private Node statisticsView(StackPane holder, TensorRef t, TensorStats a, Optional<Comparison> cmp,
-            TensorStats b) {
-        List<HistogramChart.Series> series = new ArrayList<>();
-        String nameA = cmp.isPresent() ? "A" : t.key();
-        if (a.histogram() != null) {
-            series.add(new HistogramChart.Series(nameA, a.histogram()));
-        }
-        if (b != null && b.histogram() != null) {
-            series.add(new HistogramChart.Series("B", b.histogram()));
-        }
+    private Node statisticsView(StackPane holder, TensorRef t, Shown s, Optional<Comparison> cmp) {
         VBox box = new VBox(10);
         box.getChildren().add(histogramControls(holder, t, cmp));
-        if (series.isEmpty()) {
+        if (s.chart() == null) {
             Label none = new Label("No finite values to plot.");
             none.getStyleClass().add("placeholder");
             box.getChildren().add(none);
         } else {
-            box.getChildren().add(HistogramChart.create(series, logCounts));
+            box.getChildren().add(HistogramChart.viewer(s.chart()));
         }
         VBox stats = new VBox(16);
-        if (b == null) {
-            stats.getChildren().add(DetailPane.section("Statistics", FactGrid.of(StatisticsFacts.of(a))));
+        if (s.b() == null) {
+            stats.getChildren().add(DetailPane.section("Statistics", FactGrid.of(s.factsA())));
         } else {
-            HBox sides = new HBox(24, DetailPane.section("Statistics of A", FactGrid.of(StatisticsFacts.of(a))),
-                    DetailPane.section("Statistics of B", FactGrid.of(StatisticsFacts.of(b))));
+            HBox sides = new HBox(24, DetailPane.section("Statistics of A", FactGrid.of(s.factsA())),
+                    DetailPane.section("Statistics of B", FactGrid.of(s.factsB())));
             sides.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
             stats.getChildren().add(sides);
         }

@@ -19,6 +19,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.ckptinspector.gui.icons.Icon;
+import org.ckptinspector.gui.task.Coalesced;
 import org.ckptinspector.gui.tree.LayerNode;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 
@@ -73,7 +74,9 @@ public final class ExportBasket {
         box = new VBox(8, head, hint, list);
         box.getStyleClass().add("export-basket");
         box.setId("exportBasket");
-        selection.keys().addListener((SetChangeListener<String>) c -> refresh());
+        // One refresh for all the keys a tick adds: the set reports them one by one.
+        Coalesced refresher = new Coalesced(this::refresh);
+        selection.keys().addListener((SetChangeListener<String>) c -> refresher.request());
         installDropTarget();
         refresh();
     }

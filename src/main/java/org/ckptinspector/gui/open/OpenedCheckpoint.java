@@ -47,6 +47,21 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
         return checkpoint.file();
     }
 
+    /**
+     * Each opening is a document of its own (with its own mapping of the file), so documents are equal only
+     * to themselves. A record's equality would compare whole checkpoints, tensor by tensor, each time the
+     * window's open document changes; and reopening a file would then look like no change at all.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
     /** The other tensors viewing {@code t}'s storage; none for a tensor of another file. */
     public List<TensorRef> sharing(TensorRef t) {
         if (t.storage() == null || !t.storage().shareable()) {

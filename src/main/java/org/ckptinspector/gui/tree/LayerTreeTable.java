@@ -1,10 +1,13 @@
 package org.ckptinspector.gui.tree;
 
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.Function;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -15,6 +18,7 @@ import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableRow;
 import javafx.scene.control.TreeTableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.DataFormat;
 import javafx.scene.input.Dragboard;
@@ -23,11 +27,16 @@ import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
 import org.ckptinspector.gui.diff.DiffStatus;
 import org.ckptinspector.gui.export.ExportSelection;
+import org.ckptinspector.gui.task.Coalesced;
 
 /**
  * The layer tree: a TreeTableView over {@link LayerNode}s with name, dtype, shape, parameter and size columns,
  * export check boxes, optional diff marks, and rows that can be dragged (as tensor keys) into the export basket.
  * Space ticks the selected rows; the arrow keys browse as in any tree.
+ *
+ * <p>The rows of a new tree can be built off the FX thread ({@link #prepare}) and shown in one step. Ticks and
+ * diff marks change the rows on screen in place, once per burst of changes, rather than through
+ * {@code refresh()}, which throws every cell away and builds and styles them all again.
  */
 public final class LayerTreeTable {
     /** What a dragged row carries: the keys of the tensors at or below it, one a line. */
@@ -36,10 +45,41 @@ public final class LayerTreeTable {
     private final TreeTableView<LayerNode> table = new TreeTableView<>();
     private final ReadOnlyObjectWrapper<LayerNode> selected = new ReadOnlyObjectWrapper<>();
     private final ExportSelection exportSelection;
-    private final Set<LayerNode> expanded = Collections.newSetFromMap(new IdentityHashMap<>());
     private final TreeTableColumn<LayerNode, LayerNode> statusColumn = new TreeTableColumn<>("");
+    private final Set<Marked> liveCells = Collections.newSetFromMap(new WeakHashMap<>());
+    private final Coalesced marksChanged = new Coalesced(this::updateMarks);
+    private Set<LayerNode> expanded = expansionSet();
     private Function<LayerNode, DiffStatus> diffStatus = n -> null;
     private LayerNode root;
+    private FilteredTree filtered;
+
+    /** A cell or row that shows ticks or diff marks and can show them again for the same item. */
+    interface Marked {
+        void updateMarks();
+    }
+
+    /**
+     * The rows of a tree under a filter, with the default expansion; built on any thread, shown by
+     * {@link #show(Rows)} on the FX thread.
+     */
+    public static final class Rows {
+        private final LayerNode tree;
+        private final FilteredTree filtered;
+        private final Set<LayerNode> expanded;
+        private final TreeItem<LayerNode> root;
+
+        private Rows(LayerNode tree, FilteredTree filtered, Set<LayerNode> expanded, TreeItem<LayerNode> root) {
+            this.tree = tree;
+            this.filtered = filtered;
+            this.expanded = expanded;
+            this.root = root;
+        }
+
+        /** The tree these rows show. */
+        public LayerNode tree() {
+            return tree;
+        }
+    }
 
     public LayerTreeTable(ExportSelection exportSelection) {
         this.exportSelection = exportSelection;
@@ -55,18 +95,24 @@ public final class LayerTreeTable {
         statusColumn.setVisible(false);
         statusColumn.setId("statusColumn");
         statusColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().getValue()));
-        statusColumn.setCellFactory(c -> new StatusCell(() -> diffStatus));
+        Map<DiffStatus, Tooltip> statusTips = new EnumMap<>(DiffStatus.class);
+        statusColumn.setCellFactory(c -> track(new StatusCell(() -> diffStatus, statusTips)));
         statusColumn.setPrefWidth(34);
         statusColumn.setMinWidth(34);
         statusColumn.setMaxWidth(34);
         statusColumn.setSortable(false);
         statusColumn.setResizable(false);
-        table.setRowFactory(t -> new LayerRow());
+        table.setRowFactory(t -> track(new LayerRow()));
         table.getSelectionModel().selectedItemProperty().addListener((obs, was, item) ->
                 selected.set(item == null ? null : item.getValue()));
         table.addEventFilter(KeyEvent.KEY_PRESSED, this::onKey);
-        exportSelection.keys().addListener((SetChangeListener<String>) c -> table.refresh());
+        exportSelection.keys().addListener((SetChangeListener<String>) c -> marksChanged.request());
         table.setPlaceholder(new javafx.scene.control.Label("No rows match the filter."));
+    }
+
+    private <C extends Marked> C track(C cell) {
+        liveCells.add(cell);
+        return cell;
     }
 
     public TreeTableView<LayerNode> view() {
@@ -78,16 +124,49 @@ public final class LayerTreeTable {
         return selected.getReadOnlyProperty();
     }
 
+    /** Builds the rows of {@code tree} under {@code filtered}, expanded by the default policy; any thread. */
+    public static Rows prepare(LayerNode tree, FilteredTree filtered) {
+        Set<LayerNode> expanded = expansionSet();
+        defaultExpansion(tree, 0, expanded);
+        return new Rows(tree, filtered, expanded, item(tree, filtered, false, expanded));
+    }
+
     /** Shows a new tree; rows expand by a default policy until the user changes them. */
     public void setTree(LayerNode newRoot, FilteredTree filtered) {
-        expanded.clear();
-        root = newRoot;
         if (newRoot == null) {
+            root = null;
+            this.filtered = null;
+            expanded = expansionSet();
             table.setRoot(null);
             return;
         }
-        defaultExpansion(newRoot, 0);
-        rebuild(filtered, false);
+        show(prepare(newRoot, filtered));
+    }
+
+    /**
+     * Gives the empty table {@code rows} placeholder rows, selecting none, so that it makes its rows and cells
+     * (with their skins and styles) now: for a table in the window but hidden while the start screen shows, so
+     * that the first tree shown reuses them instead of making them while the user waits. Ask for no more rows
+     * than fit: a scroll bar would change how the columns share the width.
+     */
+    public void prime(int rows) {
+        if (root != null) {
+            return;
+        }
+        LayerNode placeholder = new LayerNode("", "", null, LayerNode.Kind.ROOT);
+        for (int i = 0; i < rows; i++) {
+            placeholder.addChild("row" + i, i % 2 == 0 ? LayerNode.Kind.MODULE : LayerNode.Kind.VALUE);
+        }
+        table.setRoot(item(placeholder, FilteredTree.of(placeholder, LayerFilter.NONE), true, expansionSet()));
+        table.getSelectionModel().clearSelection();
+    }
+
+    /** Shows rows made by {@link #prepare}, selecting the first. */
+    public void show(Rows rows) {
+        root = rows.tree;
+        filtered = rows.filtered;
+        expanded = rows.expanded;
+        table.setRoot(rows.root);
         table.getSelectionModel().clearSelection();
         if (table.getRoot() != null) {
             table.getSelectionModel().select(0);
@@ -98,7 +177,8 @@ public final class LayerTreeTable {
     /** Applies a filter: all visible rows expand while filtering, the user's expansion returns after. */
     public void applyFilter(FilteredTree filtered, boolean filtering) {
         LayerNode keep = selected.get();
-        rebuild(filtered, filtering);
+        this.filtered = filtered;
+        rebuild(filtering);
         if (keep != null) {
             select(keep);
         }
@@ -108,7 +188,7 @@ public final class LayerTreeTable {
     public void setDiffStatus(Function<LayerNode, DiffStatus> status) {
         diffStatus = status == null ? n -> null : status;
         statusColumn.setVisible(status != null);
-        table.refresh();
+        marksChanged.request();
     }
 
     /** Selects and reveals the row of {@code node} if it is visible. */
@@ -143,32 +223,33 @@ public final class LayerTreeTable {
         return null;
     }
 
-    private void defaultExpansion(LayerNode n, int depth) {
+    private static Set<LayerNode> expansionSet() {
+        return Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+
+    private static void defaultExpansion(LayerNode n, int depth, Set<LayerNode> expanded) {
         boolean onlyChild = n.parent().map(p -> p.children().size() == 1).orElse(true);
         if (!n.isLeaf() && (depth < 2 || onlyChild && depth < 8)) {
             expanded.add(n);
             for (LayerNode c : n.children()) {
-                defaultExpansion(c, depth + 1);
+                defaultExpansion(c, depth + 1, expanded);
             }
         }
     }
 
-    private void rebuild(FilteredTree filtered, boolean expandAll) {
-        if (root == null) {
-            table.setRoot(null);
-            return;
-        }
-        table.setRoot(item(root, filtered, expandAll));
+    private void rebuild(boolean expandAll) {
+        table.setRoot(root == null ? null : item(root, filtered, expandAll, expanded));
     }
 
-    private TreeItem<LayerNode> item(LayerNode n, FilteredTree filtered, boolean expandAll) {
+    private static TreeItem<LayerNode> item(LayerNode n, FilteredTree filtered, boolean expandAll,
+            Set<LayerNode> expanded) {
         TreeItem<LayerNode> item = new TreeItem<>(n);
         List<LayerNode> kids = filtered.children(n);
         if (!kids.isEmpty()) {
             @SuppressWarnings("unchecked")
             TreeItem<LayerNode>[] items = new TreeItem[kids.size()];
             for (int i = 0; i < items.length; i++) {
-                items[i] = item(kids.get(i), filtered, expandAll);
+                items[i] = item(kids.get(i), filtered, expandAll, expanded);
             }
             item.getChildren().setAll(items);
             item.setExpanded(expandAll || expanded.contains(n));
@@ -185,6 +266,11 @@ public final class LayerTreeTable {
         return item;
     }
 
+    /** Shows the ticks and diff marks again on the rows that exist, keeping the cells. */
+    private void updateMarks() {
+        List.copyOf(liveCells).forEach(Marked::updateMarks);
+    }
+
     /** What dragging these rows carries: the keys of their tensors (also as text); null when they have none. */
     public static ClipboardContent dragContent(List<LayerNode> nodes) {
         Set<String> keys = new LinkedHashSet<>();
@@ -198,18 +284,45 @@ public final class LayerTreeTable {
         return content;
     }
 
-    /** Expands or collapses every row (the root stays open). */
+    /**
+     * Expands or collapses every row (the root stays open). The rows are built anew, expanded as asked, and
+     * shown in one step: expanding thousands of rows one by one would relayout the tree after each.
+     */
     public void expandAll(boolean expand) {
-        TreeItem<LayerNode> r = table.getRoot();
-        if (r != null) {
-            setExpanded(r, expand);
-            r.setExpanded(true);
+        if (root == null) {
+            return;
+        }
+        LayerNode keep = selected.get();
+        expanded.clear();
+        if (expand) {
+            addInner(root, expanded);
+        } else {
+            expanded.add(root);
+        }
+        rebuild(false);
+        TreeItem<LayerNode> item = find(table.getRoot(), keep);
+        while (item != null && !shown(item)) {
+            item = item.getParent();
+        }
+        if (item != null) {
+            select(item.getValue());
         }
     }
 
-    private static void setExpanded(TreeItem<LayerNode> item, boolean expand) {
-        item.setExpanded(expand);
-        item.getChildren().forEach(c -> setExpanded(c, expand));
+    private static boolean shown(TreeItem<LayerNode> item) {
+        for (TreeItem<LayerNode> p = item.getParent(); p != null; p = p.getParent()) {
+            if (!p.isExpanded()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void addInner(LayerNode n, Set<LayerNode> out) {
+        if (!n.isLeaf()) {
+            out.add(n);
+            n.children().forEach(c -> addInner(c, out));
+        }
     }
 
     /** The nodes of all selected rows. */
@@ -229,7 +342,7 @@ public final class LayerTreeTable {
         TreeTableColumn<LayerNode, LayerNode> c = new TreeTableColumn<>("Name");
         c.setId("nameColumn");
         c.setCellValueFactory(v -> new ReadOnlyObjectWrapper<>(v.getValue().getValue()));
-        c.setCellFactory(col -> new NameCell(exportSelection));
+        c.setCellFactory(col -> track(new NameCell(exportSelection)));
         c.setPrefWidth(330);
         c.setComparator((a, b) -> a.name().compareToIgnoreCase(b.name()));
         return c;
@@ -311,10 +424,12 @@ public final class LayerTreeTable {
     }
 
     /** A row: style classes by kind, diff pseudo-classes, and a drag source of tensor keys. */
-    private final class LayerRow extends TreeTableRow<LayerNode> {
+    private final class LayerRow extends TreeTableRow<LayerNode> implements Marked {
         private static final PseudoClass MODULE = PseudoClass.getPseudoClass("module");
         private static final PseudoClass VALUE = PseudoClass.getPseudoClass("value");
         private static final PseudoClass CHECKED = PseudoClass.getPseudoClass("checked");
+        private static final PseudoClass[] STATUS = java.util.Arrays.stream(DiffStatus.values())
+                .map(s -> PseudoClass.getPseudoClass(s.styleName())).toArray(PseudoClass[]::new);
 
         LayerRow() {
             setOnDragDetected(e -> {
@@ -339,10 +454,16 @@ public final class LayerTreeTable {
             pseudoClassStateChanged(MODULE, has && (item.kind() == LayerNode.Kind.MODULE
                     || item.kind() == LayerNode.Kind.CONTAINER || item.kind() == LayerNode.Kind.ROOT));
             pseudoClassStateChanged(VALUE, has && item.kind() == LayerNode.Kind.VALUE);
-            pseudoClassStateChanged(CHECKED, has && exportSelection.state(item) == ExportSelection.State.ALL);
-            DiffStatus status = has ? diffStatus.apply(item) : null;
+            updateMarks();
+        }
+
+        @Override
+        public void updateMarks() {
+            LayerNode item = isEmpty() ? null : getItem();
+            pseudoClassStateChanged(CHECKED, item != null && exportSelection.state(item) == ExportSelection.State.ALL);
+            DiffStatus status = item == null ? null : diffStatus.apply(item);
             for (DiffStatus s : DiffStatus.values()) {
-                pseudoClassStateChanged(PseudoClass.getPseudoClass(s.styleName()), s == status);
+                pseudoClassStateChanged(STATUS[s.ordinal()], s == status);
             }
         }
     }

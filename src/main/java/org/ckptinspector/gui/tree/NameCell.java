@@ -10,7 +10,7 @@ import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.icons.Icon;
 
 /** The name cell: an export check box, an icon for the row's kind, and the key segment. */
-final class NameCell extends TreeTableCell<LayerNode, LayerNode> {
+final class NameCell extends TreeTableCell<LayerNode, LayerNode> implements LayerTreeTable.Marked {
     private final ExportSelection selection;
     private final CheckBox check = new CheckBox();
     private final Label label = new Label();
@@ -51,15 +51,25 @@ final class NameCell extends TreeTableCell<LayerNode, LayerNode> {
             }
             shownIcon = icon;
         }
+        updateMarks();
+        label.setText(displayName(node));
+        setText(node.key());
+        setGraphic(box);
+    }
+
+    /** Shows whether the row's tensors are chosen for export. */
+    @Override
+    public void updateMarks() {
+        LayerNode node = isEmpty() ? null : getItem();
+        if (node == null) {
+            return;
+        }
         boolean hasTensors = node.aggregate().tensors() > 0;
         check.setVisible(hasTensors);
         check.setManaged(hasTensors);
         ExportSelection.State s = hasTensors ? selection.state(node) : ExportSelection.State.NONE;
         check.setIndeterminate(s == ExportSelection.State.SOME);
         check.setSelected(s == ExportSelection.State.ALL);
-        label.setText(displayName(node));
-        setText(node.key());
-        setGraphic(box);
     }
 
     static String displayName(LayerNode n) {
