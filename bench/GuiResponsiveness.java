@@ -86,8 +86,9 @@ public class GuiResponsiveness {
                 "phase", "time", "FX stall", "ran", "waited", "off CPU", "ran", "waited", "waited", "pause",
                 "by us", "by others", "FX CPU", "JIT CPU", "load");
 
-        // The start screen shows while the app warms its views up; a user takes a few seconds to pick a file.
-        Thread[] warmUp = new Thread[1];
+        // The start screen shows while the app warms its views up, as InspectorApp does; a user takes a few
+        // seconds to pick a file.
+        java.util.concurrent.Future<?>[] warmUp = new java.util.concurrent.Future<?>[1];
         phase("start-up (window shown, warm-up)", () -> {
             Stage stage = new Stage();
             window = new MainWindow(stage, new Background(), new RecentFiles(prefs));
@@ -95,9 +96,9 @@ public class GuiResponsiveness {
             stage.setHeight(900);
             stage.show();
             if (System.getProperty("nowarmup") == null) {
-                warmUp[0] = warmUp(window.scene().getStylesheets().get(0), window.background());
+                warmUp[0] = warmUp(window);
             }
-        }, () -> warmUp[0] == null || !warmUp[0].isAlive());
+        }, () -> warmUp[0] == null || warmUp[0].isDone());
         frames.renderTid = Sched.tid("QuantumRenderer");
         Thread.sleep(1500);
         phase("idle window (noise floor)", () -> { }, sleepy(3000));
@@ -156,6 +157,10 @@ public class GuiResponsiveness {
         long cpu0 = THREADS.getThreadCpuTime(fxThreadId);
         long jit0 = Sched.compilerCpu();
         long t0 = System.nanoTime();
+        if (Boolean.getBoolean("marks")) {
+            System.out.printf(Locale.ROOT, "@%d phase start: %s%n", ManagementFactory.getRuntimeMXBean().getUptime(),
+                    name);
+        }
         fx(() -> {
             frames.reset(done);
             action.run();
@@ -185,7 +190,7 @@ public class GuiResponsiveness {
                 gc.pausedWithin(s.from(), s.to()) / 1e6, s.ours() / 1e6, Math.max(0, s.machine() - s.ours()) / 1e6,
                 cpu / 1e6, jit / 1e6, load);
         if (sampler != null) {
-            sampler.endPhase(name, frames.lateWindows());
+            sampler.endPhase(name, frames.lateFrames());
         }
     }
 
@@ -227,7 +232,7 @@ public class GuiResponsiveness {
         private Stall worst;
         private BooleanSupplier done;
         private long doneAt;
-        private final List<long[]> late = new CopyOnWriteArrayList<>();
+        private final List<Stall> late = new CopyOnWriteArrayList<>();
 
         @Override
         public void handle(long now) {
@@ -241,7 +246,8 @@ public class GuiResponsiveness {
                             clocks[2].minus(lastClocks[2]), ours - lastOurs, machine - lastMachine);
                 }
                 if (gap > LATE) {
-                    late.add(new long[] {last, now});
+                    late.add(new Stall(last, now, clocks[0].minus(lastClocks[0]), clocks[1].minus(lastClocks[1]),
+                            clocks[2].minus(lastClocks[2]), ours - lastOurs, machine - lastMachine));
                 }
             }
             if (done != null) {
@@ -267,7 +273,7 @@ public class GuiResponsiveness {
             shownAt = 0;
         }
 
-        List<long[]> lateWindows() {
+        List<Stall> lateFrames() {
             return List.copyOf(late);
         }
     }
@@ -407,7 +413,7 @@ public class GuiResponsiveness {
             }
         }
 
-        void endPhase(String phase, List<long[]> late) {
+        void endPhase(String phase, List<Stall> late) {
             String dir = System.getProperty("profile");
             if (dir != null && !dir.isEmpty()) {
                 dump(Path.of(dir), phase, late);
@@ -416,8 +422,8 @@ public class GuiResponsiveness {
             Map<String, Integer> where = new HashMap<>();
             int n = 0;
             for (Sample s : samples) {
-                for (long[] w : late) {
-                    if (s.at() >= w[0] && s.at() <= w[1]) {
+                for (Stall w : late) {
+                    if (s.at() >= w.from() && s.at() <= w.to()) {
                         where.merge(describe(s.stack()), 1, Integer::sum);
                         n++;
                         break;
@@ -429,9 +435,16 @@ public class GuiResponsiveness {
                 return;
             }
             StringBuilder b = new StringBuilder();
-            b.append(String.format(Locale.ROOT, "%n== %s: %d frames later than 50 ms (%s ms), %d samples in them%n",
-                    phase, late.size(), late.stream().map(w -> Long.toString((w[1] - w[0]) / 1_000_000))
-                            .collect(java.util.stream.Collectors.joining(", ")), n));
+            b.append(String.format(Locale.ROOT, "%n== %s: %d frames later than 50 ms, %d samples in them%n", phase,
+                    late.size(), n));
+            for (Stall w : late) {
+                b.append(String.format(Locale.ROOT, "   frame of %3d ms: FX ran %3d, waited %3d, off CPU %3d; renderer"
+                        + " ran %3d, waited %3d; GC %3d; CPU used by us %3d, by others %3d%n", w.gap() / 1_000_000,
+                        w.fx().ran() / 1_000_000, w.fx().waited() / 1_000_000, w.fxOff() / 1_000_000,
+                        w.render().ran() / 1_000_000, w.render().waited() / 1_000_000,
+                        gc.pausedWithin(w.from(), w.to()) / 1_000_000, w.ours() / 1_000_000,
+                        Math.max(0, w.machine() - w.ours()) / 1_000_000));
+            }
             where.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(8)
                     .forEach(e -> b.append(String.format(Locale.ROOT, "%4d samples (%3.0f%%) %s%n", e.getValue(),
                             100.0 * e.getValue() / where.values().stream().mapToInt(Integer::intValue).sum(),
@@ -440,10 +453,10 @@ public class GuiResponsiveness {
         }
 
         /** All of the phase's samples as folded stacks (outermost first), marked late or not, for a closer look. */
-        private void dump(Path dir, String phase, List<long[]> late) {
+        private void dump(Path dir, String phase, List<Stall> late) {
             StringBuilder b = new StringBuilder();
             for (Sample s : samples) {
-                boolean isLate = late.stream().anyMatch(w -> s.at() >= w[0] && s.at() <= w[1]);
+                boolean isLate = late.stream().anyMatch(w -> s.at() >= w.from() && s.at() <= w.to());
                 b.append(isLate ? "LATE " : "ok   ");
                 for (int i = s.stack().length - 1; i >= 0; i--) {
                     b.append(shortName(s.stack()[i])).append(i == 0 ? "" : ";");
@@ -524,13 +537,33 @@ public class GuiResponsiveness {
         }
     }
 
-    /** What InspectorApp does after showing the window (package-private there, so called reflectively). */
-    static Thread warmUp(String css, Background background) {
+    /**
+     * Starts the window's warm-up as InspectorApp does; reflectively, so that this benchmark also runs on builds
+     * from before MainWindow.warmUp(), where InspectorApp called WarmUp.start(stylesheet) (for before/after).
+     */
+    static java.util.concurrent.Future<?> warmUp(MainWindow w) {
         try {
-            var m = Class.forName("org.ckptinspector.gui.WarmUp").getDeclaredMethod("start", String.class,
-                    BooleanSupplier.class);
-            m.setAccessible(true);
-            return (Thread) m.invoke(null, css, (BooleanSupplier) () -> background.runningCount() == 0);
+            return (java.util.concurrent.Future<?>) MainWindow.class.getMethod("warmUp").invoke(w);
+        } catch (NoSuchMethodException olderBuild) {
+            try {
+                var m = Class.forName("org.ckptinspector.gui.WarmUp").getDeclaredMethod("start", String.class);
+                m.setAccessible(true);
+                m.invoke(null, w.scene().getStylesheets().get(0));
+                Thread t = Thread.getAllStackTraces().keySet().stream()
+                        .filter(x -> x.getName().equals("view-warm-up")).findFirst().orElseThrow();
+                java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+                new Thread(() -> {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    done.complete(null);
+                }).start();
+                return done;
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

@@ -22,7 +22,7 @@ public final class InspectorApp extends Application {
         stage.setMinWidth(720);
         stage.setMinHeight(480);
         stage.show();
-        WarmUp.start(window.scene().getStylesheets().get(0), () -> background.runningCount() == 0);
+        window.warmUp();
         List<String> files = getParameters().getRaw();
         if (!files.isEmpty()) {
             window.openFiles(Path.of(files.get(0)), files.size() > 1 ? Path.of(files.get(1)) : null);

@@ -3,7 +3,9 @@ package org.ckptinspector.gui;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.EnumSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import javafx.application.Platform;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
@@ -130,13 +132,27 @@ public final class MainWindow {
         diffPanel.differencesOnlyProperty().addListener((obs, was, now) -> applyFilter(filterBar.filterProperty().get()));
         stage.setScene(scene);
         updateTitle();
-        NextFrame.run(scene, this::prepareWorkArea);
     }
 
     /**
-     * Once the start screen has shown: puts the work area, hidden, under it, with placeholder rows in the tree,
-     * so that the controls, cells and styles the first file needs exist before it opens. Making them when it
-     * opened stalled the window for a few hundred milliseconds.
+     * Warms the views up in the background while the start screen shows ({@link WarmUp}), then puts the work
+     * area, hidden, under the start screen, so that the first file opens into controls that already exist.
+     * Completes once that has been drawn. Best effort: opening a file before is fine, only slower.
+     */
+    public CompletableFuture<Void> warmUp() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        WarmUp.start(scene.getStylesheets().get(0), () -> background.runningCount() == 0,
+                () -> Platform.runLater(() -> {
+                    prepareWorkArea();
+                    NextFrame.run(scene, () -> done.complete(null));
+                }));
+        return done;
+    }
+
+    /**
+     * Puts the work area, hidden, under the start screen, with placeholder rows in the tree, so that the
+     * controls, cells and styles the first file needs exist before it opens. Making them when it opened stalled
+     * the window for a few hundred milliseconds.
      */
     private void prepareWorkArea() {
         if (workspace.primary() != null || center.getChildren().contains(workArea)) {

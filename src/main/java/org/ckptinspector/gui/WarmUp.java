@@ -47,14 +47,17 @@ final class WarmUp {
 
     /**
      * Starts warming up in the background; rounds after the first run only while {@code idle} says the app has
-     * nothing else to do, so that the warm-up does not take the CPU from work the user waits for.
+     * nothing else to do, so that the warm-up does not take the CPU from work the user waits for. Then runs
+     * {@code then} on the warm-up thread.
      */
-    static Thread start(String stylesheet, BooleanSupplier idle) {
-        Thread t = new Thread(() -> run(stylesheet, idle), "view-warm-up");
+    static void start(String stylesheet, BooleanSupplier idle, Runnable then) {
+        Thread t = new Thread(() -> {
+            run(stylesheet, idle);
+            then.run();
+        }, "view-warm-up");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
-        return t;
     }
 
     /** Returns whether everything could be built; a failure is not an error, only a missed optimisation. */

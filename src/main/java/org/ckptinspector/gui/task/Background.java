@@ -20,7 +20,9 @@ public final class Background {
     private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "inspector-worker-" + COUNTER.incrementAndGet());
         t.setDaemon(true);
-        t.setPriority(Thread.NORM_PRIORITY - 1);
+        // Threads these start inherit it. Java priorities are ignored on Linux unless the JVM runs with
+        // -XX:ThreadPriorityPolicy=1; then the work runs at a lower nice value than the window.
+        t.setPriority(Thread.MIN_PRIORITY);
         return t;
     });
     private static final AtomicInteger COUNTER = new AtomicInteger();
