@@ -28,6 +28,7 @@ import org.ckptinspector.values.TensorHash;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
 
 /** Choosing tensors (check boxes, drag into the basket), renaming, exporting and opening the result. */
 class ExportFxTest extends FxAppTestSupport {
@@ -114,6 +115,45 @@ class ExportFxTest extends FxAppTestSupport {
         assertEquals(2, list.getItems().size());
     }
 
+    @Test
+    void tickingAModuleMarksItsRowsWithoutRemakingTheCells(FxRobot robot) {
+        open(robot, SIMPLE);
+        Set<Node> before = identities(robot.lookup(".export-check").queryAll());
+        tick(robot, "fc1");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(Set.of("fc1.weight", "fc1.bias"), Set.copyOf(window.exportSelection().keys()));
+        assertEquals(before, identities(robot.lookup(".export-check").queryAll()), "the same check boxes");
+        assertTrue(checkBox(robot, "fc1").isSelected());
+        assertTrue(checkBox(robot, "fc1.weight").isSelected());
+        assertFalse(checkBox(robot, "fc2").isSelected());
+        assertTrue(checkBox(robot, "").isIndeterminate(), "the file row has some of its tensors chosen");
+    }
+
+    private static Set<Node> identities(Set<Node> nodes) {
+        Set<Node> s = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        s.addAll(nodes);
+        return s;
+    }
+
+    private CheckBox checkBox(FxRobot robot, String key) {
+        for (Node n : robot.lookup(".export-check").queryAll()) {
+            if (key.equals(rowKey(n))) {
+                return (CheckBox) n;
+            }
+        }
+        throw new AssertionError("no check box for " + key);
+    }
+
+    /** The key of the tree row a node is in, or null. */
+    private static String rowKey(Node n) {
+        Node p = n;
+        while (p != null && !(p instanceof TreeTableRow<?>)) {
+            p = p.getParent();
+        }
+        return p instanceof TreeTableRow<?> r && r.getItem() != null && !r.isEmpty()
+                ? ((org.ckptinspector.gui.tree.LayerNode) r.getItem()).key() : null;
+    }
+
     private ExportDialog openDialog(FxRobot robot) {
         AtomicReference<ExportDialog> d = new AtomicReference<>();
         robot.interact(() -> d.set(window.showExportDialog()));
@@ -123,20 +163,7 @@ class ExportFxTest extends FxAppTestSupport {
     /** Clicks the export check box of a row, as the user would. */
     private void tick(FxRobot robot, String key) {
         robot.interact(() -> window.tree().select(row(key).getValue()));
-        robot.interact(() -> {
-            for (Node n : robot.lookup(".export-check").queryAll()) {
-                Node p = n;
-                while (p != null && !(p instanceof TreeTableRow<?>)) {
-                    p = p.getParent();
-                }
-                if (p instanceof TreeTableRow<?> r && r.getItem() != null
-                        && ((org.ckptinspector.gui.tree.LayerNode) r.getItem()).key().equals(key)) {
-                    ((CheckBox) n).fire();
-                    return;
-                }
-            }
-            throw new AssertionError("no check box for " + key);
-        });
+        robot.interact(() -> checkBox(robot, key).fire());
     }
 
     private void screenshot(FxRobot robot, ExportDialog dialog, String name) throws Exception {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javafx.scene.control.Button;
+import javafx.scene.control.TreeItem;
 import javafx.scene.input.KeyCode;
 import org.ckptinspector.Fixtures;
 import org.ckptinspector.gui.export.ExportSelection;
@@ -58,6 +59,30 @@ class OpenAndBrowseFxTest extends FxAppTestSupport {
         assertEquals(expected.stream().sorted().toList(), shownTensorKeys().stream().sorted().toList());
         long params = window.workspace().primary().checkpoint().tensors().stream().mapToLong(TensorRef::numel).sum();
         assertEquals(params, row("").getValue().aggregate().parameters());
+    }
+
+    @Test
+    void expandAllOpensEveryRowAndCollapseAllKeepsTheSelectionInSight(FxRobot robot) {
+        open(robot, BF16);
+        select(robot, "transformer.h.1.mlp.c_fc.weight");
+        robot.interact(() -> window.tree().expandAll(true));
+        assertTrue(allInnerRows(window.tree().view().getRoot()).stream().allMatch(TreeItem::isExpanded));
+        assertEquals("transformer.h.1.mlp.c_fc.weight", window.tree().selectedProperty().get().key());
+        robot.interact(() -> window.tree().expandAll(false));
+        TreeItem<LayerNode> root = window.tree().view().getRoot();
+        assertTrue(root.isExpanded(), "the file row stays open");
+        assertTrue(allInnerRows(root).stream().filter(i -> i != root).noneMatch(TreeItem::isExpanded));
+        assertEquals("transformer", window.tree().selectedProperty().get().key(),
+                "the selection moves to the row that still shows");
+    }
+
+    private static List<TreeItem<LayerNode>> allInnerRows(TreeItem<LayerNode> item) {
+        List<TreeItem<LayerNode>> out = new ArrayList<>();
+        if (!item.isLeaf()) {
+            out.add(item);
+            item.getChildren().forEach(c -> out.addAll(allInnerRows(c)));
+        }
+        return out;
     }
 
     @Test

@@ -3,6 +3,8 @@ package org.ckptinspector.gui.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -50,6 +52,31 @@ class MonitoredTaskTest {
         assertEquals(Worker.State.CANCELLED, onFx(task::getState));
         assertTrue(!handled.get(), "a cancelled task calls neither handler");
         assertEquals(null, onFx(() -> background.currentProperty().get()), "the status bar no longer shows it");
+        background.shutdown();
+    }
+
+    @Test
+    void progressReachesTheWindowAtMostTenTimesASecondAndTheLastReportArrives() throws Exception {
+        MonitoredTask<String> task = new MonitoredTask<>("many reports", m -> {
+            for (int i = 1; i <= 200_000; i++) {
+                m.progress(i, 200_000, "step " + i);
+            }
+            Thread.sleep(300);
+            return "done";
+        });
+        List<Double> seen = new CopyOnWriteArrayList<>();
+        Background background = new Background();
+        long t0 = System.nanoTime();
+        WaitForAsyncUtils.asyncFx((Runnable) () -> {
+            task.progressProperty().addListener((obs, was, now) -> seen.add(now.doubleValue()));
+            background.run(task, v -> { }, e -> { });
+        }).get(5, TimeUnit.SECONDS);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> background.runningCount() == 0);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(1.0, seen.get(seen.size() - 1), "the last report reached the task");
+        assertEquals("step 200000", onFx(task::getMessage));
+        assertTrue(seen.size() <= 2 + seconds * MonitoredTask.PUBLISHES_PER_SECOND,
+                seen.size() + " progress updates in " + seconds + " s");
         background.shutdown();
     }
 
