@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.ckptinspector.io.MappedFile;
@@ -44,11 +45,12 @@ public final class Exporter {
             throw new ExportException(output + ": is a directory");
         }
         long writing = Math.max(1, plan.tensorBytes());
-        long verifying = plan.request().verify() ? 2 * writing : 0;
+        long verifying = plan.request().verify() ? writing : 0;
         TaskMonitor writeMonitor = new PhaseMonitor(monitor, 0, writing, writing + verifying);
         Path temp = createTemp(dir, target.getFileName().toString());
         try {
             int storages;
+            long started = System.nanoTime();
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 if (plan.request().format() == ExportFormat.PTH) {
@@ -58,6 +60,7 @@ public final class Exporter {
                     storages = plan.items().size();
                 }
             }
+            Duration writeTime = Duration.ofNanos(System.nanoTime() - started);
             ExportResult.Verification verification = null;
             if (plan.request().verify()) {
                 verification = OutputVerifier.verify(plan, temp,
@@ -73,7 +76,7 @@ public final class Exporter {
             long size = Files.size(temp);
             moveIntoPlace(temp, target);
             return new ExportResult(target, plan.request().format(), plan.items().size(), storages, size,
-                    verification, plan.warnings(), plan.requirements());
+                    verification, plan.warnings(), plan.requirements(), writeTime);
         } catch (IOException | RuntimeException | Error e) {
             deleteQuietly(temp, e);
             throw e;
