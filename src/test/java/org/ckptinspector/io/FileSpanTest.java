@@ -1,0 +1,87 @@
+package org.ckptinspector.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A region of a mapped file knows where its bytes lie, and a transfer copies exactly those bytes. */
+class FileSpanTest {
+    @TempDir
+    Path dir;
+
+    /** Three pages and a bit of bytes that differ from their neighbours. */
+    private Path patterned() throws IOException {
+        byte[] b = new byte[3 * 4096 + 123];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (i * 7 + i / 251);
+        }
+        return Files.write(dir.resolve("source.bin"), b);
+    }
+
+    @Test
+    void aRegionInTheMiddleTransfersItsOwnBytesAtTheTargetsPosition() throws Exception {
+        Path source = patterned();
+        byte[] all = Files.readAllBytes(source);
+        Path target = dir.resolve("target.bin");
+        try (MappedFile file = MappedFile.open(source);
+                FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteRegion region = file.region(4097, 8000).region(3, 5001);
+            FileSpan span = region.fileSpan().orElseThrow();
+            assertEquals(source, span.file());
+            assertEquals(4100, span.offset());
+            assertEquals(5001, span.length());
+            out.write(ByteBuffer.wrap("header of 17 byte".getBytes()));
+            span.transferTo(out);
+            assertEquals(17 + 5001, out.position());
+            ByteRegion empty = file.region(4095, 0);
+            empty.fileSpan().orElseThrow().transferTo(out);
+            assertEquals(17 + 5001, out.position());
+        }
+        byte[] written = Files.readAllBytes(target);
+        assertEquals("header of 17 byte", new String(written, 0, 17));
+        assertArrayEquals(Arrays.copyOfRange(all, 4100, 9101), Arrays.copyOfRange(written, 17, written.length));
+    }
+
+    @Test
+    void theWholeFileIsOneSpan() throws Exception {
+        Path source = patterned();
+        try (MappedFile file = MappedFile.open(source)) {
+            FileSpan span = file.fileSpan().orElseThrow();
+            assertEquals(0, span.offset());
+            assertEquals(Files.size(source), span.length());
+        }
+    }
+
+    @Test
+    void bytesThatOnlyExistInMemoryHaveNoSpan() {
+        ByteRegion heap = ByteRegion.of(new byte[100]);
+        assertTrue(heap.fileSpan().isEmpty());
+        assertTrue(heap.region(10, 20).fileSpan().isEmpty());
+    }
+
+    @Test
+    void aFileThatShrankUnderneathFailsInsteadOfWritingLess() throws Exception {
+        Path source = patterned();
+        try (MappedFile file = MappedFile.open(source);
+                FileChannel out = FileChannel.open(dir.resolve("t.bin"), StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE)) {
+            FileSpan tail = file.region(8192, 4096).fileSpan().orElseThrow();
+            try (FileChannel shrink = FileChannel.open(source, StandardOpenOption.WRITE)) {
+                shrink.truncate(10_000);
+            }
+            IOException e = assertThrows(IOException.class, () -> tail.transferTo(out));
+            assertTrue(e.getMessage().contains("changed while in use"), e.getMessage());
+        }
+    }
+}
