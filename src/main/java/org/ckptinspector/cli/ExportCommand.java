@@ -2,6 +2,8 @@ package org.ckptinspector.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -71,12 +73,13 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--no-verify", description = "skip re-reading the output to compare its values with the source")
     boolean noVerify;
 
-    /** For benchmarks: where the time went, on stderr. */
+    /** For benchmarks: when the command started and where its time went, on stderr. */
     @Option(names = "--timings", hidden = true)
     boolean timings;
 
     @Override
     public Integer call() throws Exception {
+        Instant startedAt = Instant.now();
         long start = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
         ExportRequest request = new ExportRequest(selection(), renameRules(), targetDtype(), outputFormat(),
@@ -84,26 +87,24 @@ final class ExportCommand implements Callable<Integer> {
         try (Checkpoint c = CheckpointOpener.open(source)) {
             long opened = System.nanoTime();
             ExportPlan plan = ExportPlanner.plan(c, request);
+            long planned = System.nanoTime();
             ExportResult result = Exporter.write(plan, output, TaskMonitor.NONE);
             print(out, plan, result);
             result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
             if (timings) {
-                printTimings(spec.commandLine().getErr(), start, opened, result);
+                Duration verify = result.verification() == null ? Duration.ZERO : result.verification().time();
+                spec.commandLine().getErr().printf(Locale.ROOT, "timings: started at %d.%06d (epoch seconds), "
+                        + "open %.3f s, plan %.3f s, write %.3f s, verify %.3f s, command %.3f s%n",
+                        startedAt.getEpochSecond(), startedAt.getNano() / 1000, seconds(opened - start),
+                        seconds(planned - opened), seconds(result.writeTime().toNanos()), seconds(verify.toNanos()),
+                        seconds(System.nanoTime() - start));
             }
         }
         return Cli.OK;
     }
 
-    /** One line: seconds from process start to this command, opening the source, writing, verifying. */
-    private static void printTimings(PrintWriter err, long start, long opened, ExportResult result) {
-        long now = System.nanoTime();
-        double startup = ProcessHandle.current().info().startInstant()
-                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toNanos() - (now - start))
-                .orElse(-1L) / 1e9;
-        err.printf(Locale.ROOT, "timings: startup %.3f s, open %.3f s, write %.3f s, verify %.3f s, command %.3f s%n",
-                startup, (opened - start) / 1e9, result.writeTime().toNanos() / 1e9,
-                result.verification() == null ? 0 : result.verification().time().toNanos() / 1e9,
-                (now - start) / 1e9);
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
     }
 
     private Selection selection() throws ExportException {

@@ -3,56 +3,40 @@ package org.ckptinspector.export;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.util.Optional;
 import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.io.ByteRegion;
+import org.ckptinspector.io.FileSpan;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.TensorBytes;
 
 /**
- * Moves tensor bytes from the source to the output. Bytes written as they are stored in a source file are handed
- * to the sink as file regions, which it copies kernel to kernel; converted or gathered bytes pass in bounded chunks
- * through one reusable buffer. Progress is reported, and cancellation checked, after every piece of at most
- * {@value #TRANSFER} bytes.
+ * Moves tensor bytes from the source to the output. Bytes written as they lie in a source file are read from
+ * the file into a small buffer that stays in the CPU cache while the sink checksums and writes it (cheaper, here,
+ * than {@code sendfile} and than writing from the mapping, which faults on every page); converted or gathered
+ * bytes are streamed from the mapping in bounded chunks. Reports progress, and checks for cancellation, at least
+ * every {@value #CHUNK} bytes.
  */
 final class ByteCopier {
-    /** Below MappedFile's 64 MiB zero-copy limit, large enough for few system calls. */
+    /** Below MappedFile's 64 MiB zero-copy limit, large enough for few system calls; also the progress step. */
     static final int CHUNK = 16 << 20;
-    /** Bytes per kernel-to-kernel transfer: bounds how long a cancel waits. */
-    static final long TRANSFER = 64L << 20;
+    /** Read size from a file: half of a core's L2 cache, so the sink reads back what was just read. */
+    static final int READ = 512 << 10;
 
     /** Where the bytes go. */
+    @FunctionalInterface
     interface Sink {
-        /** Writes all remaining bytes of {@code data}. */
+        /** Writes all remaining bytes of {@code data}; the buffer is reused once this returns. */
         void write(ByteBuffer data) throws IOException;
-
-        /** Writes all bytes of {@code region}, which lie in a file ({@link ByteRegion#fileSpan()} is present). */
-        void transfer(ByteRegion region) throws IOException;
-
-        /** A sink that writes at the channel's position. */
-        static Sink to(FileChannel channel) {
-            return new Sink() {
-                @Override
-                public void write(ByteBuffer data) throws IOException {
-                    while (data.hasRemaining()) {
-                        channel.write(data);
-                    }
-                }
-
-                @Override
-                public void transfer(ByteRegion region) throws IOException {
-                    region.fileSpan().orElseThrow().transferTo(channel);
-                }
-            };
-        }
     }
 
     private final TaskMonitor monitor;
     private final long total;
     private long done;
+    private long reported;
     private ByteBuffer staging;
+    private ByteBuffer reads;
 
     ByteCopier(TaskMonitor monitor, long totalOutputBytes) {
         this.monitor = monitor;
@@ -62,8 +46,9 @@ final class ByteCopier {
     /** Copies {@code length} bytes of {@code region} from {@code offset}, converting them if asked. */
     void copyRange(ByteRegion region, long offset, long length, DTypeConversion conversion, String what,
             Sink sink) throws IOException {
-        if (conversion == null && region.fileSpan().isPresent()) {
-            transfer(region.region(offset, length), what, sink);
+        Optional<FileSpan> span = conversion == null ? region.region(offset, length).fileSpan() : Optional.empty();
+        if (span.isPresent()) {
+            copy(span.get(), what, sink);
             return;
         }
         int chunk = conversion == null ? CHUNK : CHUNK / 4 * conversion.from().itemSize();
@@ -79,29 +64,32 @@ final class ByteCopier {
     /** Streams a tensor's elements in row-major order (made contiguous), converting them if asked. */
     void copyTensor(TensorRef t, DTypeConversion conversion, String what, Sink sink)
             throws IOException {
-        Optional<ByteRegion> run = conversion == null ? TensorBytes.storedRun(t) : Optional.empty();
-        if (run.isPresent() && run.get().fileSpan().isPresent()) {
-            transfer(run.get(), what, sink);
+        Optional<FileSpan> span = conversion == null
+                ? TensorBytes.storedRun(t).flatMap(ByteRegion::fileSpan) : Optional.empty();
+        if (span.isPresent()) {
+            copy(span.get(), what, sink);
             return;
         }
         int chunk = conversion == null ? CHUNK : CHUNK / 4 * conversion.from().itemSize();
         TensorBytes.stream(t, chunk, data -> emit(data, conversion, what, sink));
     }
 
-    private void transfer(ByteRegion region, String what, Sink sink) throws IOException {
-        long length = region.length();
+    private void copy(FileSpan span, String what, Sink sink) throws IOException {
+        if (reads == null) {
+            reads = ByteBuffer.allocateDirect(READ).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        long length = span.length();
         for (long pos = 0; pos < length; ) {
-            monitor.checkCancelled();
-            long n = Math.min(TRANSFER, length - pos);
-            sink.transfer(region.region(pos, n));
+            int n = (int) Math.min(READ, length - pos);
+            reads.clear().limit(n);
+            span.read(pos, reads);
+            sink.write(reads.flip());
             pos += n;
-            done += n;
-            monitor.progress(done, total, what);
+            advance(n, pos == length, what);
         }
     }
 
     private void emit(ByteBuffer data, DTypeConversion conversion, String what, Sink sink) throws IOException {
-        monitor.checkCancelled();
         ByteBuffer out = data;
         if (conversion != null) {
             int need = (int) conversion.outputBytes(data.remaining());
@@ -114,7 +102,16 @@ final class ByteCopier {
         }
         int n = out.remaining();
         sink.write(out);
+        advance(n, true, what);
+    }
+
+    /** Counts written bytes; reports and checks for cancel every {@link #CHUNK} bytes and at every piece's end. */
+    private void advance(long n, boolean pieceEnd, String what) {
         done += n;
-        monitor.progress(done, total, what);
+        if (pieceEnd || done - reported >= CHUNK) {
+            reported = done;
+            monitor.progress(done, total, what);
+            monitor.checkCancelled();
+        }
     }
 }

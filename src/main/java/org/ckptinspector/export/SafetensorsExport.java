@@ -42,11 +42,11 @@ final class SafetensorsExport {
         byte[] header = header(ordered, metadata(plan));
         ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(header.length).put(header).flip();
-        ByteCopier.Sink sink = ByteCopier.Sink.to(channel);
-        sink.write(head);
+        writeFully(channel, head);
         ByteCopier copier = new ByteCopier(monitor, plan.tensorBytes());
         for (ExportItem i : ordered) {
-            copier.copyTensor(i.tensor(), i.conversion().orElse(null), "writing " + i.outputKey(), sink);
+            copier.copyTensor(i.tensor(), i.conversion().orElse(null), "writing " + i.outputKey(),
+                    data -> writeFully(channel, data));
         }
     }
 
@@ -107,5 +107,11 @@ final class SafetensorsExport {
 
     private static String code(DType d) {
         return d.safetensorsCode().orElseThrow(() -> new IllegalArgumentException("no safetensors code for " + d));
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            channel.write(b);
+        }
     }
 }

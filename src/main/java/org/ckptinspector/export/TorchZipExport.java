@@ -1,14 +1,12 @@
 package org.ckptinspector.export;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.export.pickle.PickleWriter;
 import org.ckptinspector.export.zip.StoredZipWriter;
-import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.task.TaskMonitor;
 
 /**
@@ -27,36 +25,21 @@ final class TorchZipExport {
         StorageLayout layout = StorageLayout.of(plan.items());
         byte[] pickle = PickleWriter.pickle(StateDictPickle.of(plan.items(), plan.moduleMetadata(), layout));
         String root = archiveRoot(output);
-        try (StoredZipWriter zip = new StoredZipWriter(channel, ALIGNMENT)) {
-            zip.add(root + "/data.pkl", pickle);
-            zip.add(root + "/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
-            ByteCopier copier = new ByteCopier(monitor, layout.outputBytes());
-            for (StorageLayout.Record r : layout.records()) {
-                String name = root + "/data/" + r.key;
-                try (StoredZipWriter.EntryWriter entry = zip.begin(name, r.outputBytes())) {
-                    DTypeConversion conversion = DTypeConversion.of(r.sourceDtype, r.dtype).orElse(null);
-                    copier.copyRange(r.source.bytes(), r.sourceByteOffset(), r.sourceBytes(), conversion,
-                            "writing " + name, sink(entry));
-                }
+        StoredZipWriter zip = new StoredZipWriter(channel, ALIGNMENT);
+        zip.add(root + "/data.pkl", pickle);
+        zip.add(root + "/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+        ByteCopier copier = new ByteCopier(monitor, layout.outputBytes());
+        for (StorageLayout.Record r : layout.records()) {
+            String name = root + "/data/" + r.key;
+            try (StoredZipWriter.EntryWriter entry = zip.begin(name, r.outputBytes())) {
+                DTypeConversion conversion = DTypeConversion.of(r.sourceDtype, r.dtype).orElse(null);
+                copier.copyRange(r.source.bytes(), r.sourceByteOffset(), r.sourceBytes(), conversion,
+                        "writing " + name, entry::write);
             }
-            zip.add(root + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
-            zip.finish();
         }
+        zip.add(root + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+        zip.finish();
         return layout.records().size();
-    }
-
-    private static ByteCopier.Sink sink(StoredZipWriter.EntryWriter entry) {
-        return new ByteCopier.Sink() {
-            @Override
-            public void write(ByteBuffer data) throws IOException {
-                entry.write(data);
-            }
-
-            @Override
-            public void transfer(ByteRegion region) throws IOException {
-                entry.transfer(region);
-            }
-        };
     }
 
     /**

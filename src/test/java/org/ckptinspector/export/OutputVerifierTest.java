@@ -1,7 +1,6 @@
 package org.ckptinspector.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -12,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -22,10 +20,8 @@ import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
-import org.ckptinspector.task.CancelledException;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.TensorBytes;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -121,33 +117,6 @@ class OutputVerifierTest {
             long at = Arrays.mismatch(va, vb);
             assertTrue(at >= 0, "the flip changed the values of " + key);
             return at;
-        }
-    }
-
-    @Test
-    void theCopyChecksForCancelBetweenBoundedTransfers() throws Exception {
-        long elements = (ByteCopier.TRANSFER + (8 << 20)) / 4;
-        Path file = safetensors(dir.resolve("source.safetensors"), "w", elements);
-        List<Long> reports = new ArrayList<>();
-        TaskMonitor cancelOnFirstProgress = new TaskMonitor() {
-            @Override
-            public void progress(long done, long total, String message) {
-                reports.add(done);
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return !reports.isEmpty();
-            }
-        };
-        Path out = dir.resolve("out.safetensors");
-        try (Checkpoint source = CheckpointOpener.open(file)) {
-            ExportRequest request = ExportRequest.of(Selection.all(), ExportFormat.SAFETENSORS).withVerify(false);
-            assertThrows(CancelledException.class, () -> Exporter.export(source, request, out, cancelOnFirstProgress));
-        }
-        assertEquals(List.of(ByteCopier.TRANSFER), reports, "one report, after the first transfer");
-        try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of(file), files.toList());
         }
     }
 

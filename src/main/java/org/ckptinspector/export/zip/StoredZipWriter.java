@@ -1,21 +1,13 @@
 package org.ckptinspector.export.zip;
 
-import java.io.Closeable;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.zip.CRC32;
-import org.ckptinspector.io.ByteRegion;
-import org.ckptinspector.io.FileSpan;
 
 /**
  * Writes an uncompressed (STORED) zip archive to a file channel with every entry's data aligned, the way torch's
@@ -23,11 +15,9 @@ import org.ckptinspector.io.FileSpan;
  * starts on a multiple of the alignment, ZIP64 fields appear where a size or offset needs them, and the archive
  * ends with a ZIP64 end record like every file torch writes. Sizes are known before an entry starts, so there is
  * no data descriptor; the CRC-32 is computed while the data passes and written back into the local header.
- * Data are written from ByteBuffers straight to the channel, or copied from a file kernel to kernel while a helper
- * thread computes their CRC-32 from the mapped bytes; either way a mapped source never passes through the heap.
- * Close the writer, finished or not, to stop that thread.
+ * Data are written from ByteBuffers straight to the channel, so a mapped source never passes through the heap.
  */
-public final class StoredZipWriter implements Closeable {
+public final class StoredZipWriter {
     private static final int LOCAL_HEADER = 0x04034b50;
     private static final int CENTRAL_HEADER = 0x02014b50;
     private static final int ZIP64_END = 0x06064b50;
@@ -40,8 +30,6 @@ public final class StoredZipWriter implements Closeable {
     private static final int DOS_DATE = (1 << 5) | 1;
     private static final int VERSION_ZIP64 = 45;
     private static final int VERSION_STORED = 20;
-    /** Slices the CRC-32 reads at a time: small enough to be zero-copy views of a mapped file. */
-    private static final int CRC_SLICE = 16 << 20;
 
     private final FileChannel channel;
     private final int alignment;
@@ -49,7 +37,6 @@ public final class StoredZipWriter implements Closeable {
     private final List<Entry> entries = new ArrayList<>();
     private EntryWriter open;
     private boolean finished;
-    private ExecutorService crcThread;
 
     private record Entry(byte[] name, long headerOffset, long size, int crc) {}
 
@@ -131,40 +118,13 @@ public final class StoredZipWriter implements Closeable {
         /** Writes all remaining bytes of {@code data}. */
         public void write(ByteBuffer data) throws IOException {
             int n = data.remaining();
-            checkRoomFor(n);
-            crc.update(data.duplicate());
-            writeFully(data);
-            written += n;
-        }
-
-        /**
-         * Writes all bytes of {@code region}, which must lie in a file ({@link ByteRegion#fileSpan()} present):
-         * the kernel copies them while the CRC-32 is computed from the region's mapped bytes on another thread.
-         */
-        public void transfer(ByteRegion region) throws IOException {
-            FileSpan span = region.fileSpan().orElseThrow(() -> new IllegalArgumentException(
-                    "only bytes that lie in a file can be transferred: " + region));
-            long n = region.length();
-            checkRoomFor(n);
-            Future<?> checksum = crcThread().submit(() -> {
-                update(crc, region);
-                return null;
-            });
-            try {
-                span.transferTo(channel);
-            } catch (IOException | RuntimeException | Error e) {
-                awaitQuietly(checksum, e);
-                throw e;
-            }
-            await(checksum);
-            written += n;
-        }
-
-        private void checkRoomFor(long n) {
-            if (n > size - written) {
+            if (written + n > size) {
                 throw new IllegalStateException("entry " + new String(name, StandardCharsets.UTF_8)
                         + " is longer than its declared " + size + " bytes");
             }
+            crc.update(data.duplicate());
+            writeFully(data);
+            written += n;
         }
 
         /** Ends the entry: checks its length and writes the CRC-32 into its local header. */
@@ -240,62 +200,6 @@ public final class StoredZipWriter implements Closeable {
                 .putShort((short) 0);
         writeFully(end.flip());
         finished = true;
-    }
-
-    /** Stops the CRC helper thread; the archive is complete only if {@link #finish} was called. */
-    @Override
-    public void close() {
-        if (crcThread != null) {
-            crcThread.shutdown();
-        }
-    }
-
-    private ExecutorService crcThread() {
-        if (crcThread == null) {
-            crcThread = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "zip-crc32");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return crcThread;
-    }
-
-    private static void update(CRC32 crc, ByteRegion region) throws IOException {
-        long length = region.length();
-        for (long pos = 0; pos < length; pos += CRC_SLICE) {
-            crc.update(region.slice(pos, (int) Math.min(CRC_SLICE, length - pos)));
-        }
-    }
-
-    private static void await(Future<?> task) throws IOException {
-        try {
-            task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while computing a CRC-32");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            if (c instanceof Error err) {
-                throw err;
-            }
-            throw new IOException(c);
-        }
-    }
-
-    /** Waits for a task whose result is no longer needed, so that it does not outlive the failed call. */
-    private static void awaitQuietly(Future<?> task, Throwable failure) {
-        try {
-            await(task);
-        } catch (IOException | RuntimeException | Error e) {
-            failure.addSuppressed(e);
-        }
     }
 
     private void writeFully(ByteBuffer b) throws IOException {
