@@ -1,7 +1,6 @@
 package org.ckptinspector.export;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -11,12 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.format.CheckpointOpener;
@@ -24,6 +17,7 @@ import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.ParallelUnits;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.TensorBytes;
 
@@ -84,72 +78,18 @@ final class OutputVerifier {
         return null;
     }
 
-    /**
-     * Compares the pieces on up to one thread per core. On a failure or cancel the other threads stop at their
-     * next piece, and all have stopped when this returns; they are never interrupted, since an interrupt closes
-     * the channel of a file they may be mapping.
-     */
+    /** Compares the pieces on all cores; the first failure or a cancel stops the others. */
     private static void compareAll(List<Piece> pieces, long totalBytes, TaskMonitor monitor) throws IOException {
-        int threads = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), pieces.size()));
-        AtomicInteger next = new AtomicInteger();
-        AtomicLong done = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "export-verify");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            List<Future<?>> workers = new ArrayList<>();
-            for (int w = 0; w < threads; w++) {
-                workers.add(pool.submit(() -> {
-                    Staging staging = new Staging();
-                    for (int i = next.getAndIncrement(); i < pieces.size() && !stop.get(); i = next.getAndIncrement()) {
-                        monitor.checkCancelled();
-                        Piece p = pieces.get(i);
-                        p.check().compare(p, staging);
-                        monitor.progress(done.addAndGet(p.outputBytes()), totalBytes,
-                                "verifying " + p.check().item.outputKey());
-                    }
-                    return null;
-                }));
-            }
-            awaitAll(workers, stop);
-        } finally {
-            pool.shutdown();
+        ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, totalBytes, "verifying");
+        List<ParallelUnits.Unit<Staging>> units = new ArrayList<>();
+        for (Piece p : pieces) {
+            units.add(staging -> {
+                p.check().compare(p, staging);
+                progress.add(p.outputBytes());
+            });
         }
-    }
-
-    private static void awaitAll(List<Future<?>> workers, AtomicBoolean stop) throws IOException {
-        Throwable failure = null;
-        for (Future<?> f : workers) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                stop.set(true);
-                if (failure == null) {
-                    failure = e.getCause();
-                }
-            } catch (InterruptedException e) {
-                stop.set(true);
-                Thread.currentThread().interrupt();
-                if (failure == null) {
-                    failure = new InterruptedIOException("verification interrupted");
-                }
-            }
-        }
-        if (failure instanceof IOException io) {
-            throw io;
-        }
-        if (failure instanceof RuntimeException re) {
-            throw re;
-        }
-        if (failure instanceof Error err) {
-            throw err;
-        }
-        if (failure != null) {
-            throw new IOException(failure);
-        }
+        ParallelUnits.run(units, Runtime.getRuntime().availableProcessors(), Staging::new, monitor,
+                "export-verify");
     }
 
     /**
