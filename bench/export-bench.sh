@@ -10,7 +10,10 @@
 # (pickle + copy), verification (re-opening the output and comparing every tensor's bytes with the source), and
 # exit. "write" is the copy phase to hold against cp, which has no start-up to pay.
 #
-# usage: bench/export-bench.sh [RUNS]      (env: JAVA, TORCH213_PYTHON)
+# BASELINE_JAR=path/to/older.jar adds that jar's exports (timed whole, no --timings) to every round, for a
+# before/after comparison under the same load.
+#
+# usage: bench/export-bench.sh [RUNS]      (env: JAVA, TORCH213_PYTHON, BASELINE_JAR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -50,6 +53,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 T_CP=""; T_OPEN=""; T_EXPORT=""; T_VERIFIED=""; BEST_WRITE=""; BEST_VERIFY=""
 declare -A PHASES   # phases of the fastest run of each kind
+declare -A BASE     # the baseline jar's best times
 for _ in $(seq "$RUNS"); do
   rm -f "$COPY_DST"
   t0=$(now); cp --reflink=never "$COPY_SRC" "$COPY_DST"; t1=$(now)
@@ -76,6 +80,15 @@ for _ in $(seq "$RUNS"); do
 
   t0=$(now); "$JAVA" -jar "$JAR" inspect "$BIG" >/dev/null; t1=$(now)
   T_OPEN=$(min "$T_OPEN" "$(echo "$t1 - $t0" | bc -l)")
+
+  if [ -n "${BASELINE_JAR:-}" ]; then
+    for kind in no-verify verified; do
+      rm -f "$OUT"
+      if [ "$kind" = no-verify ]; then set -- --no-verify; else set --; fi
+      t0=$(now); "$JAVA" -jar "$BASELINE_JAR" export "$BIG" "$OUT" --include "$INCLUDE" "$@" >/dev/null; t1=$(now)
+      BASE[$kind]=$(min "${BASE[$kind]:-}" "$(echo "$t1 - $t0" | bc -l)")
+    done
+  fi
 done
 rm -f "$OUT" "$COPY_DST" "$ERR"
 
@@ -90,6 +103,12 @@ printf 'export --no-verify:         %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f\
 printf 'export (verified):          %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f\n' "$T_VERIFIED" \
   "$(speed "$T_VERIFIED")" "$(ratio "$T_VERIFIED")"
 printf 'inspect (JVM, open, list):  %6.3f s\n' "$T_OPEN"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  for kind in no-verify verified; do
+    printf 'baseline %-10s         %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f  (%s)\n' "$kind:" "${BASE[$kind]}" \
+      "$(speed "${BASE[$kind]}")" "$(ratio "${BASE[$kind]}")" "$BASELINE_JAR"
+  done
+fi
 for kind in no-verify verified; do
   read -r s o p w v x <<< "${PHASES[$kind]}"
   printf '  fastest %-9s  start-up %.3f  open %.3f  plan %.3f  write %.3f  verify %.3f  exit %.3f  (s)\n' \
