@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,18 +18,9 @@ class DiffCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Exit code, stdout and stderr of one run. */
-    private record Run(int code, String out, String err) {
-        JsonNode json() throws Exception {
-            return JSON.readTree(out);
-        }
-    }
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static String file(String name) {
@@ -50,7 +38,7 @@ class DiffCommandTest {
 
     @Test
     void theArticlesDifferentArchitectureFailsWithTorchsOwnLinesInTheTextReport() throws Exception {
-        Run r = run("diff", file("seed_simple.safetensors"), file("seed_different.safetensors"));
+        CliRun r = run("diff", file("seed_simple.safetensors"), file("seed_different.safetensors"));
         assertEquals(1, r.code(), r.err());
         String torch = expected("seed").get("load_state_dict").get("strict_error").asText();
         List<String> lines = torch.lines().toList();
@@ -65,7 +53,7 @@ class DiffCommandTest {
 
     @Test
     void theArticlesStrictFalseExampleStillRaisesOnSizeMismatches() throws Exception {
-        Run r = run("diff", DIR.resolve("../fixtures/torch-2.13/complex_model_fc_only.pt").toString(),
+        CliRun r = run("diff", DIR.resolve("../fixtures/torch-2.13/complex_model_fc_only.pt").toString(),
                 file("modified_complex.pt"), "--json");
         assertEquals(1, r.code(), r.err());
         JsonNode load = r.json().get("load_state_dict");
@@ -76,7 +64,7 @@ class DiffCommandTest {
         String torch = expected("fc_only_into_modified").get("load_state_dict").get("non_strict_error").asText();
         String ours = load.get("non_strict_error").asText();
         assertEquals(torch.substring(torch.indexOf('\n')), ours.substring(ours.indexOf('\n')));
-        Run text = run("diff", DIR.resolve("../fixtures/torch-2.13/complex_model_fc_only.pt").toString(),
+        CliRun text = run("diff", DIR.resolve("../fixtures/torch-2.13/complex_model_fc_only.pt").toString(),
                 file("modified_complex.pt"));
         assertTrue(text.out().contains("strict=False: raises\nRuntimeError: Error(s) in loading state_dict for "
                 + "modified_complex:\n\tsize mismatch for fc1.weight: copying a param with shape "
@@ -86,7 +74,7 @@ class DiffCommandTest {
 
     @Test
     void jsonFollowsTheContract() throws Exception {
-        Run r = run("diff", file("values_a.safetensors"), file("values_b.safetensors"), "--json");
+        CliRun r = run("diff", file("values_a.safetensors"), file("values_b.safetensors"), "--json");
         assertEquals(1, r.code(), r.err());
         assertFalse(r.out().contains("NaN") || r.out().contains("Infinity"), r.out());
         JsonNode j = r.json();
@@ -128,17 +116,17 @@ class DiffCommandTest {
 
     @Test
     void alignedIdenticalCheckpointsExitZero() throws Exception {
-        Run auto = run("diff", file("seed_compiled.safetensors"), file("seed_simple.safetensors"),
+        CliRun auto = run("diff", file("seed_compiled.safetensors"), file("seed_simple.safetensors"),
                 "--align-prefixes", "--json");
         assertEquals(0, auto.code(), auto.err());
         assertEquals("prefix \"_orig_mod.\" removed from A's keys", auto.json().get("alignment").asText());
         assertEquals(4, auto.json().get("identical").size());
         assertTrue(auto.json().get("load_state_dict").get("strict_ok").asBoolean());
-        Run renamed = run("diff", file("seed_compiled.safetensors"), file("seed_simple.safetensors"),
+        CliRun renamed = run("diff", file("seed_compiled.safetensors"), file("seed_simple.safetensors"),
                 "--rename", "^_orig_mod\\.=");
         assertEquals(0, renamed.code(), renamed.err());
         assertTrue(renamed.out().contains("alignment: A's keys renamed by ^_orig_mod\\.="), renamed.out());
-        Run raw = run("diff", file("seed_compiled.safetensors"), file("seed_simple.safetensors"));
+        CliRun raw = run("diff", file("seed_compiled.safetensors"), file("seed_simple.safetensors"));
         assertEquals(1, raw.code());
         assertTrue(raw.out().contains("Unexpected key(s) in state_dict: \"_orig_mod.fc1.bias\", "), raw.out());
     }
@@ -161,7 +149,7 @@ class DiffCommandTest {
         if (!option.isEmpty()) {
             args.add(option);
         }
-        Run r = run(args.toArray(String[]::new));
+        CliRun r = run(args.toArray(String[]::new));
         assertEquals(0, r.code(), r.out() + r.err());
         assertEquals(0, r.json().get("changed").size());
         assertTrue(r.json().get("identical").size() >= 1);
@@ -170,11 +158,11 @@ class DiffCommandTest {
 
     @Test
     void unreadableInputExitsTwoWithOneLineNamingTheFile() {
-        Run missing = run("diff", file("seed_simple.safetensors"), file("no_such.safetensors"));
+        CliRun missing = run("diff", file("seed_simple.safetensors"), file("no_such.safetensors"));
         assertEquals(2, missing.code());
         assertEquals(1, missing.err().lines().count(), missing.err());
         assertTrue(missing.err().contains("no_such.safetensors"), missing.err());
-        Run notCheckpoint = run("diff", file("make_diff_fixtures.py"), file("seed_simple.safetensors"));
+        CliRun notCheckpoint = run("diff", file("make_diff_fixtures.py"), file("seed_simple.safetensors"));
         assertEquals(2, notCheckpoint.code());
         assertEquals(1, notCheckpoint.err().lines().count(), notCheckpoint.err());
         assertTrue(notCheckpoint.err().contains("make_diff_fixtures.py"), notCheckpoint.err());
@@ -183,11 +171,11 @@ class DiffCommandTest {
 
     @Test
     void badRenameRulesExitTwo() {
-        Run badRegex = run("diff", file("seed_simple.safetensors"), file("seed_simple.safetensors"),
+        CliRun badRegex = run("diff", file("seed_simple.safetensors"), file("seed_simple.safetensors"),
                 "--rename", "fc[=x");
         assertEquals(2, badRegex.code());
         assertTrue(badRegex.err().contains("not a valid regex"), badRegex.err());
-        Run merging = run("diff", file("seed_simple.safetensors"), file("seed_simple.safetensors"),
+        CliRun merging = run("diff", file("seed_simple.safetensors"), file("seed_simple.safetensors"),
                 "--rename", "\\.(weight|bias)$=");
         assertEquals(2, merging.code());
         assertTrue(merging.err().startsWith("error: the rename rules give A's keys"), merging.err());

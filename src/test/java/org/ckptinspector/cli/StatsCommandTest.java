@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,19 +35,14 @@ class StatsCommandTest {
             "sparse_coo.pt", "views_shared.pt", "tiny_gpt_bf16_tied.pt", "../../generated/big_endian.pt",
             "../../generated/deflated.pt", "../../generated/sparse_more.pt");
 
-    record Run(int code, String out, String err) {}
 
-    static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void jsonFollowsTheContract() throws Exception {
-        Run r = run("stats", ALL_DTYPES.toString(), "--json");
+        CliRun r = run("stats", ALL_DTYPES.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode root = new ObjectMapper().readTree(r.out());
         assertEquals(ALL_DTYPES.toString(), root.get("file").asText());
@@ -84,7 +76,7 @@ class StatsCommandTest {
 
     @Test
     void selectedKeysAndBins() throws Exception {
-        Run r = run("stats", ALL_DTYPES.toString(), "--key", "f32", "--key", "i8", "--bins", "7", "--json");
+        CliRun r = run("stats", ALL_DTYPES.toString(), "--key", "f32", "--key", "i8", "--bins", "7", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode tensors = new ObjectMapper().readTree(r.out()).get("tensors");
         assertEquals(2, tensors.size());
@@ -96,7 +88,7 @@ class StatsCommandTest {
 
     @Test
     void unknownKeyIsAnErrorOnOneLine() {
-        Run r = run("stats", ALL_DTYPES.toString(), "--key", "nope", "--json");
+        CliRun r = run("stats", ALL_DTYPES.toString(), "--key", "nope", "--json");
         assertEquals(2, r.code());
         assertEquals("", r.out());
         assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -107,7 +99,7 @@ class StatsCommandTest {
     void unreadableInputIsAnErrorOnOneLine(@TempDir Path dir) throws Exception {
         Path junk = Files.writeString(dir.resolve("notes.pt"), "just some text, not a checkpoint\n");
         for (Path p : new Path[] {junk, dir.resolve("missing.pt")}) {
-            Run r = run("stats", p.toString(), "--json");
+            CliRun r = run("stats", p.toString(), "--json");
             assertEquals(2, r.code(), p.toString());
             assertEquals("", r.out());
             assertEquals(1, r.err().strip().lines().count(), r.err());
@@ -117,14 +109,14 @@ class StatsCommandTest {
 
     @Test
     void badBinsAreAUsageError() {
-        Run r = run("stats", ALL_DTYPES.toString(), "--bins", "0");
+        CliRun r = run("stats", ALL_DTYPES.toString(), "--bins", "0");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--bins"), r.err());
     }
 
     @Test
     void textReportNamesProblems() {
-        Run r = run("stats", Fixtures.file("torch-2.13", "safetensors/all_dtypes.safetensors").toString());
+        CliRun r = run("stats", Fixtures.file("torch-2.13", "safetensors/all_dtypes.safetensors").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("health:") && r.out().contains("f16: 1 NaN, 0 +Inf, 1 -Inf"), r.out());
     }
@@ -137,7 +129,7 @@ class StatsCommandTest {
                 .map(name -> Fixtures.file("torch-2.13", name).normalize())
                 .map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
                     assumeTrue(Files.isExecutable(Path.of(python)), "torch 2.13 is not installed here");
-                    Run r = run("stats", p.toString(), "--json");
+                    CliRun r = run("stats", p.toString(), "--json");
                     assertEquals(0, r.code(), r.err());
                     compare(torchStats(python, p), new ObjectMapper().readTree(r.out()), p);
                 }));
