@@ -52,9 +52,8 @@ import org.ckptinspector.model.TensorRef;
  * background tasks.
  */
 public final class MainWindow {
-    /** Height of the window outside the tree's rows, generously; and of a tree row (see inspector.css). */
-    private static final double WINDOW_CHROME = 260;
-    private static final double TREE_ROW = 26;
+    /** Placeholder rows the hidden tree makes per frame before the first file opens. */
+    private static final int PRIMED_ROWS_PER_FRAME = 6;
 
     private final Stage stage;
     private final Background background;
@@ -142,26 +141,31 @@ public final class MainWindow {
     public CompletableFuture<Void> warmUp() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         WarmUp.start(scene.getStylesheets().get(0), () -> background.runningCount() == 0,
-                () -> Platform.runLater(() -> {
-                    prepareWorkArea();
-                    NextFrame.run(scene, () -> done.complete(null));
-                }));
+                () -> Platform.runLater(() -> prepareWorkArea(() -> done.complete(null))));
         return done;
     }
 
     /**
-     * Puts the work area, hidden, under the start screen, with placeholder rows in the tree, so that the
-     * controls, cells and styles the first file needs exist before it opens. Making them when it opened stalled
-     * the window for a few hundred milliseconds.
+     * Puts the work area, hidden, under the start screen, and in the frames after gives its tree placeholder
+     * rows, a few a frame, so that the controls, cells and styles the first file needs exist before it opens.
+     * Making them when it opened stalled the window for a few hundred milliseconds.
      */
-    private void prepareWorkArea() {
+    private void prepareWorkArea(Runnable then) {
         if (workspace.primary() != null || center.getChildren().contains(workArea)) {
+            then.run();
             return;
         }
         workArea.setVisible(false);
         center.getChildren().add(0, workArea);
-        // Rows that surely fit below the menus, tool bar, filter, column heads and status bar.
-        tree.prime((int) Math.max(1, (scene.getHeight() - WINDOW_CHROME) / TREE_ROW));
+        NextFrame.run(scene, () -> primeTree(then));
+    }
+
+    private void primeTree(Runnable then) {
+        if (workspace.primary() == null && tree.prime(PRIMED_ROWS_PER_FRAME)) {
+            NextFrame.run(scene, () -> primeTree(then));
+        } else {
+            NextFrame.run(scene, then);
+        }
     }
 
     public Scene scene() {

@@ -144,21 +144,33 @@ public final class LayerTreeTable {
     }
 
     /**
-     * Gives the empty table {@code rows} placeholder rows, selecting none, so that it makes its rows and cells
-     * (with their skins and styles) now: for a table in the window but hidden while the start screen shows, so
-     * that the first tree shown reuses them instead of making them while the user waits. Ask for no more rows
-     * than fit: a scroll bar would change how the columns share the width.
+     * Gives the empty table up to {@code more} placeholder rows, selecting none, so that it makes their rows and
+     * cells (with their skins and styles) now: for a table in the window but hidden while the start screen
+     * shows, so that the first tree shown reuses them instead of making them while the user waits. Never more
+     * rows than fit, as a scroll bar would change how the columns share the width.
+     *
+     * @return whether there is room for more
      */
-    public void prime(int rows) {
+    public boolean prime(int more) {
         if (root != null) {
-            return;
+            return false;
         }
-        LayerNode placeholder = new LayerNode("", "", null, LayerNode.Kind.ROOT);
-        for (int i = 0; i < rows; i++) {
-            placeholder.addChild("row" + i, i % 2 == 0 ? LayerNode.Kind.MODULE : LayerNode.Kind.VALUE);
+        TreeItem<LayerNode> top = table.getRoot();
+        if (top == null) {
+            top = new TreeItem<>(new LayerNode("", "", null, LayerNode.Kind.ROOT));
+            top.setExpanded(true);
+            table.setRoot(top);
         }
-        table.setRoot(item(placeholder, FilteredTree.of(placeholder, LayerFilter.NONE), true, expansionSet()));
+        double rowHeight = table.getFixedCellSize() > 0 ? table.getFixedCellSize() : 24;
+        int room = (int) (table.getHeight() / rowHeight) - 3;
+        int n = Math.min(more, room - top.getChildren().size());
+        for (int i = 0; i < n; i++) {
+            int k = top.getChildren().size();
+            LayerNode row = top.getValue().addChild("row" + k, k % 2 == 0 ? LayerNode.Kind.MODULE : LayerNode.Kind.VALUE);
+            top.getChildren().add(new TreeItem<>(row));
+        }
         table.getSelectionModel().clearSelection();
+        return top.getChildren().size() < room;
     }
 
     /** Shows rows made by {@link #prepare}, selecting the first. */
