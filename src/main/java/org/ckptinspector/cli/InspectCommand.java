@@ -47,7 +47,7 @@ final class InspectCommand implements Callable<Integer> {
                 params += t.numel();
                 out.printf("%-" + width + "s  %-14s  %-20s  %12d  %s%s%n", t.key(), t.dtype().torchName(),
                         Arrays.toString(t.shape()), t.numel(), t.storage() == null ? "-" : t.storage().key(),
-                        hash && t.isReadable() ? "  " + org.ckptinspector.values.TensorHash.sha256(t) : "");
+                        hash && t.hasValues() ? "  " + org.ckptinspector.values.TensorHash.sha256(t) : "");
             }
             out.printf("%d tensors, %d elements%n", c.tensors().size(), params);
             var unsafe = c.globalNames().stream()

@@ -2,22 +2,24 @@ package org.ckptinspector.format;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.ckptinspector.format.torch.TorchLegacyReader;
+import org.ckptinspector.format.torch.TorchTarReader;
+import org.ckptinspector.format.torch.TorchZipReader;
 import org.ckptinspector.model.Checkpoint;
-import org.ckptinspector.model.CheckpointException;
 
 /** Entry points of the torch.save readers (zip, legacy stream, tar). */
 final class TorchReaders {
     private TorchReaders() {}
 
     static Checkpoint zip(Path file) throws IOException {
-        throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED, file + ": torch zip reader pending");
+        return TorchZipReader.read(file);
     }
 
     static Checkpoint legacy(Path file) throws IOException {
-        throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED, file + ": legacy reader pending");
+        return TorchLegacyReader.read(file);
     }
 
     static Checkpoint tar(Path file) throws IOException {
-        throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED, file + ": tar reader pending");
+        return TorchTarReader.read(file);
     }
 }

@@ -73,6 +73,44 @@ public enum DType {
         return kind;
     }
 
+    /**
+     * Bits one logical element takes in storage: 4 for quint4x2 and 2 for quint2x4 (packed several per byte, their
+     * shape counts logical elements), else {@code 8 * itemSize()}.
+     */
+    public int bitsPerElement() {
+        return switch (this) {
+            case QUINT4X2 -> 4;
+            case QUINT2X4 -> 2;
+            default -> itemSize * 8;
+        };
+    }
+
+    /** True for dtypes that pack several elements into one byte (quint4x2, quint2x4). */
+    public boolean isPacked() {
+        return bitsPerElement() < 8;
+    }
+
+    /** Bytes {@code elements} elements take in storage, rounded up to whole bytes; saturates on overflow. */
+    public long bytesFor(long elements) {
+        int bits = bitsPerElement();
+        if (bits % 8 == 0) {
+            int size = bits / 8;
+            return elements > Long.MAX_VALUE / size ? Long.MAX_VALUE : elements * size;
+        }
+        int perByte = 8 / bits;
+        return elements / perByte + (elements % perByte == 0 ? 0 : 1);
+    }
+
+    /** Elements of this dtype that {@code bytes} bytes hold. */
+    public long elementsIn(long bytes) {
+        int bits = bitsPerElement();
+        if (bits % 8 == 0) {
+            return bytes / (bits / 8);
+        }
+        int perByte = 8 / bits;
+        return bytes > Long.MAX_VALUE / perByte ? Long.MAX_VALUE : bytes * perByte;
+    }
+
     public boolean isFloatingPoint() {
         return kind == Kind.FLOAT;
     }

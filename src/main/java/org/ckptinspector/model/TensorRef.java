@@ -58,6 +58,17 @@ public record TensorRef(
                 Map.of(), null, Set.of(), null, List.of());
     }
 
+    /** Row-major (C order) strides for {@code shape}, in elements; size-0 and size-1 dims count as 1. */
+    public static long[] contiguousStrides(long[] shape) {
+        long[] stride = new long[shape.length];
+        long s = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            stride[i] = s;
+            s = multiplySaturated(s, Math.max(1, shape[i]));
+        }
+        return stride;
+    }
+
     @Override
     public long[] shape() {
         return shape.clone();
@@ -92,9 +103,9 @@ public record TensorRef(
         return n;
     }
 
-    /** Bytes the tensor's own elements take when contiguous. */
+    /** Bytes the tensor's own elements take when contiguous (packed sub-byte dtypes rounded up to whole bytes). */
     public long nbytes() {
-        return multiplySaturated(numel(), dtype.itemSize());
+        return dtype.bytesFor(numel());
     }
 
     public Optional<Storage> storageRef() {
@@ -141,6 +152,25 @@ public record TensorRef(
         return layout == Layout.STRIDED && storage != null && storage.bytes() != null && problems.isEmpty();
     }
 
+    /**
+     * Whether {@code TensorBytes} can stream the tensor's values: a readable strided tensor, or a sparse tensor
+     * whose parts are all readable (streamed densified). Meta tensors and tensors with problems have none.
+     */
+    public boolean hasValues() {
+        if (isReadable()) {
+            return true;
+        }
+        if (layout == Layout.STRIDED || layout == Layout.META || components.isEmpty() || !problems.isEmpty()) {
+            return false;
+        }
+        for (TensorRef part : components.values()) {
+            if (!part.isReadable()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public TensorRef withLocation(String newKey, List<Object> newPath) {
         return new TensorRef(newKey, newPath, dtype, shape, stride, storageOffset, storage, layout, components,
                 quantization, flags, pythonType, problems);
@@ -185,7 +215,7 @@ public record TensorRef(
         }
         if (storage != null && layout == Layout.STRIDED) {
             long need = requiredStorageElements();
-            long have = storage.byteSize() / dtype.itemSize();
+            long have = dtype.elementsIn(storage.byteSize());
             if (need > have) {
                 return withProblem("view needs " + need + " elements but storage " + storage.key() + " holds "
                         + have);

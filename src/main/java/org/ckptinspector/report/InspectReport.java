@@ -97,12 +97,12 @@ public final class InspectReport {
         return false;
     }
 
-    /** Hashes readable tensors; meta tensors and tensors with problems have no hash. */
+    /** Hashes tensors with values (dense or sparse); meta tensors and tensors with problems have no hash. */
     static final class TensorValuesHash {
         private TensorValuesHash() {}
 
         static String hashOrNull(TensorRef t) throws IOException {
-            return t.isReadable() ? TensorHash.sha256(t) : null;
+            return t.hasValues() ? TensorHash.sha256(t) : null;
         }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.model.Layout;
 import org.ckptinspector.model.TensorRef;
 
 /**
@@ -31,14 +32,64 @@ public final class TensorBytes {
 
     /**
      * Streams elements {@code [first, first + count)} of the row-major order. Chunks always hold whole elements.
+     * The bytes are the tensor's logical values: conjugate and negative bits are applied, sparse tensors come
+     * densified, quantized tensors as their integers. Packed quint4x2/quint2x4 tensors stream their packed bytes
+     * (as {@code int_repr()} gives them in torch) and only as a whole.
      */
     public static void stream(TensorRef t, long first, long count, int chunkBytes, ChunkSink sink)
             throws IOException {
+        if (t.layout() != Layout.STRIDED && t.layout() != Layout.META && t.hasValues()) {
+            streamRaw(SparseTensors.densify(t), first, count, chunkBytes, sink);
+            return;
+        }
         if (!t.isReadable()) {
             throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED,
                     "tensor " + t.key() + " has no readable data"
+                            + (t.layout() == Layout.META ? " (a meta tensor holds only shape and dtype)" : "")
                             + (t.problems().isEmpty() ? "" : ": " + String.join("; ", t.problems())));
         }
+        if (t.dtype().isPacked()) {
+            streamPacked(t, first, count, chunkBytes, sink);
+            return;
+        }
+        streamRaw(t, first, count, chunkBytes, LogicalValues.apply(t, sink));
+    }
+
+    /** All of a tensor's logical bytes in one array; refused when larger than {@code maxBytes}. */
+    public static byte[] toArray(TensorRef t, long maxBytes) throws IOException {
+        long n = t.nbytes();
+        if (n > maxBytes) {
+            throw new CheckpointException(CheckpointException.Kind.LIMIT_EXCEEDED, "tensor " + t.key() + " has "
+                    + n + " bytes, more than the " + maxBytes + " this operation reads into memory");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) n);
+        stream(t, DEFAULT_CHUNK, chunk -> out.put(chunk));
+        return out.array();
+    }
+
+    /** Packed sub-byte elements: the bytes that hold them, for a contiguous tensor starting on a byte boundary. */
+    private static void streamPacked(TensorRef t, long first, long count, int chunkBytes, ChunkSink sink)
+            throws IOException {
+        int perByte = 8 / t.dtype().bitsPerElement();
+        if (first != 0 || count != t.numel() || !t.isContiguous() || t.storageOffset() % perByte != 0) {
+            throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED, "tensor " + t.key() + " is a "
+                    + t.dtype() + " view that does not start on a byte boundary or is read in parts; only whole, "
+                    + "contiguous packed tensors can be read");
+        }
+        ByteRegion region = t.storage().bytes();
+        long pos = t.storageOffset() / perByte;
+        long remaining = t.dtype().bytesFor(count);
+        while (remaining > 0) {
+            int n = (int) Math.min(remaining, Math.max(1, chunkBytes));
+            sink.accept(region.slice(pos, n));
+            pos += n;
+            remaining -= n;
+        }
+    }
+
+    /** The stored bytes of a readable strided tensor, in row-major order. */
+    private static void streamRaw(TensorRef t, long first, long count, int chunkBytes, ChunkSink sink)
+            throws IOException {
         if (count <= 0) {
             return;
         }

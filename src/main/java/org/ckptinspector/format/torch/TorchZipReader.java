@@ -1,0 +1,85 @@
+package org.ckptinspector.format.torch;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ckptinspector.io.ByteRegion;
+import org.ckptinspector.io.MappedFile;
+import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.model.Format;
+import org.ckptinspector.pickle.RestrictedUnpickler;
+
+/**
+ * Reads the zip format {@code torch.save} writes since torch 1.6 (§2): unpickles {@code data.pkl} and binds each
+ * storage to its {@code data/<key>} record without reading tensor data. A {@code byteorder} record of "big" makes
+ * storages byte-swapped on read. A missing storage record leaves its tensors unreadable with a warning. A
+ * TorchScript archive ({@code torch.jit.save}) is opened through its {@code data.pkl} with a warning.
+ */
+public final class TorchZipReader {
+    private TorchZipReader() {}
+
+    public static Checkpoint read(Path file) throws IOException {
+        return TorchCheckpoints.readMapped(file, (mapped, resources) -> read(file, mapped, resources));
+    }
+
+    private static Checkpoint read(Path file, MappedFile mapped, List<Closeable> resources) throws IOException {
+        ZipRecords zip = ZipRecords.open(file, mapped);
+        resources.add(zip);
+        List<String> warnings = new ArrayList<>();
+        if (zip.has("constants.pkl")) {
+            warnings.add("TorchScript archive (torch.jit.save), not a torch.save checkpoint: showing the "
+                    + "tensors of its pickled module; its code is not run");
+        }
+        checkRecords(zip, warnings);
+        boolean bigEndian = byteOrder(file, zip, warnings);
+        ByteRegion pickle = zip.region("data.pkl");
+        StorageTable storages = new StorageTable(new StorageTable.Records() {
+            @Override
+            public ByteRegion find(String key) throws CheckpointException {
+                return zip.region("data/" + key);
+            }
+
+            @Override
+            public String describe(String key) {
+                return "record " + zip.name("data/" + key);
+            }
+        }, bigEndian, warnings);
+        RestrictedUnpickler.Result r = TorchCheckpoints.unpickle(file, zip.name("data.pkl"), pickle, storages,
+                warnings);
+        return TorchCheckpoints.assemble(file, Format.TORCH_ZIP, r.value(), r.globals(), warnings, resources);
+    }
+
+    private static void checkRecords(ZipRecords zip, List<String> warnings) throws CheckpointException {
+        if (!zip.has("version") && !zip.has(".data/version")) {
+            warnings.add("the archive has no version record; torch refuses to load it");
+        }
+        List<String> outside = zip.outsideRoot();
+        if (!outside.isEmpty()) {
+            warnings.add("the archive has records outside its folder '" + zip.root() + "/' (" + outside.get(0)
+                    + (outside.size() > 1 ? " and " + (outside.size() - 1) + " more" : "")
+                    + "); torch refuses to load it");
+        }
+    }
+
+    /** True when the {@code byteorder} record says "big"; a missing record means little-endian, as in torch. */
+    private static boolean byteOrder(Path file, ZipRecords zip, List<String> warnings) throws CheckpointException {
+        String order = zip.text("byteorder");
+        order = order == null ? null : order.strip();
+        if (order == null || order.equals("little")) {
+            return false;
+        }
+        if (order.equals("big")) {
+            return true;
+        }
+        warnings.add("the byteorder record says '" + abbreviate(order) + "', neither 'little' nor 'big'; "
+                + "reading the storages as little-endian");
+        return false;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 20 ? s.substring(0, 20) + "…" : s;
+    }
+}
