@@ -88,13 +88,12 @@ public final class CheckpointScanner {
                 new ZipPickles(out, monitor, this::scanPayload, budget).scan(mapped, prefix, source, 0);
                 return;
             }
-            boolean tar = TarPickles.isTar(mapped);
-            if (tar) {
+            if (TarPickles.isTar(mapped)) {
                 new TarPickles(out, monitor, this::scanPayload).scan(mapped, prefix, source);
-            }
-            if (startsLikePickle(mapped)) {
+                scanPolyglotStream(mapped, prefix, source);
+            } else if (startsLikePickle(mapped)) {
                 scanStream(mapped, prefix, source, container == CheckpointOpener.Container.TORCH_LEGACY);
-            } else if (!tar) {
+            } else {
                 throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
                         + "checkpoint, pickle or safetensors file; nothing to scan");
             }
@@ -124,6 +123,18 @@ public final class CheckpointScanner {
                 return;
             }
             pos += end;
+        }
+    }
+
+    /**
+     * A file whose first block is a tar header goes down torch's tar path, but should Python's tarfile refuse a
+     * header this scanner accepts, torch would unpickle the file instead: what its first pickle names is reported
+     * too, while failing to read it (the usual case, a tar is no pickle) is no problem of the scan.
+     */
+    private void scanPolyglotStream(ByteRegion file, String prefix, String source) throws IOException {
+        if (startsLikePickle(file)) {
+            new PickleScanner(out, monitor, this::scanPayload, 0).scanOne(file, 0, prefix + "pickle 1",
+                    source + ", pickle 1", false, null);
         }
     }
 

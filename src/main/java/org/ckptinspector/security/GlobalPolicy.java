@@ -68,6 +68,8 @@ public final class GlobalPolicy {
             "eval", "exec", "execfile", "compile", "getattr", "setattr", "delattr", "open", "breakpoint",
             "globals", "locals", "vars", "input", "system", "popen", "spawn", "load", "loads", "load_library",
             "import_module", "run");
+    /** Modules inside dangerous ones that only rebuild values: TorchScript's own unpickler helpers. */
+    private static final Set<String> INERT_MODULES = Set.of("torch.jit._pickle");
     /** copyreg's object reconstructors: they only instantiate classes the pickle names elsewhere. */
     private static final Set<String> COPYREG_RECONSTRUCTORS = Set.of("_reconstructor", "__newobj__",
             "__newobj_ex__");
@@ -144,6 +146,9 @@ public final class GlobalPolicy {
     }
 
     private static boolean isDangerous(String m, String name) {
+        if (INERT_MODULES.contains(m) && !isDunder(name) && !DANGEROUS_NAMES.contains(name)) {
+            return false;
+        }
         if (DANGEROUS_EXACT.contains(m + "." + name) || isDangerousModule(m)) {
             return true;
         }

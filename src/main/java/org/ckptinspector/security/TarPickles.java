@@ -5,10 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.ckptinspector.io.ByteRegion;
-import org.ckptinspector.io.RegionInputStream;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.task.TaskMonitor;
 
@@ -17,11 +14,11 @@ import org.ckptinspector.task.TaskMonitor;
  * {@code pickle} member, and the count, storage header and storage-view pickles of {@code storages} and the count
  * and tensor header pickles of {@code tensors}, which torch unpickles with an unrestricted unpickler, stepping over
  * the raw storage data and tensor geometry in between. Every member with one of those names is scanned (Python
- * takes the last of equal names). Members are found by streaming the headers, so no entry list is held.
+ * takes the last of equal names), under any name Python may give it ({@link TarHeaders}).
  */
 final class TarPickles {
     private static final int BLOCK = 512;
-    private static final int CHECKSUM_OFFSET = 148;
+    private static final java.util.Set<String> TORCH_MEMBERS = java.util.Set.of("pickle", "storages", "tensors");
 
     private final ScanCollector out;
     private final TaskMonitor monitor;
@@ -42,56 +39,35 @@ final class TarPickles {
         if (h.get(257) == 'u' && h.get(258) == 's' && h.get(259) == 't' && h.get(260) == 'a' && h.get(261) == 'r') {
             return true;
         }
-        long stored = 0;
-        int digits = 0;
-        for (int i = CHECKSUM_OFFSET; i < CHECKSUM_OFFSET + 8; i++) {
-            int c = h.get(i);
-            if (c >= '0' && c <= '7') {
-                stored = stored * 8 + c - '0';
-                digits++;
-            } else if (c != ' ' && c != 0 || digits > 0 && c == ' ' && i == CHECKSUM_OFFSET) {
-                return false;
-            }
-        }
-        long sum = 0;
-        for (int i = 0; i < BLOCK; i++) {
-            sum += i >= CHECKSUM_OFFSET && i < CHECKSUM_OFFSET + 8 ? ' ' : h.get(i) & 0xff;
-        }
-        return digits > 0 && sum == stored;
+        return TarHeaders.checksumMatches(h) && h.get(0) != 0;
     }
 
     /** Scans the archive in {@code file}; findings name records {@code prefix + member name}. */
     void scan(ByteRegion file, String prefix, String source) throws IOException {
         boolean any = false;
-        try (RegionInputStream in = new RegionInputStream(file);
-             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                monitor.checkCancelled();
-                String name = stripSlashes(e.getName());
-                if (!e.isFile() || !(name.equals("pickle") || name.equals("storages") || name.equals("tensors"))) {
-                    continue;
-                }
-                long start = in.position();
-                if (e.isSparse() || e.getSize() < 0 || start > file.length() - e.getSize()) {
-                    out.error(source + ": tar member " + name + " is sparse or reaches past the end of the file");
-                    continue;
-                }
-                any = true;
-                ByteRegion member = file.region(start, e.getSize());
-                String where = source + ", tar member " + name;
-                String record = prefix + name;
-                switch (name) {
-                    case "pickle" -> new PickleScanner(out, monitor, containers, 0).scanRecord(member, record, where);
-                    case "storages" -> storages(member, record, where);
-                    default -> tensors(member, record, where);
-                }
+        TarHeaders headers = new TarHeaders(file);
+        TarHeaders.Member m;
+        while ((m = headers.next()) != null) {
+            monitor.checkCancelled();
+            String name = m.names().stream().map(TarPickles::stripSlashes).filter(TORCH_MEMBERS::contains)
+                    .findFirst().orElse(null);
+            if (name == null) {
+                continue;
             }
-        } catch (IOException | IllegalArgumentException e) {
-            out.error(source + ": the tar archive cannot be read (" + e.getMessage() + ")");
+            any = true;
+            String where = source + ", tar member " + name;
+            String record = prefix + name;
+            switch (name) {
+                case "pickle" -> new PickleScanner(out, monitor, containers, 0).scanRecord(m.data(), record, where);
+                case "storages" -> storages(m.data(), record, where);
+                default -> tensors(m.data(), record, where);
+            }
+        }
+        if (headers.problem() != null) {
+            out.error(source + ": " + headers.problem());
         }
         if (!any) {
-            out.warning(source + ": a tar archive without the pickle, storages or tensors members of torch's tar "
+            out.error(source + ": a tar archive without the pickle, storages or tensors members of torch's tar "
                     + "format");
         }
     }
