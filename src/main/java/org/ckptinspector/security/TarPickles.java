@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.ckptinspector.io.ByteRegion;
+import org.ckptinspector.io.TarHeaders;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.task.TaskMonitor;
 
@@ -49,6 +50,9 @@ final class TarPickles {
         TarHeaders.Member m;
         while ((m = headers.next()) != null) {
             monitor.checkCancelled();
+            if (!m.regular()) {
+                continue;
+            }
             String name = m.names().stream().map(TarPickles::stripSlashes).filter(TORCH_MEMBERS::contains)
                     .findFirst().orElse(null);
             if (name == null) {

@@ -1,11 +1,10 @@
-package org.ckptinspector.security;
+package org.ckptinspector.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.ckptinspector.io.ByteRegion;
 
 /**
  * Walks the headers of a tar archive one member at a time, as Python's {@code tarfile} reads them: ustar names
@@ -14,29 +13,32 @@ import org.ckptinspector.io.ByteRegion;
  * that matches any of them sees whatever member Python would pick. The walk ends at the end-of-archive block or
  * the first header whose checksum fails, which is also where Python stops.
  */
-final class TarHeaders {
+public final class TarHeaders {
     private static final int BLOCK = 512;
     /** Longest GNU long name or PAX header read. */
     private static final int MAX_META = 1 << 20;
 
-    /** A regular member: the names it may go by and its data. */
-    record Member(List<String> names, ByteRegion data) {}
+    /**
+     * A member: the names it may go by, its data, and whether it is a regular file (the only kind whose data
+     * Python's {@code extractfile} returns).
+     */
+    public record Member(List<String> names, ByteRegion data, boolean regular) {}
 
     private final ByteRegion tar;
     private long pos;
     private String problem;
 
-    TarHeaders(ByteRegion tar) {
+    public TarHeaders(ByteRegion tar) {
         this.tar = tar;
     }
 
     /** Why the walk stopped before the end-of-archive block, or null. */
-    String problem() {
+    public String problem() {
         return problem;
     }
 
-    /** The next regular member, or null at the end. */
-    Member next() throws IOException {
+    /** The next member (GNU long names and PAX headers are folded into the member they describe), or null. */
+    public Member next() throws IOException {
         List<String> pending = new ArrayList<>();
         while (pos <= tar.length() - BLOCK) {
             ByteBuffer h = tar.slice(pos, BLOCK);
@@ -60,15 +62,15 @@ final class TarHeaders {
             switch (type) {
                 case 'L' -> pending.add(meta(data, size));
                 case 'x', 'X' -> pending.addAll(paxPaths(meta(data, size)));
-                case '0', 0, '7' -> {
+                default -> {
                     List<String> names = new ArrayList<>(pending);
                     names.add(name);
                     if (!prefix.isEmpty()) {
                         names.add(prefix + "/" + name);
                     }
-                    return new Member(names, tar.region(data, size));
+                    boolean regular = type == '0' || type == 0 || type == '7';
+                    return new Member(names, tar.region(data, size), regular);
                 }
-                default -> pending.clear();
             }
         }
         if (pos < tar.length()) {
@@ -103,7 +105,7 @@ final class TarHeaders {
     }
 
     /** Python accepts the unsigned and the signed sum of the header with the checksum field read as spaces. */
-    static boolean checksumMatches(ByteBuffer h) {
+    public static boolean checksumMatches(ByteBuffer h) {
         long stored = octal(h, 148, 8);
         long unsigned = 0;
         long signed = 0;
