@@ -1,13 +1,159 @@
 package org.ckptinspector.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.ckptinspector.export.ExportException;
+import org.ckptinspector.export.ExportFormat;
+import org.ckptinspector.export.ExportItem;
+import org.ckptinspector.export.ExportPlan;
+import org.ckptinspector.export.ExportPlanner;
+import org.ckptinspector.export.ExportRequest;
+import org.ckptinspector.export.ExportResult;
+import org.ckptinspector.export.Exporter;
+import org.ckptinspector.export.RenameRule;
+import org.ckptinspector.export.Selection;
+import org.ckptinspector.format.CheckpointOpener;
+import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.DType;
+import org.ckptinspector.task.TaskMonitor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until the export command lands. */
-@Command(name = "export", description = "(not yet available)")
+/** {@code export SRC OUT [...]}: writes chosen tensors as a weights_only-loadable .pth or a safetensors file. */
+@Command(name = "export", description = "Write a subset of a checkpoint's tensors as .pth (loadable with "
+        + "torch.load(weights_only=True)) or .safetensors.")
 final class ExportCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "SRC", description = "checkpoint file or shard index")
+    Path source;
+
+    @Parameters(index = "1", paramLabel = "OUT", description = "output file (.pth/.pt/.bin or .safetensors)")
+    Path output;
+
+    @Option(names = "--keys", split = ",", paramLabel = "K", description = "exact keys to export")
+    List<String> keys = new ArrayList<>();
+
+    @Option(names = "--include", paramLabel = "REGEX", description = "export keys this Java regex finds")
+    List<String> include = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "REGEX", description = "leave out keys this Java regex finds")
+    List<String> exclude = new ArrayList<>();
+
+    @Option(names = "--root", paramLabel = "PATH",
+            description = "export the sub-dict at this dotted key prefix (e.g. state_dict), prefix removed")
+    String root = "";
+
+    @Option(names = "--rename", paramLabel = "FROM=TO",
+            description = "rewrite output keys: FROM is a Java regex, TO its replacement ($1 for groups)")
+    List<String> renames = new ArrayList<>();
+
+    @Option(names = "--dtype", paramLabel = "D",
+            description = "convert float32/float16/bfloat16 tensors to float16, bfloat16 or float32")
+    String dtype;
+
+    @Option(names = "--format", paramLabel = "F", description = "pth or safetensors (default: from OUT's extension)")
+    String format;
+
+    @Option(names = "--no-verify", description = "skip re-reading the output to compare its values with the source")
+    boolean noVerify;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("export is not available yet");
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        ExportRequest request = new ExportRequest(selection(), renameRules(), targetDtype(), outputFormat(),
+                null, !noVerify);
+        try (Checkpoint c = CheckpointOpener.open(source)) {
+            ExportPlan plan = ExportPlanner.plan(c, request);
+            ExportResult result = Exporter.write(plan, output, TaskMonitor.NONE);
+            print(out, plan, result);
+            result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
+        }
+        return Cli.OK;
+    }
+
+    private Selection selection() throws ExportException {
+        Set<String> keySet = new LinkedHashSet<>();
+        keys.stream().filter(k -> !k.isEmpty()).forEach(keySet::add);
+        return new Selection(root, keySet, Set.of(), patterns("--include", include), patterns("--exclude", exclude));
+    }
+
+    private static List<Pattern> patterns(String option, List<String> regexes) throws ExportException {
+        List<Pattern> patterns = new ArrayList<>();
+        for (String r : regexes) {
+            try {
+                patterns.add(Pattern.compile(r));
+            } catch (PatternSyntaxException e) {
+                throw new ExportException(option + " " + r + ": invalid regex: " + e.getDescription());
+            }
+        }
+        return patterns;
+    }
+
+    private List<RenameRule> renameRules() throws ExportException {
+        List<RenameRule> rules = new ArrayList<>();
+        for (String r : renames) {
+            rules.add(RenameRule.parse(r));
+        }
+        return rules;
+    }
+
+    private DType targetDtype() throws ExportException {
+        if (dtype == null) {
+            return null;
+        }
+        DType d = DType.fromTorchName(dtype).orElse(null);
+        if (d == null || !ExportPlanner.conversionTargets().contains(d)) {
+            throw new ExportException("--dtype " + dtype + ": choose float16, bfloat16 or float32");
+        }
+        return d;
+    }
+
+    private ExportFormat outputFormat() throws ExportException {
+        if (format != null) {
+            return Arrays.stream(ExportFormat.values())
+                    .filter(f -> f.id().equals(format.toLowerCase(Locale.ROOT)))
+                    .findFirst()
+                    .orElseThrow(() -> new ExportException("--format " + format + ": choose pth or safetensors"));
+        }
+        return ExportFormat.fromFileName(output).orElseThrow(() -> new ExportException(output
+                + ": cannot tell the format from the file name; use --format pth or --format safetensors"));
+    }
+
+    private static void print(PrintWriter out, ExportPlan plan, ExportResult result) {
+        int width = Math.min(80, plan.items().stream().mapToInt(i -> i.outputKey().length()).max().orElse(3));
+        for (ExportItem i : plan.items()) {
+            String from = i.sourceKey().equals(i.outputKey()) ? "" : "  (from " + i.sourceKey() + ")";
+            String dt = i.dtype() == i.tensor().dtype() ? i.dtype().torchName()
+                    : i.tensor().dtype().torchName() + " -> " + i.dtype().torchName();
+            out.printf("  %-" + width + "s  %-20s  %s%s%n", i.outputKey(), dt, Arrays.toString(i.tensor().shape()),
+                    from);
+        }
+        out.printf("Wrote %s (%s): %d tensors, %d %s, %d bytes of tensor data, %d bytes in all%n",
+                result.output(), result.format().id(), result.tensors(), result.storages(),
+                result.format() == ExportFormat.PTH ? "storages" : "data blocks", plan.tensorBytes(),
+                result.fileBytes());
+        if (result.verification() == null) {
+            out.println("Not verified (--no-verify).");
+        } else {
+            out.printf("Verified: all %d tensors read back with the source's SHA-256.%n",
+                    result.verification().checked());
+        }
+        for (String r : result.requirements()) {
+            out.println("Needs " + r + " to load.");
+        }
     }
 }

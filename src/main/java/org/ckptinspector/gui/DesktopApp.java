@@ -1,10 +1,13 @@
 package org.ckptinspector.gui;
 
-/** Starts the JavaFX desktop app with optional files to open. */
+import javafx.application.Application;
+
+/** Starts the JavaFX desktop app with optional files to open: the first, and a second to compare with. */
 public final class DesktopApp {
     private DesktopApp() {}
 
+    /** Called reflectively by {@code org.ckptinspector.Main}; returns when the window closes. */
     public static void start(String[] files) {
-        System.err.println("The desktop app is not built yet; use a command such as 'inspect FILE'.");
+        Application.launch(InspectorApp.class, files);
     }
 }

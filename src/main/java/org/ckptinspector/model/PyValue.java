@@ -20,6 +20,35 @@ public sealed interface PyValue {
     /** A short type name for display ({@code int}, {@code OrderedDict}, {@code __main__.Net}). */
     String typeName();
 
+    /**
+     * A dict key as it names a path element: strings as they are, other keys in their Python spelling
+     * ({@code 3}, {@code True}, {@code None}, {@code (1, 2)}). Readers bound how deeply keys nest, so the
+     * recursion over tuple keys stays shallow.
+     */
+    static String keyText(PyValue key) {
+        if (key instanceof Str s) {
+            return s.value();
+        }
+        if (key instanceof Int i) {
+            return i.value().toString();
+        }
+        if (key instanceof Bool b) {
+            return b.value() ? "True" : "False";
+        }
+        if (key instanceof None) {
+            return "None";
+        }
+        if (key instanceof Float f) {
+            return Double.toString(f.value());
+        }
+        if (key instanceof Tuple t) {
+            java.util.StringJoiner j = new java.util.StringJoiner(", ", "(", t.size() == 1 ? ",)" : ")");
+            t.items().forEach(item -> j.add(keyText(item)));
+            return j.toString();
+        }
+        return "<" + key.typeName() + ">";
+    }
+
     /** Python's None. */
     enum None implements PyValue {
         NONE;

@@ -71,7 +71,7 @@ public final class JsonValues {
     private static ObjectNode dict(Map<PyValue, PyValue> entries, int depth) {
         ObjectNode o = F.objectNode();
         for (Map.Entry<PyValue, PyValue> e : entries.entrySet()) {
-            o.set(keyText(e.getKey()), toJson(e.getValue(), depth + 1));
+            o.set(PyValue.keyText(e.getKey()), toJson(e.getValue(), depth + 1));
         }
         return o;
     }
@@ -94,21 +94,5 @@ public final class JsonValues {
             o.set("entries", dict(obj.dictItems(), depth));
         }
         return o;
-    }
-
-    /** A dict key as text: strings as they are, other keys in their Python spelling. */
-    public static String keyText(PyValue key) {
-        if (key instanceof PyValue.Str s) {
-            return s.value();
-        } else if (key instanceof PyValue.Int i) {
-            return i.value().toString();
-        } else if (key instanceof PyValue.Bool b) {
-            return b.value() ? "True" : "False";
-        } else if (key instanceof PyValue.None) {
-            return "None";
-        } else if (key instanceof PyValue.Float f) {
-            return String.valueOf(f.value());
-        }
-        return key.toString();
     }
 }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,20 +19,15 @@ class InspectCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {}
 
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void jsonOfANestedLightningCheckpoint() throws Exception {
         Path file = Fixtures.file("torch-2.13", "lightning.ckpt");
-        Run r = run("inspect", file.toString(), "--json", "--hash");
+        CliRun r = run("inspect", file.toString(), "--json", "--hash");
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.err());
         JsonNode doc = new ObjectMapper().readTree(r.out());
@@ -72,7 +64,7 @@ class InspectCommandTest {
     void unreadableInputIsExitCodeTwoWithOneLine() throws Exception {
         Path png = Files.write(dir.resolve("cat.pt"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0});
         for (Path p : List.of(png, dir.resolve("absent.pt"))) {
-            Run r = run("inspect", p.toString(), "--json");
+            CliRun r = run("inspect", p.toString(), "--json");
             assertEquals(2, r.code());
             assertEquals("", r.out());
             String[] lines = r.err().strip().split("\n");
@@ -84,7 +76,7 @@ class InspectCommandTest {
 
     @Test
     void textOutputListsTensorsAndUnsafeGlobals() {
-        Run r = run("inspect", Fixtures.file("torch-2.13", "full_model.pt").toString());
+        CliRun r = run("inspect", Fixtures.file("torch-2.13", "full_model.pt").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("fc1.weight"), r.out());
         assertTrue(r.out().contains("__main__.SimpleModel"), r.out());

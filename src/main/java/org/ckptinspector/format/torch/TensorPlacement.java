@@ -14,7 +14,6 @@ import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.pickle.PickleLimits;
-import org.ckptinspector.pickle.ValueGraph;
 
 /**
  * Gives every tensor reachable from a checkpoint's root its path and its state_dict-style key (CLI contract,
@@ -143,7 +142,7 @@ final class TensorPlacement {
             boolean module = isModule(o);
             for (PyValue.Dict attrs : attributeDicts(o.state())) {
                 for (Map.Entry<PyValue, PyValue> e : attrs.entries().entrySet()) {
-                    String name = keyText(e.getKey());
+                    String name = PyValue.keyText(e.getKey());
                     out.add(new Edge(name, module && MODULE_CONTAINERS.contains(name) ? null : name, e.getValue()));
                 }
             }
@@ -198,32 +197,7 @@ final class TensorPlacement {
 
     private static void addKeyed(List<Edge> out, PyValue key, PyValue value) {
         Object element = key instanceof PyValue.Int i && i.value().bitLength() < 32 ? (Object) i.value().intValue()
-                : keyText(key);
-        out.add(new Edge(element, keyText(key), value));
-    }
-
-    private static String keyText(PyValue key) {
-        if (key instanceof PyValue.Str s) {
-            return s.value();
-        }
-        if (key instanceof PyValue.Int i) {
-            return i.value().toString();
-        }
-        if (key instanceof PyValue.Bool b) {
-            return b.value() ? "True" : "False";
-        }
-        if (key instanceof PyValue.None) {
-            return "None";
-        }
-        if (key instanceof PyValue.Float f) {
-            return Double.toString(f.value());
-        }
-        if (key instanceof PyValue.Tuple t) {
-            // Dict keys nest at most PickleLimits.MAX_KEY_DEPTH tuples, so this recursion is shallow.
-            StringJoiner j = new StringJoiner(", ", "(", t.size() == 1 ? ",)" : ")");
-            t.items().forEach(item -> j.add(keyText(item)));
-            return j.toString();
-        }
-        return ValueGraph.describe(key);
+                : PyValue.keyText(key);
+        out.add(new Edge(element, PyValue.keyText(key), value));
     }
 }

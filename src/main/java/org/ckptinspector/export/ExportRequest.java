@@ -1,0 +1,57 @@
+package org.ckptinspector.export;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.ckptinspector.model.DType;
+
+/**
+ * What to export and how.
+ *
+ * @param selection which tensors
+ * @param renames rewrites of the output keys, applied in order after the root prefix is removed
+ * @param dtype convert float32/float16/bfloat16 tensors to this dtype; null keeps every dtype
+ * @param format the output format
+ * @param safetensorsMetadata the {@code __metadata__} of a safetensors output; null keeps a safetensors
+ *     source's own metadata, or writes {@code {"format": "pt"}} as safetensors' {@code save_model} does
+ * @param verify re-open the output and compare every tensor's SHA-256 with the source's before it replaces
+ *     anything
+ */
+public record ExportRequest(Selection selection, List<RenameRule> renames, DType dtype, ExportFormat format,
+        Map<String, String> safetensorsMetadata, boolean verify) {
+
+    public ExportRequest {
+        Objects.requireNonNull(selection);
+        Objects.requireNonNull(format);
+        renames = List.copyOf(renames);
+        safetensorsMetadata = safetensorsMetadata == null ? null
+                : Collections.unmodifiableMap(new LinkedHashMap<>(safetensorsMetadata));
+    }
+
+    /** Every tensor, unchanged, verified. */
+    public static ExportRequest of(Selection selection, ExportFormat format) {
+        return new ExportRequest(selection, List.of(), null, format, null, true);
+    }
+
+    public ExportRequest withSelection(Selection newSelection) {
+        return new ExportRequest(newSelection, renames, dtype, format, safetensorsMetadata, verify);
+    }
+
+    public ExportRequest withRenames(List<RenameRule> newRenames) {
+        return new ExportRequest(selection, newRenames, dtype, format, safetensorsMetadata, verify);
+    }
+
+    public ExportRequest withDtype(DType newDtype) {
+        return new ExportRequest(selection, renames, newDtype, format, safetensorsMetadata, verify);
+    }
+
+    public ExportRequest withSafetensorsMetadata(Map<String, String> metadata) {
+        return new ExportRequest(selection, renames, dtype, format, metadata, verify);
+    }
+
+    public ExportRequest withVerify(boolean newVerify) {
+        return new ExportRequest(selection, renames, dtype, format, safetensorsMetadata, newVerify);
+    }
+}

@@ -1,0 +1,41 @@
+package org.ckptinspector.export;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What an export wrote.
+ *
+ * @param output the file written
+ * @param tensors number of tensors (keys) in the output
+ * @param storages number of storage records (.pth) or tensors (safetensors) holding data
+ * @param fileBytes size of the output file
+ * @param verification the read-back check, or null when it was not asked for
+ * @param warnings what the user should know
+ * @param requirements what a reader needs to load the output ({@code torch >= 2.1 (float8_e4m3fn: w)})
+ */
+public record ExportResult(Path output, ExportFormat format, int tensors, int storages, long fileBytes,
+        Verification verification, List<String> warnings, List<String> requirements) {
+
+    public ExportResult {
+        warnings = List.copyOf(warnings);
+        requirements = List.copyOf(requirements);
+    }
+
+    /**
+     * The result of re-opening the output with our own reader: every exported tensor present with its dtype and
+     * shape, and its values' SHA-256 equal to the source tensor's (after any dtype conversion).
+     *
+     * @param checked tensors compared
+     * @param mismatches one line per tensor that differs; empty when all match
+     */
+    public record Verification(int checked, List<String> mismatches) {
+        public Verification {
+            mismatches = List.copyOf(mismatches);
+        }
+
+        public boolean ok() {
+            return mismatches.isEmpty();
+        }
+    }
+}

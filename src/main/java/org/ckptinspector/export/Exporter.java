@@ -1,0 +1,152 @@
+package org.ckptinspector.export;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import org.ckptinspector.io.MappedFile;
+import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.task.TaskMonitor;
+
+/**
+ * Writes an {@link ExportPlan} safely: into a temporary file beside the output, verified by re-reading it when
+ * asked, then moved into place in one atomic step. On any error or cancellation the temporary file is removed,
+ * so the output either appears complete or not at all, and an existing file at that path stays untouched. The
+ * output may never be the source (or one of its shards).
+ */
+public final class Exporter {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private Exporter() {}
+
+    /** Plans and writes in one call. */
+    public static ExportResult export(Checkpoint source, ExportRequest request, Path output, TaskMonitor monitor)
+            throws IOException {
+        return write(ExportPlanner.plan(source, request), output, monitor);
+    }
+
+    public static ExportResult write(ExportPlan plan, Path output, TaskMonitor monitor) throws IOException {
+        Path target = output.toAbsolutePath().normalize();
+        refuseSource(plan.source(), target);
+        Path dir = target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new ExportException(output + ": the folder to write into does not exist");
+        }
+        if (Files.isDirectory(target)) {
+            throw new ExportException(output + ": is a directory");
+        }
+        long writing = Math.max(1, plan.tensorBytes());
+        long verifying = plan.request().verify() ? 2 * writing : 0;
+        TaskMonitor writeMonitor = new PhaseMonitor(monitor, 0, writing, writing + verifying);
+        Path temp = createTemp(dir, target.getFileName().toString());
+        try {
+            int storages;
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                if (plan.request().format() == ExportFormat.PTH) {
+                    storages = TorchZipExport.write(plan, target, channel, writeMonitor);
+                } else {
+                    SafetensorsExport.write(plan, channel, writeMonitor);
+                    storages = plan.items().size();
+                }
+            }
+            ExportResult.Verification verification = null;
+            if (plan.request().verify()) {
+                verification = OutputVerifier.verify(plan, temp,
+                        new PhaseMonitor(monitor, writing, verifying, writing + verifying));
+                if (!verification.ok()) {
+                    throw new ExportException(output + ": the written file does not read back as the source: "
+                            + verification.mismatches().get(0)
+                            + (verification.mismatches().size() > 1
+                                    ? " (and " + (verification.mismatches().size() - 1) + " more)" : ""));
+                }
+            }
+            monitor.checkCancelled();
+            long size = Files.size(temp);
+            moveIntoPlace(temp, target);
+            return new ExportResult(target, plan.request().format(), plan.items().size(), storages, size,
+                    verification, plan.warnings(), plan.requirements());
+        } catch (IOException | RuntimeException | Error e) {
+            deleteQuietly(temp, e);
+            throw e;
+        }
+    }
+
+    /**
+     * A new empty file beside the output. Unlike {@code Files.createTempFile} it gets the default permissions
+     * (umask applied), so the output ends up readable like any file the user writes.
+     */
+    private static Path createTemp(Path dir, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path temp = dir.resolve("." + name + "." + Long.toHexString(RANDOM.nextLong()) + ".partial");
+            try {
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new ExportException(target + ": this file system cannot replace files atomically", e);
+        }
+    }
+
+    /** Refuses an output that is, or would replace, the source file or any file the source has open. */
+    static void refuseSource(Checkpoint source, Path target) throws ExportException {
+        for (Path p : sourceFiles(source)) {
+            if (sameFile(p, target)) {
+                throw new ExportException(target + ": is the source file"
+                        + (p.equals(source.file()) ? "" : " (" + p.getFileName() + ")") + "; choose another output");
+            }
+        }
+    }
+
+    private static List<Path> sourceFiles(Checkpoint source) {
+        List<Path> files = new ArrayList<>();
+        files.add(source.file());
+        for (Closeable c : source.resources()) {
+            if (c instanceof MappedFile m) {
+                files.add(m.path());
+            } else if (c instanceof Checkpoint shard) {
+                files.addAll(sourceFiles(shard));
+            }
+        }
+        return files;
+    }
+
+    private static boolean sameFile(Path source, Path target) {
+        try {
+            if (!Files.exists(target)) {
+                return false;
+            }
+            return source.toRealPath().equals(target.toRealPath()) || Files.isSameFile(source, target);
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            // When we cannot tell, compare the names: better to refuse than to risk the source.
+            return source.toAbsolutePath().normalize().equals(target);
+        }
+    }
+
+    private static void deleteQuietly(Path temp, Throwable cause) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.ckptinspector.export;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.ckptinspector.export.convert.DTypeConversion;
+import org.ckptinspector.export.pickle.PickleWriter;
+import org.ckptinspector.export.zip.StoredZipWriter;
+import org.ckptinspector.task.TaskMonitor;
+
+/**
+ * Writes a plan as a torch.save zip archive (§2, §12): records {@code data.pkl}, {@code byteorder},
+ * {@code data/0…}, {@code version} under a root folder named after the output file, every record STORED and
+ * 64-byte aligned. It writes no {@code .format_version}: without it torch never computes record offsets by
+ * assuming miniz's exact layout (§2.6).
+ */
+final class TorchZipExport {
+    static final int ALIGNMENT = 64;
+
+    private TorchZipExport() {}
+
+    /** Writes the archive; returns the number of storage records. */
+    static int write(ExportPlan plan, Path output, FileChannel channel, TaskMonitor monitor) throws IOException {
+        StorageLayout layout = StorageLayout.of(plan.items());
+        byte[] pickle = PickleWriter.pickle(StateDictPickle.of(plan.items(), plan.moduleMetadata(), layout));
+        String root = archiveRoot(output);
+        StoredZipWriter zip = new StoredZipWriter(channel, ALIGNMENT);
+        zip.add(root + "/data.pkl", pickle);
+        zip.add(root + "/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+        ByteCopier copier = new ByteCopier(monitor, layout.outputBytes());
+        for (StorageLayout.Record r : layout.records()) {
+            String name = root + "/data/" + r.key;
+            try (StoredZipWriter.EntryWriter entry = zip.begin(name, r.outputBytes())) {
+                DTypeConversion conversion = DTypeConversion.of(r.sourceDtype, r.dtype).orElse(null);
+                copier.copyRange(r.source.bytes(), r.sourceByteOffset(), r.sourceBytes(), conversion,
+                        "writing " + name, entry::write);
+            }
+        }
+        zip.add(root + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+        zip.finish();
+        return layout.records().size();
+    }
+
+    /**
+     * torch's archive name: the file name without its last extension; {@code archive} when that is empty or not
+     * ASCII (torch 2.x writes non-ASCII paths through a file object, which gets that name, §2.2).
+     */
+    static String archiveRoot(Path output) {
+        String name = output.getFileName() == null ? "" : output.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        boolean ascii = stem.chars().allMatch(c -> c >= 0x20 && c < 0x7F);
+        return stem.isEmpty() || !ascii ? "archive" : stem;
+    }
+}

@@ -1,0 +1,117 @@
+package org.ckptinspector.gui;
+
+import java.nio.file.Path;
+import javafx.collections.ListChangeListener;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCombination;
+import javafx.stage.Stage;
+import org.ckptinspector.gui.icons.Icon;
+import org.ckptinspector.gui.open.RecentFiles;
+
+/** The main window's menu bar (with the keyboard shortcuts) and tool bar. */
+final class AppMenus {
+    private final MainWindow w;
+    private final Stage stage;
+    private final RecentFiles recent;
+
+    AppMenus(MainWindow w, Stage stage, RecentFiles recent) {
+        this.w = w;
+        this.stage = stage;
+        this.recent = recent;
+    }
+
+    MenuBar menuBar() {
+        MenuItem open = item("Open…", "Shortcut+O", w::showOpenDialog);
+        Menu recentMenu = new Menu("Open Recent");
+        Runnable fillRecent = () -> {
+            recentMenu.getItems().clear();
+            for (Path p : recent.files()) {
+                recentMenu.getItems().add(item(p.getFileName().toString(), null, () -> w.openFile(p)));
+            }
+            recentMenu.setDisable(recent.files().isEmpty());
+        };
+        recent.files().addListener((ListChangeListener<Path>) c -> fillRecent.run());
+        fillRecent.run();
+        Menu file = new Menu("File", null, open, recentMenu, item("Open Sample Checkpoint", null, w::openSample),
+                new SeparatorMenuItem(),
+                item("Compare With…", "Shortcut+D", w::showCompareDialog),
+                item("Close Comparison", null, () -> w.workspace().setComparison(null)),
+                new SeparatorMenuItem(),
+                item("Export…", "Shortcut+E", w::showExportDialog),
+                new SeparatorMenuItem(),
+                item("Close File", "Shortcut+W", w.workspace()::closeAll),
+                item("Quit", "Shortcut+Q", stage::close));
+        Menu view = new Menu("View", null,
+                item("Filter Keys", "Shortcut+F", w::focusFilter),
+                item("Clear Filter", null, () -> w.filterBar().setText("", false)),
+                new SeparatorMenuItem(),
+                item("Expand All", "Shortcut+RIGHT", () -> w.tree().expandAll(true)),
+                item("Collapse All", "Shortcut+LEFT", () -> w.tree().expandAll(false)));
+        Menu help = new Menu("Help", null, item("Keyboard Shortcuts", "F1", this::showShortcuts));
+        MenuBar bar = new MenuBar(file, view, help);
+        bar.setId("menuBar");
+        return bar;
+    }
+
+    private static MenuItem item(String text, String accelerator, Runnable action) {
+        MenuItem i = new MenuItem(text);
+        if (accelerator != null) {
+            i.setAccelerator(KeyCombination.keyCombination(accelerator));
+        }
+        i.setOnAction(e -> action.run());
+        return i;
+    }
+
+    ToolBar toolBar() {
+        Button open = toolButton("Open", Icon.OPEN, "Open a checkpoint (Ctrl+O)", w::showOpenDialog);
+        open.setId("openButton");
+        Button compare = toolButton("Compare", Icon.COMPARE, "Compare with a second checkpoint (Ctrl+D)",
+                w::showCompareDialog);
+        compare.setId("compareButton");
+        compare.disableProperty().bind(w.workspace().primaryProperty().isNull());
+        Button export = toolButton("Export", Icon.EXPORT, "Export the tensors in the basket (Ctrl+E)",
+                w::showExportDialog);
+        export.setId("exportButton");
+        export.disableProperty().bind(w.workspace().primaryProperty().isNull());
+        ToolBar bar = new ToolBar(open, compare, export);
+        bar.getStyleClass().add("main-toolbar");
+        return bar;
+    }
+
+    static Button toolButton(String text, Icon icon, String tip, Runnable action) {
+        Button b = new Button(text, icon.node(15));
+        b.setTooltip(new Tooltip(tip));
+        b.getStyleClass().add("tool-button");
+        b.setOnAction(e -> action.run());
+        return b;
+    }
+
+    private void showShortcuts() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.initOwner(stage);
+        a.setTitle("Keyboard shortcuts");
+        a.setHeaderText("Keyboard shortcuts");
+        Label text = new Label("""
+                Ctrl+O      Open a checkpoint
+                Ctrl+D      Compare with a second checkpoint
+                Ctrl+E      Export the ticked tensors
+                Ctrl+F      Filter keys (Esc clears)
+                Ctrl+W      Close the file
+                ↑ ↓         Move through the tree
+                → ←         Expand / collapse a row
+                Space       Tick / untick the selected rows for export
+                Ctrl+→ / ←  Expand / collapse everything""");
+        text.getStyleClass().add("mono");
+        a.getDialogPane().setContent(text);
+        a.getDialogPane().getStylesheets().addAll(w.scene().getStylesheets());
+        a.show();
+    }
+}

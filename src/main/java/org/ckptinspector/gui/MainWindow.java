@@ -1,0 +1,364 @@
+package org.ckptinspector.gui;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.function.Consumer;
+import javafx.geometry.Orientation;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.SplitPane;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import org.ckptinspector.gui.detail.DetailPane;
+import org.ckptinspector.gui.detail.TensorInsights;
+import org.ckptinspector.diff.CheckpointDiff;
+import org.ckptinspector.diff.DiffOptions;
+import org.ckptinspector.diff.DiffResult;
+import org.ckptinspector.gui.diff.ComparisonState;
+import org.ckptinspector.gui.diff.DiffMerge;
+import org.ckptinspector.gui.diff.DiffPanel;
+import org.ckptinspector.gui.diff.DiffStatus;
+import org.ckptinspector.gui.export.ExportBasket;
+import org.ckptinspector.gui.export.ExportDialog;
+import org.ckptinspector.gui.export.ExportSelection;
+import org.ckptinspector.gui.open.FileDrops;
+import org.ckptinspector.gui.open.OpenedCheckpoint;
+import org.ckptinspector.gui.open.RecentFiles;
+import org.ckptinspector.gui.open.SampleCheckpoint;
+import org.ckptinspector.gui.open.StartScreen;
+import org.ckptinspector.gui.security.SecurityBanner;
+import org.ckptinspector.gui.task.Background;
+import org.ckptinspector.gui.task.MonitoredTask;
+import org.ckptinspector.gui.tree.FilterBar;
+import org.ckptinspector.gui.tree.FilteredTree;
+import org.ckptinspector.gui.tree.LayerFilter;
+import org.ckptinspector.gui.tree.LayerNode;
+import org.ckptinspector.gui.tree.LayerTreeTable;
+import org.ckptinspector.model.DType;
+import org.ckptinspector.model.TensorRef;
+
+/**
+ * The main window: menu and tool bar, the security banner, the layer tree with its filter beside the detail
+ * pane, and the status bar; the start screen while no file is open. Opening, comparing and exporting run as
+ * background tasks.
+ */
+public final class MainWindow {
+    private final Stage stage;
+    private final Background background;
+    private final RecentFiles recent;
+    private final Workspace workspace = new Workspace();
+    private final ExportSelection exportSelection = new ExportSelection();
+    private final ComparisonState comparisons = new ComparisonState();
+    private final FilterBar filterBar = new FilterBar();
+    private final LayerTreeTable tree = new LayerTreeTable(exportSelection);
+    private final SecurityBanner securityBanner = new SecurityBanner();
+    private final StatusBar statusBar;
+    private final DetailPane detail;
+    private final StackPane center = new StackPane();
+    private final SplitPane workArea;
+    private final StartScreen startScreen;
+    private final Scene scene;
+    private final DiffPanel diffPanel;
+    private final ExportBasket basket;
+    private ExportDialog exportDialog;
+    private FilteredTree filtered;
+    private LayerNode currentTree;
+
+    public MainWindow(Stage stage, Background background, RecentFiles recent) {
+        this.stage = stage;
+        this.background = background;
+        this.recent = recent;
+        this.statusBar = new StatusBar(background);
+        this.detail = new DetailPane(new TensorInsights(background, comparisons), tree::select);
+        this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
+
+        this.diffPanel = new DiffPanel(() -> workspace.setComparison(null));
+        VBox treeColumn = new VBox(filterBar.view(), tree.view(), diffPanel.view());
+        treeColumn.getStyleClass().add("tree-column");
+        VBox.setVgrow(tree.view(), Priority.ALWAYS);
+        this.basket = new ExportBasket(exportSelection, () -> currentTree, this::showExportDialog);
+        VBox detailColumn = new VBox(detail.view(), basket.view());
+        VBox.setVgrow(detail.view(), Priority.ALWAYS);
+        workArea = new SplitPane(treeColumn, detailColumn);
+        workArea.setOrientation(Orientation.HORIZONTAL);
+        workArea.setDividerPositions(0.56);
+        workArea.getStyleClass().add("work-area");
+        center.getChildren().setAll(startScreen.view());
+
+        BorderPane root = new BorderPane();
+        AppMenus menus = new AppMenus(this, stage, recent);
+        root.setTop(new VBox(menus.menuBar(), menus.toolBar(), securityBanner.view()));
+        root.setCenter(center);
+        root.setBottom(statusBar.view());
+        root.getStyleClass().add("main-window");
+        root.setId("mainWindow");
+
+        scene = new Scene(root, 1280, 800);
+        scene.getStylesheets().add(MainWindow.class.getResource("inspector.css").toExternalForm());
+        FileDrops.install(root, this::openFiles);
+
+        filterBar.filterProperty().addListener((obs, was, f) -> applyFilter(f));
+        tree.selectedProperty().addListener((obs, was, node) -> detail.show(node, workspace.primary()));
+        workspace.primaryProperty().addListener((obs, was, doc) -> showDocument(doc));
+        workspace.comparisonProperty().addListener((obs, was, doc) -> {
+            if (doc == null) {
+                endComparison();
+            } else {
+                startComparison();
+            }
+        });
+        diffPanel.alignPrefixesProperty().addListener((obs, was, now) -> startComparison());
+        diffPanel.differencesOnlyProperty().addListener((obs, was, now) -> applyFilter(filterBar.filterProperty().get()));
+        stage.setScene(scene);
+        updateTitle();
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+
+    public Workspace workspace() {
+        return workspace;
+    }
+
+    public Background background() {
+        return background;
+    }
+
+    public LayerTreeTable tree() {
+        return tree;
+    }
+
+    public ComparisonState comparisonState() {
+        return comparisons;
+    }
+
+    public ExportSelection exportSelection() {
+        return exportSelection;
+    }
+
+    public SplitPane workArea() {
+        return workArea;
+    }
+
+    /** Opens {@code a}, and {@code b} (if not null) as the comparison once {@code a} is open. */
+    public void openFiles(Path a, Path b) {
+        open(a, doc -> {
+            workspace.setPrimary(doc);
+            if (b != null) {
+                compareWith(b);
+            }
+        });
+    }
+
+    public void openFile(Path file) {
+        openFiles(file, null);
+    }
+
+    /** Opens {@code b} as the comparison of the open file. */
+    public void compareWith(Path b) {
+        if (workspace.primary() == null) {
+            openFile(b);
+            return;
+        }
+        open(b, workspace::setComparison);
+    }
+
+    private void open(Path file, Consumer<OpenedCheckpoint> then) {
+        background.run(new MonitoredTask<>("Opening " + file.getFileName(), m -> OpenedCheckpoint.open(file, m)),
+                doc -> {
+                    recent.add(file);
+                    then.accept(doc);
+                },
+                error -> showError("Cannot open " + file.getFileName(), error));
+    }
+
+    public void openSample() {
+        try {
+            openFile(SampleCheckpoint.file());
+        } catch (java.io.IOException e) {
+            showError("Cannot open the sample", e);
+        }
+    }
+
+    void showOpenDialog() {
+        File f = chooser("Open checkpoint").showOpenDialog(stage);
+        if (f != null) {
+            openFile(f.toPath());
+        }
+    }
+
+    void showCompareDialog() {
+        File f = chooser("Compare with checkpoint").showOpenDialog(stage);
+        if (f != null) {
+            compareWith(f.toPath());
+        }
+    }
+
+    private FileChooser chooser(String title) {
+        FileChooser c = new FileChooser();
+        c.setTitle(title);
+        c.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Checkpoints", "*.pt", "*.pth", "*.ckpt", "*.bin",
+                        "*.safetensors", "*.json", "*.pkl", "*.tar"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        OpenedCheckpoint doc = workspace.primary();
+        Path dir = doc != null ? doc.file().toAbsolutePath().getParent()
+                : recent.files().isEmpty() ? null : recent.files().get(0).getParent();
+        if (dir != null && dir.toFile().isDirectory()) {
+            c.setInitialDirectory(dir.toFile());
+        }
+        return c;
+    }
+
+    private void showDocument(OpenedCheckpoint doc) {
+        exportSelection.clear();
+        securityBanner.show(doc == null ? null : doc.checkpoint());
+        if (doc == null) {
+            center.getChildren().setAll(startScreen.view());
+            tree.setTree(null, null);
+            statusBar.showTotals(null, 0);
+            detail.clear();
+            updateTitle();
+            return;
+        }
+        EnumSet<DType> present = EnumSet.noneOf(DType.class);
+        doc.checkpoint().tensors().stream().map(TensorRef::dtype).forEach(present::add);
+        currentTree = doc.tree();
+        filtered = FilteredTree.of(doc.tree(), LayerFilter.NONE);
+        tree.setTree(doc.tree(), filtered);
+        filterBar.setDTypes(present);
+        center.getChildren().setAll(workArea);
+        statusBar.showTotals(doc.tree().aggregate(), doc.tree().aggregate().tensors());
+        updateTitle();
+        tree.view().requestFocus();
+    }
+
+    private void applyFilter(LayerFilter f) {
+        OpenedCheckpoint doc = workspace.primary();
+        if (doc == null || currentTree == null) {
+            return;
+        }
+        boolean differencesOnly = comparisons.isActive() && diffPanel.differencesOnlyProperty().get();
+        filtered = differencesOnly
+                ? FilteredTree.of(currentTree, f, n -> {
+                    DiffStatus s = comparisons.status(n);
+                    return s != null && s != DiffStatus.IDENTICAL;
+                })
+                : FilteredTree.of(currentTree, f);
+        tree.applyFilter(filtered, !f.isEmpty() || differencesOnly);
+        statusBar.showTotals(doc.tree().aggregate(), f.isEmpty() ? doc.tree().aggregate().tensors()
+                : filtered.matchedTensors());
+    }
+
+    /** Compares A with B in the background, then shows the merged tree with its marks. */
+    private void startComparison() {
+        OpenedCheckpoint a = workspace.primary();
+        OpenedCheckpoint b = workspace.comparison();
+        if (a == null || b == null) {
+            return;
+        }
+        updateTitle();
+        // One core stays free for the window, so that comparing large files does not make it stutter.
+        DiffOptions options = DiffOptions.defaults().withAlignPrefixes(diffPanel.alignPrefixesProperty().get())
+                .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+        var task = background.run(new MonitoredTask<>("Comparing " + a.file().getFileName() + " with "
+                + b.file().getFileName(), m -> {
+                    DiffResult r = CheckpointDiff.compare(a.checkpoint(), b.checkpoint(), options, m);
+                    return DiffMerge.of(a.checkpoint(), b.checkpoint(), r, options);
+                }), merged -> {
+                    if (workspace.primary() != a || workspace.comparison() != b) {
+                        return;
+                    }
+                    comparisons.set(merged);
+                    currentTree = merged.tree();
+                    tree.setTree(currentTree, FilteredTree.of(currentTree, LayerFilter.NONE));
+                    tree.setDiffStatus(comparisons::status);
+                    diffPanel.show(merged.result(), comparisons.counts(), a.file().getFileName().toString(),
+                            b.file().getFileName().toString());
+                    applyFilter(filterBar.filterProperty().get());
+                }, error -> {
+                    showError("Cannot compare the files", error);
+                    workspace.setComparison(null);
+                });
+        task.setOnCancelled(e -> {
+            if (workspace.comparison() == b) {
+                workspace.setComparison(null);
+            }
+        });
+    }
+
+    private void endComparison() {
+        comparisons.clear();
+        diffPanel.hide();
+        tree.setDiffStatus(null);
+        OpenedCheckpoint doc = workspace.primary();
+        if (doc != null && currentTree != doc.tree()) {
+            currentTree = doc.tree();
+            tree.setTree(currentTree, FilteredTree.of(currentTree, LayerFilter.NONE));
+            applyFilter(filterBar.filterProperty().get());
+        }
+        updateTitle();
+    }
+
+    private void updateTitle() {
+        OpenedCheckpoint a = workspace.primary();
+        OpenedCheckpoint b = workspace.comparison();
+        String t = "Checkpoint Inspector";
+        if (a != null) {
+            t = a.file().getFileName() + (b == null ? "" : "  ↔  " + b.file().getFileName()) + "  —  " + t;
+        }
+        stage.setTitle(t);
+    }
+
+    /**
+     * Opens the export dialog for the basket's tensors (or, with an empty basket, the selected rows'), in the
+     * source's file order. Rows only B has cannot be exported from A and are left out.
+     */
+    public ExportDialog showExportDialog() {
+        OpenedCheckpoint doc = workspace.primary();
+        if (doc == null) {
+            return null;
+        }
+        if (exportSelection.keys().isEmpty()) {
+            tree.selectedNodes().forEach(exportSelection::toggle);
+        }
+        java.util.Set<String> chosen = exportSelection.keys();
+        java.util.List<String> keys = doc.checkpoint().tensors().stream().map(TensorRef::key)
+                .filter(chosen::contains).distinct().toList();
+        if (exportDialog != null) {
+            exportDialog.stage().close();
+        }
+        exportDialog = new ExportDialog(stage, doc.checkpoint(), keys, background, this::openFile);
+        exportDialog.show();
+        return exportDialog;
+    }
+
+    /** Shows a failure in plain words. */
+    public void showError(String title, Throwable error) {
+        Alert alert = new Alert(Alert.AlertType.ERROR, ErrorMessages.of(error), ButtonType.OK);
+        alert.initOwner(stage);
+        alert.setTitle(title);
+        alert.setHeaderText(title);
+        alert.getDialogPane().getStylesheets().addAll(scene.getStylesheets());
+        alert.getDialogPane().setId("errorDialog");
+        alert.show();
+    }
+
+    void focusFilter() {
+        if (workspace.primary() != null) {
+            filterBar.field().requestFocus();
+            filterBar.field().selectAll();
+        }
+    }
+
+    public FilterBar filterBar() {
+        return filterBar;
+    }
+}

@@ -1,0 +1,217 @@
+package org.ckptinspector.gui.detail;
+
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextArea;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.ckptinspector.gui.open.OpenedCheckpoint;
+import org.ckptinspector.gui.security.UnsafeGlobals;
+import org.ckptinspector.gui.tree.Formats;
+import org.ckptinspector.gui.tree.LayerNode;
+import org.ckptinspector.gui.tree.ValueText;
+import org.ckptinspector.model.TensorRef;
+
+/**
+ * The right-hand pane: what the selected row is. A tensor gets its properties and (through
+ * {@link TensorSections}) statistics, histogram, values and heat map; a module its breakdown by dtype; the file
+ * row the file's facts; a value its full text.
+ */
+public final class DetailPane {
+    private final VBox header = new VBox(4);
+    private final StackPane body = new StackPane();
+    private final VBox root = new VBox(header, body);
+    private final TensorSections sections;
+    private final Consumer<LayerNode> navigate;
+
+    /**
+     * @param sections builds the tensor tabs beyond the properties (statistics, values, heat map)
+     * @param navigate selects a row in the tree (for "shares storage with" and the largest tensors)
+     */
+    public DetailPane(TensorSections sections, Consumer<LayerNode> navigate) {
+        this.sections = sections;
+        this.navigate = navigate;
+        root.getStyleClass().add("detail-pane");
+        root.setId("detailPane");
+        header.getStyleClass().add("detail-header");
+        VBox.setVgrow(body, Priority.ALWAYS);
+        clear();
+    }
+
+    public VBox view() {
+        return root;
+    }
+
+    public void clear() {
+        header.getChildren().clear();
+        Label hint = new Label("Select a row to see its details.");
+        hint.getStyleClass().add("placeholder");
+        body.getChildren().setAll(hint);
+    }
+
+    /** Shows {@code node} of {@code doc}. */
+    public void show(LayerNode node, OpenedCheckpoint doc) {
+        if (node == null || doc == null) {
+            clear();
+            return;
+        }
+        setHeader(node);
+        switch (node.kind()) {
+            case TENSOR -> showTensor(node, node.tensor().orElseThrow(), doc);
+            case VALUE -> body.getChildren().setAll(scroll(valueView(node)));
+            case ROOT -> body.getChildren().setAll(scroll(section("File", FactGrid.of(fileFacts(doc))),
+                    breakdown(node)));
+            default -> body.getChildren().setAll(scroll(breakdown(node)));
+        }
+    }
+
+    private void setHeader(LayerNode node) {
+        Label title = new Label(node.kind() == LayerNode.Kind.ROOT ? node.name() : node.key());
+        title.getStyleClass().add("detail-title");
+        title.setId("detailTitle");
+        title.setWrapText(true);
+        HBox chips = new HBox(6);
+        chips.setAlignment(Pos.CENTER_LEFT);
+        chips.getChildren().add(chip(kindText(node), "kind-chip"));
+        node.tensor().ifPresent(t -> {
+            chips.getChildren().add(chip(t.dtype().torchName(), "dtype-chip"));
+            chips.getChildren().add(chip(Formats.shape(t.shape()), "shape-chip"));
+        });
+        if (node.aggregate().tensors() > 0) {
+            chips.getChildren().add(chip(Formats.compactCount(node.aggregate().parameters()) + " params",
+                    "plain-chip"));
+            chips.getChildren().add(chip(Formats.bytes(node.aggregate().bytes()), "plain-chip"));
+        }
+        header.getChildren().setAll(title, chips);
+    }
+
+    private static String kindText(LayerNode n) {
+        return switch (n.kind()) {
+            case ROOT -> "file";
+            case MODULE -> "module";
+            case CONTAINER -> n.typeName().isEmpty() ? "container" : n.typeName();
+            case TENSOR -> "tensor";
+            case VALUE -> n.typeName();
+        };
+    }
+
+    private void showTensor(LayerNode node, TensorRef t, OpenedCheckpoint doc) {
+        List<TensorRef> sharing = doc.sharing(t);
+        VBox overview = new VBox(16, section("Properties", FactGrid.of(TensorFacts.of(t, sharing))));
+        if (!sharing.isEmpty()) {
+            overview.getChildren().add(links("Tensors sharing this storage", sharing.stream()
+                    .flatMap(o -> doc.tree().find(n -> n.tensor().orElse(null) == o).stream()).toList()));
+        }
+        Tab overviewTab = new Tab("Overview", scroll(overview));
+        overviewTab.setId("overviewTab");
+        TabPane tabs = new TabPane(overviewTab);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.getStyleClass().add("detail-tabs");
+        tabs.setId("detailTabs");
+        sections.addTo(tabs, overview, t, doc);
+        body.getChildren().setAll(tabs);
+    }
+
+    private Node valueView(LayerNode node) {
+        TextArea text = new TextArea(node.value().map(ValueText::shortText).orElse(""));
+        text.setEditable(false);
+        text.setWrapText(true);
+        text.setPrefRowCount(6);
+        text.getStyleClass().add("value-text");
+        return section("Value", text);
+    }
+
+    private Node breakdown(LayerNode node) {
+        VBox box = new VBox(16);
+        if (node.aggregate().tensors() == 0) {
+            Label l = new Label(node.children().size() + " entries, no tensors.");
+            l.getStyleClass().add("placeholder");
+            box.getChildren().add(section(node.typeName().isEmpty() ? "Contents" : node.typeName(), l));
+            return box;
+        }
+        box.getChildren().add(section("By dtype", new DTypeTable(DTypeBreakdown.of(node.aggregate())).view()));
+        List<LayerNode> largest = new ArrayList<>();
+        collectTensors(node, largest);
+        largest.sort(Comparator.comparingLong((LayerNode n) -> n.aggregate().bytes()).reversed());
+        box.getChildren().add(links("Largest tensors", largest.subList(0, Math.min(8, largest.size()))));
+        return box;
+    }
+
+    private static void collectTensors(LayerNode n, List<LayerNode> out) {
+        if (n.tensor().isPresent()) {
+            out.add(n);
+        }
+        n.children().forEach(c -> collectTensors(c, out));
+    }
+
+    private Node links(String title, List<LayerNode> nodes) {
+        VBox list = new VBox(2);
+        for (LayerNode n : nodes) {
+            javafx.scene.control.Hyperlink link = new javafx.scene.control.Hyperlink(n.key());
+            link.getStyleClass().add("tensor-link");
+            link.setOnAction(e -> navigate.accept(n));
+            Label meta = new Label(n.tensor().map(t -> t.dtype().torchName() + "  " + Formats.shape(t.shape()))
+                    .orElse("") + "  " + Formats.bytes(n.aggregate().bytes()));
+            meta.getStyleClass().add("link-meta");
+            HBox row = new HBox(8, link, meta);
+            row.setAlignment(Pos.CENTER_LEFT);
+            list.getChildren().add(row);
+        }
+        return section(title, list);
+    }
+
+    private static List<Fact> fileFacts(OpenedCheckpoint doc) {
+        var c = doc.checkpoint();
+        List<Fact> f = new ArrayList<>();
+        f.add(new Fact("path", c.file().toAbsolutePath().toString()));
+        f.add(new Fact("format", c.format().id()));
+        try {
+            f.add(new Fact("file size", Formats.bytes(Files.size(c.file()))));
+        } catch (java.io.IOException e) {
+            f.add(new Fact("file size", "unknown"));
+        }
+        f.add(new Fact("tensors", Formats.count(c.tensors().size())));
+        f.add(new Fact("storages", Formats.count(doc.storageUsers().size())));
+        f.add(new Fact("globals", c.globalNames().isEmpty() ? "none" : String.join(", ", c.globalNames())));
+        int unsafe = UnsafeGlobals.of(c).size();
+        f.add(new Fact("unsafe globals", unsafe == 0 ? "none" : Integer.toString(unsafe)));
+        for (String w : c.warnings()) {
+            f.add(new Fact("problem", w));
+        }
+        return f;
+    }
+
+    static VBox section(String title, Node content) {
+        Label l = new Label(title);
+        l.getStyleClass().add("section-title");
+        VBox box = new VBox(8, l, content);
+        box.getStyleClass().add("detail-section");
+        return box;
+    }
+
+    private static Label chip(String text, String style) {
+        Label l = new Label(text);
+        l.getStyleClass().addAll("chip", style);
+        return l;
+    }
+
+    static ScrollPane scroll(Node... content) {
+        VBox box = new VBox(18, content);
+        box.getStyleClass().add("detail-content");
+        ScrollPane s = new ScrollPane(box);
+        s.setFitToWidth(true);
+        s.getStyleClass().add("detail-scroll");
+        return s;
+    }
+}

@@ -1,0 +1,218 @@
+package org.ckptinspector.gui.detail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import javafx.collections.FXCollections;
+import javafx.concurrent.Task;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.ckptinspector.gui.open.OpenedCheckpoint;
+import org.ckptinspector.gui.task.Background;
+import org.ckptinspector.gui.task.MonitoredTask;
+import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.stats.HistogramScale;
+import org.ckptinspector.stats.StatsOptions;
+import org.ckptinspector.stats.TensorStatistics;
+import org.ckptinspector.stats.TensorStats;
+import org.ckptinspector.values.ValueReader;
+
+/**
+ * The value-based parts of a tensor's detail: statistics with a histogram (bins, log counts, log |x|), and in
+ * diff mode B's statistics, the Δ statistics and both histograms overlaid; a Values tab with the first rows and
+ * columns; a Heat map tab for matrices. Everything that reads values runs in the background; selecting another
+ * tensor cancels what the last one started.
+ */
+public final class TensorInsights implements TensorSections {
+    static final int PREVIEW_ROWS = 64;
+    static final int PREVIEW_COLS = 24;
+    static final int HEATMAP_CELLS = 256;
+    private static final List<Integer> BIN_CHOICES = List.of(10, 20, 50, 100, 200, 500, 1000);
+
+    private final Background background;
+    private final Comparison.Lookup comparisons;
+    private final StatsCache cache = new StatsCache();
+    private final List<Task<?>> running = new ArrayList<>();
+    private int bins = StatsOptions.DEFAULT_BINS;
+    private boolean logCounts;
+    private boolean logAbs;
+
+    public TensorInsights(Background background, Comparison.Lookup comparisons) {
+        this.background = background;
+        this.comparisons = comparisons;
+        HistogramChart.warmUp();
+    }
+
+    @Override
+    public void addTo(TabPane tabs, VBox overview, TensorRef t, OpenedCheckpoint doc) {
+        running.forEach(Task::cancel);
+        running.clear();
+        Optional<String> unreadable = ValueReader.unreadableReason(t);
+        if (unreadable.isPresent()) {
+            Label why = new Label("Values cannot be read: " + unreadable.get());
+            why.getStyleClass().add("placeholder");
+            why.setWrapText(true);
+            overview.getChildren().add(0, DetailPane.section("Statistics", why));
+            return;
+        }
+        Optional<Comparison> cmp = comparisons.of(t);
+        StackPane statsHolder = new StackPane();
+        overview.getChildren().add(0, statsHolder);
+        showStatistics(statsHolder, t, cmp);
+        Tab values = new Tab("Values");
+        values.setId("valuesTab");
+        values.setContent(loading());
+        Tab heat = HeatMapData.applies(t) ? new Tab("Heat map") : null;
+        tabs.getTabs().add(values);
+        if (heat != null) {
+            heat.setId("heatMapTab");
+            heat.setContent(loading());
+            tabs.getTabs().add(heat);
+        }
+        tabs.getSelectionModel().selectedItemProperty().addListener((obs, was, tab) -> {
+            if (tab == values && values.getUserData() == null) {
+                values.setUserData(Boolean.TRUE);
+                run("Reading values of " + t.key(), m -> PreviewGrid.of(t, PREVIEW_ROWS, PREVIEW_COLS),
+                        grid -> values.setContent(ValueTable.of(grid)), values::setContent);
+            } else if (tab == heat && heat.getUserData() == null) {
+                heat.setUserData(Boolean.TRUE);
+                run("Drawing " + t.key(), m -> HeatMapData.of(t, HEATMAP_CELLS, HEATMAP_CELLS, m),
+                        data -> heat.setContent(HeatMapView.of(data)), heat::setContent);
+            }
+        });
+    }
+
+    private void showStatistics(StackPane holder, TensorRef t, Optional<Comparison> cmp) {
+        StatsOptions options = options(t);
+        TensorRef b = cmp.map(Comparison::b).filter(x -> ValueReader.unreadableReason(x).isEmpty()).orElse(null);
+        TensorStats cachedA = cache.get(t, options);
+        TensorStats cachedB = b == null ? null : cache.get(b, options);
+        if (cachedA != null && (b == null || cachedB != null)) {
+            holder.getChildren().setAll(statisticsView(holder, t, cachedA, cmp, cachedB));
+            return;
+        }
+        holder.getChildren().setAll(DetailPane.section("Statistics", loading()));
+        run("Statistics of " + t.key(), m -> {
+            TensorStats sa = TensorStatistics.compute(t, options, m);
+            TensorStats sb = b == null ? null : TensorStatistics.compute(b, options, m);
+            return new TensorStats[] {sa, sb};
+        }, s -> {
+            cache.put(t, options, s[0]);
+            if (s[1] != null) {
+                cache.put(b, options, s[1]);
+            }
+            holder.getChildren().setAll(statisticsView(holder, t, s[0], cmp, s[1]));
+        }, n -> holder.getChildren().setAll(DetailPane.section("Statistics", n)));
+    }
+
+    /** The bins and scale in force for {@code t}: a tensor with few values gets fewer bins. */
+    StatsOptions options(TensorRef t) {
+        int n = bins;
+        if (t.numel() < 4L * bins) {
+            n = (int) Math.max(5, Math.min(bins, t.numel() / 4));
+        }
+        return StatsOptions.DEFAULT.withBins(n).withScale(logAbs ? HistogramScale.LOG_ABS : HistogramScale.LINEAR);
+    }
+
+    private Node statisticsView(StackPane holder, TensorRef t, TensorStats a, Optional<Comparison> cmp,
+            TensorStats b) {
+        List<HistogramChart.Series> series = new ArrayList<>();
+        String nameA = cmp.isPresent() ? "A" : t.key();
+        if (a.histogram() != null) {
+            series.add(new HistogramChart.Series(nameA, a.histogram()));
+        }
+        if (b != null && b.histogram() != null) {
+            series.add(new HistogramChart.Series("B", b.histogram()));
+        }
+        VBox box = new VBox(10);
+        box.getChildren().add(histogramControls(holder, t, cmp));
+        if (series.isEmpty()) {
+            Label none = new Label("No finite values to plot.");
+            none.getStyleClass().add("placeholder");
+            box.getChildren().add(none);
+        } else {
+            box.getChildren().add(HistogramChart.create(series, logCounts));
+        }
+        VBox stats = new VBox(16);
+        if (b == null) {
+            stats.getChildren().add(DetailPane.section("Statistics", FactGrid.of(StatisticsFacts.of(a))));
+        } else {
+            HBox sides = new HBox(24, DetailPane.section("Statistics of A", FactGrid.of(StatisticsFacts.of(a))),
+                    DetailPane.section("Statistics of B", FactGrid.of(StatisticsFacts.of(b))));
+            sides.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
+            stats.getChildren().add(sides);
+        }
+        cmp.ifPresent(c -> {
+            Label status = new Label(c.status());
+            status.getStyleClass().addAll("chip", "diff-chip");
+            Node content = c.change() == null ? status : new VBox(8, status, FactGrid.of(StatisticsFacts.of(c.change())));
+            stats.getChildren().add(0, DetailPane.section("Compared with B", content));
+        });
+        return new VBox(16, DetailPane.section("Histogram", box), stats);
+    }
+
+    private Node histogramControls(StackPane holder, TensorRef t, Optional<Comparison> cmp) {
+        ComboBox<Integer> binBox = new ComboBox<>(FXCollections.observableArrayList(BIN_CHOICES));
+        binBox.setId("binsChoice");
+        binBox.setValue(bins);
+        binBox.setOnAction(e -> {
+            bins = binBox.getValue();
+            showStatistics(holder, t, cmp);
+        });
+        Runnable redraw = () -> showStatistics(holder, t, cmp);
+        CheckBox logY = option("log counts", "logCounts", logCounts, v -> logCounts = v, redraw);
+        CheckBox logX = option("log |x|", "logAbs", logAbs, v -> logAbs = v, redraw);
+        Label binsLabel = new Label("bins");
+        binsLabel.getStyleClass().add("fact-label");
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox row = new HBox(10, binsLabel, binBox, spacer, logY, logX);
+        row.setAlignment(Pos.CENTER_LEFT);
+        row.getStyleClass().add("chart-controls");
+        return row;
+    }
+
+    private static CheckBox option(String text, String id, boolean value, Consumer<Boolean> set, Runnable redraw) {
+        CheckBox box = new CheckBox(text);
+        box.setId(id);
+        box.setSelected(value);
+        box.setOnAction(e -> {
+            set.accept(box.isSelected());
+            redraw.run();
+        });
+        return box;
+    }
+
+    private <T> void run(String title, MonitoredTask.Work<T> work, Consumer<T> done, Consumer<Node> failed) {
+        Task<T> task = background.runQuietly(new MonitoredTask<>(title, work), done,
+                e -> failed.accept(errorLabel(e)));
+        running.add(task);
+    }
+
+    private static Node errorLabel(Throwable e) {
+        Label l = new Label(org.ckptinspector.gui.ErrorMessages.of(e));
+        l.getStyleClass().addAll("placeholder", "fact-problem");
+        l.setWrapText(true);
+        return l;
+    }
+
+    private static Node loading() {
+        ProgressIndicator p = new ProgressIndicator();
+        p.setMaxSize(28, 28);
+        StackPane s = new StackPane(p);
+        s.setMinHeight(60);
+        return s;
+    }
+}

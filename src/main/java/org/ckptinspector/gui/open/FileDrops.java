@@ -1,0 +1,47 @@
+package org.ckptinspector.gui.open;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.BiConsumer;
+import javafx.scene.Node;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.Dragboard;
+import javafx.scene.input.TransferMode;
+
+/**
+ * Lets files be dropped onto a node: the first file opens, a second file dropped with it becomes the
+ * comparison. While a drag with files hovers, the node gets the {@code drop-target} style class.
+ */
+public final class FileDrops {
+    private FileDrops() {}
+
+    /** @param open receives the first file and the second (or null) */
+    public static void install(Node target, BiConsumer<Path, Path> open) {
+        target.addEventHandler(DragEvent.DRAG_OVER, e -> {
+            if (hasFiles(e.getDragboard()) && e.getGestureSource() == null) {
+                e.acceptTransferModes(TransferMode.COPY, TransferMode.LINK);
+                if (!target.getStyleClass().contains("drop-target")) {
+                    target.getStyleClass().add("drop-target");
+                }
+                e.consume();
+            }
+        });
+        target.addEventHandler(DragEvent.DRAG_EXITED, e -> target.getStyleClass().remove("drop-target"));
+        target.addEventHandler(DragEvent.DRAG_DROPPED, e -> {
+            target.getStyleClass().remove("drop-target");
+            Dragboard db = e.getDragboard();
+            if (!hasFiles(db)) {
+                return;
+            }
+            List<File> files = db.getFiles();
+            open.accept(files.get(0).toPath(), files.size() > 1 ? files.get(1).toPath() : null);
+            e.setDropCompleted(true);
+            e.consume();
+        });
+    }
+
+    private static boolean hasFiles(Dragboard db) {
+        return db.hasFiles() && !db.getFiles().isEmpty();
+    }
+}

@@ -1,0 +1,80 @@
+package org.ckptinspector.gui.tree;
+
+import javafx.geometry.Pos;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TreeTableCell;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
+import org.ckptinspector.gui.export.ExportSelection;
+import org.ckptinspector.gui.icons.Icon;
+
+/** The name cell: an export check box, an icon for the row's kind, and the key segment. */
+final class NameCell extends TreeTableCell<LayerNode, LayerNode> {
+    private final ExportSelection selection;
+    private final CheckBox check = new CheckBox();
+    private final Label label = new Label();
+    private final HBox box = new HBox(6);
+    private Icon shownIcon;
+
+    NameCell(ExportSelection selection) {
+        this.selection = selection;
+        check.setFocusTraversable(false);
+        check.getStyleClass().add("export-check");
+        check.setOnAction(e -> {
+            if (getItem() != null) {
+                selection.toggle(getItem());
+            }
+        });
+        label.getStyleClass().add("name-label");
+        box.setAlignment(Pos.CENTER_LEFT);
+        box.getChildren().addAll(check, label);
+        setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+    }
+
+    @Override
+    protected void updateItem(LayerNode node, boolean empty) {
+        super.updateItem(node, empty);
+        if (empty || node == null) {
+            setGraphic(null);
+            setText(null);
+            return;
+        }
+        Icon icon = iconOf(node);
+        if (icon != shownIcon) {
+            Region r = icon.node(14);
+            r.getStyleClass().add("kind-icon");
+            if (box.getChildren().size() == 3) {
+                box.getChildren().set(1, r);
+            } else {
+                box.getChildren().add(1, r);
+            }
+            shownIcon = icon;
+        }
+        boolean hasTensors = node.aggregate().tensors() > 0;
+        check.setVisible(hasTensors);
+        check.setManaged(hasTensors);
+        ExportSelection.State s = hasTensors ? selection.state(node) : ExportSelection.State.NONE;
+        check.setIndeterminate(s == ExportSelection.State.SOME);
+        check.setSelected(s == ExportSelection.State.ALL);
+        label.setText(displayName(node));
+        setText(node.key());
+        setGraphic(box);
+    }
+
+    static String displayName(LayerNode n) {
+        if (n.kind() == LayerNode.Kind.ROOT) {
+            return n.name();
+        }
+        return n.name().isEmpty() ? "(unnamed)" : n.name();
+    }
+
+    static Icon iconOf(LayerNode n) {
+        return switch (n.kind()) {
+            case ROOT, CONTAINER -> Icon.CONTAINER;
+            case MODULE -> Icon.MODULE;
+            case TENSOR -> Icon.TENSOR;
+            case VALUE -> Icon.VALUE;
+        };
+    }
+}

@@ -1,0 +1,150 @@
+package org.ckptinspector.gui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TreeTableRow;
+import javafx.scene.input.DragEvent;
+import javafx.scene.input.TransferMode;
+import org.ckptinspector.Fixtures;
+import org.ckptinspector.export.ExportFormat;
+import org.ckptinspector.format.CheckpointOpener;
+import org.ckptinspector.gui.export.ExportDialog;
+import org.ckptinspector.gui.export.RuleText;
+import org.ckptinspector.gui.tree.LayerTreeTable;
+import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.values.TensorHash;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+
+/** Choosing tensors (check boxes, drag into the basket), renaming, exporting and opening the result. */
+class ExportFxTest extends FxAppTestSupport {
+    private static final Path SIMPLE = Fixtures.file("torch-2.13", "safetensors/simple_model.safetensors");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void exportsTheTwoTickedTensorsAndOpensTheResult(FxRobot robot) throws Exception {
+        open(robot, SIMPLE);
+        tick(robot, "fc1.weight");
+        tick(robot, "fc2.bias");
+        assertEquals(Set.of("fc1.weight", "fc2.bias"), Set.copyOf(window.exportSelection().keys()));
+        Path out = tmp.resolve("picked.pth");
+        ExportDialog dialog = openDialog(robot);
+        assertEquals(ExportFormat.PTH, dialog.form().formatProperty().get(), "torch format by default");
+        robot.interact(() -> dialog.form().outputProperty().set(out));
+        screenshot(robot, dialog, "05-export-dialog");
+        robot.interact(() -> robot.lookup("#exportRun").queryAs(Button.class).fire());
+        waitFor(() -> robot.lookup("#exportResult").queryAs(Label.class).isVisible() && idle());
+        String summary = robot.lookup("#exportResult").queryAs(Label.class).getText();
+        assertTrue(summary.startsWith("Wrote 2 tensors") && summary.contains("Verified"), summary);
+        screenshot(robot, dialog, "08-export-done");
+
+        robot.interact(() -> robot.lookup("#exportOpen").queryAs(Button.class).fire());
+        waitFor(() -> window.workspace().primary() != null && window.workspace().primary().file().equals(out)
+                && idle());
+        assertEquals(List.of("fc1.weight", "fc2.bias"), shownTensorKeys().stream().sorted().toList());
+        try (Checkpoint source = CheckpointOpener.open(SIMPLE)) {
+            for (String k : List.of("fc1.weight", "fc2.bias")) {
+                TensorRef written = window.workspace().primary().checkpoint().tensor(k).orElseThrow();
+                assertEquals(TensorHash.sha256(source.tensor(k).orElseThrow()), TensorHash.sha256(written), k);
+            }
+        }
+    }
+
+    @Test
+    void renameRulesPreviewLiveFlagCollisionsAndApplyToTheExport(FxRobot robot) throws Exception {
+        open(robot, SIMPLE);
+        tick(robot, "fc1");
+        ExportDialog dialog = openDialog(robot);
+        Button run = robot.lookup("#exportRun").queryAs(Button.class);
+        RuleText collide = new RuleText("^fc1\\.(weight|bias)$", "same");
+        robot.interact(() -> dialog.form().rules().add(collide));
+        var preview = robot.lookup("#renamePreview").queryTableView();
+        assertEquals(2, preview.getItems().size());
+        assertTrue(preview.getItems().stream().allMatch(r -> r.toString().contains("COLLISION")), "both collide");
+        assertTrue(run.isDisabled(), "a colliding export cannot start");
+        screenshot(robot, dialog, "09-export-collision");
+
+        robot.interact(() -> collide.fromProperty().set("^fc1\\."));
+        robot.interact(() -> collide.toProperty().set("encoder."));
+        assertFalse(run.isDisabled());
+        assertEquals(List.of("encoder.bias", "encoder.weight"), dialog.form().preview().rows().stream()
+                .map(r -> r.output()).sorted().toList());
+        Path out = tmp.resolve("renamed.safetensors");
+        robot.interact(() -> {
+            dialog.form().formatProperty().set(ExportFormat.SAFETENSORS);
+            dialog.form().outputProperty().set(out);
+        });
+        robot.interact(run::fire);
+        waitFor(() -> robot.lookup("#exportResult").queryAs(Label.class).isVisible() && idle());
+        try (Checkpoint written = CheckpointOpener.open(out)) {
+            assertEquals(List.of("encoder.bias", "encoder.weight"), written.tensors().stream()
+                    .map(TensorRef::key).sorted().toList());
+        }
+    }
+
+    @Test
+    void draggingATreeRowIntoTheBasketChoosesItsTensors(FxRobot robot) {
+        open(robot, SIMPLE);
+        Node basket = robot.lookup("#exportBasket").query();
+        var content = LayerTreeTable.dragContent(List.of(row("fc2").getValue()));
+        robot.interact(() -> {
+            var db = TestDragboards.holding(content);
+            for (var type : List.of(DragEvent.DRAG_OVER, DragEvent.DRAG_DROPPED)) {
+                basket.fireEvent(new DragEvent(null, basket, type, db, 10, 10, 10, 10, TransferMode.COPY,
+                        null, null, null));
+            }
+        });
+        assertEquals(Set.of("fc2.weight", "fc2.bias"), Set.copyOf(window.exportSelection().keys()));
+        var list = robot.lookup("#exportBasketList").queryListView();
+        assertEquals(2, list.getItems().size());
+    }
+
+    private ExportDialog openDialog(FxRobot robot) {
+        AtomicReference<ExportDialog> d = new AtomicReference<>();
+        robot.interact(() -> d.set(window.showExportDialog()));
+        return d.get();
+    }
+
+    /** Clicks the export check box of a row, as the user would. */
+    private void tick(FxRobot robot, String key) {
+        robot.interact(() -> window.tree().select(row(key).getValue()));
+        robot.interact(() -> {
+            for (Node n : robot.lookup(".export-check").queryAll()) {
+                Node p = n;
+                while (p != null && !(p instanceof TreeTableRow<?>)) {
+                    p = p.getParent();
+                }
+                if (p instanceof TreeTableRow<?> r && r.getItem() != null
+                        && ((org.ckptinspector.gui.tree.LayerNode) r.getItem()).key().equals(key)) {
+                    ((CheckBox) n).fire();
+                    return;
+                }
+            }
+            throw new AssertionError("no check box for " + key);
+        });
+    }
+
+    private void screenshot(FxRobot robot, ExportDialog dialog, String name) throws Exception {
+        AtomicReference<javafx.scene.image.WritableImage> img = new AtomicReference<>();
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> img.set(dialog.stage().getScene().snapshot(null)));
+        Files.createDirectories(SCREENSHOTS);
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img.get(), null), "png",
+                SCREENSHOTS.resolve(name + ".png").toFile());
+    }
+}

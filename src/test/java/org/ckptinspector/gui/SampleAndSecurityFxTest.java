@@ -1,0 +1,80 @@
+package org.ckptinspector.gui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.layout.FlowPane;
+import org.ckptinspector.Fixtures;
+import org.ckptinspector.gui.open.SampleCheckpoint;
+import org.ckptinspector.gui.tree.LayerNode;
+import org.ckptinspector.security.GlobalClass;
+import org.ckptinspector.security.GlobalPolicy;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxRobot;
+
+/** The shipped sample opens from the start screen; files naming unsafe globals raise the security banner. */
+class SampleAndSecurityFxTest extends FxAppTestSupport {
+
+    @Test
+    void theSampleOpensFromTheStartScreenWithItsContainersAndValues(FxRobot robot) {
+        robot.interact(() -> robot.lookup("#openSample").queryAs(Button.class).fire());
+        waitFor(() -> window.workspace().primary() != null && idle());
+        assertEquals(SampleCheckpoint.NAME, window.workspace().primary().file().getFileName().toString());
+        assertEquals(LayerNode.Kind.CONTAINER, row("state_dict").getValue().kind());
+        assertEquals(LayerNode.Kind.CONTAINER, row("optimizer_states").getValue().kind());
+        assertEquals("3", valueText("epoch"));
+        assertEquals("'char'", valueText("hyper_parameters.tokenizer"));
+        assertEquals(LayerNode.Kind.MODULE, row("state_dict.model.transformer.h.0.attn").getValue().kind());
+        assertTrue(row("state_dict.model.lm_head.weight").getValue().tensor().isPresent());
+        assertFalse(robot.lookup("#securityBanner").query().isVisible(), "the sample names only safe globals");
+        select(robot, "state_dict.model.transformer.h.0.mlp.c_fc.weight");
+        waitFor(() -> robot.lookup("#histogram").tryQuery().isPresent());
+        screenshot(robot, "10-sample-histogram");
+    }
+
+    @Test
+    void fileNamingUnsafeGlobalsShowsThemInTheBanner(FxRobot robot) {
+        for (String name : List.of("numpy_argparse_checkpoint.pt", "full_model.pt")) {
+            Path file = Fixtures.file("torch-2.13", name);
+            open(robot, file);
+            assertTrue(robot.lookup("#securityBanner").query().isVisible(), name);
+            List<String> expected = new ArrayList<>();
+            for (JsonNode g : OpenAndBrowseFxTest.manifestEntry(name).get("pickle").get("globals")) {
+                if (GlobalPolicy.classify(g.asText()) != GlobalClass.SAFE) {
+                    expected.add(g.asText());
+                }
+            }
+            assertFalse(expected.isEmpty());
+            FlowPane chips = (FlowPane) robot.lookup("#securityHeadline").queryAs(Label.class).getParent()
+                    .getChildrenUnmodifiable().get(1);
+            List<String> shown = chips.getChildren().stream().map(n -> ((Label) n).getText()).sorted().toList();
+            assertEquals(expected.stream().sorted().toList(), shown, name);
+            screenshot(robot, "11-security-" + name.replace(".pt", ""));
+        }
+    }
+
+    @Test
+    void aGlobalThatRunsCodeTurnsTheBannerRedAndNothingRuns(FxRobot robot) {
+        open(robot, Path.of("src/test/resources/gui/dangerous_reduce.pt"));
+        var banner = robot.lookup("#securityBanner").query();
+        assertTrue(banner.isVisible());
+        assertTrue(banner.getStyleClass().contains("dangerous"));
+        String headline = robot.lookup("#securityHeadline").queryAs(Label.class).getText();
+        assertTrue(headline.startsWith("Dangerous") && headline.contains("Nothing in it was executed"), headline);
+        assertEquals(GlobalClass.DANGEROUS, GlobalPolicy.classify("posix.system"));
+        assertEquals("posix.system('echo this would run on torch.load')", valueText("extra"),
+                "the payload shows as the inert call it describes");
+        screenshot(robot, "12-security-dangerous");
+    }
+
+    private String valueText(String key) {
+        return org.ckptinspector.gui.tree.ValueText.shortText(row(key).getValue().value().orElseThrow());
+    }
+}
