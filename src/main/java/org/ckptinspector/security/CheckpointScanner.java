@@ -92,7 +92,12 @@ public final class CheckpointScanner {
                 new TarPickles(out, monitor, this::scanPayload).scan(mapped, prefix, source);
                 scanPolyglotStream(mapped, prefix, source);
             } else if (startsLikePickle(mapped)) {
-                scanStream(mapped, prefix, source, container == CheckpointOpener.Container.TORCH_LEGACY);
+                boolean legacy = container == CheckpointOpener.Container.TORCH_LEGACY;
+                long before = out.found();
+                if (!scanStream(mapped, prefix, source, legacy) && !legacy && out.found() == before) {
+                    throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
+                            + "checkpoint, pickle or safetensors file (read as a pickle it fails at once)");
+                }
             } else {
                 throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
                         + "checkpoint, pickle or safetensors file; nothing to scan");
@@ -100,8 +105,12 @@ public final class CheckpointScanner {
         }
     }
 
-    /** A legacy stream's five pickles, or a plain pickle file (torch.load unpickles it before any check). */
-    private void scanStream(ByteRegion file, String prefix, String source, boolean legacy) {
+    /**
+     * A legacy stream's five pickles, or a plain pickle file (torch.load unpickles it before any check).
+     *
+     * @return false when the first pickle could not be read to its end
+     */
+    private boolean scanStream(ByteRegion file, String prefix, String source, boolean legacy) {
         PickleScanner scanner = new PickleScanner(out, monitor, this::scanPayload, 0);
         long pos = 0;
         for (int k = 1; !legacy || k <= LEGACY_PICKLES; k++) {
@@ -111,7 +120,7 @@ public final class CheckpointScanner {
                     out.error(source + ": the legacy stream ends after pickle " + (k - 1) + " of "
                             + LEGACY_PICKLES + " (truncated?)");
                 }
-                return;
+                return true;
             }
             ByteRegion rest = file.region(pos, file.length() - pos);
             long end = scanner.scanOne(rest, 0, prefix + "pickle " + k, source + ", pickle " + k, required, null);
@@ -120,10 +129,11 @@ public final class CheckpointScanner {
                     out.warning(source + ": the " + rest.length() + " bytes after pickle " + (k - 1)
                             + " are not a complete pickle");
                 }
-                return;
+                return k > 1;
             }
             pos += end;
         }
+        return true;
     }
 
     /**

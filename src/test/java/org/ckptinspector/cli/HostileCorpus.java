@@ -1,4 +1,4 @@
-package org.ckptinspector.security;
+package org.ckptinspector.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

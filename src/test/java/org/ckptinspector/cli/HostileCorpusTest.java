@@ -1,4 +1,4 @@
-package org.ckptinspector.security;
+package org.ckptinspector.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,17 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.ckptinspector.cli.Cli;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.security.GlobalClass;
+import org.ckptinspector.security.GlobalPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,26 +27,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * state_dict that carries a payload, with the payload's globals among the file's unsafe ones.
  */
 class HostileCorpusTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     static List<HostileCorpus.Entry> entries() {
         return HostileCorpus.entries();
-    }
-
-    private record Run(int code, String out, String err) {}
-
-    private static Run cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
     void scanFlagsOrRefuses(HostileCorpus.Entry e) throws Exception {
-        Run r = cli("scan", e.path().toString(), "--json");
+        CliRun r = CliRun.of("scan", e.path().toString(), "--json");
         JsonNode want = e.scan();
         assertEquals(want.get("exit").asInt(), r.code(), r.out() + r.err());
         assertCleanDiagnostics(r.err());
@@ -60,7 +45,7 @@ class HostileCorpusTest {
             assertTrue(lines.get(0).startsWith("error: ") && lines.get(0).contains(e.path().toString()), r.err());
             return;
         }
-        JsonNode doc = JSON.readTree(r.out());
+        JsonNode doc = r.json();
         assertEquals(e.path().toString(), doc.get("file").asText());
         if (want.has("verdict")) {
             assertEquals(want.get("verdict").asText(), doc.get("verdict").asText());
