@@ -43,7 +43,7 @@ public final class SafetensorsReader {
      * Most tensors (and metadata entries) one file may declare; every one costs memory, real files have
      * thousands at most.
      */
-    public static final int MAX_TENSORS = 200_000;
+    public static final int MAX_TENSORS = 100_000;
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
