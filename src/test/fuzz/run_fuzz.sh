@@ -18,6 +18,6 @@ cp=target/fuzz/classpath.txt
 exec java -Xmx1g -Xss1m -cp "target/test-classes:target/classes:$(cat "$cp")" com.code_intelligence.jazzer.Jazzer \
     --target_class=org.ckptinspector.fuzz.CheckpointFuzzTest --target_method="$target" \
     --instrumentation_includes='org.ckptinspector.**' \
-    -runs="$runs" -max_len=65536 -timeout=20 -rss_limit_mb=3072 -print_final_stats=1 \
+    -runs="$runs" -max_total_time=86400 -max_len=65536 -timeout=20 -rss_limit_mb=3072 -print_final_stats=1 \
     -artifact_prefix="$work/" "$work/corpus" \
     "src/test/resources/org/ckptinspector/fuzz/CheckpointFuzzTestInputs/$target" "$@"

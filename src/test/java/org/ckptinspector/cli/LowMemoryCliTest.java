@@ -16,10 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.ckptinspector.PickleBuilder;
+import org.ckptinspector.StoredZip;
 import org.ckptinspector.format.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,25 +126,13 @@ class LowMemoryCliTest {
     private Path zip(String name, byte[] dataPkl, int extraRecords) throws IOException {
         Path p = dir.resolve(name);
         try (OutputStream os = Files.newOutputStream(p); ZipOutputStream zip = new ZipOutputStream(os)) {
-            stored(zip, "archive/data.pkl", dataPkl);
-            stored(zip, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+            StoredZip.put(zip, "archive/data.pkl", dataPkl);
+            StoredZip.put(zip, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
             for (int i = 0; i < extraRecords; i++) {
-                stored(zip, "archive/extra/" + i, new byte[0]);
+                StoredZip.put(zip, "archive/extra/" + i, new byte[0]);
             }
         }
         return p;
-    }
-
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(data.length);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(data);
-        zip.closeEntry();
     }
 
     private Path tar(String name, int members) throws IOException {

@@ -3,11 +3,11 @@ package org.ckptinspector.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.ckptinspector.StoredZip;
 import org.ckptinspector.format.safetensors.SafetensorsReader;
 import org.ckptinspector.format.torch.TorchLegacyReader;
 import org.ckptinspector.format.torch.TorchTarReader;
@@ -125,24 +125,13 @@ class CheckpointFuzzTest {
     static byte[] torchZip(byte[] pickle) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(pickle.length + 1024);
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            stored(zip, "archive/data.pkl", pickle);
-            stored(zip, "archive/data/0", new byte[64]);
-            stored(zip, "archive/data/1", new byte[64]);
-            stored(zip, "archive/byteorder", "little".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            stored(zip, "archive/version", "3\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            StoredZip.put(zip, "archive/data.pkl", pickle);
+            StoredZip.put(zip, "archive/data/0", new byte[64]);
+            StoredZip.put(zip, "archive/data/1", new byte[64]);
+            StoredZip.put(zip, "archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+            StoredZip.put(zip, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
         }
         return bytes.toByteArray();
     }
 
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(data.length);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(data);
-        zip.closeEntry();
-    }
 }
