@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import java.util.zip.ZipOutputStream;
 import org.ckptinspector.PickleBuilder;
 import org.ckptinspector.StoredZip;
+import org.ckptinspector.UstarHeader;
 import org.ckptinspector.format.safetensors.SafetensorsReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,30 +140,11 @@ class LowMemoryCliTest {
         Path p = dir.resolve(name);
         try (OutputStream os = Files.newOutputStream(p)) {
             for (int i = 0; i < members; i++) {
-                byte[] h = new byte[512];
-                byte[] n = ("m" + i).getBytes(StandardCharsets.US_ASCII);
-                System.arraycopy(n, 0, h, 0, n.length);
-                put(h, 100, "0000644\0");
-                put(h, 124, "00000000000\0");
-                put(h, 136, "00000000000\0");
-                h[156] = '0';
-                put(h, 257, "ustar\0" + "00");
-                put(h, 148, "        ");
-                int sum = 0;
-                for (byte b : h) {
-                    sum += b & 0xff;
-                }
-                put(h, 148, String.format("%06o", sum) + "\0 ");
-                os.write(h);
+                os.write(UstarHeader.of("m" + i, 0));
             }
             os.write(new byte[1024]);
         }
         return p;
-    }
-
-    private static void put(byte[] h, int at, String s) {
-        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(b, 0, h, at, b.length);
     }
 
     /** A zip written by hand: one DEFLATE data.pkl whose ZIP64 extra field declares 9 GiB, and a version. */
