@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Export benchmark (not a test): export about 1 GB of tensors (half the keys of the ~2 GB benchmark checkpoint,
 # chosen with --include) and copy the same number of bytes with cp, page cache warm for both, in the same run.
-# Prints the best of RUNS timings of each and the ratio of speeds (goal: export at >= 70% of cp's speed).
-# Export is timed end to end through the CLI, without and with the read-back verification (which hashes the
-# source and the output, 2 GB of SHA-256). A JVM that starts, loads the reader and opens the 2 GB file costs a
-# fixed time that cp does not pay; it is measured as `inspect` of the same file and also shown subtracted.
+# Goal: export at >= 70% of cp's speed. Each round runs cp, export --no-verify, export (verified) and inspect of
+# the same file, one after the other, so that a change in the machine's load hits all of them alike; the best of
+# RUNS rounds is kept for each. Removing the previous output is not timed, for cp or for export.
 #
-# usage: bench/export-bench.sh [RUNS]      (env: JAVA, TORCH213_PYTHON)
+# Besides the whole process, the export's own --timings (a hidden diagnostic option) split its time into
+# start-up (process launch until the command starts: JVM, picocli), opening the source, planning, writing
+# (pickle + copy), verification (re-opening the output and comparing every tensor's bytes with the source), and
+# exit. "write" is the copy phase to hold against cp, which has no start-up to pay.
+#
+# BASELINE_JAR=path/to/older.jar adds that jar's exports (timed whole, no --timings) to every round, for a
+# before/after comparison under the same load.
+#
+# usage: bench/export-bench.sh [RUNS]      (env: JAVA, TORCH213_PYTHON, BASELINE_JAR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${1:-3}
+RUNS=${1:-5}
 WORK=bench/work
 BIG=$WORK/big.pt
 JAR=target/checkpoint-inspector.jar
@@ -26,47 +33,89 @@ fi
 OUT=$WORK/half.pth
 COPY_SRC=$WORK/copy-src.bin
 COPY_DST=$WORK/copy-dst.bin
+ERR=$WORK/export-timings.txt
 INCLUDE='^layers\.[0-7]\.'   # layers.0-7 of 0-15: 32 of the 64 tensors
 
 now() { date +%s.%N; }
-best_of() {  # best_of CMD...: prints the fastest of $RUNS timed runs (after one untimed warm-up run)
-  "$@" >/dev/null
-  local best=""
-  for _ in $(seq "$RUNS"); do
-    local t0 t1 dt
-    t0=$(now); "$@" >/dev/null; t1=$(now)
-    dt=$(echo "$t1 - $t0" | bc -l)
-    if [ -z "$best" ] || [ "$(echo "$dt < $best" | bc -l)" = 1 ]; then best=$dt; fi
-  done
-  echo "$best"
-}
+min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+field() { sed -n "s/.*$1 \([0-9.]*\) s.*/\1/p" "$ERR"; }  # a phase's seconds from the --timings line
 
-export_cmd() { rm -f "$OUT"; "$JAVA" -jar "$JAR" export "$BIG" "$OUT" --include "$INCLUDE" "$@"; }
-copy_cmd() { rm -f "$COPY_DST"; cp --reflink=never "$COPY_SRC" "$COPY_DST"; }
+export_cmd() { "$JAVA" -jar "$JAR" export "$BIG" "$OUT" --include "$INCLUDE" --timings "$@" >/dev/null 2>"$ERR"; }
 
 cat "$BIG" >/dev/null                       # warm the page cache with the source
-export_cmd --no-verify >/dev/null
+rm -f "$OUT"; export_cmd --no-verify        # and the JVM's files
 BYTES=$(stat -c %s "$OUT")
 if [ ! -f "$COPY_SRC" ] || [ "$(stat -c %s "$COPY_SRC")" != "$BYTES" ]; then
   head -c "$BYTES" "$BIG" > "$COPY_SRC"      # a file of exactly the exported size, made once
 fi
 cat "$COPY_SRC" >/dev/null
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-T_CP=$(best_of copy_cmd)
-T_OPEN=$(best_of "$JAVA" -jar "$JAR" inspect "$BIG")
-T_EXPORT=$(best_of export_cmd --no-verify)
-T_VERIFIED=$(best_of export_cmd)
-rm -f "$OUT" "$COPY_DST"
+T_CP=""; T_OPEN=""; T_EXPORT=""; T_VERIFIED=""; BEST_WRITE=""; BEST_VERIFY=""
+declare -A PHASES   # phases of the fastest run of each kind
+declare -A BASE     # the baseline jar's best times
+for _ in $(seq "$RUNS"); do
+  rm -f "$COPY_DST"
+  t0=$(now); cp --reflink=never "$COPY_SRC" "$COPY_DST"; t1=$(now)
+  T_CP=$(min "$T_CP" "$(echo "$t1 - $t0" | bc -l)")
+
+  for kind in no-verify verified; do
+    rm -f "$OUT"
+    if [ "$kind" = no-verify ]; then set -- --no-verify; else set --; fi
+    t0=$(now); export_cmd "$@"; t1=$(now)
+    total=$(echo "$t1 - $t0" | bc -l)
+    started=$(sed -n 's/.*started at \([0-9.]*\) .*/\1/p' "$ERR")
+    phases="$(echo "$started - $t0" | bc -l) $(field open) $(field plan) $(field write) $(field verify)"
+    phases="$phases $(echo "$t1 - $started - $(field command)" | bc -l)"
+    BEST_WRITE=$(min "$BEST_WRITE" "$(field write)")
+    if [ "$kind" = no-verify ]; then
+      if [ -z "$T_EXPORT" ] || [ "$(echo "$total < $T_EXPORT" | bc -l)" = 1 ]; then PHASES[$kind]=$phases; fi
+      T_EXPORT=$(min "$T_EXPORT" "$total")
+    else
+      if [ -z "$T_VERIFIED" ] || [ "$(echo "$total < $T_VERIFIED" | bc -l)" = 1 ]; then PHASES[$kind]=$phases; fi
+      T_VERIFIED=$(min "$T_VERIFIED" "$total")
+      BEST_VERIFY=$(min "$BEST_VERIFY" "$(field verify)")
+    fi
+  done
+
+  t0=$(now); "$JAVA" -jar "$JAR" inspect "$BIG" >/dev/null; t1=$(now)
+  T_OPEN=$(min "$T_OPEN" "$(echo "$t1 - $t0" | bc -l)")
+
+  if [ -n "${BASELINE_JAR:-}" ]; then
+    for kind in no-verify verified; do
+      rm -f "$OUT"
+      if [ "$kind" = no-verify ]; then set -- --no-verify; else set --; fi
+      t0=$(now); "$JAVA" -jar "$BASELINE_JAR" export "$BIG" "$OUT" --include "$INCLUDE" "$@" >/dev/null; t1=$(now)
+      BASE[$kind]=$(min "${BASE[$kind]:-}" "$(echo "$t1 - $t0" | bc -l)")
+    done
+  fi
+done
+rm -f "$OUT" "$COPY_DST" "$ERR"
 
 MB=$(echo "$BYTES / 1000000" | bc -l)
-printf 'bytes exported: %d (%.0f MB, 32 of 64 tensors)\n' "$BYTES" "$MB"
-printf 'cp --reflink=never:        %6.3f s  %7.0f MB/s\n' "$T_CP" "$(echo "$MB / $T_CP" | bc -l)"
-printf 'export --no-verify:        %6.3f s  %7.0f MB/s  speed ratio vs cp %.2f\n' "$T_EXPORT" \
-  "$(echo "$MB / $T_EXPORT" | bc -l)" "$(echo "$T_CP / $T_EXPORT" | bc -l)"
-printf 'export (verified sha256):  %6.3f s  %7.0f MB/s  speed ratio vs cp %.2f\n' "$T_VERIFIED" \
-  "$(echo "$MB / $T_VERIFIED" | bc -l)" "$(echo "$T_CP / $T_VERIFIED" | bc -l)"
-W=$(echo "$T_EXPORT - $T_OPEN" | bc -l)
-printf 'start-up (inspect):        %6.3f s  (JVM start, reader, opening the 2 GB file)\n' "$T_OPEN"
-printf 'export --no-verify - start-up: %6.3f s  %7.0f MB/s  speed ratio vs cp %.2f\n' "$W" \
-  "$(echo "$MB / $W" | bc -l)" "$(echo "$T_CP / $W" | bc -l)"
-echo "goal: ratio >= 0.70 (best of $RUNS runs each, page cache warm)"
+speed() { echo "$MB / $1" | bc -l; }
+ratio() { echo "$T_CP / $1" | bc -l; }
+printf 'bytes exported: %d (%.0f MB, 32 of 64 tensors); load average %s before, %s after\n' "$BYTES" "$MB" \
+  "$LOAD_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'cp --reflink=never:         %6.3f s  %6.0f MB/s\n' "$T_CP" "$(speed "$T_CP")"
+printf 'export --no-verify:         %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f\n' "$T_EXPORT" \
+  "$(speed "$T_EXPORT")" "$(ratio "$T_EXPORT")"
+printf 'export (verified):          %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f\n' "$T_VERIFIED" \
+  "$(speed "$T_VERIFIED")" "$(ratio "$T_VERIFIED")"
+printf 'inspect (JVM, open, list):  %6.3f s\n' "$T_OPEN"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  for kind in no-verify verified; do
+    printf 'baseline %-10s         %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f  (%s)\n' "$kind:" "${BASE[$kind]}" \
+      "$(speed "${BASE[$kind]}")" "$(ratio "${BASE[$kind]}")" "$BASELINE_JAR"
+  done
+fi
+for kind in no-verify verified; do
+  read -r s o p w v x <<< "${PHASES[$kind]}"
+  printf '  fastest %-9s  start-up %.3f  open %.3f  plan %.3f  write %.3f  verify %.3f  exit %.3f  (s)\n' \
+    "$kind:" "$s" "$o" "$p" "$w" "$v" "$x"
+done
+printf 'copy phase alone (best write): %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f\n' "$BEST_WRITE" \
+  "$(speed "$BEST_WRITE")" "$(ratio "$BEST_WRITE")"
+printf 'verification alone (best):     %6.3f s  (re-open the output, compare %.0f MB with the source)\n' \
+  "$BEST_VERIFY" "$MB"
+echo "goal: ratio >= 0.70 (best of $RUNS rounds, page cache warm)"

@@ -10,6 +10,7 @@ import java.util.Optional;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.ParallelUnits;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.ValueReader;
 
@@ -97,7 +98,7 @@ public final class CheckpointDiff {
             p.checkMetadata();
             total += p.byteWork();
         }
-        ParallelWork.Progress progress = new ParallelWork.Progress(monitor, total, "comparing bytes");
+        ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, total, "comparing bytes");
         List<ParallelWork.Unit> units = new ArrayList<>();
         pairs.forEach(p -> units.addAll(p.byteUnits(progress)));
         ParallelWork.run(units, threads, monitor);
@@ -106,7 +107,7 @@ public final class CheckpointDiff {
     private static void compareValues(List<PairComparison> pairs, int threads, TaskMonitor monitor)
             throws IOException {
         long total = pairs.stream().mapToLong(PairComparison::valueWork).sum();
-        ParallelWork.Progress progress = new ParallelWork.Progress(monitor, total, "computing differences");
+        ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, total, "computing differences");
         List<ParallelWork.Unit> units = new ArrayList<>();
         pairs.forEach(p -> units.addAll(p.valueUnits(progress)));
         ParallelWork.run(units, threads, monitor);

@@ -3,16 +3,13 @@ package org.ckptinspector.diff;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import org.ckptinspector.task.CancelledException;
+import org.ckptinspector.task.ParallelUnits;
 import org.ckptinspector.task.TaskMonitor;
 
 /**
- * Runs independent units of work on a few threads (the caller's among them), each thread with its own scratch
- * buffers. The first failure or a cancellation stops the others before their next unit and is rethrown.
+ * The comparison's units of work, run by {@link ParallelUnits}, each thread with its own scratch buffers, and
+ * their shared progress.
  */
 final class ParallelWork {
     /** Values per decode round: 512 KiB of doubles per array. */
@@ -22,9 +19,7 @@ final class ParallelWork {
 
     /** One unit of work. */
     @FunctionalInterface
-    interface Unit {
-        void run(Scratch scratch) throws IOException;
-    }
+    interface Unit extends ParallelUnits.Unit<Scratch> {}
 
     /** A thread's own buffers, allocated on first use. */
     static final class Scratch {
@@ -54,92 +49,7 @@ final class ParallelWork {
         }
     }
 
-    /** Progress in bytes over all units of one phase, reported as blocks finish (one per few MiB). */
-    static final class Progress {
-        private final TaskMonitor monitor;
-        private final long total;
-        private final String message;
-        private long done;
-
-        Progress(TaskMonitor monitor, long total, String message) {
-            this.monitor = monitor;
-            this.total = total;
-            this.message = message;
-        }
-
-        /** Counts finished bytes; reports stay in order however the threads interleave. */
-        void add(long bytes) {
-            synchronized (this) {
-                done += bytes;
-                monitor.progress(done, total, message);
-            }
-            monitor.checkCancelled();
-        }
-    }
-
     static void run(List<Unit> units, int threads, TaskMonitor monitor) throws IOException {
-        if (units.isEmpty()) {
-            return;
-        }
-        AtomicInteger next = new AtomicInteger();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Runnable worker = () -> {
-            Scratch scratch = new Scratch();
-            while (failure.get() == null) {
-                int i = next.getAndIncrement();
-                if (i >= units.size()) {
-                    return;
-                }
-                try {
-                    monitor.checkCancelled();
-                    units.get(i).run(scratch);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                }
-            }
-        };
-        List<Thread> helpers = new ArrayList<>();
-        for (int i = 1; i < Math.min(threads, units.size()); i++) {
-            Thread t = new Thread(worker, "diff-worker-" + i);
-            t.setDaemon(true);
-            t.start();
-            helpers.add(t);
-        }
-        worker.run();
-        joinAll(helpers, failure);
-        rethrow(failure.get());
-    }
-
-    private static void joinAll(List<Thread> threads, AtomicReference<Throwable> failure) {
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (t.isAlive()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    failure.compareAndSet(null, new CancelledException());
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void rethrow(Throwable t) throws IOException {
-        if (t == null) {
-            return;
-        }
-        if (t instanceof IOException io) {
-            throw io;
-        }
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException(t);
+        ParallelUnits.run(units, threads, Scratch::new, monitor, "diff-worker");
     }
 }

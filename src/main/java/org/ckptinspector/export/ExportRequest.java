@@ -16,8 +16,8 @@ import org.ckptinspector.model.DType;
  * @param format the output format
  * @param safetensorsMetadata the {@code __metadata__} of a safetensors output; null keeps a safetensors
  *     source's own metadata, or writes {@code {"format": "pt"}} as safetensors' {@code save_model} does
- * @param verify re-open the output and compare every tensor's SHA-256 with the source's before it replaces
- *     anything
+ * @param verify re-open the output and compare every tensor's values byte for byte with the source's before it
+ *     replaces anything
  */
 public record ExportRequest(Selection selection, List<RenameRule> renames, DType dtype, ExportFormat format,
         Map<String, String> safetensorsMetadata, boolean verify) {

@@ -1,6 +1,7 @@
 package org.ckptinspector.export;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,9 +14,10 @@ import java.util.List;
  * @param verification the read-back check, or null when it was not asked for
  * @param warnings what the user should know
  * @param requirements what a reader needs to load the output ({@code torch >= 2.1 (float8_e4m3fn: w)})
+ * @param writeTime how long writing the file took, verification not included
  */
 public record ExportResult(Path output, ExportFormat format, int tensors, int storages, long fileBytes,
-        Verification verification, List<String> warnings, List<String> requirements) {
+        Verification verification, List<String> warnings, List<String> requirements, Duration writeTime) {
 
     public ExportResult {
         warnings = List.copyOf(warnings);
@@ -24,14 +26,21 @@ public record ExportResult(Path output, ExportFormat format, int tensors, int st
 
     /**
      * The result of re-opening the output with our own reader: every exported tensor present with its dtype and
-     * shape, and its values' SHA-256 equal to the source tensor's (after any dtype conversion).
+     * shape, and its values byte for byte those of the source tensor (after any dtype conversion).
      *
      * @param checked tensors compared
      * @param mismatches one line per tensor that differs; empty when all match
+     * @param bytes bytes of tensor values compared
+     * @param time how long re-reading and comparing took
      */
-    public record Verification(int checked, List<String> mismatches) {
+    public record Verification(int checked, List<String> mismatches, long bytes, Duration time) {
         public Verification {
             mismatches = List.copyOf(mismatches);
+        }
+
+        /** A verification whose size and time were not measured. */
+        public Verification(int checked, List<String> mismatches) {
+            this(checked, mismatches, 0, Duration.ZERO);
         }
 
         public boolean ok() {

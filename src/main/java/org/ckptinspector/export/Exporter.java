@@ -10,9 +10,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.task.TaskMonitor;
@@ -24,7 +25,6 @@ import org.ckptinspector.task.TaskMonitor;
  * output may never be the source (or one of its shards).
  */
 public final class Exporter {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private Exporter() {}
 
     /** Plans and writes in one call. */
@@ -44,13 +44,14 @@ public final class Exporter {
             throw new ExportException(output + ": is a directory");
         }
         long writing = Math.max(1, plan.tensorBytes());
-        long verifying = plan.request().verify() ? 2 * writing : 0;
+        long verifying = plan.request().verify() ? writing : 0;
         TaskMonitor writeMonitor = new PhaseMonitor(monitor, 0, writing, writing + verifying);
-        Path temp = createTemp(dir, target.getFileName().toString());
+        long started = System.nanoTime();
+        TempFile created = createTemp(dir, target.getFileName().toString());
+        Path temp = created.path();
         try {
             int storages;
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel = created.channel()) {
                 if (plan.request().format() == ExportFormat.PTH) {
                     storages = TorchZipExport.write(plan, target, channel, writeMonitor);
                 } else {
@@ -58,6 +59,7 @@ public final class Exporter {
                     storages = plan.items().size();
                 }
             }
+            Duration writeTime = Duration.ofNanos(System.nanoTime() - started);
             ExportResult.Verification verification = null;
             if (plan.request().verify()) {
                 verification = OutputVerifier.verify(plan, temp,
@@ -73,22 +75,29 @@ public final class Exporter {
             long size = Files.size(temp);
             moveIntoPlace(temp, target);
             return new ExportResult(target, plan.request().format(), plan.items().size(), storages, size,
-                    verification, plan.warnings(), plan.requirements());
+                    verification, plan.warnings(), plan.requirements(), writeTime);
         } catch (IOException | RuntimeException | Error e) {
             deleteQuietly(temp, e);
             throw e;
         }
     }
 
+    /** A new temporary file and the channel that writes it. */
+    private record TempFile(Path path, FileChannel channel) {}
+
     /**
-     * A new empty file beside the output. Unlike {@code Files.createTempFile} it gets the default permissions
-     * (umask applied), so the output ends up readable like any file the user writes.
+     * A new empty file beside the output, created and opened in one step (so nothing can replace it in between).
+     * Unlike {@code Files.createTempFile} it gets the default permissions (umask applied), so the output ends up
+     * readable like any file the user writes. The name need not be unguessable: creation fails rather than
+     * follow or reuse anything already there, and another name is tried.
      */
-    private static Path createTemp(Path dir, String name) throws IOException {
+    private static TempFile createTemp(Path dir, String name) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Path temp = dir.resolve("." + name + "." + Long.toHexString(RANDOM.nextLong()) + ".partial");
+            Path temp = dir.resolve("." + name + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                    + ".partial");
             try {
-                return Files.createFile(temp);
+                return new TempFile(temp, FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE));
             } catch (FileAlreadyExistsException e) {
                 if (attempt > 100) {
                     throw e;

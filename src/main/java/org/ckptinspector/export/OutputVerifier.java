@@ -1,38 +1,40 @@
 package org.ckptinspector.export;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.format.CheckpointOpener;
+import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.ParallelUnits;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.TensorBytes;
-import org.ckptinspector.values.TensorHash;
 
 /**
  * Re-opens a written export with our own reader and compares every tensor with its source: same key, dtype and
- * shape, and the SHA-256 of its values equal to the SHA-256 of the source's values after the planned conversion.
- * Tensors are hashed on all cores, since hashing, not reading, bounds the speed.
+ * shape, and byte for byte the same values as the source's after the planned conversion. Tensors are compared in
+ * pieces of at most {@value #PIECE} bytes on all cores; where both sides are stored as one run the pieces are
+ * compared straight from the mapped files, otherwise each side's values are gathered (and converted) first.
  */
 final class OutputVerifier {
+    /** Bytes of output values compared at a time: bounds the memory of a gathered piece per thread. */
+    static final int PIECE = 8 << 20;
+
     private OutputVerifier() {}
 
     static ExportResult.Verification verify(ExportPlan plan, Path written, TaskMonitor monitor) throws IOException {
+        long start = System.nanoTime();
         try (Checkpoint out = CheckpointOpener.open(written)) {
             Map<String, TensorRef> byKey = out.tensorsByKey();
             List<String> mismatches = new ArrayList<>();
@@ -40,42 +42,27 @@ final class OutputVerifier {
                 mismatches.add("the output holds " + out.tensors().size() + " tensors, not "
                         + plan.items().size());
             }
-            long total = 2 * plan.tensorBytes();
-            AtomicLong done = new AtomicLong();
-            int cores = Runtime.getRuntime().availableProcessors();
-            int threads = Math.max(1, Math.min(cores, 2 * plan.items().size()));
-            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "export-verify");
-                t.setDaemon(true);
-                return t;
-            });
-            try {
-                // Source and output are hashed as separate tasks so that even a single tensor uses two cores.
-                List<Pending> pending = new ArrayList<>();
-                for (ExportItem item : plan.items()) {
-                    TensorRef outTensor = byKey.get(item.outputKey());
-                    String problem = describe(item, outTensor);
-                    if (problem != null) {
-                        mismatches.add(problem);
-                    } else {
-                        pending.add(new Pending(item,
-                                pool.submit(() -> hash(() -> sourceHash(item), item, monitor, done, total)),
-                                pool.submit(() -> hash(() -> TensorHash.sha256(outTensor), item, monitor, done,
-                                        total))));
-                    }
+            List<Check> checks = new ArrayList<>();
+            List<Piece> pieces = new ArrayList<>();
+            for (ExportItem item : plan.items()) {
+                TensorRef outTensor = byKey.get(item.outputKey());
+                String problem = describe(item, outTensor);
+                if (problem != null) {
+                    mismatches.add(problem);
+                } else {
+                    Check c = new Check(item, outTensor);
+                    checks.add(c);
+                    c.cut(pieces);
                 }
-                for (Pending p : pending) {
-                    String expected = get(p.expected());
-                    String actual = get(p.actual());
-                    if (!expected.equals(actual)) {
-                        mismatches.add(p.item().outputKey() + ": values differ from the source (sha256 " + actual
-                                + ", expected " + expected + ")");
-                    }
-                }
-            } finally {
-                pool.shutdownNow();
             }
-            return new ExportResult.Verification(plan.items().size(), mismatches);
+            compareAll(pieces, plan.tensorBytes(), monitor);
+            long bytes = 0;
+            for (Check c : checks) {
+                c.problem().ifPresent(mismatches::add);
+                bytes += c.item.outputBytes();
+            }
+            return new ExportResult.Verification(plan.items().size(), mismatches, bytes,
+                    Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
@@ -91,61 +78,135 @@ final class OutputVerifier {
         return null;
     }
 
-    /** The two hashes of one tensor, being computed. */
-    private record Pending(ExportItem item, Future<String> expected, Future<String> actual) {}
-
-    /** A hash computation that may read a file. */
-    private interface Hashing {
-        String hash() throws IOException;
-    }
-
-    private static String hash(Hashing hashing, ExportItem item, TaskMonitor monitor, AtomicLong done, long total)
-            throws IOException {
-        monitor.checkCancelled();
-        String h = hashing.hash();
-        monitor.progress(done.addAndGet(item.outputBytes()), total, "verifying " + item.outputKey());
-        return h;
-    }
-
-    /** SHA-256 of the source tensor's values as they should have been written. */
-    static String sourceHash(ExportItem item) throws IOException {
-        DTypeConversion conversion = item.conversion().orElse(null);
-        if (conversion == null) {
-            return TensorHash.sha256(item.tensor());
+    /** Compares the pieces on all cores; the first failure or a cancel stops the others. */
+    private static void compareAll(List<Piece> pieces, long totalBytes, TaskMonitor monitor) throws IOException {
+        ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, totalBytes, "verifying");
+        List<ParallelUnits.Unit<Staging>> units = new ArrayList<>();
+        for (Piece p : pieces) {
+            units.add(staging -> {
+                p.check().compare(p, staging);
+                progress.add(p.outputBytes());
+            });
         }
-        MessageDigest digest = sha256();
-        ByteBuffer converted = ByteBuffer.allocate(TensorBytes.DEFAULT_CHUNK);
-        TensorBytes.stream(item.tensor(), TensorBytes.DEFAULT_CHUNK / 2, chunk -> {
-            converted.clear();
-            conversion.convert(chunk, converted);
-            digest.update(converted.flip());
-        });
-        return HexFormat.of().formatHex(digest.digest());
+        ParallelUnits.run(units, Runtime.getRuntime().availableProcessors(), Staging::new, monitor,
+                "export-verify");
     }
 
-    private static String get(Future<String> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("verification interrupted");
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof IOException io) {
-                throw io;
-            }
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(c);
+    /**
+     * A run of one tensor's values: bytes {@code [first, first + count)} of both stored runs, or elements
+     * {@code [first, first + count)} of the row-major order.
+     */
+    private record Piece(Check check, long first, long count) {
+        long outputBytes() {
+            return check.expectedRun != null ? count : check.item.dtype().bytesFor(count);
         }
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    /** Each worker's reusable buffers for gathered pieces, grown on demand up to {@link #PIECE} bytes. */
+    private static final class Staging {
+        private ByteBuffer expected;
+        private ByteBuffer actual;
+
+        ByteBuffer expected(int bytes) {
+            expected = fit(expected, bytes);
+            return expected;
+        }
+
+        ByteBuffer actual(int bytes) {
+            actual = fit(actual, bytes);
+            return actual;
+        }
+
+        private static ByteBuffer fit(ByteBuffer b, int bytes) {
+            ByteBuffer out = b != null && b.capacity() >= bytes ? b : ByteBuffer.allocate(bytes);
+            out.clear().limit(bytes);
+            return out.order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    /** One tensor's comparison: how its values are read on both sides, and the first difference found. */
+    private static final class Check {
+        private final ExportItem item;
+        private final TensorRef output;
+        private final DTypeConversion conversion;
+        /** Both sides' values as stored runs, when they are and no conversion applies; else null. */
+        private final ByteRegion expectedRun;
+        private final ByteRegion actualRun;
+        /** Byte offset in the output values of the first difference found, or Long.MAX_VALUE. */
+        private final AtomicLong firstDifference = new AtomicLong(Long.MAX_VALUE);
+        private volatile String unreadable;
+
+        Check(ExportItem item, TensorRef output) {
+            this.item = item;
+            this.output = output;
+            this.conversion = item.conversion().orElse(null);
+            Optional<ByteRegion> source = conversion == null ? TensorBytes.storedRun(item.tensor()) : Optional.empty();
+            Optional<ByteRegion> written = TensorBytes.storedRun(output);
+            boolean direct = source.isPresent() && written.isPresent();
+            this.expectedRun = direct ? source.get() : null;
+            this.actualRun = direct ? written.get() : null;
+        }
+
+        /** Adds this tensor's pieces. */
+        void cut(List<Piece> pieces) {
+            if (expectedRun != null) {
+                long n = expectedRun.length();  // the output's run has as many bytes: same dtype and shape
+                for (long at = 0; at == 0 || at < n; at += PIECE) {
+                    pieces.add(new Piece(this, at, Math.min(PIECE, n - at)));
+                }
+                return;
+            }
+            long numel = item.tensor().numel();
+            long perPiece = Math.max(1, PIECE / Math.max(item.tensor().dtype().itemSize(), item.dtype().itemSize()));
+            for (long at = 0; at == 0 || at < numel; at += perPiece) {
+                pieces.add(new Piece(this, at, Math.min(perPiece, numel - at)));
+            }
+        }
+
+        void compare(Piece p, Staging staging) throws IOException {
+            if (firstDifference.get() < Long.MAX_VALUE || unreadable != null) {
+                return;
+            }
+            try {
+                if (expectedRun != null) {
+                    int n = (int) p.count();
+                    long at = expectedRun.slice(p.first(), n).mismatch(actualRun.slice(p.first(), n));
+                    if (at >= 0) {
+                        firstDifference.accumulateAndGet(p.first() + at, Math::min);
+                    }
+                } else {
+                    int bytes = (int) item.dtype().bytesFor(p.count());
+                    ByteBuffer expected = staging.expected(bytes);
+                    TensorBytes.stream(item.tensor(), p.first(), p.count(), PIECE, chunk -> {
+                        if (conversion == null) {
+                            expected.put(chunk);
+                        } else {
+                            conversion.convert(chunk, expected);
+                        }
+                    });
+                    ByteBuffer actual = staging.actual(bytes);
+                    TensorBytes.stream(output, p.first(), p.count(), PIECE, actual::put);
+                    long at = expected.flip().mismatch(actual.flip());
+                    if (at >= 0) {
+                        firstDifference.accumulateAndGet(item.dtype().bytesFor(p.first()) + at, Math::min);
+                    }
+                }
+            } catch (CheckpointException e) {
+                unreadable = e.getMessage();
+            }
+        }
+
+        /** What differs, if anything. */
+        Optional<String> problem() {
+            if (unreadable != null) {
+                return Optional.of(item.outputKey() + ": cannot be read back (" + unreadable + ")");
+            }
+            long at = firstDifference.get();
+            if (at == Long.MAX_VALUE) {
+                return Optional.empty();
+            }
+            return Optional.of(item.outputKey() + ": differs from the source at byte " + at + " of its "
+                    + item.outputBytes() + " bytes of values");
         }
     }
 }

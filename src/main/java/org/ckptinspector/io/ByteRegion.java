@@ -2,6 +2,7 @@ package org.ckptinspector.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /**
  * A read-only, randomly addressable run of bytes: a memory-mapped part of a file, an inflated zip record,
@@ -22,6 +23,14 @@ public interface ByteRegion {
     /** A sub-region; the bounds are checked here, once. */
     default ByteRegion region(long offset, long length) {
         return SubRegion.of(this, offset, length);
+    }
+
+    /**
+     * The file range that holds exactly this region's bytes, when it is one: empty for inflated, byte-swapped or
+     * in-memory bytes, which exist only as {@link #slice} returns them.
+     */
+    default Optional<FileSpan> fileSpan() {
+        return Optional.empty();
     }
 
     static ByteRegion of(byte[] bytes) {

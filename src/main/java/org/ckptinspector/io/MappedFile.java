@@ -7,6 +7,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 
 /**
  * A whole file mapped read-only in overlapping windows. Java 17 limits one mapping to 2 GiB, so the file is
@@ -61,6 +62,12 @@ public final class MappedFile implements ByteRegion, java.io.Closeable {
             }
         }
         return copy(position, len);
+    }
+
+    /** The whole file: its bytes can also be copied without mapping them. */
+    @Override
+    public Optional<FileSpan> fileSpan() {
+        return Optional.of(new FileSpan(path, channel, 0, length));
     }
 
     private ByteBuffer copy(long position, int len) throws IOException {

@@ -2,6 +2,7 @@ package org.ckptinspector.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 
 /** A window onto part of another region. */
 final class SubRegion implements ByteRegion {
@@ -32,5 +33,10 @@ final class SubRegion implements ByteRegion {
     public ByteBuffer slice(long position, int len) throws IOException {
         ByteRegion.checkBounds(this, position, len);
         return parent.slice(offset + position, len);
+    }
+
+    @Override
+    public Optional<FileSpan> fileSpan() {
+        return parent.fileSpan().map(s -> s.sub(offset, length));
     }
 }

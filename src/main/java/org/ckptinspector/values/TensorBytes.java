@@ -3,6 +3,7 @@ package org.ckptinspector.values;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Optional;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.Layout;
@@ -53,6 +54,34 @@ public final class TensorBytes {
             return;
         }
         streamRaw(t, first, count, chunkBytes, LogicalValues.apply(t, sink));
+    }
+
+    /**
+     * The stored bytes that are exactly what {@link #stream} gives for the whole tensor, when there are such: a
+     * readable tensor laid out contiguously, with no conjugate or negative bit to apply. Callers can then copy or
+     * compare the bytes as one run instead of streaming them.
+     */
+    public static Optional<ByteRegion> storedRun(TensorRef t) {
+        if (!t.isReadable() || !t.isContiguous()) {
+            return Optional.empty();
+        }
+        long start;
+        if (t.numel() == 0) {
+            start = 0;
+        } else if (t.dtype().isPacked()) {
+            int perByte = 8 / t.dtype().bitsPerElement();
+            if (t.storageOffset() % perByte != 0) {
+                return Optional.empty();
+            }
+            start = t.storageOffset() / perByte;
+        } else {
+            ChunkSink identity = chunk -> { };
+            if (LogicalValues.apply(t, identity) != identity) {
+                return Optional.empty();
+            }
+            start = Math.multiplyExact(t.storageOffset(), (long) t.dtype().itemSize());
+        }
+        return Optional.of(t.storage().bytes().region(start, t.nbytes()));
     }
 
     /** All of a tensor's logical bytes in one array; refused when larger than {@code maxBytes}. */

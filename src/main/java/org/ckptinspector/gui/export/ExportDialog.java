@@ -166,7 +166,7 @@ public final class ExportDialog {
                 return null;
             }
         });
-        CheckBox verify = new CheckBox("Re-read the written file and compare every tensor's SHA-256");
+        CheckBox verify = new CheckBox("Re-read the written file and check every tensor is byte-identical to the source");
         verify.setId("exportVerify");
         verify.selectedProperty().bindBidirectional(form.verifyProperty());
         GridPane g = new GridPane();
@@ -378,7 +378,7 @@ public final class ExportDialog {
                 .append(Formats.bytes(r.fileBytes())).append(") to ").append(r.output()).append('.');
         if (r.verification() != null) {
             b.append("\nVerified: re-read ").append(r.verification().checked())
-                    .append(" tensors; every dtype, shape and SHA-256 matches the source.");
+                    .append(" tensors; every dtype and shape matches and every byte is identical to the source.");
         }
         r.warnings().forEach(w -> b.append("\nNote: ").append(w));
         r.requirements().forEach(q -> b.append("\nNeeds ").append(q));
