@@ -15,7 +15,9 @@ final class JsonOutput {
     private JsonOutput() {}
 
     static void print(PrintWriter out, JsonNode node) throws java.io.IOException {
-        out.println(MAPPER.writeValueAsString(node));
+        // Streamed to the writer: a document of 100 000 tensors never also exists as one string in memory.
+        MAPPER.writeValue(out, node);
+        out.println();
         out.flush();
     }
 }

@@ -24,6 +24,12 @@ public final class PickleLimits {
     public static final int MAX_MEMO = 4_000_000;
     /** Most values one pickle may create (ints, strings, containers, objects). */
     public static final int MAX_OBJECTS = 4_000_000;
+    /**
+     * Estimated heap bytes all values of one pickle may take: a count of values cannot bound memory when a dict
+     * costs ten times an int, so every value, memo entry and container slot is charged its rough size. Chosen so
+     * that any input is refused before it exhausts a 256 MiB heap; a state_dict costs about 1 KiB per tensor.
+     */
+    public static final long MAX_VALUE_BYTES = 96L << 20;
     /** Most bytes of str and bytes payload one pickle may create in total. */
     public static final long MAX_PAYLOAD_BYTES = 256L << 20;
     /** Most containers a walk over the unpickled graph visits (shared subgraphs count once per path). */

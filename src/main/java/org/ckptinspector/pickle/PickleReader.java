@@ -22,8 +22,11 @@ import org.ckptinspector.model.CheckpointException;
 public final class PickleReader {
     /** Longest text line (GLOBAL module/name, INT/LONG/FLOAT text, PERSID, STRING, UNICODE) accepted. */
     public static final int MAX_LINE_BYTES = 1 << 20;
-    /** Longest str (UTF-8 bytes) decoded into a Java String. */
-    public static final long MAX_TEXT_BYTES = 64L << 20;
+    /**
+     * Longest str (UTF-8 bytes) decoded into a Java String. Decoding briefly needs up to three times as much heap,
+     * so this stays well inside a 256 MiB heap; protocol 2 pickles bytes (numpy arrays) as such strings.
+     */
+    public static final long MAX_TEXT_BYTES = 32L << 20;
     /** Longest LONG4 integer, in bytes. */
     public static final long MAX_LONG_BYTES = 1L << 20;
 
@@ -239,7 +242,18 @@ public final class PickleReader {
             throw limit(op + " at offset " + offset + " declares a string of " + n + " bytes; the limit is "
                     + MAX_TEXT_BYTES);
         }
-        String s = StandardCharsets.UTF_8.decode(slice(pos, (int) n)).toString();
+        // Decoding from a byte array, not through a CharBuffer, keeps the peak at about three bytes per byte.
+        ByteBuffer b = slice(pos, (int) n);
+        byte[] raw;
+        int from = 0;
+        if (b.hasArray()) {
+            raw = b.array();
+            from = b.arrayOffset() + b.position();
+        } else {
+            raw = new byte[(int) n];
+            b.get(raw);
+        }
+        String s = new String(raw, from, (int) n, StandardCharsets.UTF_8);
         pos += n;
         return s;
     }

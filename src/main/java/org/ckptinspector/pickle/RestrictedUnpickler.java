@@ -50,6 +50,13 @@ public final class RestrictedUnpickler {
 
     private static final PyValue.Int[] SMALL_INTS = new PyValue.Int[1 + 1024 + 1];
     private static final Object MARK = new Object();
+    /** Heap bytes of a memo entry (HashMap node and boxed key), a list slot and a dict entry. */
+    private static final long MEMO_ENTRY_BYTES = 64;
+    /** Shared, so that a list of a million bools costs list slots only. */
+    private static final PyValue.Bool TRUE = new PyValue.Bool(true);
+    private static final PyValue.Bool FALSE = new PyValue.Bool(false);
+    private static final long SLOT_BYTES = 16;
+    private static final long ENTRY_BYTES = 48;
 
     static {
         for (int i = 0; i < SMALL_INTS.length; i++) {
@@ -69,6 +76,7 @@ public final class RestrictedUnpickler {
     private final List<GlobalRef> globals = new ArrayList<>();
     private long objects;
     private long payloadBytes;
+    private long valueBytes;
     private long offset;
 
     /**
@@ -134,8 +142,8 @@ public final class RestrictedUnpickler {
             case POP_MARK -> popMark();
             case DUP -> push(peek());
             case NONE -> push(PyValue.None.NONE);
-            case NEWTRUE -> push(new PyValue.Bool(true));
-            case NEWFALSE -> push(new PyValue.Bool(false));
+            case NEWTRUE -> push(TRUE);
+            case NEWFALSE -> push(FALSE);
             case BININT, BININT1, BININT2 -> push(integer(op.longArg()));
             case LONG1, LONG4, LONG -> push(integer(op.bigIntArg()));
             case INT -> push(op.argument() instanceof Boolean b ? created(new PyValue.Bool(b))
@@ -327,6 +335,7 @@ public final class RestrictedUnpickler {
     }
 
     private void append(PyValue target, List<PyValue> items) throws CheckpointException {
+        charge(SLOT_BYTES * items.size());
         if (target instanceof PyValue.PyList l) {
             items.forEach(l::add);
         } else if (target instanceof PyValue.Obj o) {
@@ -359,6 +368,7 @@ public final class RestrictedUnpickler {
         if (items.size() % 2 != 0) {
             throw corrupt("a dict needs key/value pairs, got an odd number of items");
         }
+        charge(ENTRY_BYTES * (items.size() / 2));
         for (int i = 0; i < items.size(); i += 2) {
             d.put(key(items.get(i)), items.get(i + 1));
         }
@@ -377,7 +387,9 @@ public final class RestrictedUnpickler {
         if (memo.size() >= PickleLimits.MAX_MEMO && !memo.containsKey(key)) {
             throw limit("more than " + PickleLimits.MAX_MEMO + " memo entries");
         }
-        memo.put(key, peek());
+        if (memo.put(key, peek()) == null) {
+            charge(MEMO_ENTRY_BYTES);
+        }
     }
 
     private PyValue integer(long v) throws CheckpointException {
@@ -428,7 +440,34 @@ public final class RestrictedUnpickler {
         if (++objects > PickleLimits.MAX_OBJECTS) {
             throw limit("more than " + PickleLimits.MAX_OBJECTS + " values");
         }
+        charge(footprint(v));
         return v;
+    }
+
+    /** Counts {@code bytes} of estimated heap against {@link PickleLimits#MAX_VALUE_BYTES}. */
+    private void charge(long bytes) throws CheckpointException {
+        valueBytes += bytes;
+        if (valueBytes > PickleLimits.MAX_VALUE_BYTES) {
+            throw limit("values that would take more than " + (PickleLimits.MAX_VALUE_BYTES >> 20) + " MiB of "
+                    + "memory");
+        }
+    }
+
+    /** A value's rough heap size on a 64-bit JVM: object headers, its maps or lists, its characters. */
+    private static long footprint(PyValue v) {
+        if (v instanceof PyValue.Str s) {
+            return 56 + 2L * s.value().length();
+        }
+        if (v instanceof PyValue.Bytes b) {
+            return 32 + b.length();
+        }
+        if (v instanceof PyValue.Dict || v instanceof PyValue.Obj) {
+            return 200;
+        }
+        if (v instanceof PyValue.Tuple t) {
+            return 40 + 8L * t.size();
+        }
+        return 72;
     }
 
     private void push(PyValue v) throws CheckpointException {

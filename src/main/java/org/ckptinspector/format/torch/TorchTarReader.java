@@ -11,6 +11,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarFile;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.MappedFile;
+import org.ckptinspector.io.TarHeaders;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.DType;
@@ -48,7 +49,20 @@ public final class TorchTarReader {
         });
     }
 
-    private static Map<String, ByteRegion> members(Path file, MappedFile mapped) throws CheckpointException {
+    /**
+     * Most tar members read. commons-compress's TarFile keeps every header it reads (hundreds of bytes each), so
+     * the headers are counted first without keeping them; torch's format has four members.
+     */
+    static final int MAX_MEMBERS = 10_000;
+
+    private static Map<String, ByteRegion> members(Path file, MappedFile mapped) throws IOException {
+        TarHeaders headers = new TarHeaders(mapped);
+        for (int n = 0; headers.next() != null; n++) {
+            if (n == MAX_MEMBERS) {
+                throw CheckpointException.limit(file, "the tar archive has more than " + MAX_MEMBERS
+                        + " members, beyond this reader's limit");
+            }
+        }
         Map<String, ByteRegion> members = new HashMap<>();
         try (TarFile tar = new TarFile(file)) {
             for (TarArchiveEntry e : tar.getEntries()) {

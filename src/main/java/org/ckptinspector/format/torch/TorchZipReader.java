@@ -56,6 +56,11 @@ public final class TorchZipReader {
         if (!zip.has("version") && !zip.has(".data/version")) {
             warnings.add("the archive has no version record; torch refuses to load it");
         }
+        if (!zip.duplicates().isEmpty()) {
+            warnings.add("the archive has several records named " + zip.duplicates().get(0)
+                    + (zip.duplicates().size() > 1 ? " (and " + (zip.duplicates().size() - 1) + " more names)" : "")
+                    + "; the first is shown, torch may read another one (scan the file)");
+        }
         List<String> outside = zip.outsideRoot();
         if (!outside.isEmpty()) {
             warnings.add("the archive has records outside its folder '" + zip.root() + "/' (" + outside.get(0)

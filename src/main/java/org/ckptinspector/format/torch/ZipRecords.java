@@ -14,6 +14,7 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.MappedFile;
+import org.ckptinspector.io.ZipDirectory;
 import org.ckptinspector.model.CheckpointException;
 
 /**
@@ -23,16 +24,26 @@ import org.ckptinspector.model.CheckpointException;
  * back to the folder that holds {@code data.pkl}.
  */
 final class ZipRecords implements Closeable {
+    /**
+     * Most central-directory entries read. commons-compress keeps every entry (about 1 KB of heap each) and walks
+     * the directory for as long as entry headers follow, whatever count the end record declares; the entries are
+     * therefore counted the same way first, without keeping them. A torch file has one record per storage.
+     */
+    static final int MAX_RECORDS = 100_000;
+
     private record Entry(String name, long dataOffset, long size, long compressedSize, int method) {}
 
     private final Path file;
     private final MappedFile mapped;
     private final Map<String, Entry> entries;
     private final String root;
+    private final List<String> duplicates;
     private final List<Closeable> inflatedRecords = new ArrayList<>();
     private final InflatedRecord.Budget budget = new InflatedRecord.Budget();
 
-    private ZipRecords(Path file, MappedFile mapped, Map<String, Entry> entries, String root) {
+    private ZipRecords(Path file, MappedFile mapped, Map<String, Entry> entries, String root,
+            List<String> duplicates) {
+        this.duplicates = duplicates;
         this.file = file;
         this.mapped = mapped;
         this.entries = entries;
@@ -40,21 +51,40 @@ final class ZipRecords implements Closeable {
     }
 
     static ZipRecords open(Path file, MappedFile mapped) throws CheckpointException {
+        checkRecordCount(file, mapped);
         Map<String, Entry> entries = new LinkedHashMap<>();
+        java.util.Set<String> duplicates = new java.util.LinkedHashSet<>();
         try (ZipFile zip = ZipFile.builder().setPath(file).get()) {
             Enumeration<ZipArchiveEntry> en = zip.getEntries();
             while (en.hasMoreElements()) {
                 ZipArchiveEntry e = en.nextElement();
-                if (!e.isDirectory()) {
-                    entries.putIfAbsent(e.getName(), new Entry(e.getName(), e.getDataOffset(), e.getSize(),
-                            e.getCompressedSize(), e.getMethod()));
+                if (!e.isDirectory() && entries.putIfAbsent(e.getName(), new Entry(e.getName(), e.getDataOffset(),
+                        e.getSize(), e.getCompressedSize(), e.getMethod())) != null) {
+                    duplicates.add(e.getName());
                 }
             }
         } catch (IOException | RuntimeException e) {
             throw CheckpointException.corrupt(file, "starts like a zip archive but its directory cannot be read ("
                     + e.getMessage() + "); the file may be truncated");
         }
-        return new ZipRecords(file, mapped, entries, root(file, entries));
+        return new ZipRecords(file, mapped, entries, root(file, entries), List.copyOf(duplicates));
+    }
+
+    private static void checkRecordCount(Path file, MappedFile mapped) throws CheckpointException {
+        try {
+            ZipDirectory dir = ZipDirectory.of(mapped);
+            for (int n = 0; dir.hasNext(); n++) {
+                if (n == MAX_RECORDS) {
+                    throw CheckpointException.limit(file, "the zip archive has more than " + MAX_RECORDS
+                            + " records, beyond this reader's limit");
+                }
+                dir.next();
+            }
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (IOException e) {
+            // commons-compress reads the directory next and reports what is wrong with it
+        }
     }
 
     private static String root(Path file, Map<String, Entry> entries) throws CheckpointException {
@@ -92,6 +122,11 @@ final class ZipRecords implements Closeable {
 
     boolean has(String record) {
         return entries.containsKey(name(record));
+    }
+
+    /** Names that more than one record has; the first is read, torch may read another (a hostile file). */
+    List<String> duplicates() {
+        return duplicates;
     }
 
     /** Names of records that are not inside the root folder (torch refuses such archives). */

@@ -1,0 +1,137 @@
+package org.ckptinspector.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipOutputStream;
+import org.ckptinspector.StoredZip;
+import org.ckptinspector.format.safetensors.SafetensorsReader;
+import org.ckptinspector.format.torch.TorchLegacyReader;
+import org.ckptinspector.format.torch.TorchTarReader;
+import org.ckptinspector.format.torch.TorchZipReader;
+import org.ckptinspector.io.ByteRegion;
+import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.report.InspectReport;
+import org.ckptinspector.security.CheckpointScanner;
+import org.ckptinspector.task.TaskMonitor;
+import org.ckptinspector.values.TensorHash;
+import org.junit.jupiter.api.AfterAll;
+
+/**
+ * Coverage-guided fuzzing of everything that parses untrusted bytes. Each target feeds the input to one reader
+ * (through a file where the reader takes a path) and accepts exactly two outcomes: a checkpoint, which is then
+ * walked as {@code inspect} walks it, or a {@link CheckpointException}. Any other exception, an OutOfMemoryError,
+ * a StackOverflowError or a timeout is a finding.
+ *
+ * <p>A normal {@code mvn verify} replays the seed corpus in {@code CheckpointFuzzTestInputs/<target>/} (fixtures,
+ * the hostile corpus and every regression input). {@code JAZZER_FUZZ=1 mvn test -Dtest=CheckpointFuzzTest#zipReader
+ * -Djazzer.max_executions=1000000} fuzzes one target.
+ */
+class CheckpointFuzzTest {
+    /** Tensors up to this many elements are hashed, which reads their bytes through arbitrary strides. */
+    private static final long HASHED_ELEMENTS = 4096;
+    private static Path scratch;
+
+    @FuzzTest
+    void pickleInterpreter(byte[] pickle) throws IOException {
+        Path file = write(torchZip(pickle));
+        accept(() -> TorchZipReader.read(file));
+    }
+
+    @FuzzTest
+    void zipReader(byte[] data) throws IOException {
+        Path file = write(data);
+        accept(() -> TorchZipReader.read(file));
+    }
+
+    @FuzzTest
+    void legacyReader(byte[] data) throws IOException {
+        Path file = write(data);
+        accept(() -> TorchLegacyReader.read(file));
+    }
+
+    @FuzzTest
+    void tarReader(byte[] data) throws IOException {
+        Path file = write(data);
+        accept(() -> TorchTarReader.read(file));
+    }
+
+    @FuzzTest
+    void safetensorsReader(byte[] data) throws IOException {
+        try {
+            SafetensorsReader.Parsed parsed = SafetensorsReader.parse(Path.of("fuzz.safetensors"),
+                    ByteRegion.of(data));
+            for (TensorRef t : parsed.tensors()) {
+                hashIfSmall(t);
+            }
+        } catch (CheckpointException expected) {
+            // refusing bad input is the other acceptable outcome
+        }
+    }
+
+    @FuzzTest
+    void scanner(byte[] data) throws IOException {
+        Path file = write(data);
+        try {
+            CheckpointScanner.scan(file, TaskMonitor.NONE);
+        } catch (CheckpointException expected) {
+            // a file that is no checkpoint at all
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() throws IOException {
+        if (scratch != null) {
+            Files.deleteIfExists(scratch);
+        }
+    }
+
+    /** A reader call; the checkpoint it returns is closed after use. */
+    private interface Open {
+        Checkpoint open() throws IOException;
+    }
+
+    private static void accept(Open open) throws IOException {
+        try (Checkpoint c = open.open()) {
+            InspectReport.toJson(c, false);
+            for (TensorRef t : c.tensors()) {
+                hashIfSmall(t);
+            }
+        } catch (CheckpointException expected) {
+            // refusing bad input is the other acceptable outcome
+        }
+    }
+
+    private static void hashIfSmall(TensorRef t) throws IOException {
+        if (t.isReadable() && t.numel() <= HASHED_ELEMENTS) {
+            TensorHash.sha256(t);
+        }
+    }
+
+    /** One scratch file, rewritten for every input, so fuzzing does not litter the temp directory. */
+    private static Path write(byte[] data) throws IOException {
+        if (scratch == null) {
+            scratch = Files.createTempFile("ckpt-fuzz-", ".bin");
+        }
+        return Files.write(scratch, data);
+    }
+
+    /** A torch zip around {@code pickle}: data.pkl plus two storages of 64 bytes, a version and a byteorder. */
+    static byte[] torchZip(byte[] pickle) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(pickle.length + 1024);
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            StoredZip.put(zip, "archive/data.pkl", pickle);
+            StoredZip.put(zip, "archive/data/0", new byte[64]);
+            StoredZip.put(zip, "archive/data/1", new byte[64]);
+            StoredZip.put(zip, "archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+            StoredZip.put(zip, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        return bytes.toByteArray();
+    }
+
+}
