@@ -34,19 +34,23 @@ import org.ckptinspector.export.ExportFormat;
 /**
  * Measures how the desktop app responds on a big checkpoint: time until the layer tree shows after open, and
  * the longest gap between two frames on the FX thread (an AnimationTimer asks for every frame, so a gap is a
- * stall the user would see) while the app opens the file, computes statistics and a heat map, compares two
- * files and exports. Goals: tree shown < 1 s, longest stall < 100 ms.
+ * stall the user would see) while the app starts and warms up, opens the file, computes statistics, values and
+ * a heat map, compares two files and exports. Goals: tree shown < 1 s, longest stall < 100 ms.
  *
  * <p>A frame gap also grows when the machine is busy, so each phase's longest gap is taken apart with the
  * kernel's per-thread accounting (/proc/self/task/TID/schedstat: time on a CPU, time runnable but waiting for
  * one): how long the FX thread ran, how long it waited for a CPU, how long it was off the CPU (idle until the
- * next pulse, or waiting for the render thread, which is split the same way), and the GC pauses inside the gap.
- * "FX waited for CPU" and GC are the machine's share; "FX ran" is work on the FX thread. The first phase, an
- * idle window, gives the noise floor of the same run. Per phase also: the FX thread's CPU time, the JIT
- * compiler threads' CPU time, and the load average at the end.
+ * next pulse, or blocked on the render thread, which is split the same way), how long the thread that hands
+ * pulses and runLaters to the FX thread waited for a CPU, the GC pauses inside the gap, and the CPU time our
+ * process and all others used in it (/proc/stat, 10 ms ticks; 2 cores give 2 × the gap). "FX ran" is the work
+ * on the FX thread; "FX waited" with a machine busy with others, and GC, are noise. The idle windows (after
+ * start-up and at the end) give the noise floor of the same run. Per phase also: the FX thread's CPU time,
+ * the JIT compiler threads' CPU time, and the load average at the end. Each phase prints a "#result" line for
+ * bench/gui_responsiveness.sh, which summarises several runs.
  *
- * <p>With {@code -Dprofile}, a sampler records the FX thread's stack every 5 ms, and each phase lists what the
- * FX thread was doing during its gaps longer than 50 ms, by place in the code.
+ * <p>With {@code -Dprofile}, a sampler records the FX thread's stack every 5 ms, and each phase lists its
+ * frames later than 50 ms taken apart, and what the FX thread was doing during them, by place in the code
+ * ({@code -Dprofile=DIR} also writes all of the phase's samples to DIR as folded stacks).
  *
  * usage (from the project folder, with a display, e.g. under xvfb-run):
  *   java [-Dprofile] -cp target/checkpoint-inspector.jar bench/GuiResponsiveness.java BIG.pt [BIG_PERTURBED.pt]
@@ -79,11 +83,11 @@ public class GuiResponsiveness {
             sampler.start();
         }
         System.out.printf(Locale.ROOT, "file A: %s (%.2f GB)%nfile B: %s%n", a, Files.size(a) / 1e9, b);
-        System.out.printf(Locale.ROOT, "%-38s %8s %9s │ %-28s │ %-17s │ %10s │ %6s │ %-18s │ %17s │ %5s%n", "",
-                "", "longest", "  in that stall: FX thread", "render thread", "dispatcher", "GC",
+        System.out.printf(Locale.ROOT, "%-38s %8s %9s │ %-28s │ %-17s │ %10s │ %6s │ %-18s │ %17s │ %5s%n",
+                "", "", "longest", "  in that stall: FX thread", "render thread", "dispatcher", "GC",
                 "CPU used (of 2×gap)", "whole phase:", "");
-        System.out.printf(Locale.ROOT, "%-38s %8s %9s │ %8s %9s %9s │ %8s %8s │ %10s │ %6s │ %8s %9s │ %8s %8s │ %5s%n",
-                "phase", "time", "FX stall", "ran", "waited", "off CPU", "ran", "waited", "waited", "pause",
+        System.out.printf(Locale.ROOT, "%-38s %8s %9s │ %8s %9s %9s │ %8s %8s │ %10s │ %6s │ %8s %9s │ %8s %8s │"
+                + " %5s%n", "phase", "time", "FX stall", "ran", "waited", "off CPU", "ran", "waited", "waited", "pause",
                 "by us", "by others", "FX CPU", "JIT CPU", "load");
 
         // The start screen shows while the app warms its views up, as InspectorApp does; a user takes a few
@@ -183,8 +187,8 @@ public class GuiResponsiveness {
             System.out.printf(Locale.ROOT, "%-38s %5.0f ms   (no frame)%n", name, t / 1e6);
             return;
         }
-        System.out.printf(Locale.ROOT,
-                "%-38s %5.0f ms %6.0f ms │ %5.0f ms %6.0f ms %6.0f ms │ %5.0f ms %5.0f ms │ %7.0f ms │ %3.0f ms │ %5.0f ms %6.0f ms │ %5.0f ms %5.0f ms │ %5.2f%n",
+        System.out.printf(Locale.ROOT, "%-38s %5.0f ms %6.0f ms │ %5.0f ms %6.0f ms %6.0f ms │ %5.0f ms %5.0f ms │"
+                + " %7.0f ms │ %3.0f ms │ %5.0f ms %6.0f ms │ %5.0f ms %5.0f ms │ %5.2f%n",
                 name, t / 1e6, s.gap() / 1e6, s.fx().ran() / 1e6, s.fx().waited() / 1e6, s.fxOff() / 1e6,
                 s.render().ran() / 1e6, s.render().waited() / 1e6, s.dispatcher().waited() / 1e6,
                 gc.pausedWithin(s.from(), s.to()) / 1e6, s.ours() / 1e6, Math.max(0, s.machine() - s.ours()) / 1e6,
@@ -368,7 +372,8 @@ public class GuiResponsiveness {
     /** GC pauses as the JVM reports them, on the System.nanoTime() clock. */
     static final class GcPauses {
         private final List<long[]> pauses = new CopyOnWriteArrayList<>();
-        private final long uptimeToNano = System.nanoTime() - ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
+        private final long uptimeToNano = System.nanoTime()
+                - ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000L;
 
         GcPauses() {
             for (var bean : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -520,8 +525,8 @@ public class GuiResponsiveness {
                     pass = "pulse: sync to render tree";
                 }
             }
-            return "running " + pass + (outer == null ? "" : " | ours: " + outer + (outer.equals(inner) ? "" : " … " + inner))
-                    + (classLoading(st) ? " [class loading]" : "");
+            String ours = outer == null ? "" : " | ours: " + outer + (outer.equals(inner) ? "" : " … " + inner);
+            return "running " + pass + ours + (classLoading(st) ? " [class loading]" : "");
         }
 
         static boolean classLoading(StackTraceElement[] st) {

@@ -61,6 +61,7 @@ awk -F'|' '
                     median(r, key, n[key]), median(l, key, n[key])
             }
             if (("before|" p) in n && ("after|" p) in n && mt["before"] > 0 && ms["before"] > 0)
-                printf "       after/before: time %.2f, longest stall %.2f\n", mt["after"] / mt["before"], ms["after"] / ms["before"]
+                printf "       after/before: time %.2f, longest stall %.2f\n", mt["after"] / mt["before"],
+                    ms["after"] / ms["before"]
         }
     }' "$results"

@@ -299,7 +299,7 @@ public final class MainWindow {
         if (doc == null) {
             workArea.setVisible(false);
             center.getChildren().setAll(workArea, startScreen.view());
-            tree.setTree(null, null);
+            tree.clear();
             statusBar.showTotals(null, 0);
             detail.clear();
             updateTitle();

@@ -27,6 +27,10 @@ public final class ExportSelection {
     }
 
     public State state(LayerNode n) {
+        if (keys.isEmpty()) {
+            // The usual case, asked for every row shown: no need to walk the row's subtree.
+            return State.NONE;
+        }
         List<TensorRef> below = n.tensorsBelow();
         if (below.isEmpty()) {
             return State.NONE;

@@ -131,16 +131,12 @@ public final class LayerTreeTable {
         return new Rows(tree, filtered, expanded, item(tree, filtered, false, expanded));
     }
 
-    /** Shows a new tree; rows expand by a default policy until the user changes them. */
-    public void setTree(LayerNode newRoot, FilteredTree filtered) {
-        if (newRoot == null) {
-            root = null;
-            this.filtered = null;
-            expanded = expansionSet();
-            table.setRoot(null);
-            return;
-        }
-        show(prepare(newRoot, filtered));
+    /** Shows no tree. */
+    public void clear() {
+        root = null;
+        filtered = null;
+        expanded = expansionSet();
+        table.setRoot(null);
     }
 
     /**
@@ -166,14 +162,14 @@ public final class LayerTreeTable {
         int n = Math.min(more, room - top.getChildren().size());
         for (int i = 0; i < n; i++) {
             int k = top.getChildren().size();
-            LayerNode row = top.getValue().addChild("row" + k, k % 2 == 0 ? LayerNode.Kind.MODULE : LayerNode.Kind.VALUE);
-            top.getChildren().add(new TreeItem<>(row));
+            LayerNode.Kind kind = k % 2 == 0 ? LayerNode.Kind.MODULE : LayerNode.Kind.VALUE;
+            top.getChildren().add(new TreeItem<>(top.getValue().addChild("row" + k, kind)));
         }
         table.getSelectionModel().clearSelection();
         return top.getChildren().size() < room;
     }
 
-    /** Shows rows made by {@link #prepare}, selecting the first. */
+    /** Shows rows made by {@link #prepare}, selecting the first; rows expand as the user left them after. */
     public void show(Rows rows) {
         root = rows.tree;
         filtered = rows.filtered;
