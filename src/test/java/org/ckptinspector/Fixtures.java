@@ -42,6 +42,23 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * A manifest path in the form TensorRef.path() prints: the manifest names object attributes '@attr', the CLI
+     * contract names them by the attribute name.
+     */
+    public static String pathOf(JsonNode path) {
+        List<Object> out = new ArrayList<>();
+        for (JsonNode p : path) {
+            if (p.isInt()) {
+                out.add(p.asInt());
+            } else {
+                String s = p.asText();
+                out.add(s.startsWith("@") ? s.substring(1) : s);
+            }
+        }
+        return out.toString();
+    }
+
     public static List<Entry> entries() {
         List<Entry> all = new ArrayList<>();
         for (String v : VERSIONS) {

@@ -30,12 +30,12 @@ class ManifestConformanceTest {
             JsonNode expected = e.node().get("tensors");
             List<TensorRef> actual = c.tensors();
             List<String> expectedPaths = new ArrayList<>();
-            expected.forEach(t -> expectedPaths.add(pathOf(t.get("path"))));
+            expected.forEach(t -> expectedPaths.add(Fixtures.pathOf(t.get("path"))));
             List<String> actualPaths = actual.stream().map(t -> t.path().toString()).toList();
             assertEquals(expectedPaths.stream().sorted().toList(), actualPaths.stream().sorted().toList(),
                     "tensor paths of " + e.name());
             for (JsonNode t : expected) {
-                String p = pathOf(t.get("path"));
+                String p = Fixtures.pathOf(t.get("path"));
                 TensorRef a = actual.stream().filter(x -> x.path().toString().equals(p)).findFirst().orElseThrow();
                 String what = e.name() + " " + p;
                 String dtype = t.has("torch_dtype") ? t.get("torch_dtype").asText() : t.get("dtype").asText();
@@ -58,19 +58,6 @@ class ManifestConformanceTest {
         }
     }
 
-    /** Manifest paths name object attributes '@attr'; the CLI contract names them by the attribute name. */
-    static String pathOf(JsonNode path) {
-        List<Object> out = new ArrayList<>();
-        for (JsonNode p : path) {
-            if (p.isInt()) {
-                out.add(p.asInt());
-            } else {
-                String s = p.asText();
-                out.add(s.startsWith("@") ? s.substring(1) : s);
-            }
-        }
-        return out.toString();
-    }
 
     private static String longs(JsonNode arr) {
         long[] v = new long[arr.size()];

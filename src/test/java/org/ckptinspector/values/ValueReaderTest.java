@@ -136,20 +136,8 @@ public class ValueReaderTest {
     }
 
     public static TensorRef find(Checkpoint c, JsonNode path) {
-        String p = pathOf(path);
+        String p = Fixtures.pathOf(path);
         return c.tensors().stream().filter(x -> x.path().toString().equals(p)).findFirst().orElseThrow();
     }
 
-    static String pathOf(JsonNode path) {
-        List<Object> out = new ArrayList<>();
-        for (JsonNode p : path) {
-            if (p.isInt()) {
-                out.add(p.asInt());
-            } else {
-                String s = p.asText();
-                out.add(s.startsWith("@") ? s.substring(1) : s);
-            }
-        }
-        return out.toString();
-    }
 }
