@@ -163,6 +163,12 @@ public sealed interface PyValue {
         }
 
         @Override
+        public String toString() {
+            // Never print the items: a hostile file can nest tuples thousands of levels deep.
+            return "tuple(" + items.size() + " items)";
+        }
+
+        @Override
         public String typeName() {
             return "tuple";
         }
@@ -240,7 +246,8 @@ public sealed interface PyValue {
 
         @Override
         public String toString() {
-            return "list" + items;
+            // Never print the items: a hostile file can nest lists deeply or make them contain themselves.
+            return "list[" + items.size() + " items]";
         }
     }
 
@@ -297,7 +304,8 @@ public sealed interface PyValue {
 
         @Override
         public String toString() {
-            return typeName() + entries;
+            // Never print the entries: a hostile file can nest dicts deeply or make them contain themselves.
+            return typeName() + "{" + entries.size() + " entries}";
         }
     }
 
