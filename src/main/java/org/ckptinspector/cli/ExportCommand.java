@@ -82,8 +82,8 @@ final class ExportCommand implements Callable<Integer> {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         PrintWriter out = spec.commandLine().getOut();
-        ExportRequest request = new ExportRequest(selection(), renameRules(), targetDtype(), outputFormat(),
-                null, !noVerify);
+        ExportRequest request = ExportRequest.of(selection(), outputFormat()).withRenames(renameRules())
+                .withDtype(targetDtype()).withVerify(!noVerify);
         try (Checkpoint c = CheckpointOpener.open(source)) {
             long opened = System.nanoTime();
             ExportPlan plan = ExportPlanner.plan(c, request);

@@ -24,7 +24,7 @@ import org.ckptinspector.values.TensorBytes;
 /**
  * Re-opens a written export with our own reader and compares every tensor with its source: same key, dtype and
  * shape, and byte for byte the same values as the source's after the planned conversion. Tensors are compared in
- * pieces of at most {@value #PIECE} bytes on all cores; where both sides are stored as one run the pieces are
+ * pieces of at most {@value #PIECE} bytes on the request's threads; where both sides are stored as one run the pieces are
  * compared straight from the mapped files, otherwise each side's values are gathered (and converted) first.
  */
 final class OutputVerifier {
@@ -55,7 +55,7 @@ final class OutputVerifier {
                     c.cut(pieces);
                 }
             }
-            compareAll(pieces, plan.tensorBytes(), monitor);
+            compareAll(pieces, plan.tensorBytes(), plan.request().threads(), monitor);
             long bytes = 0;
             for (Check c : checks) {
                 c.problem().ifPresent(mismatches::add);
@@ -78,8 +78,9 @@ final class OutputVerifier {
         return null;
     }
 
-    /** Compares the pieces on all cores; the first failure or a cancel stops the others. */
-    private static void compareAll(List<Piece> pieces, long totalBytes, TaskMonitor monitor) throws IOException {
+    /** Compares the pieces on {@code threads} threads; the first failure or a cancel stops the others. */
+    private static void compareAll(List<Piece> pieces, long totalBytes, int threads, TaskMonitor monitor)
+            throws IOException {
         ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, totalBytes, "verifying");
         List<ParallelUnits.Unit<Staging>> units = new ArrayList<>();
         for (Piece p : pieces) {
@@ -88,7 +89,7 @@ final class OutputVerifier {
                 progress.add(p.outputBytes());
             });
         }
-        ParallelUnits.run(units, Runtime.getRuntime().availableProcessors(), Staging::new, monitor,
+        ParallelUnits.run(units, threads, Staging::new, monitor,
                 "export-verify");
     }
 

@@ -43,11 +43,13 @@ final class SafetensorsExport {
         ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(header.length).put(header).flip();
         writeFully(channel, head);
-        ByteCopier copier = new ByteCopier(monitor, plan.tensorBytes());
+        DataWriter data = new DataWriter(channel);
+        long at = head.limit();
         for (ExportItem i : ordered) {
-            copier.copyTensor(i.tensor(), i.conversion().orElse(null), "writing " + i.outputKey(),
-                    data -> writeFully(channel, data));
+            data.addTensor(i.tensor(), i.conversion().orElse(null), at);
+            at = Math.addExact(at, i.outputBytes());
         }
+        data.write(plan.request().threads(), monitor);
     }
 
     static List<ExportItem> dataOrder(List<ExportItem> items) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.export.pickle.PickleWriter;
 import org.ckptinspector.export.zip.StoredZipWriter;
@@ -28,14 +30,19 @@ final class TorchZipExport {
         StoredZipWriter zip = new StoredZipWriter(channel, ALIGNMENT);
         zip.add(root + "/data.pkl", pickle);
         zip.add(root + "/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
-        ByteCopier copier = new ByteCopier(monitor, layout.outputBytes());
+        DataWriter data = new DataWriter(channel);
+        List<StoredZipWriter.Reserved> entries = new ArrayList<>();
+        List<DataWriter.Run> runs = new ArrayList<>();
         for (StorageLayout.Record r : layout.records()) {
-            String name = root + "/data/" + r.key;
-            try (StoredZipWriter.EntryWriter entry = zip.begin(name, r.outputBytes())) {
-                DTypeConversion conversion = DTypeConversion.of(r.sourceDtype, r.dtype).orElse(null);
-                copier.copyRange(r.source.bytes(), r.sourceByteOffset(), r.sourceBytes(), conversion,
-                        "writing " + name, entry::write);
-            }
+            StoredZipWriter.Reserved entry = zip.reserve(root + "/data/" + r.key, r.outputBytes());
+            DTypeConversion conversion = DTypeConversion.of(r.sourceDtype, r.dtype).orElse(null);
+            entries.add(entry);
+            runs.add(data.addRange(r.source.bytes(), r.sourceByteOffset(), r.sourceBytes(), conversion,
+                    entry.dataOffset()));
+        }
+        data.write(plan.request().threads(), monitor);
+        for (int i = 0; i < entries.size(); i++) {
+            entries.get(i).complete(runs.get(i).crc());
         }
         zip.add(root + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
         zip.finish();

@@ -14,8 +14,8 @@ import java.util.zip.CRC32;
  * own writer lays it out (§2.3): the local header carries a {@code 'FB'} extra field of padding so the data
  * starts on a multiple of the alignment, ZIP64 fields appear where a size or offset needs them, and the archive
  * ends with a ZIP64 end record like every file torch writes. Sizes are known before an entry starts, so there is
- * no data descriptor; the CRC-32 is computed while the data passes and written back into the local header.
- * Data are written from ByteBuffers straight to the channel, so a mapped source never passes through the heap.
+ * no data descriptor, and an entry's place in the file is fixed when it is reserved: its data can be written by
+ * several threads at once, and its CRC-32 is written back into the local header when the caller has it.
  */
 public final class StoredZipWriter {
     private static final int LOCAL_HEADER = 0x04034b50;
@@ -34,11 +34,8 @@ public final class StoredZipWriter {
     private final FileChannel channel;
     private final int alignment;
     private final long zip64Threshold;
-    private final List<Entry> entries = new ArrayList<>();
-    private EntryWriter open;
+    private final List<Reserved> entries = new ArrayList<>();
     private boolean finished;
-
-    private record Entry(byte[] name, long headerOffset, long size, int crc) {}
 
     /** Writes an archive at the channel's current position; {@code alignment} must be a power of two ≤ 4096. */
     public StoredZipWriter(FileChannel channel, int alignment) {
@@ -57,15 +54,21 @@ public final class StoredZipWriter {
 
     /** Adds a small entry held in memory. */
     public void add(String name, byte[] data) throws IOException {
-        EntryWriter w = begin(name, data.length);
-        w.write(ByteBuffer.wrap(data));
-        w.close();
+        Reserved r = reserve(name, data.length);
+        writeFully(ByteBuffer.wrap(data), r.dataOffset());
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        r.complete((int) crc.getValue());
     }
 
-    /** Starts an entry of exactly {@code size} bytes; write them through the returned writer, then close it. */
-    public EntryWriter begin(String name, long size) throws IOException {
-        if (open != null || finished) {
-            throw new IllegalStateException("an entry is still open or the archive is finished");
+    /**
+     * Reserves an entry of exactly {@code size} bytes: writes its local header and moves past its data. The
+     * caller writes the data at {@link Reserved#dataOffset()}, from any threads and in any order, then
+     * {@link Reserved#complete completes} the entry with the data's CRC-32; the next entry starts after it.
+     */
+    public Reserved reserve(String name, long size) throws IOException {
+        if (finished) {
+            throw new IllegalStateException("the archive is finished");
         }
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
         if (nameBytes.length > 0xFFFF) {
@@ -96,62 +99,56 @@ public final class StoredZipWriter {
         for (int i = 0; i < pad; i++) {
             h.put((byte) 'Z');
         }
-        writeFully(h.flip());
-        open = new EntryWriter(nameBytes, offset, size);
-        return open;
+        writeFully(h.flip(), offset);
+        Reserved r = new Reserved(nameBytes, offset, offset + h.capacity(), size);
+        channel.position(Math.addExact(r.dataOffset, size));
+        entries.add(r);
+        return r;
     }
 
-    /** Receives the bytes of one entry. */
-    public final class EntryWriter implements AutoCloseable {
+    /** An entry whose header is written and whose data and CRC-32 the caller supplies. */
+    public final class Reserved {
         private final byte[] name;
         private final long headerOffset;
+        private final long dataOffset;
         private final long size;
-        private final CRC32 crc = new CRC32();
-        private long written;
+        private int crc;
+        private boolean complete;
 
-        private EntryWriter(byte[] name, long headerOffset, long size) {
+        private Reserved(byte[] name, long headerOffset, long dataOffset, long size) {
             this.name = name;
             this.headerOffset = headerOffset;
+            this.dataOffset = dataOffset;
             this.size = size;
         }
 
-        /** Writes all remaining bytes of {@code data}. */
-        public void write(ByteBuffer data) throws IOException {
-            int n = data.remaining();
-            if (written + n > size) {
-                throw new IllegalStateException("entry " + new String(name, StandardCharsets.UTF_8)
-                        + " is longer than its declared " + size + " bytes");
-            }
-            crc.update(data.duplicate());
-            writeFully(data);
-            written += n;
+        /** Where the entry's data start in the file. */
+        public long dataOffset() {
+            return dataOffset;
         }
 
-        /** Ends the entry: checks its length and writes the CRC-32 into its local header. */
-        @Override
-        public void close() throws IOException {
-            if (written != size) {
-                throw new IllegalStateException("entry " + new String(name, StandardCharsets.UTF_8) + " got "
-                        + written + " of its declared " + size + " bytes");
-            }
-            int value = (int) crc.getValue();
-            channel.write(le(4).putInt(value).flip(), headerOffset + 14);
-            entries.add(new Entry(name, headerOffset, size, value));
-            open = null;
+        /** Records the CRC-32 of the data, in the local header now and in the central directory at the end. */
+        public void complete(int dataCrc) throws IOException {
+            writeFully(le(4).putInt(dataCrc).flip(), headerOffset + 14);
+            crc = dataCrc;
+            complete = true;
         }
     }
 
-    /** Writes the central directory and end records. No entry may be open. */
+    /** Writes the central directory and end records after the last entry's data. Every entry must be complete. */
     public void finish() throws IOException {
-        if (open != null) {
-            throw new IllegalStateException("an entry is still open");
+        for (Reserved e : entries) {
+            if (!e.complete) {
+                throw new IllegalStateException("entry " + new String(e.name, StandardCharsets.UTF_8)
+                        + " has no CRC yet");
+            }
         }
         long cdStart = channel.position();
-        for (Entry e : entries) {
-            boolean bigSize = e.size() >= zip64Threshold;
-            boolean bigOffset = e.headerOffset() >= zip64Threshold;
+        for (Reserved e : entries) {
+            boolean bigSize = e.size >= zip64Threshold;
+            boolean bigOffset = e.headerOffset >= zip64Threshold;
             int extra = bigSize || bigOffset ? 4 + (bigSize ? 16 : 0) + (bigOffset ? 8 : 0) : 0;
-            ByteBuffer c = le(46 + e.name().length + extra);
+            ByteBuffer c = le(46 + e.name.length + extra);
             c.putInt(CENTRAL_HEADER)
                     .putShort((short) (extra > 0 ? VERSION_ZIP64 : VERSION_STORED))
                     .putShort((short) (extra > 0 ? VERSION_ZIP64 : VERSION_STORED))
@@ -159,27 +156,27 @@ public final class StoredZipWriter {
                     .putShort((short) 0)
                     .putShort((short) 0)
                     .putShort((short) DOS_DATE)
-                    .putInt(e.crc())
-                    .putInt((int) (bigSize ? MAX32 : e.size()))
-                    .putInt((int) (bigSize ? MAX32 : e.size()))
-                    .putShort((short) e.name().length)
+                    .putInt(e.crc)
+                    .putInt((int) (bigSize ? MAX32 : e.size))
+                    .putInt((int) (bigSize ? MAX32 : e.size))
+                    .putShort((short) e.name.length)
                     .putShort((short) extra)
                     .putShort((short) 0)
                     .putShort((short) 0)
                     .putShort((short) 0)
                     .putInt(0)
-                    .putInt((int) (bigOffset ? MAX32 : e.headerOffset()))
-                    .put(e.name());
+                    .putInt((int) (bigOffset ? MAX32 : e.headerOffset))
+                    .put(e.name);
             if (extra > 0) {
                 c.putShort((short) 0x0001).putShort((short) (extra - 4));
                 if (bigSize) {
-                    c.putLong(e.size()).putLong(e.size());
+                    c.putLong(e.size).putLong(e.size);
                 }
                 if (bigOffset) {
-                    c.putLong(e.headerOffset());
+                    c.putLong(e.headerOffset);
                 }
             }
-            writeFully(c.flip());
+            append(c.flip());
         }
         long cdEnd = channel.position();
         long cdSize = cdEnd - cdStart;
@@ -198,13 +195,20 @@ public final class StoredZipWriter {
                 .putInt((int) (cdSize >= zip64Threshold ? MAX32 : cdSize))
                 .putInt((int) (cdStart >= zip64Threshold ? MAX32 : cdStart))
                 .putShort((short) 0);
-        writeFully(end.flip());
+        append(end.flip());
         finished = true;
     }
 
-    private void writeFully(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            channel.write(b);
+    private void append(ByteBuffer b) throws IOException {
+        long at = channel.position();
+        writeFully(b, at);
+        channel.position(at + b.limit());
+    }
+
+    /** Writes all of {@code b} at {@code position} without moving the channel's position. */
+    private void writeFully(ByteBuffer b, long position) throws IOException {
+        for (long at = position; b.hasRemaining(); ) {
+            at += channel.write(b, at);
         }
     }
 
