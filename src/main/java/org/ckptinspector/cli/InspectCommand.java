@@ -7,8 +7,7 @@ import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.report.InspectReport;
-import org.ckptinspector.security.GlobalClass;
-import org.ckptinspector.security.GlobalPolicy;
+import org.ckptinspector.security.CheckpointGlobals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,8 +49,7 @@ final class InspectCommand implements Callable<Integer> {
                         hash && t.hasValues() ? "  " + org.ckptinspector.values.TensorHash.sha256(t) : "");
             }
             out.printf("%d tensors, %d elements%n", c.tensors().size(), params);
-            var unsafe = c.globalNames().stream()
-                    .filter(g -> GlobalPolicy.classify(g) != GlobalClass.SAFE).toList();
+            var unsafe = CheckpointGlobals.unsafe(CheckpointGlobals.names(c));
             if (!unsafe.isEmpty()) {
                 out.println("Globals outside torch's weights_only allow-list (not executed): " + String.join(", ", unsafe));
             }

@@ -4,11 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.ckptinspector.model.Checkpoint;
-import org.ckptinspector.model.GlobalRef;
 import org.ckptinspector.model.TensorRef;
-import org.ckptinspector.security.GlobalClass;
-import org.ckptinspector.security.GlobalPolicy;
+import org.ckptinspector.security.CheckpointGlobals;
 import org.ckptinspector.values.TensorHash;
 
 /** The {@code inspect --json} document of the CLI contract. */
@@ -25,27 +26,19 @@ public final class InspectReport {
         for (TensorRef t : c.tensors()) {
             tensors.add(tensor(t, withHash));
         }
+        List<String> names = CheckpointGlobals.names(c);
         ArrayNode globals = root.putArray("globals");
+        names.forEach(globals::add);
         ArrayNode unsafe = root.putArray("unsafe_globals");
-        for (String g : c.globalNames()) {
-            globals.add(g);
-        }
-        for (GlobalRef g : c.globals()) {
-            String q = g.qualifiedName();
-            if (GlobalPolicy.classify(g.module(), g.name()) != GlobalClass.SAFE && !contains(unsafe, q)) {
-                unsafe.add(q);
-            }
-        }
+        CheckpointGlobals.unsafe(names).forEach(unsafe::add);
         ArrayNode warnings = root.putArray("warnings");
-        c.warnings().forEach(warnings::add);
+        Set<String> seen = new LinkedHashSet<>(c.warnings());
         for (TensorRef t : c.tensors()) {
             for (String p : t.problems()) {
-                String w = t.key() + ": " + p;
-                if (!contains(warnings, w)) {
-                    warnings.add(w);
-                }
+                seen.add(t.key() + ": " + p);
             }
         }
+        seen.forEach(warnings::add);
         root.set("metadata", JsonValues.toJson(c.metadata()));
         return root;
     }
@@ -86,15 +79,6 @@ public final class InspectReport {
             }
         }
         return o;
-    }
-
-    private static boolean contains(ArrayNode a, String s) {
-        for (var n : a) {
-            if (n.asText().equals(s)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Hashes tensors with values (dense or sparse); meta tensors and tensors with problems have no hash. */

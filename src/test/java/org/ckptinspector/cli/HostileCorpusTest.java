@@ -93,6 +93,30 @@ class HostileCorpusTest {
         }
     }
 
+    /**
+     * Whatever pickle of a file carries the payload (the main one, an appended one, an extra record, bytes
+     * embedded in the data), {@code inspect --json} lists its dangerous globals among the unsafe ones whenever
+     * the file opens at all, as {@code scan} does.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("entries")
+    void inspectNamesEveryDangerousGlobalTheScanFinds(HostileCorpus.Entry e) {
+        List<String> dangerous = e.strings(e.scan(), "dangerous");
+        CliRun r = CliRun.of("inspect", e.path().toString(), "--json");
+        if (dangerous.isEmpty() || r.code() != Cli.OK) {
+            return;
+        }
+        List<String> unsafe = new ArrayList<>();
+        try {
+            r.json().get("unsafe_globals").forEach(n -> unsafe.add(n.asText()));
+        } catch (java.io.IOException ex) {
+            fail("inspect --json printed no JSON: " + r.out());
+        }
+        for (String g : dangerous) {
+            assertTrue(unsafe.contains(g), g + " missing from inspect's unsafe_globals " + unsafe);
+        }
+    }
+
     /** The corpus itself: every payload is dangerous to scan, and the generator saw the payloads run. */
     @Test
     void everyPayloadIsFlaggedDangerousAndWasSeenRunning() {
