@@ -62,7 +62,8 @@ final class DataWriter {
             long n = Math.min(step, length - from);
             long outAt = at + (conversion == null ? from : conversion.outputBytes(from));
             long outBytes = conversion == null ? n : conversion.outputBytes(n);
-            add(run, new RangePiece(region, offset + from, n, conversion, outAt, outBytes));
+            long start = offset + from;
+            add(run, new Piece(outAt, outBytes, scratch -> scratch.range(region, start, n, conversion)));
         }
         return run;
     }
@@ -79,7 +80,9 @@ final class DataWriter {
         long numel = t.numel();
         for (long first = 0; first < numel; first += perPiece) {
             long count = Math.min(perPiece, numel - first);
-            add(run, new ElementPiece(t, first, count, conversion, at + out.bytesFor(first), out.bytesFor(count)));
+            long from = first;
+            add(run, new Piece(at + out.bytesFor(first), out.bytesFor(count), scratch -> TensorBytes.stream(t, from,
+                    count, PIECE, data -> scratch.emit(scratch.convert(data, conversion)))));
         }
         return run;
     }
@@ -103,63 +106,23 @@ final class DataWriter {
         ParallelUnits.run(units, threads, Scratch::new, monitor, "export-write");
     }
 
+    /** Passes a piece's output bytes, in order, to {@link Scratch#emit}. */
+    @FunctionalInterface
+    private interface Source {
+        void produce(Scratch scratch) throws IOException;
+    }
+
     /** A part of a run: where its bytes go, how many there are, and (once written) their CRC-32. */
-    private abstract static class Piece {
+    private static final class Piece {
         final long at;
         final long outputBytes;
+        final Source source;
         int crc;
 
-        Piece(long at, long outputBytes) {
+        Piece(long at, long outputBytes, Source source) {
             this.at = at;
             this.outputBytes = outputBytes;
-        }
-
-        /** Passes the piece's output bytes, in order, to {@code scratch.emit}. */
-        abstract void produce(Scratch scratch) throws IOException;
-    }
-
-    private static final class RangePiece extends Piece {
-        private final ByteRegion region;
-        private final long offset;
-        private final long length;
-        private final DTypeConversion conversion;
-
-        RangePiece(ByteRegion region, long offset, long length, DTypeConversion conversion, long at, long outBytes) {
-            super(at, outBytes);
-            this.region = region;
-            this.offset = offset;
-            this.length = length;
-            this.conversion = conversion;
-        }
-
-        @Override
-        void produce(Scratch scratch) throws IOException {
-            Optional<FileSpan> span = conversion == null ? region.region(offset, length).fileSpan() : Optional.empty();
-            if (span.isPresent()) {
-                scratch.copy(span.get());
-            } else {
-                scratch.emit(scratch.convert(region.slice(offset, (int) length), conversion));
-            }
-        }
-    }
-
-    private static final class ElementPiece extends Piece {
-        private final TensorRef tensor;
-        private final long first;
-        private final long count;
-        private final DTypeConversion conversion;
-
-        ElementPiece(TensorRef tensor, long first, long count, DTypeConversion conversion, long at, long outBytes) {
-            super(at, outBytes);
-            this.tensor = tensor;
-            this.first = first;
-            this.count = count;
-            this.conversion = conversion;
-        }
-
-        @Override
-        void produce(Scratch scratch) throws IOException {
-            TensorBytes.stream(tensor, first, count, PIECE, data -> scratch.emit(scratch.convert(data, conversion)));
+            this.source = source;
         }
     }
 
@@ -173,7 +136,7 @@ final class DataWriter {
         int write(Piece p) throws IOException {
             crc.reset();
             at = p.at;
-            p.produce(this);
+            p.source.produce(this);
             if (at != p.at + p.outputBytes) {
                 throw new IllegalStateException("a piece produced " + (at - p.at) + " of its " + p.outputBytes
                         + " bytes");
@@ -181,7 +144,17 @@ final class DataWriter {
             return (int) crc.getValue();
         }
 
-        void copy(FileSpan span) throws IOException {
+        /** Bytes of a region: through the file's own reads when they lie in one as they are, else mapped. */
+        void range(ByteRegion region, long offset, long length, DTypeConversion conversion) throws IOException {
+            Optional<FileSpan> span = conversion == null ? region.region(offset, length).fileSpan() : Optional.empty();
+            if (span.isPresent()) {
+                copy(span.get());
+            } else {
+                emit(convert(region.slice(offset, (int) length), conversion));
+            }
+        }
+
+        private void copy(FileSpan span) throws IOException {
             for (long pos = 0; pos < span.length(); ) {
                 int n = (int) Math.min(READ, span.length() - pos);
                 reads.clear().limit(n);
