@@ -118,4 +118,8 @@ printf 'copy phase alone (best write): %6.3f s  %6.0f MB/s  speed ratio vs cp %.
   "$(speed "$BEST_WRITE")" "$(ratio "$BEST_WRITE")"
 printf 'verification alone (best):     %6.3f s  (re-open the output, compare %.0f MB with the source)\n' \
   "$BEST_VERIFY" "$MB"
+read -r _ _ p w v _ <<< "${PHASES[verified]}"
+INPROC=$(echo "$p + $w + $v" | bc -l)
+printf 'in-process, verified (plan + write + verify, no JVM start or open, as the desktop app exports): %6.3f s  speed ratio vs cp %.2f\n' \
+  "$INPROC" "$(ratio "$INPROC")"
 echo "goal: ratio >= 0.70 (best of $RUNS rounds, page cache warm)"
