@@ -295,7 +295,7 @@ public final class MainWindow {
 
     private void showDocument(OpenedCheckpoint doc) {
         exportSelection.clear();
-        securityBanner.show(doc == null ? null : doc.checkpoint());
+        securityBanner.show(doc == null ? java.util.List.of() : doc.globals());
         if (doc == null) {
             workArea.setVisible(false);
             center.getChildren().setAll(workArea, startScreen.view());

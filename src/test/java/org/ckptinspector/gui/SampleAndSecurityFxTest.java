@@ -60,6 +60,19 @@ class SampleAndSecurityFxTest extends FxAppTestSupport {
         }
     }
 
+    /** The payload rides in a second pickle after the state_dict's STOP; only a scan of every pickle sees it. */
+    @Test
+    void aPayloadOutsideTheInterpretedPickleStillTurnsTheBannerRed(FxRobot robot) {
+        open(robot, Path.of("src/test/resources/hostile/bypass_appended_after_stop.pt"));
+        var banner = robot.lookup("#securityBanner").query();
+        assertTrue(banner.isVisible());
+        assertTrue(banner.getStyleClass().contains("dangerous"));
+        FlowPane chips = (FlowPane) robot.lookup("#securityHeadline").queryAs(Label.class).getParent()
+                .getChildrenUnmodifiable().get(1);
+        assertTrue(chips.getChildren().stream().anyMatch(n -> ((Label) n).getText().equals("os.system")),
+                "os.system among the chips");
+    }
+
     @Test
     void aGlobalThatRunsCodeTurnsTheBannerRedAndNothingRuns(FxRobot robot) {
         open(robot, Path.of("src/test/resources/gui/dangerous_reduce.pt"));

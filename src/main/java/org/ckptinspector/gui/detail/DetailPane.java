@@ -183,8 +183,8 @@ public final class DetailPane {
         }
         f.add(new Fact("tensors", Formats.count(c.tensors().size())));
         f.add(new Fact("storages", Formats.count(doc.storageUsers().size())));
-        f.add(new Fact("globals", c.globalNames().isEmpty() ? "none" : String.join(", ", c.globalNames())));
-        int unsafe = UnsafeGlobals.of(c).size();
+        f.add(new Fact("globals", doc.globals().isEmpty() ? "none" : String.join(", ", doc.globals())));
+        int unsafe = UnsafeGlobals.of(doc.globals()).size();
         f.add(new Fact("unsafe globals", unsafe == 0 ? "none" : Integer.toString(unsafe)));
         for (String w : c.warnings()) {
             f.add(new Fact("problem", w));

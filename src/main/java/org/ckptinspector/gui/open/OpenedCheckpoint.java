@@ -12,22 +12,24 @@ import org.ckptinspector.gui.tree.LayerTreeBuilder;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.security.CheckpointGlobals;
 import org.ckptinspector.task.TaskMonitor;
 
 /**
  * A checkpoint open in the app with what the views need from it: its layer tree and which tensors share a
  * storage. Built off the FX thread; the checkpoint stays open (mapped) until {@link #close()}.
  */
-public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String, List<TensorRef>> storageUsers) {
+public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String, List<TensorRef>> storageUsers,
+        List<String> globals) {
 
     public static OpenedCheckpoint open(Path file, TaskMonitor monitor) throws IOException {
-        monitor.progress(0, 3, "Opening " + file.getFileName());
+        monitor.progress(0, 4, "Opening " + file.getFileName());
         Checkpoint c = CheckpointOpener.open(file);
         try {
             monitor.checkCancelled();
-            monitor.progress(1, 3, "Building the layer tree");
+            monitor.progress(1, 4, "Building the layer tree");
             LayerNode tree = LayerTreeBuilder.build(c);
-            monitor.progress(2, 3, "Indexing storages");
+            monitor.progress(2, 4, "Indexing storages");
             Map<String, List<TensorRef>> users = new HashMap<>();
             for (TensorRef t : c.tensors()) {
                 Storage s = t.storage();
@@ -35,8 +37,10 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
                     users.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(t);
                 }
             }
-            monitor.progress(3, 3, "Done");
-            return new OpenedCheckpoint(c, tree, users);
+            monitor.progress(3, 4, "Scanning every pickle for globals");
+            List<String> globals = CheckpointGlobals.names(c);
+            monitor.progress(4, 4, "Done");
+            return new OpenedCheckpoint(c, tree, users, globals);
         } catch (RuntimeException e) {
             c.close();
             throw e;

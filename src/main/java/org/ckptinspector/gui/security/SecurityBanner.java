@@ -10,7 +10,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.ckptinspector.gui.icons.Icon;
-import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.security.GlobalClass;
 
 /** A banner above the tree naming the unsafe globals of the open file; hidden for files that name none. */
@@ -41,9 +40,9 @@ public final class SecurityBanner {
         return box;
     }
 
-    /** Shows the findings of {@code c}, or hides the banner when there are none. */
-    public void show(Checkpoint c) {
-        List<UnsafeGlobals.Finding> findings = c == null ? List.of() : UnsafeGlobals.of(c);
+    /** Shows the unsafe ones among a file's globals, or hides the banner when there are none. */
+    public void show(List<String> globals) {
+        List<UnsafeGlobals.Finding> findings = UnsafeGlobals.of(globals);
         boolean dangerous = findings.stream().anyMatch(f -> f.verdict() == GlobalClass.DANGEROUS);
         box.getStyleClass().remove("dangerous");
         if (dangerous) {

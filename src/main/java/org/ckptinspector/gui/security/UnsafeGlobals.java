@@ -3,7 +3,6 @@ package org.ckptinspector.gui.security;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.security.GlobalClass;
 import org.ckptinspector.security.GlobalPolicy;
 
@@ -14,9 +13,10 @@ public final class UnsafeGlobals {
     /** One global the file names, with how far it can be trusted. */
     public record Finding(String name, GlobalClass verdict) {}
 
-    public static List<Finding> of(Checkpoint c) {
+    /** The unsafe ones among {@code globals} (every global the file's pickles name). */
+    public static List<Finding> of(List<String> globals) {
         List<Finding> out = new ArrayList<>();
-        for (String name : c.globalNames()) {
+        for (String name : globals) {
             GlobalClass g = GlobalPolicy.classify(name);
             if (g != GlobalClass.SAFE) {
                 out.add(new Finding(name, g));
