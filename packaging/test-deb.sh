@@ -122,12 +122,16 @@ done
 echo "desktop entry, icon and MIME globs for .pth .pt .ckpt .bin .safetensors installed"
 
 # The GUI: the same launcher with a file and no command word. Still running after the timeout means the window
-# came up; exiting with 0 is fine too. A crash (a module missing from the runtime, say) fails the test.
+# came up; exiting with 0 is fine too. A crash (a module missing from the runtime, say) fails the test. The
+# timeout runs inside xvfb-run, so the app is stopped while its X server still runs (killing the server first
+# makes GTK crash on the way out); it runs in the work folder, where a JVM crash would leave its hs_err log.
 if command -v xvfb-run >/dev/null 2>&1; then
+  opened="$PWD/$FIXTURES/$FIXTURE"
   set +e
-  timeout -k 5 20 xvfb-run -a "$PACKAGE" "$FIXTURES/$FIXTURE" > "$work/gui.txt" 2>&1
+  (cd "$work" && xvfb-run -a timeout -k 5 20 "$PACKAGE" "$opened") > "$work/gui.txt" 2>&1
   rc=$?
   set -e
+  ! ls "$work"/hs_err_pid*.log >/dev/null 2>&1 || fail "the GUI crashed: $(head -20 "$work"/hs_err_pid*.log)"
   { [ $rc = 0 ] || [ $rc = 124 ]; } || fail "GUI exited with $rc: $(cat "$work/gui.txt")"
   ! grep -qE 'Exception|Error:' "$work/gui.txt" || fail "GUI printed an error: $(cat "$work/gui.txt")"
   echo "GUI: started under Xvfb (exit $rc: $([ $rc = 124 ] && echo 'still running after 20 s' || echo 'exited normally'))"
