@@ -21,7 +21,6 @@ import javafx.scene.input.ScrollEvent;
 import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
-import javafx.scene.text.Text;
 import javafx.scene.text.TextAlignment;
 
 /**
@@ -33,8 +32,6 @@ import javafx.scene.text.TextAlignment;
  */
 final class ValueGrid extends Region {
     private static final double ROW_HEIGHT = 24;
-    private static final double PAD = 10;
-    private static final double MIN_COLUMN = 56;
     private static final Color TEXT = Color.web("#1d2330");
     private static final Color MUTED = Color.web("#6b7383");
     private static final Color LINE = Color.web("#e2e5ea");
@@ -49,51 +46,30 @@ final class ValueGrid extends Region {
     private final Canvas canvas = new Canvas();
     private final ScrollBar vbar = new ScrollBar();
     private final ScrollBar hbar = new ScrollBar();
-    private final double indexWidth;
-    /** Left edge of each value column and, last, the right edge of the last one, right of the index column. */
-    private final double[] columnEdges;
+    private final GridColumns columns;
     private final ReadOnlyStringWrapper pointed = new ReadOnlyStringWrapper(this, "pointed", "");
     private int hoverRow = -1;
     private int hoverCol = -1;
+    private double mouseX = -1;
+    private double mouseY = -1;
 
     ValueGrid(PreviewGrid grid) {
         this.grid = grid;
+        this.columns = GridColumns.of(grid, font);
         getStyleClass().add("value-grid");
         // Hugs a small preview; a large one takes the room it is given and scrolls.
         setMaxSize(USE_PREF_SIZE, USE_PREF_SIZE);
         setFocusTraversable(true);
-        int rows = grid.values().length;
-        int cols = grid.shownColumns();
-        String[] longest = new String[cols];
-        String longestLabel = "";
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                String s = grid.cell(r, c);
-                if (longest[c] == null || s.length() > longest[c].length()) {
-                    longest[c] = s;
-                }
-            }
-            longestLabel = grid.rowLabels().get(r).length() > longestLabel.length() ? grid.rowLabels().get(r)
-                    : longestLabel;
-        }
-        // One measurement per column: its longest text (by characters) is its widest in a monospaced font.
-        Text probe = new Text();
-        probe.setFont(font);
-        indexWidth = Math.ceil(Math.max(40, width(probe, longestLabel) + 2 * PAD));
-        columnEdges = new double[cols + 1];
-        for (int c = 0; c < cols; c++) {
-            double w = Math.max(width(probe, longest[c]), width(probe, Integer.toString(c)));
-            columnEdges[c + 1] = columnEdges[c] + Math.ceil(Math.max(MIN_COLUMN, w + 2 * PAD));
-        }
         vbar.setOrientation(Orientation.VERTICAL);
         vbar.setUnitIncrement(ROW_HEIGHT);
         hbar.setUnitIncrement(40);
-        vbar.valueProperty().addListener((o, a, b) -> draw());
-        hbar.valueProperty().addListener((o, a, b) -> draw());
+        // Scrolling moves the cells under a still mouse.
+        vbar.valueProperty().addListener((o, a, b) -> point(mouseX, mouseY, true));
+        hbar.valueProperty().addListener((o, a, b) -> point(mouseX, mouseY, true));
         getChildren().addAll(canvas, vbar, hbar);
         addEventHandler(ScrollEvent.SCROLL, this::scroll);
-        canvas.addEventHandler(MouseEvent.MOUSE_MOVED, e -> point(e.getX(), e.getY()));
-        canvas.addEventHandler(MouseEvent.MOUSE_EXITED, e -> point(-1, -1));
+        canvas.addEventHandler(MouseEvent.MOUSE_MOVED, e -> point(e.getX(), e.getY(), false));
+        canvas.addEventHandler(MouseEvent.MOUSE_EXITED, e -> point(-1, -1, false));
         canvas.addEventHandler(MouseEvent.MOUSE_PRESSED, e -> {
             requestFocus();
             // Or the tab pane around takes the focus back as the press bubbles up to it.
@@ -121,13 +97,8 @@ final class ValueGrid extends Region {
                 grid.shownColumns()));
     }
 
-    private static double width(Text probe, String s) {
-        probe.setText(s);
-        return probe.getLayoutBounds().getWidth();
-    }
-
     private double contentWidth() {
-        return indexWidth + columnEdges[columnEdges.length - 1];
+        return columns.total();
     }
 
     private double contentHeight() {
@@ -193,80 +164,76 @@ final class ValueGrid extends Region {
         double h = canvas.getHeight();
         double dx = hbar.getValue();
         double dy = vbar.getValue();
-        int rows = grid.values().length;
-        int cols = grid.shownColumns();
+        double index = columns.indexWidth();
+        double right = Math.min(w, contentWidth() - dx);
+        double bottom = Math.min(h, contentHeight() - dy);
+        int firstRow = (int) Math.max(0, Math.floor(dy / ROW_HEIGHT));
+        int lastRow = (int) Math.min(grid.values().length - 1, Math.floor((dy + h - ROW_HEIGHT) / ROW_HEIGHT));
+        int firstCol = Math.max(0, columns.at(dx));
+        int lastCol = columns.at(dx + w - index) < 0 ? columns.count() - 1 : columns.at(dx + w - index);
         g.clearRect(0, 0, w, h);
         g.setFont(font);
         g.setTextBaseline(VPos.CENTER);
 
-        int firstRow = (int) Math.max(0, Math.floor(dy / ROW_HEIGHT));
-        int lastRow = (int) Math.min(rows - 1, Math.floor((dy + h - ROW_HEIGHT) / ROW_HEIGHT));
-        int firstCol = Math.max(0, column(dx) < 0 ? 0 : column(dx));
-        int lastCol = column(dx + w - indexWidth) < 0 ? cols - 1 : column(dx + w - indexWidth);
-        double right = Math.min(w, contentWidth() - dx);
-
-        // Cells, clipped to the area right of the index column and below the header.
-        g.save();
-        g.beginPath();
-        g.rect(indexWidth, ROW_HEIGHT, Math.max(0, w - indexWidth), Math.max(0, h - ROW_HEIGHT));
-        g.clip();
+        clip(g, index, ROW_HEIGHT, w, h);
         g.setTextAlign(TextAlignment.RIGHT);
         for (int r = firstRow; r <= lastRow; r++) {
             double y = ROW_HEIGHT * (r + 1) - dy;
             if (r == hoverRow || r % 2 == 1) {
                 g.setFill(r == hoverRow ? HOVER_ROW : STRIPE);
-                g.fillRect(indexWidth, y, right - indexWidth, ROW_HEIGHT);
+                g.fillRect(index, y, right - index, ROW_HEIGHT);
             }
             for (int c = firstCol; c <= lastCol; c++) {
-                double x = indexWidth + columnEdges[c] - dx;
+                double x = index + columns.left(c) - dx;
                 if (r == hoverRow && c == hoverCol) {
                     g.setFill(HOVER_CELL);
-                    g.fillRect(x, y, columnEdges[c + 1] - columnEdges[c], ROW_HEIGHT);
+                    g.fillRect(x, y, columns.width(c), ROW_HEIGHT);
                 }
                 g.setFill(TEXT);
-                g.fillText(grid.cell(r, c), x + columnEdges[c + 1] - columnEdges[c] - PAD, y + ROW_HEIGHT / 2);
+                g.fillText(grid.cell(r, c), x + columns.width(c) - GridColumns.padding(), y + ROW_HEIGHT / 2);
             }
         }
         g.setFill(LINE);
         for (int c = firstCol; c <= lastCol; c++) {
-            vline(g, indexWidth + columnEdges[c + 1] - dx, ROW_HEIGHT, Math.min(h, contentHeight() - dy));
+            vline(g, index + columns.left(c) + columns.width(c) - dx, ROW_HEIGHT, bottom);
         }
         g.restore();
 
-        // Header row, clipped right of the index column.
         g.setFill(HEADER);
         g.fillRect(0, 0, right, ROW_HEIGHT);
-        g.save();
-        g.beginPath();
-        g.rect(indexWidth, 0, Math.max(0, w - indexWidth), ROW_HEIGHT);
-        g.clip();
+        clip(g, index, 0, w, ROW_HEIGHT);
         g.setTextAlign(TextAlignment.CENTER);
         for (int c = firstCol; c <= lastCol; c++) {
-            double x = indexWidth + columnEdges[c] - dx;
+            double x = index + columns.left(c) - dx;
             g.setFill(c == hoverCol ? TEXT : MUTED);
-            g.fillText(Integer.toString(c), x + (columnEdges[c + 1] - columnEdges[c]) / 2, ROW_HEIGHT / 2);
+            g.fillText(Integer.toString(c), x + columns.width(c) / 2, ROW_HEIGHT / 2);
             g.setFill(LINE);
-            vline(g, x + columnEdges[c + 1] - columnEdges[c], 0, ROW_HEIGHT);
+            vline(g, x + columns.width(c), 0, ROW_HEIGHT);
         }
         g.restore();
 
-        // Index column, clipped below the header.
         g.setFill(HEADER);
-        g.fillRect(0, ROW_HEIGHT, indexWidth, Math.min(h, contentHeight() - dy) - ROW_HEIGHT);
-        g.save();
-        g.beginPath();
-        g.rect(0, ROW_HEIGHT, indexWidth, Math.max(0, h - ROW_HEIGHT));
-        g.clip();
+        g.fillRect(0, ROW_HEIGHT, index, bottom - ROW_HEIGHT);
+        clip(g, 0, ROW_HEIGHT, index, h);
         g.setTextAlign(TextAlignment.RIGHT);
         for (int r = firstRow; r <= lastRow; r++) {
             g.setFill(r == hoverRow ? TEXT : MUTED);
-            g.fillText(grid.rowLabels().get(r), indexWidth - PAD, ROW_HEIGHT * (r + 1) - dy + ROW_HEIGHT / 2);
+            g.fillText(grid.rowLabels().get(r), index - GridColumns.padding(),
+                    ROW_HEIGHT * (r + 1) - dy + ROW_HEIGHT / 2);
         }
         g.restore();
 
         g.setFill(LINE);
         hline(g, ROW_HEIGHT, right);
-        vline(g, indexWidth, 0, Math.min(h, contentHeight() - dy));
+        vline(g, index, 0, bottom);
+    }
+
+    /** Saves the state and clips to the rectangle from ({@code x0}, {@code y0}) to ({@code x1}, {@code y1}). */
+    private static void clip(GraphicsContext g, double x0, double y0, double x1, double y1) {
+        g.save();
+        g.beginPath();
+        g.rect(x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0));
+        g.clip();
     }
 
     /** A one-device-pixel line at the pixel edge nearest {@code x}, crisp at any output scale. */
@@ -288,31 +255,29 @@ final class ValueGrid extends Region {
         return getScene() == null || getScene().getWindow() == null ? 1 : getScene().getWindow().getOutputScaleY();
     }
 
-    /** The value column at {@code x} right of the index column's edge (content coordinates), or -1 past the end. */
-    private int column(double x) {
-        int i = java.util.Arrays.binarySearch(columnEdges, x);
-        int c = i >= 0 ? i : -i - 2;
-        return c < 0 || c >= columnEdges.length - 1 ? -1 : c;
-    }
-
-    private void point(double x, double y) {
+    /** Marks the cell under the mouse at ({@code x}, {@code y}) on the canvas; draws if it or {@code redraw}. */
+    private void point(double x, double y, boolean redraw) {
+        mouseX = x;
+        mouseY = y;
         int row = -1;
         int col = -1;
-        if (x >= indexWidth && y >= ROW_HEIGHT) {
+        if (x >= columns.indexWidth() && y >= ROW_HEIGHT) {
             row = (int) Math.floor((y + vbar.getValue()) / ROW_HEIGHT) - 1;
-            col = column(x - indexWidth + hbar.getValue());
+            col = columns.at(x - columns.indexWidth() + hbar.getValue());
             if (row >= grid.values().length || col < 0 || col >= grid.values()[row].length) {
                 row = -1;
                 col = -1;
             }
         }
-        if (row == hoverRow && col == hoverCol) {
-            return;
+        boolean moved = row != hoverRow || col != hoverCol;
+        if (moved) {
+            hoverRow = row;
+            hoverCol = col;
+            pointed.set(row < 0 ? "" : grid.position(row, col) + " = " + grid.exact(row, col));
         }
-        hoverRow = row;
-        hoverCol = col;
-        pointed.set(row < 0 ? "" : grid.position(row, col) + " = " + grid.exact(row, col));
-        draw();
+        if (moved || redraw) {
+            draw();
+        }
     }
 
     private void scroll(ScrollEvent e) {
