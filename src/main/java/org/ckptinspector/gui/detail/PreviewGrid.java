@@ -79,7 +79,7 @@ public record PreviewGrid(List<String> rowLabels, double[][] values, String[][] 
         return java.util.Arrays.toString(index);
     }
 
-    /** A cell's value in full: as many digits as tell it apart from its dtype's neighbours. */
+    /** A cell's value in full: the digits that tell it apart from its float32 neighbours (float64 for 8-byte types). */
     public String exact(int row, int col) {
         double v = values[row][col];
         return switch (dtype.kind()) {
