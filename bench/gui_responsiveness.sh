@@ -9,6 +9,11 @@
 #   BASELINE_JAR=old.jar      runs an older build before each run, under the same load, and prints after/before
 #   JAVA_OPTS=-Dprofile       adds where the FX thread was during late frames (-Dprofile=DIR also keeps the
 #                             stack samples of each phase in DIR)
+#   BASELINE_JAVA_OPTS=…      JVM options of the "before" runs (default: JAVA_OPTS); without BASELINE_JAR the
+#                             before runs use the same jar, which compares JVM options, e.g.
+#                             BASELINE_JAVA_OPTS= JAVA_OPTS=-XX:ThreadPriorityPolicy=1
+# Run it as an ordinary user when comparing thread priorities: for root, -XX:ThreadPriorityPolicy=1 also raises
+# the JVM's own threads (JIT compilers, GC) above the window's, which an ordinary user's JVM cannot do.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${TORCH213_PYTHON:-/opt/torch213/bin/python}
@@ -20,12 +25,13 @@ mkdir -p bench/work
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
-# One run of the benchmark on jar $2, labelled $1; its result lines go to $results.
+# One run of the benchmark on jar $2 with JVM options $3, labelled $1; its result lines go to $results.
 run() {
-    echo "== $1, run $run of $RUNS; $(nproc) CPUs; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "== $1, run $run of $RUNS; $(nproc) CPUs; load average before: $(cut -d' ' -f1-3 /proc/loadavg);" \
+        "JVM options: ${3:-none}"
     # Drop nothing from the page cache: the numbers are for a file the OS has seen (the usual second open).
     # shellcheck disable=SC2086
-    xvfb-run -a -s "-screen 0 1600x1000x24" java -Xmx2g ${JAVA_OPTS:-} -cp "$2" \
+    xvfb-run -a -s "-screen 0 1600x1000x24" java -Xmx2g $3 -cp "$2" \
         bench/GuiResponsiveness.java bench/work/big.pt bench/work/big_perturbed.pt 2>&1 \
         | grep -v -e 'Unsupported JavaFX configuration' -e 'PlatformImpl startup' -e 'XSetErrorHandler' -e '^$' \
         | while IFS= read -r line; do
@@ -34,8 +40,10 @@ run() {
 }
 
 for run in $(seq "$RUNS"); do
-    if [ -n "${BASELINE_JAR:-}" ]; then run before "$BASELINE_JAR"; fi
-    run after target/checkpoint-inspector.jar
+    if [ -n "${BASELINE_JAR:-}" ] || [ -n "${BASELINE_JAVA_OPTS+set}" ]; then
+        run before "${BASELINE_JAR:-target/checkpoint-inspector.jar}" "${BASELINE_JAVA_OPTS-${JAVA_OPTS:-}}"
+    fi
+    run after target/checkpoint-inspector.jar "${JAVA_OPTS:-}"
 done
 
 # Medians per phase over the runs; a phase that occurs twice in a run (the idle window) counts twice.

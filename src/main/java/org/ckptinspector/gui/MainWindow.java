@@ -357,9 +357,8 @@ public final class MainWindow {
             return;
         }
         updateTitle();
-        // One core stays free for the window, so that comparing large files does not make it stutter.
         DiffOptions options = DiffOptions.defaults().withAlignPrefixes(diffPanel.alignPrefixesProperty().get())
-                .withThreads(Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
+                .withThreads(Background.analysisThreads());
         var task = background.run(new MonitoredTask<>("Comparing " + a.file().getFileName() + " with "
                 + b.file().getFileName(), m -> {
                     DiffResult r = CheckpointDiff.compare(a.checkpoint(), b.checkpoint(), options, m);

@@ -39,7 +39,7 @@ public final class CheckpointStatistics {
             }
         }
         for (int from = 0; from < small.size(); from += 256) {
-            Workers.run(small.subList(from, Math.min(small.size(), from + 256)));
+            Workers.run(small.subList(from, Math.min(small.size(), from + 256)), options.threads());
         }
         for (int i = 0; i < out.length; i++) {
             if (out[i] == null) {

@@ -25,7 +25,7 @@ final class CodeCountPass {
 
     static Findings run(TensorRef t, CodeTable table, StatsOptions options, Progress progress,
             long implicitZeros) throws IOException {
-        long[] codeCounts = count(t, table, progress);
+        long[] codeCounts = count(t, table, options.threads(), progress);
         int vpc = table.valuesPerCode();
         double[] values = new double[codeCounts.length * vpc];
         long[] counts = new long[values.length];
@@ -53,7 +53,7 @@ final class CodeCountPass {
         return new Findings(f.extent(), f.n(), f.mean(), f.m2(), f.scale(), f.histogram(), exact, f.valueCounts());
     }
 
-    private static long[] count(TensorRef t, CodeTable table, Progress progress) throws IOException {
+    private static long[] count(TensorRef t, CodeTable table, int threads, Progress progress) throws IOException {
         int width = table.codeBytes();
         List<Callable<long[]>> tasks = new ArrayList<>();
         for (long[] r : Workers.ranges(t.numel())) {
@@ -73,7 +73,7 @@ final class CodeCountPass {
             });
         }
         long[] counts = new long[table.codes()];
-        for (long[] part : Workers.run(tasks)) {
+        for (long[] part : Workers.run(tasks, threads)) {
             for (int i = 0; i < counts.length; i++) {
                 counts[i] += part[i];
             }

@@ -51,7 +51,7 @@ final class Float32Sweep {
         }
         Buckets all = new Buckets();
         long[] counts = new long[BUCKETS];
-        for (Buckets b : Workers.run(first)) {
+        for (Buckets b : Workers.run(first, options.threads())) {
             all.merge(b, counts);
         }
         Extent e = new Extent();
@@ -67,19 +67,19 @@ final class Float32Sweep {
             }
         }
         if (m.n == 0) {
-            Resolved r = resolve(t, ranges, progress, counts, null);
+            Resolved r = resolve(t, ranges, options.threads(), progress, counts, null);
             r.into(e);
             return Findings.countsOnly(e);
         }
         BinLayout layout = new BinLayout(e, options, DType.FLOAT32);
-        Resolved r = resolve(t, ranges, progress, counts, layout);
+        Resolved r = resolve(t, ranges, options.threads(), progress, counts, layout);
         r.into(e);
         return new Findings(e, m.n, m.mean, m.m2, 1.0, histogram(layout, counts, r),
                 quantiles(counts, m.n, e.min, e.max), null);
     }
 
     /** Pass two: the values of the buckets that counting alone cannot place, resolved one by one. */
-    private static Resolved resolve(TensorRef t, List<long[]> ranges, Progress progress, long[] counts,
+    private static Resolved resolve(TensorRef t, List<long[]> ranges, int threads, Progress progress, long[] counts,
             BinLayout layout) throws IOException {
         boolean[] interesting = new boolean[BUCKETS];
         for (int b : new int[] {0, NEG_ZERO_BUCKET, POS_INF_BUCKET, NEG_INF_BUCKET}) {
@@ -101,7 +101,7 @@ final class Float32Sweep {
             });
         }
         Resolved total = new Resolved(layout == null ? 0 : layout.bins);
-        for (Resolved part : Workers.run(tasks)) {
+        for (Resolved part : Workers.run(tasks, threads)) {
             total.merge(part);
         }
         total.interesting = interesting;

@@ -38,7 +38,7 @@ final class TwoPass {
             });
         }
         Extent extent = new Extent();
-        Workers.run(first).forEach(extent::merge);
+        Workers.run(first, options.threads()).forEach(extent::merge);
         extent.add(0.0, implicitZeros, tiny);
         if (extent.finite == 0) {
             return Findings.countsOnly(extent);
@@ -54,7 +54,7 @@ final class TwoPass {
             });
         }
         Distribution dist = new Distribution(layout);
-        Workers.run(second).forEach(dist::merge);
+        Workers.run(second, options.threads()).forEach(dist::merge);
         dist.addConstant(0.0, implicitZeros);
         return findings(extent, layout, dist);
     }

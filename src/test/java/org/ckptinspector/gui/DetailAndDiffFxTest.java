@@ -8,13 +8,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javafx.geometry.Point2D;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.image.ImageView;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.MouseButton;
 import org.ckptinspector.Fixtures;
 import org.ckptinspector.gui.diff.DiffStatus;
 import org.ckptinspector.gui.tree.LayerNode;
@@ -27,6 +39,8 @@ import org.jfree.chart.fx.ChartViewer;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
+import org.testfx.robot.Motion;
+import org.testfx.util.WaitForAsyncUtils;
 
 /** The detail pane's statistics, histogram, values and heat map, and diff mode against torch's verdicts. */
 class DetailAndDiffFxTest extends FxAppTestSupport {
@@ -56,15 +70,39 @@ class DetailAndDiffFxTest extends FxAppTestSupport {
     }
 
     @Test
-    void valuesTabShowsTheMatrixAndHeatMapHasOneCellPerValue(FxRobot robot) {
+    void valuesTabShowsEveryValueAsTorchSavedItAndHeatMapHasOneCellPerValue(FxRobot robot) throws Exception {
         open(robot, SIMPLE);
         select(robot, "fc1.weight");
         TabPane tabs = robot.lookup("#detailTabs").queryAs(TabPane.class);
         robot.interact(() -> tabs.getSelectionModel().select(1));
         waitFor(() -> robot.lookup("#valueGrid").tryQuery().isPresent());
-        TableView<?> grid = robot.lookup("#valueGrid").queryAs(TableView.class);
-        assertEquals(5, grid.getItems().size(), "rows of a [5, 10] weight");
-        assertEquals(1 + 10, grid.getColumns().size(), "index column + 10 value columns");
+        Node grid = robot.lookup("#valueGrid").query();
+        // The preview of a [5, 10] weight holds all of it: copied in full precision, its float32 bytes are the
+        // ones torch saved.
+        robot.moveTo(grid, Pos.TOP_LEFT, new Point2D(6, 6), Motion.DIRECT).clickOn(MouseButton.PRIMARY)
+                .press(KeyCode.CONTROL, KeyCode.C).release(KeyCode.C, KeyCode.CONTROL);
+        Label pointed = robot.lookup("#valuePointed").queryAs(Label.class);
+        String[] lines = WaitForAsyncUtils.asyncFx(() -> Clipboard.getSystemClipboard().getString()).get()
+                .split("\n");
+        assertEquals(5, lines.length, "rows of a [5, 10] weight");
+        ByteBuffer bytes = ByteBuffer.allocate(50 * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (String line : lines) {
+            String[] cells = line.split("\t");
+            assertEquals(10, cells.length, "columns of a [5, 10] weight");
+            for (String c : cells) {
+                bytes.putFloat(Float.parseFloat(c));
+            }
+        }
+        JsonNode truth = manifestTensor("safetensors/simple_model.safetensors", "fc1.weight");
+        assertEquals(truth.get("sha256").asText(), HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(bytes.array())));
+        // Pointing at a cell of the third row (below the 24 px header) names it and its full value.
+        robot.moveTo(grid, Pos.TOP_LEFT, new Point2D(grid.getLayoutBounds().getWidth() / 2, 24 * 3 + 12),
+                Motion.DIRECT);
+        waitFor(() -> !pointed.getText().startsWith("Copied"));
+        Matcher m = Pattern.compile("\\[2, (\\d+)] = (.+)").matcher(pointed.getText());
+        assertTrue(m.matches(), pointed.getText());
+        assertEquals(lines[2].split("\t")[Integer.parseInt(m.group(1))], m.group(2));
         screenshot(robot, "06-values");
         robot.interact(() -> tabs.getSelectionModel().select(2));
         waitFor(() -> robot.lookup("#heatMap").tryQuery().isPresent());

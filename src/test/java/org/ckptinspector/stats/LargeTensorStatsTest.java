@@ -1,5 +1,6 @@
 package org.ckptinspector.stats;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ckptinspector.format.CheckpointOpener;
@@ -77,6 +80,39 @@ class LargeTensorStatsTest {
                 assertHistogramClose(want.get("histogram"), s, what);
             }
         }
+    }
+
+    @Test
+    void fewerThreadsGiveTheSameStatisticsAndOneThreadIsTheCallers() throws Exception {
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        TaskMonitor watch = new TaskMonitor() {
+            @Override
+            public void progress(long done, long total, String message) {
+                threads.add(Thread.currentThread().getName());
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return false;
+            }
+        };
+        StatsOptions all = StatsOptions.DEFAULT.withBins(BINS).withThreads(4);
+        try (Checkpoint c = CheckpointOpener.open(file)) {
+            for (TensorRef t : c.tensors()) {
+                TensorStats many = TensorStatistics.compute(t, all, TaskMonitor.NONE);
+                TensorStats one = TensorStatistics.compute(t, all.withThreads(1), watch);
+                assertEquals(withoutArrays(many), withoutArrays(one), t.key());
+                assertArrayEquals(many.histogram().counts(), one.histogram().counts(), t.key());
+                assertArrayEquals(many.histogram().edges(), one.histogram().edges(), t.key());
+            }
+        }
+        assertEquals(Set.of(Thread.currentThread().getName()), threads);
+    }
+
+    private static TensorStats withoutArrays(TensorStats s) {
+        return new TensorStats(s.key(), s.dtype(), s.view(), s.count(), s.finite(), s.nan(), s.posInf(), s.negInf(),
+                s.zeros(), s.negativeZeros(), s.subnormals(), s.min(), s.max(), s.mean(), s.std(), s.populationStd(),
+                s.l2(), null, s.quantiles(), null, s.note());
     }
 
     /**

@@ -18,9 +18,10 @@ import org.ckptinspector.values.ValueReader;
  *     formatting a thousand numbers as the table lays its cells out would stall the window
  * @param totalRows rows of the whole matrix
  * @param totalColumns columns of the whole matrix
+ * @param shape the tensor's shape
  */
 public record PreviewGrid(List<String> rowLabels, double[][] values, String[][] texts, long totalRows,
-        long totalColumns, DType dtype) {
+        long totalColumns, DType dtype, long[] shape) {
 
     /** Reads at most {@code maxRows} × {@code maxCols} values; only those bytes are touched. */
     public static PreviewGrid of(TensorRef t, int maxRows, int maxCols) throws IOException {
@@ -55,7 +56,7 @@ public record PreviewGrid(List<String> rowLabels, double[][] values, String[][] 
             }
             labels.add(rowLabel(shape, r, cols));
         }
-        return new PreviewGrid(labels, values, texts, rows, cols, t.dtype());
+        return new PreviewGrid(labels, values, texts, rows, cols, t.dtype(), shape);
     }
 
     public int shownColumns() {
@@ -65,6 +66,39 @@ public record PreviewGrid(List<String> rowLabels, double[][] values, String[][] 
     /** A cell's text, empty past the end of a short last row. */
     public String cell(int row, int col) {
         return col >= texts[row].length ? "" : texts[row][col];
+    }
+
+    /** The element's index in the tensor, {@code [i, j, …]}; a scalar's is {@code []}. */
+    public String position(int row, int col) {
+        long flat = row * totalColumns + col;
+        long[] index = new long[shape.length];
+        for (int i = shape.length - 1; i >= 0; i--) {
+            index[i] = shape[i] == 0 ? 0 : flat % shape[i];
+            flat = shape[i] == 0 ? 0 : flat / shape[i];
+        }
+        return java.util.Arrays.toString(index);
+    }
+
+    /** A cell's value in full: the digits that tell it apart from its float32 neighbours (float64 for 8-byte types). */
+    public String exact(int row, int col) {
+        double v = values[row][col];
+        return switch (dtype.kind()) {
+            case BOOL, INT, UINT, RAW -> text(v, dtype);
+            default -> Double.isNaN(v) || Double.isInfinite(v) ? text(v, dtype)
+                    : dtype.itemSize() <= 4 ? Float.toString((float) v) : Double.toString(v);
+        };
+    }
+
+    /** All shown values in full, a line per row and a tab between columns (for the clipboard). */
+    public String exactBlock() {
+        StringBuilder b = new StringBuilder();
+        for (int r = 0; r < values.length; r++) {
+            for (int c = 0; c < values[r].length; c++) {
+                b.append(c == 0 ? "" : "\t").append(exact(r, c));
+            }
+            b.append('\n');
+        }
+        return b.toString();
     }
 
     /** Integers and bools as such, floats with 6 significant digits. */

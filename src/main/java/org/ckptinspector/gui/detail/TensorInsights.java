@@ -161,13 +161,17 @@ public final class TensorInsights implements TensorSections {
         }
     }
 
-    /** The bins and scale in force for {@code t}: a tensor with few values gets fewer bins. */
+    /**
+     * The bins and scale in force for {@code t}: a tensor with few values gets fewer bins. Computed on all cores but
+     * one.
+     */
     StatsOptions options(TensorRef t) {
         int n = bins;
         if (t.numel() < 4L * bins) {
             n = (int) Math.max(5, Math.min(bins, t.numel() / 4));
         }
-        return StatsOptions.DEFAULT.withBins(n).withScale(logAbs ? HistogramScale.LOG_ABS : HistogramScale.LINEAR);
+        return StatsOptions.DEFAULT.withBins(n).withScale(logAbs ? HistogramScale.LOG_ABS : HistogramScale.LINEAR)
+                .withThreads(Background.analysisThreads());
     }
 
     private Node statisticsView(StackPane holder, TensorRef t, Shown s, Optional<Comparison> cmp) {

@@ -29,6 +29,14 @@ public final class Background {
     private final ObjectProperty<Task<?>> current = new SimpleObjectProperty<>();
     private final AtomicInteger running = new AtomicInteger();
 
+    /**
+     * Threads for one heavy computation (statistics, comparison, export): all cores but one, which stays with the
+     * window, so that the work does not make it stutter.
+     */
+    public static int analysisThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    }
+
     /** The task shown in the status bar, or null when idle. */
     public ReadOnlyObjectProperty<Task<?>> currentProperty() {
         return current;

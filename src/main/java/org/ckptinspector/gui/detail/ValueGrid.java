@@ -1,0 +1,338 @@
+package org.ckptinspector.gui.detail;
+
+import java.util.Locale;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.geometry.Orientation;
+import javafx.geometry.VPos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.ScrollBar;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.TextAlignment;
+
+/**
+ * A {@link PreviewGrid} drawn on one canvas: a header row with the column indices and an index column with the
+ * row labels, both staying in place while the cells scroll under them. Only the cells in view are drawn: one
+ * node, where a table view builds, styles and lays out a control per cell (on the 2 GB benchmark file the values
+ * tab's frame took the FX thread ~120 ms with the table, ~6 ms with this; bench/gui_responsiveness.sh). Pointing at a cell names its index and full-precision value ({@link #pointedProperty()});
+ * Ctrl+C (or the context menu) copies the whole preview as tab-separated full-precision values.
+ */
+final class ValueGrid extends Region {
+    private static final double ROW_HEIGHT = 24;
+    private static final Color TEXT = Color.web("#1d2330");
+    private static final Color MUTED = Color.web("#6b7383");
+    private static final Color LINE = Color.web("#e2e5ea");
+    private static final Color HEADER = Color.web("#f3f4f7");
+    private static final Color STRIPE = Color.web("#fafbfc");
+    private static final Color HOVER_ROW = Color.web("#eef1f6");
+    private static final Color HOVER_CELL = Color.web("#dfe5ff");
+    private static final KeyCombination COPY = new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN);
+
+    private final PreviewGrid grid;
+    private final Font font = MonoFont.get();
+    private final Canvas canvas = new Canvas();
+    private final ScrollBar vbar = new ScrollBar();
+    private final ScrollBar hbar = new ScrollBar();
+    private final GridColumns columns;
+    private final ReadOnlyStringWrapper pointed = new ReadOnlyStringWrapper(this, "pointed", "");
+    private int hoverRow = -1;
+    private int hoverCol = -1;
+    private double mouseX = -1;
+    private double mouseY = -1;
+
+    ValueGrid(PreviewGrid grid) {
+        this.grid = grid;
+        this.columns = GridColumns.of(grid, font);
+        getStyleClass().add("value-grid");
+        // Hugs a small preview; a large one takes the room it is given and scrolls.
+        setMaxSize(USE_PREF_SIZE, USE_PREF_SIZE);
+        setFocusTraversable(true);
+        vbar.setOrientation(Orientation.VERTICAL);
+        vbar.setUnitIncrement(ROW_HEIGHT);
+        hbar.setUnitIncrement(40);
+        // Scrolling moves the cells under a still mouse.
+        vbar.valueProperty().addListener((o, a, b) -> point(mouseX, mouseY, true));
+        hbar.valueProperty().addListener((o, a, b) -> point(mouseX, mouseY, true));
+        getChildren().addAll(canvas, vbar, hbar);
+        addEventHandler(ScrollEvent.SCROLL, this::scroll);
+        canvas.addEventHandler(MouseEvent.MOUSE_MOVED, e -> point(e.getX(), e.getY(), false));
+        canvas.addEventHandler(MouseEvent.MOUSE_EXITED, e -> point(-1, -1, false));
+        canvas.addEventHandler(MouseEvent.MOUSE_PRESSED, e -> {
+            requestFocus();
+            // Or the tab pane around takes the focus back as the press bubbles up to it.
+            e.consume();
+        });
+        addEventHandler(KeyEvent.KEY_PRESSED, this::key);
+        setOnContextMenuRequested(e -> {
+            MenuItem copy = new MenuItem("Copy values");
+            copy.setOnAction(a -> copy());
+            new ContextMenu(copy).show(this, e.getScreenX(), e.getScreenY());
+        });
+    }
+
+    /** The index and full value of the cell under the mouse, or what Ctrl+C copied; empty otherwise. */
+    ReadOnlyStringProperty pointedProperty() {
+        return pointed.getReadOnlyProperty();
+    }
+
+    /** Puts all previewed values on the clipboard: one line per row, tab between columns, full precision. */
+    void copy() {
+        ClipboardContent content = new ClipboardContent();
+        content.putString(grid.exactBlock());
+        Clipboard.getSystemClipboard().setContent(content);
+        pointed.set(String.format(Locale.ROOT, "Copied %d × %d values", grid.values().length,
+                grid.shownColumns()));
+    }
+
+    private double contentWidth() {
+        return columns.total();
+    }
+
+    private double contentHeight() {
+        return ROW_HEIGHT * (grid.values().length + 1);
+    }
+
+    @Override
+    protected double computePrefWidth(double height) {
+        return snappedLeftInset() + contentWidth() + snappedRightInset();
+    }
+
+    /** The height depends on the width: a grid narrower than its columns needs room for the scroll bar. */
+    @Override
+    public Orientation getContentBias() {
+        return Orientation.HORIZONTAL;
+    }
+
+    @Override
+    protected double computePrefHeight(double width) {
+        boolean narrow = width >= 0 && width - snappedLeftInset() - snappedRightInset() < contentWidth();
+        return snappedTopInset() + contentHeight() + (narrow ? hbar.prefHeight(-1) : 0) + snappedBottomInset();
+    }
+
+    @Override
+    protected double computeMinHeight(double width) {
+        return snappedTopInset() + ROW_HEIGHT * 3 + snappedBottomInset();
+    }
+
+    @Override
+    protected void layoutChildren() {
+        double left = snappedLeftInset();
+        double top = snappedTopInset();
+        double w = getWidth() - left - snappedRightInset();
+        double h = getHeight() - top - snappedBottomInset();
+        double barW = vbar.prefWidth(-1);
+        double barH = hbar.prefHeight(-1);
+        boolean needH = contentWidth() > w;
+        boolean needV = contentHeight() > h - (needH ? barH : 0);
+        needH = contentWidth() > w - (needV ? barW : 0);
+        double viewW = Math.max(0, w - (needV ? barW : 0));
+        double viewH = Math.max(0, h - (needH ? barH : 0));
+        configure(vbar, needV, contentHeight() - viewH, viewH);
+        configure(hbar, needH, contentWidth() - viewW, viewW);
+        vbar.resizeRelocate(left + viewW, top, barW, viewH);
+        hbar.resizeRelocate(left, top + viewH, viewW, barH);
+        canvas.relocate(left, top);
+        canvas.setWidth(viewW);
+        canvas.setHeight(viewH);
+        draw();
+    }
+
+    private static void configure(ScrollBar bar, boolean needed, double max, double view) {
+        bar.setVisible(needed);
+        bar.setMax(Math.max(0, max));
+        bar.setVisibleAmount(max <= 0 ? 0 : Math.max(0, max) * view / Math.max(1, max + view));
+        bar.setBlockIncrement(view * 0.9);
+        bar.setValue(Math.min(bar.getValue(), bar.getMax()));
+    }
+
+    private void draw() {
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        double w = canvas.getWidth();
+        double h = canvas.getHeight();
+        double dx = hbar.getValue();
+        double dy = vbar.getValue();
+        double index = columns.indexWidth();
+        double right = Math.min(w, contentWidth() - dx);
+        double bottom = Math.min(h, contentHeight() - dy);
+        int firstRow = (int) Math.max(0, Math.floor(dy / ROW_HEIGHT));
+        int lastRow = (int) Math.min(grid.values().length - 1, Math.floor((dy + h - ROW_HEIGHT) / ROW_HEIGHT));
+        int firstCol = Math.max(0, columns.at(dx));
+        int lastCol = columns.at(dx + w - index) < 0 ? columns.count() - 1 : columns.at(dx + w - index);
+        g.clearRect(0, 0, w, h);
+        g.setFont(font);
+        g.setTextBaseline(VPos.CENTER);
+
+        clip(g, index, ROW_HEIGHT, w, h);
+        g.setTextAlign(TextAlignment.RIGHT);
+        for (int r = firstRow; r <= lastRow; r++) {
+            double y = ROW_HEIGHT * (r + 1) - dy;
+            if (r == hoverRow || r % 2 == 1) {
+                g.setFill(r == hoverRow ? HOVER_ROW : STRIPE);
+                g.fillRect(index, y, right - index, ROW_HEIGHT);
+            }
+            for (int c = firstCol; c <= lastCol; c++) {
+                double x = index + columns.left(c) - dx;
+                if (r == hoverRow && c == hoverCol) {
+                    g.setFill(HOVER_CELL);
+                    g.fillRect(x, y, columns.width(c), ROW_HEIGHT);
+                }
+                g.setFill(TEXT);
+                g.fillText(grid.cell(r, c), x + columns.width(c) - GridColumns.padding(), y + ROW_HEIGHT / 2);
+            }
+        }
+        g.setFill(LINE);
+        for (int c = firstCol; c <= lastCol; c++) {
+            vline(g, index + columns.left(c) + columns.width(c) - dx, ROW_HEIGHT, bottom);
+        }
+        g.restore();
+
+        g.setFill(HEADER);
+        g.fillRect(0, 0, right, ROW_HEIGHT);
+        clip(g, index, 0, w, ROW_HEIGHT);
+        g.setTextAlign(TextAlignment.CENTER);
+        for (int c = firstCol; c <= lastCol; c++) {
+            double x = index + columns.left(c) - dx;
+            g.setFill(c == hoverCol ? TEXT : MUTED);
+            g.fillText(Integer.toString(c), x + columns.width(c) / 2, ROW_HEIGHT / 2);
+            g.setFill(LINE);
+            vline(g, x + columns.width(c), 0, ROW_HEIGHT);
+        }
+        g.restore();
+
+        g.setFill(HEADER);
+        g.fillRect(0, ROW_HEIGHT, index, bottom - ROW_HEIGHT);
+        clip(g, 0, ROW_HEIGHT, index, h);
+        g.setTextAlign(TextAlignment.RIGHT);
+        for (int r = firstRow; r <= lastRow; r++) {
+            g.setFill(r == hoverRow ? TEXT : MUTED);
+            g.fillText(grid.rowLabels().get(r), index - GridColumns.padding(),
+                    ROW_HEIGHT * (r + 1) - dy + ROW_HEIGHT / 2);
+        }
+        g.restore();
+
+        g.setFill(LINE);
+        hline(g, ROW_HEIGHT, right);
+        vline(g, index, 0, bottom);
+    }
+
+    /** Saves the state and clips to the rectangle from ({@code x0}, {@code y0}) to ({@code x1}, {@code y1}). */
+    private static void clip(GraphicsContext g, double x0, double y0, double x1, double y1) {
+        g.save();
+        g.beginPath();
+        g.rect(x0, y0, Math.max(0, x1 - x0), Math.max(0, y1 - y0));
+        g.clip();
+    }
+
+    /** A one-device-pixel line at the pixel edge nearest {@code x}, crisp at any output scale. */
+    private void vline(GraphicsContext g, double x, double top, double bottom) {
+        double px = 1 / outputScaleX();
+        g.fillRect(snapPositionX(x) - px, top, px, Math.max(0, bottom - top));
+    }
+
+    private void hline(GraphicsContext g, double y, double right) {
+        double px = 1 / outputScaleY();
+        g.fillRect(0, snapPositionY(y) - px, right, px);
+    }
+
+    private double outputScaleX() {
+        return getScene() == null || getScene().getWindow() == null ? 1 : getScene().getWindow().getOutputScaleX();
+    }
+
+    private double outputScaleY() {
+        return getScene() == null || getScene().getWindow() == null ? 1 : getScene().getWindow().getOutputScaleY();
+    }
+
+    /** Marks the cell under the mouse at ({@code x}, {@code y}) on the canvas; draws if it or {@code redraw}. */
+    private void point(double x, double y, boolean redraw) {
+        mouseX = x;
+        mouseY = y;
+        int row = -1;
+        int col = -1;
+        if (x >= columns.indexWidth() && y >= ROW_HEIGHT) {
+            row = (int) Math.floor((y + vbar.getValue()) / ROW_HEIGHT) - 1;
+            col = columns.at(x - columns.indexWidth() + hbar.getValue());
+            if (row >= grid.values().length || col < 0 || col >= grid.values()[row].length) {
+                row = -1;
+                col = -1;
+            }
+        }
+        boolean moved = row != hoverRow || col != hoverCol;
+        if (moved) {
+            hoverRow = row;
+            hoverCol = col;
+            pointed.set(row < 0 ? "" : grid.position(row, col) + " = " + grid.exact(row, col));
+        }
+        if (moved || redraw) {
+            draw();
+        }
+    }
+
+    private void scroll(ScrollEvent e) {
+        double dx = e.getDeltaX();
+        double dy = e.getDeltaY();
+        if (e.isShiftDown() && dx == 0) {
+            dx = dy;
+            dy = 0;
+        }
+        vbar.setValue(clamp(vbar, vbar.getValue() - dy));
+        hbar.setValue(clamp(hbar, hbar.getValue() - dx));
+        e.consume();
+    }
+
+    private void key(KeyEvent e) {
+        if (COPY.match(e)) {
+            copy();
+        } else if (e.getCode() == KeyCode.DOWN || e.getCode() == KeyCode.UP) {
+            vbar.setValue(clamp(vbar, vbar.getValue() + (e.getCode() == KeyCode.DOWN ? 1 : -1) * ROW_HEIGHT));
+        } else if (e.getCode() == KeyCode.PAGE_DOWN || e.getCode() == KeyCode.PAGE_UP) {
+            double page = vbar.getBlockIncrement() * (e.getCode() == KeyCode.PAGE_DOWN ? 1 : -1);
+            vbar.setValue(clamp(vbar, vbar.getValue() + page));
+        } else if (e.getCode() == KeyCode.RIGHT || e.getCode() == KeyCode.LEFT) {
+            hbar.setValue(clamp(hbar, hbar.getValue() + (e.getCode() == KeyCode.RIGHT ? 1 : -1) * 40));
+        } else if (e.getCode() == KeyCode.HOME || e.getCode() == KeyCode.END) {
+            vbar.setValue(e.getCode() == KeyCode.HOME ? 0 : vbar.getMax());
+        } else {
+            return;
+        }
+        e.consume();
+    }
+
+    private static double clamp(ScrollBar bar, double v) {
+        return Math.max(bar.getMin(), Math.min(bar.getMax(), v));
+    }
+
+    /** The first installed monospaced family the style sheet's {@code -ci-mono} lists, at the grid's 12 px. */
+    private static final class MonoFont {
+        private static final String[] FAMILIES = {"JetBrains Mono", "DejaVu Sans Mono", "Consolas", "Menlo"};
+        private static Font font;
+
+        static synchronized Font get() {
+            if (font == null) {
+                for (String family : FAMILIES) {
+                    Font f = Font.font(family, 12);
+                    if (f.getFamily().equalsIgnoreCase(family)) {
+                        font = f;
+                        break;
+                    }
+                }
+                if (font == null) {
+                    font = Font.font("Monospaced", 12);
+                }
+            }
+            return font;
+        }
+    }
+}
