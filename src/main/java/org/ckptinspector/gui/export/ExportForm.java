@@ -15,6 +15,7 @@ import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.export.ExportRequest;
 import org.ckptinspector.export.RenameRule;
 import org.ckptinspector.export.Selection;
+import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.model.DType;
 
 /**
@@ -113,7 +114,8 @@ public final class ExportForm {
 
     public ExportRequest request() {
         return ExportRequest.of(Selection.all().withKeys(new LinkedHashSet<>(keys)), format.get())
-                .withRenames(compiledRules()).withDtype(dtype.get()).withVerify(verify.get());
+                .withRenames(compiledRules()).withDtype(dtype.get()).withVerify(verify.get())
+                .withThreads(Background.analysisThreads());
     }
 
     private List<RenameRule> compiledRules() {
