@@ -56,6 +56,13 @@ step "dpkg -i" "$t"
 
 t=$(date +%s)
 [ "$(command -v "$PACKAGE")" = /usr/bin/$PACKAGE ] || fail "$PACKAGE is not on PATH as /usr/bin/$PACKAGE"
+grep -q "^# Command line of Checkpoint Inspector" "/usr/bin/$PACKAGE" \
+  || fail "/usr/bin/$PACKAGE is not the command-line script postinst writes"
+# The desktop launcher (what the menu entry and file associations run) answers the same as the command line.
+"/opt/$PACKAGE/bin/$PACKAGE" inspect "$FIXTURES/${FIXTURE_FILES[0]}" --json > "$work/launcher.json" \
+  || fail "the desktop launcher as a command line exited with $?"
+"$PACKAGE" inspect "$FIXTURES/${FIXTURE_FILES[0]}" --json | cmp -s - "$work/launcher.json" \
+  || fail "the desktop launcher and /usr/bin/$PACKAGE answer differently"
 
 # The CLI through the installed launcher: arguments pass through, JSON on stdout, nothing on stderr; keys, dtypes,
 # shapes and SHA-256 of the values agree with the manifest that real torch wrote for each fixture.
