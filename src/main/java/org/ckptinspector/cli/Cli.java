@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
         description = "Look inside PyTorch checkpoints and safetensors files without running them.")
 public final class Cli {
     /**
-     * The commands, made on demand: picocli reads a command's annotations when it is added, and a run needs only
-     * the one it names (a tenth of a second less start-up for every scripted call).
+     * The commands, made on demand: picocli reads a command's annotations (slowly, in a cold JVM) when it is added,
+     * and a run needs only the one it names; help needs them all.
      */
     private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
 

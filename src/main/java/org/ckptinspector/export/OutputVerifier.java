@@ -24,8 +24,9 @@ import org.ckptinspector.values.TensorBytes;
 /**
  * Re-opens a written export with our own reader and compares every tensor with its source: same key, dtype and
  * shape, and byte for byte the same values as the source's after the planned conversion. Tensors are compared in
- * pieces of at most {@value #PIECE} bytes on the request's threads; where both sides are stored as one run the pieces are
- * compared straight from the mapped files, otherwise each side's values are gathered (and converted) first.
+ * pieces of at most {@value #PIECE} bytes on the request's threads; where both sides are stored as one run the
+ * pieces are compared straight from the mapped files, otherwise each side's values are gathered (and converted)
+ * first.
  */
 final class OutputVerifier {
     /** Bytes of output values compared at a time: bounds the memory of a gathered piece per thread. */

@@ -19,10 +19,10 @@ import org.ckptinspector.model.CheckpointException;
 
 /**
  * The records of a torch zip archive (§2): names, and their bytes as regions of the mapped file (STORED) or as
- * lazily inflated records (DEFLATE). The central directory is walked with {@link ZipDirectory} (a tenth of the
- * time commons-compress takes to open a cold archive, which matters for a command that runs in half a second);
- * data offsets come from the local headers. The archive root is the folder of central-directory entry #0, as torch takes it, falling
- * back to the folder that holds {@code data.pkl}.
+ * lazily inflated records (DEFLATE). The central directory is walked with {@link ZipDirectory}, in a third of the
+ * time commons-compress takes to open an archive in a cold JVM (which matters for a command that runs in half a
+ * second); data offsets come from the local headers. The archive root is the folder of central-directory entry
+ * #0, as torch takes it, falling back to the folder that holds {@code data.pkl}.
  */
 final class ZipRecords implements Closeable {
     /**
