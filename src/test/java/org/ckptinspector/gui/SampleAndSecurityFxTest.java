@@ -52,10 +52,7 @@ class SampleAndSecurityFxTest extends FxAppTestSupport {
                 }
             }
             assertFalse(expected.isEmpty());
-            FlowPane chips = (FlowPane) robot.lookup("#securityHeadline").queryAs(Label.class).getParent()
-                    .getChildrenUnmodifiable().get(1);
-            List<String> shown = chips.getChildren().stream().map(n -> ((Label) n).getText()).sorted().toList();
-            assertEquals(expected.stream().sorted().toList(), shown, name);
+            assertEquals(expected.stream().sorted().toList(), chips(robot).stream().sorted().toList(), name);
             screenshot(robot, "11-security-" + name.replace(".pt", ""));
         }
     }
@@ -64,27 +61,33 @@ class SampleAndSecurityFxTest extends FxAppTestSupport {
     @Test
     void aPayloadOutsideTheInterpretedPickleStillTurnsTheBannerRed(FxRobot robot) {
         open(robot, Path.of("src/test/resources/hostile/bypass_appended_after_stop.pt"));
-        var banner = robot.lookup("#securityBanner").query();
-        assertTrue(banner.isVisible());
-        assertTrue(banner.getStyleClass().contains("dangerous"));
-        FlowPane chips = (FlowPane) robot.lookup("#securityHeadline").queryAs(Label.class).getParent()
-                .getChildrenUnmodifiable().get(1);
-        assertTrue(chips.getChildren().stream().anyMatch(n -> ((Label) n).getText().equals("os.system")),
-                "os.system among the chips");
+        assertBannerIsRed(robot);
+        assertTrue(chips(robot).contains("os.system"), "os.system among " + chips(robot));
     }
 
     @Test
     void aGlobalThatRunsCodeTurnsTheBannerRedAndNothingRuns(FxRobot robot) {
         open(robot, Path.of("src/test/resources/gui/dangerous_reduce.pt"));
-        var banner = robot.lookup("#securityBanner").query();
-        assertTrue(banner.isVisible());
-        assertTrue(banner.getStyleClass().contains("dangerous"));
+        assertBannerIsRed(robot);
         String headline = robot.lookup("#securityHeadline").queryAs(Label.class).getText();
         assertTrue(headline.startsWith("Dangerous") && headline.contains("Nothing in it was executed"), headline);
         assertEquals(GlobalClass.DANGEROUS, GlobalPolicy.classify("posix.system"));
         assertEquals("posix.system('echo this would run on torch.load')", valueText("extra"),
                 "the payload shows as the inert call it describes");
         screenshot(robot, "12-security-dangerous");
+    }
+
+    private static void assertBannerIsRed(FxRobot robot) {
+        var banner = robot.lookup("#securityBanner").query();
+        assertTrue(banner.isVisible());
+        assertTrue(banner.getStyleClass().contains("dangerous"));
+    }
+
+    /** The globals the banner shows, in its order. */
+    private static List<String> chips(FxRobot robot) {
+        FlowPane chips = (FlowPane) robot.lookup("#securityHeadline").queryAs(Label.class).getParent()
+                .getChildrenUnmodifiable().get(1);
+        return chips.getChildren().stream().map(n -> ((Label) n).getText()).toList();
     }
 
     private String valueText(String key) {
