@@ -40,10 +40,8 @@ public final class CheckpointOpener {
             };
         } catch (CheckpointException e) {
             throw e;
-        } catch (NoSuchFileException e) {
-            throw new CheckpointException(CheckpointException.Kind.IO, file + ": no such file", e);
         } catch (IOException e) {
-            throw new CheckpointException(CheckpointException.Kind.IO, file + ": cannot read: " + e.getMessage(), e);
+            throw CheckpointException.io(file, e);
         } catch (OutOfMemoryError | StackOverflowError e) {
             throw CheckpointException.limit(file, "the file needs more resources than allowed to open ("
                     + e.getClass().getSimpleName() + ")");

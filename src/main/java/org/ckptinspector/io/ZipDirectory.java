@@ -15,13 +15,31 @@ public final class ZipDirectory {
     private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
     private static final int ZIP64_EOCD_SIG = 0x06064b50;
     private static final int CENTRAL_SIG = 0x02014b50;
+    private static final int LOCAL_SIG = 0x04034b50;
+    private static final int LOCAL_SIZE = 30;
     private static final int EOCD_SIZE = 22;
     private static final int CENTRAL_SIZE = 46;
     private static final int MAX_COMMENT = 0xffff;
     private static final long UNSET32 = 0xffffffffL;
 
     /** One central-directory entry; sizes and offset are already widened from the ZIP64 extra field. */
-    public record Entry(String name, int flags, int method, long size, long compressedSize, long localHeaderOffset) {}
+    public record Entry(String name, int flags, int method, long size, long compressedSize, long localHeaderOffset) {
+        /**
+         * Where the entry's data start in {@code zip}: after its local header, whose name and extra field may
+         * differ in length from the central directory's.
+         *
+         * @throws ZipException when no local header lies at the entry's offset
+         */
+        public long dataOffset(ByteRegion zip) throws IOException {
+            long local = localHeaderOffset;
+            if (local < 0 || local > zip.length() - LOCAL_SIZE || zip.slice(local, 4).getInt(0) != LOCAL_SIG) {
+                throw new ZipException("the local header of " + name + " at offset " + local
+                        + " is missing or corrupt");
+            }
+            ByteBuffer h = zip.slice(local, LOCAL_SIZE);
+            return local + LOCAL_SIZE + (h.getShort(26) & 0xffff) + (h.getShort(28) & 0xffff);
+        }
+    }
 
     private final ByteRegion zip;
     private final long declaredEntries;

@@ -1,6 +1,7 @@
 package org.ckptinspector.model;
 
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -35,5 +36,12 @@ public class CheckpointException extends IOException {
 
     public static CheckpointException limit(Path file, String reason) {
         return new CheckpointException(Kind.LIMIT_EXCEEDED, file + ": " + reason);
+    }
+
+    /** A read of {@code what} (a file, or a record inside one) that the operating system refused. */
+    public static CheckpointException io(Object what, IOException cause) {
+        String reason = cause instanceof NoSuchFileException ? "no such file"
+                : "cannot read: " + cause.getMessage();
+        return new CheckpointException(Kind.IO, what + ": " + reason, cause);
     }
 }

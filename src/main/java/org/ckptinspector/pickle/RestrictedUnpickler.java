@@ -425,7 +425,7 @@ public final class RestrictedUnpickler {
             b.get(out);
             return out;
         } catch (java.io.IOException e) {
-            throw new CheckpointException(CheckpointException.Kind.IO, source + ": cannot read: " + e.getMessage(), e);
+            throw CheckpointException.io(source, e);
         }
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -52,10 +51,8 @@ public final class CheckpointScanner {
             scanner.scanFile(file, "", 0);
         } catch (CheckpointException e) {
             throw e;
-        } catch (NoSuchFileException e) {
-            throw new CheckpointException(CheckpointException.Kind.IO, file + ": no such file", e);
         } catch (IOException e) {
-            throw new CheckpointException(CheckpointException.Kind.IO, file + ": cannot read: " + e.getMessage(), e);
+            throw CheckpointException.io(file, e);
         }
         return scanner.out.report(file);
     }

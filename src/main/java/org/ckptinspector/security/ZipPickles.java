@@ -17,7 +17,6 @@ import org.ckptinspector.task.TaskMonitor;
  */
 final class ZipPickles {
     static final byte[] MAGIC = {'P', 'K', 3, 4};
-    private static final int LOCAL_SIG = 0x04034b50;
 
     private final ScanCollector out;
     private final TaskMonitor monitor;
@@ -90,13 +89,13 @@ final class ZipPickles {
                     + "scanned");
             return;
         }
-        long local = e.localHeaderOffset();
-        if (local < 0 || local > zip.length() - 30 || zip.slice(local, 4).getInt(0) != LOCAL_SIG) {
-            out.error(where + ": its local header at offset " + local + " is missing or corrupt");
+        long data;
+        try {
+            data = e.dataOffset(zip);
+        } catch (ZipException ex) {
+            out.error(where + ": its local header at offset " + e.localHeaderOffset() + " is missing or corrupt");
             return;
         }
-        ByteBuffer lh = zip.slice(local, 30);
-        long data = local + 30 + (lh.getShort(26) & 0xffff) + (lh.getShort(28) & 0xffff);
         long stored = e.method() == 0 ? Math.max(e.size(), e.compressedSize()) : e.compressedSize();
         if (stored < 0 || data > zip.length() || stored > zip.length() - data) {
             out.error(where + " reaches past the end of the archive (truncated?)");

@@ -11,7 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.ZipException;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.io.ZipDirectory;
@@ -31,8 +30,6 @@ final class ZipRecords implements Closeable {
      * storage.
      */
     static final int MAX_RECORDS = 100_000;
-    private static final int LOCAL_HEADER_SIG = 0x04034b50;
-    private static final int LOCAL_HEADER_SIZE = 30;
     /** General purpose flag bit 0. */
     private static final int ENCRYPTED = 1;
 
@@ -73,7 +70,7 @@ final class ZipRecords implements Closeable {
                     throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED, file + ": record "
                             + e.name() + " is encrypted; torch cannot read encrypted archives either");
                 }
-                Entry entry = new Entry(e.name(), dataOffset(mapped, e), e.size(), e.compressedSize(), e.method());
+                Entry entry = new Entry(e.name(), e.dataOffset(mapped), e.size(), e.compressedSize(), e.method());
                 if (entries.putIfAbsent(e.name(), entry) != null) {
                     duplicates.add(e.name());
                 }
@@ -85,19 +82,6 @@ final class ZipRecords implements Closeable {
                     + e.getMessage() + "); the file may be truncated");
         }
         return new ZipRecords(file, mapped, entries, root(file, entries), List.copyOf(duplicates));
-    }
-
-    /** Where an entry's data start: after its local header, whose name and extra field lengths may differ. */
-    private static long dataOffset(ByteRegion zip, ZipDirectory.Entry e) throws IOException {
-        long header = e.localHeaderOffset();
-        if (header < 0 || header > zip.length() - LOCAL_HEADER_SIZE) {
-            throw new ZipException("the local header of " + e.name() + " lies outside the archive");
-        }
-        ByteBuffer h = zip.slice(header, LOCAL_HEADER_SIZE);
-        if (h.getInt(0) != LOCAL_HEADER_SIG) {
-            throw new ZipException("no local header at offset " + header + " for " + e.name());
-        }
-        return header + LOCAL_HEADER_SIZE + (h.getShort(26) & 0xffff) + (h.getShort(28) & 0xffff);
     }
 
     private static String root(Path file, Map<String, Entry> entries) throws CheckpointException {
