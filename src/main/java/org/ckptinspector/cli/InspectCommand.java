@@ -34,7 +34,7 @@ final class InspectCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         try (Checkpoint c = CheckpointOpener.open(file)) {
             if (json) {
-                JsonOutput.print(out, InspectReport.toJson(c, hash));
+                JsonOutput.print(out, json -> InspectReport.write(c, hash, json));
                 return Cli.OK;
             }
             out.printf("%s  (%s, %d tensors)%n", c.file(), c.format().id(), c.tensors().size());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.io.PrintWriter;
 
 /** Writes one pretty-printed JSON document; non-finite numbers never reach it (callers map them to null). */
@@ -12,11 +13,24 @@ final class JsonOutput {
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
 
+    /** Writes a document's tokens. */
+    @FunctionalInterface
+    interface Document {
+        void write(JsonGenerator json) throws IOException;
+    }
+
     private JsonOutput() {}
 
-    static void print(PrintWriter out, JsonNode node) throws java.io.IOException {
+    static void print(PrintWriter out, JsonNode node) throws IOException {
         // Streamed to the writer: a document of 100 000 tensors never also exists as one string in memory.
-        MAPPER.writeValue(out, node);
+        print(out, json -> json.writeTree(node));
+    }
+
+    /** Writes the document as it is produced, formatted as {@link #print(PrintWriter, JsonNode)} formats a tree. */
+    static void print(PrintWriter out, Document document) throws IOException {
+        try (JsonGenerator json = MAPPER.createGenerator(out)) {
+            document.write(json);
+        }
         out.println();
         out.flush();
     }

@@ -72,7 +72,7 @@ final class StatsCommand implements Callable<Integer> {
             List<TensorRef> tensors = keys.isEmpty() ? c.tensors() : selected;
             StatsReport report = CheckpointStatistics.compute(tensors, options, TaskMonitor.NONE);
             if (json) {
-                JsonOutput.print(out, StatsJson.toJson(file, report));
+                JsonOutput.print(out, json -> StatsJson.write(file, report, json));
             } else {
                 printText(out, c, report, !keys.isEmpty());
             }

@@ -1,8 +1,9 @@
 package org.ckptinspector.report;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,81 +13,80 @@ import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.security.CheckpointGlobals;
 import org.ckptinspector.values.TensorHash;
 
-/** The {@code inspect --json} document of the CLI contract. */
+/**
+ * The {@code inspect --json} document of the CLI contract, written one tensor at a time: as a tree, a file of
+ * 100 000 tensors took ~120 MB of heap for the document alone (1.2 KB per tensor), next to ~20 MB for the file.
+ */
 public final class InspectReport {
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final ObjectMapper TREES = new ObjectMapper();
 
     private InspectReport() {}
 
-    public static ObjectNode toJson(Checkpoint c, boolean withHash) throws IOException {
-        ObjectNode root = F.objectNode();
-        root.put("file", c.file().toString());
-        root.put("format", c.format().id());
-        ArrayNode tensors = root.putArray("tensors");
+    /** Writes the document to {@code json}. */
+    public static void write(Checkpoint c, boolean withHash, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("file", c.file().toString());
+        json.writeStringField("format", c.format().id());
+        json.writeArrayFieldStart("tensors");
         for (TensorRef t : c.tensors()) {
-            tensors.add(tensor(t, withHash));
+            tensor(t, withHash, json);
         }
+        json.writeEndArray();
         List<String> names = CheckpointGlobals.names(c);
-        ArrayNode globals = root.putArray("globals");
-        names.forEach(globals::add);
-        ArrayNode unsafe = root.putArray("unsafe_globals");
-        CheckpointGlobals.unsafe(names).forEach(unsafe::add);
-        ArrayNode warnings = root.putArray("warnings");
-        Set<String> seen = new LinkedHashSet<>(c.warnings());
+        strings("globals", names, json);
+        strings("unsafe_globals", CheckpointGlobals.unsafe(names), json);
+        Set<String> warnings = new LinkedHashSet<>(c.warnings());
         for (TensorRef t : c.tensors()) {
             for (String p : t.problems()) {
-                seen.add(t.key() + ": " + p);
+                warnings.add(t.key() + ": " + p);
             }
         }
-        seen.forEach(warnings::add);
-        root.set("metadata", JsonValues.toJson(c.metadata()));
-        return root;
+        strings("warnings", warnings, json);
+        json.writeFieldName("metadata");
+        json.writeTree(JsonValues.toJson(c.metadata()));
+        json.writeEndObject();
     }
 
-    public static ObjectNode tensor(TensorRef t, boolean withHash) throws IOException {
-        ObjectNode o = F.objectNode();
-        o.put("key", t.key());
-        ArrayNode path = o.putArray("path");
+    /** The same document as a tree, for callers that look things up in it; small files only. */
+    public static ObjectNode toJson(Checkpoint c, boolean withHash) throws IOException {
+        try (TokenBuffer buffer = new TokenBuffer(TREES, false)) {
+            write(c, withHash, buffer);
+            return TREES.readTree(buffer.asParser());
+        }
+    }
+
+    private static void tensor(TensorRef t, boolean withHash, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("key", t.key());
+        json.writeArrayFieldStart("path");
         for (Object p : t.path()) {
             if (p instanceof Integer i) {
-                path.add(i);
+                json.writeNumber(i);
             } else {
-                path.add(String.valueOf(p));
+                json.writeString(String.valueOf(p));
             }
         }
-        o.put("dtype", t.dtype().torchName());
-        ArrayNode shape = o.putArray("shape");
-        for (long d : t.shape()) {
-            shape.add(d);
-        }
-        ArrayNode stride = o.putArray("stride");
-        for (long s : t.stride()) {
-            stride.add(s);
-        }
-        o.put("storage_offset", t.storageOffset());
-        o.put("numel", t.numel());
-        if (t.storage() != null && t.storage().shareable()) {
-            o.put("storage", t.storage().key());
-        } else {
-            o.putNull("storage");
-        }
+        json.writeEndArray();
+        json.writeStringField("dtype", t.dtype().torchName());
+        json.writeFieldName("shape");
+        json.writeArray(t.shape(), 0, t.shape().length);
+        json.writeFieldName("stride");
+        json.writeArray(t.stride(), 0, t.stride().length);
+        json.writeNumberField("storage_offset", t.storageOffset());
+        json.writeNumberField("numel", t.numel());
+        json.writeStringField("storage", t.storage() != null && t.storage().shareable() ? t.storage().key() : null);
         if (withHash) {
-            String hash = TensorValuesHash.hashOrNull(t);
-            if (hash == null) {
-                o.putNull("sha256");
-            } else {
-                o.put("sha256", hash);
-            }
+            // Meta tensors and tensors with problems have no values, so no hash.
+            json.writeStringField("sha256", t.hasValues() ? TensorHash.sha256(t) : null);
         }
-        return o;
+        json.writeEndObject();
     }
 
-    /** Hashes tensors with values (dense or sparse); meta tensors and tensors with problems have no hash. */
-    static final class TensorValuesHash {
-        private TensorValuesHash() {}
-
-        static String hashOrNull(TensorRef t) throws IOException {
-            return t.hasValues() ? TensorHash.sha256(t) : null;
+    private static void strings(String field, Iterable<String> values, JsonGenerator json) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (String v : values) {
+            json.writeString(v);
         }
+        json.writeEndArray();
     }
 }
