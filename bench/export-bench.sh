@@ -13,7 +13,10 @@
 # BASELINE_JAR=path/to/older.jar adds that jar's exports (timed whole, no --timings) to every round, for a
 # before/after comparison under the same load.
 #
-# usage: bench/export-bench.sh [RUNS]      (env: JAVA, TORCH213_PYTHON, BASELINE_JAR)
+# CLI=checkpoint-inspector times the installed command line (the .deb's /usr/bin script, which uses the class
+# archive its postinst made) instead of java -jar on the build's jar.
+#
+# usage: bench/export-bench.sh [RUNS]      (env: JAVA, CLI, TORCH213_PYTHON, BASELINE_JAR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -21,6 +24,7 @@ WORK=bench/work
 BIG=$WORK/big.pt
 JAR=target/checkpoint-inspector.jar
 JAVA=${JAVA:-java}
+if [ -n "${CLI:-}" ]; then read -ra RUN <<< "$CLI"; else RUN=("$JAVA" -jar "$JAR"); fi
 mkdir -p "$WORK"
 
 if [ ! -f "$BIG" ]; then
@@ -40,7 +44,7 @@ now() { date +%s.%N; }
 min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; else echo "$1"; fi; }
 field() { sed -n "s/.*$1 \([0-9.]*\) s.*/\1/p" "$ERR"; }  # a phase's seconds from the --timings line
 
-export_cmd() { "$JAVA" -jar "$JAR" export "$BIG" "$OUT" --include "$INCLUDE" --timings "$@" >/dev/null 2>"$ERR"; }
+export_cmd() { "${RUN[@]}" export "$BIG" "$OUT" --include "$INCLUDE" --timings "$@" >/dev/null 2>"$ERR"; }
 
 cat "$BIG" >/dev/null                       # warm the page cache with the source
 rm -f "$OUT"; export_cmd --no-verify        # and the JVM's files
@@ -78,7 +82,7 @@ for _ in $(seq "$RUNS"); do
     fi
   done
 
-  t0=$(now); "$JAVA" -jar "$JAR" inspect "$BIG" >/dev/null; t1=$(now)
+  t0=$(now); "${RUN[@]}" inspect "$BIG" >/dev/null; t1=$(now)
   T_OPEN=$(min "$T_OPEN" "$(echo "$t1 - $t0" | bc -l)")
 
   if [ -n "${BASELINE_JAR:-}" ]; then
@@ -95,6 +99,7 @@ rm -f "$OUT" "$COPY_DST" "$ERR"
 MB=$(echo "$BYTES / 1000000" | bc -l)
 speed() { echo "$MB / $1" | bc -l; }
 ratio() { echo "$T_CP / $1" | bc -l; }
+echo "command: ${RUN[*]}"
 printf 'bytes exported: %d (%.0f MB, 32 of 64 tensors); load average %s before, %s after\n' "$BYTES" "$MB" \
   "$LOAD_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'cp --reflink=never:         %6.3f s  %6.0f MB/s\n' "$T_CP" "$(speed "$T_CP")"
