@@ -64,7 +64,7 @@ final class DiffCommand implements Callable<Integer> {
         }
         var out = spec.commandLine().getOut();
         if (json) {
-            JsonOutput.print(out, DiffReport.toJson(result));
+            JsonOutput.print(out, json -> DiffReport.write(result, json));
         } else {
             out.print(DiffReport.toText(result));
             out.flush();

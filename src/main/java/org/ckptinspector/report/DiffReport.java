@@ -1,8 +1,7 @@
 package org.ckptinspector.report;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import org.ckptinspector.diff.DiffResult;
@@ -11,54 +10,75 @@ import org.ckptinspector.diff.ValueChange;
 
 /** The {@code diff} report: the JSON document of the CLI contract, and the text for people. */
 public final class DiffReport {
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
-
     private DiffReport() {}
 
-    public static ObjectNode toJson(DiffResult r) {
-        ObjectNode root = F.objectNode();
-        root.put("a", r.a().toString());
-        root.put("b", r.b().toString());
-        root.put("alignment", r.alignment());
-        strings(root.putArray("only_in_a"), r.onlyInA());
-        strings(root.putArray("only_in_b"), r.onlyInB());
-        ArrayNode shapes = root.putArray("shape_mismatch");
+    /** Writes the JSON document to {@code json}, as a stream (see {@link InspectReport}). */
+    public static void write(DiffResult r, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("a", r.a().toString());
+        json.writeStringField("b", r.b().toString());
+        json.writeStringField("alignment", r.alignment());
+        strings("only_in_a", r.onlyInA(), json);
+        strings("only_in_b", r.onlyInB(), json);
+        json.writeArrayFieldStart("shape_mismatch");
         for (DiffResult.ShapeMismatch s : r.shapeMismatch()) {
-            ObjectNode o = shapes.addObject().put("key", s.key());
-            longs(o.putArray("shape_a"), s.shapeA());
-            longs(o.putArray("shape_b"), s.shapeB());
+            json.writeStartObject();
+            json.writeStringField("key", s.key());
+            longs("shape_a", s.shapeA(), json);
+            longs("shape_b", s.shapeB(), json);
+            json.writeEndObject();
         }
-        ArrayNode dtypes = root.putArray("dtype_mismatch");
+        json.writeEndArray();
+        json.writeArrayFieldStart("dtype_mismatch");
         for (DiffResult.DtypeMismatch d : r.dtypeMismatch()) {
-            dtypes.addObject().put("key", d.key()).put("dtype_a", d.dtypeA().torchName())
-                    .put("dtype_b", d.dtypeB().torchName());
+            json.writeStartObject();
+            json.writeStringField("key", d.key());
+            json.writeStringField("dtype_a", d.dtypeA().torchName());
+            json.writeStringField("dtype_b", d.dtypeB().torchName());
+            json.writeEndObject();
         }
-        strings(root.putArray("identical"), r.identical());
-        ArrayNode changed = root.putArray("changed");
+        json.writeEndArray();
+        strings("identical", r.identical(), json);
+        json.writeArrayFieldStart("changed");
         for (ValueChange c : r.changed()) {
-            changed.addObject().put("key", c.key()).put("max_abs_diff", c.maxAbsDiff())
-                    .put("mean_abs_diff", c.meanAbsDiff()).put("rel_l2", c.relL2()).put("cosine", c.cosine())
-                    .put("finite_pairs", c.finitePairs()).put("nonfinite_mismatches", c.nonfiniteMismatches());
+            json.writeStartObject();
+            json.writeStringField("key", c.key());
+            number("max_abs_diff", c.maxAbsDiff(), json);
+            number("mean_abs_diff", c.meanAbsDiff(), json);
+            number("rel_l2", c.relL2(), json);
+            number("cosine", c.cosine(), json);
+            json.writeNumberField("finite_pairs", c.finitePairs());
+            json.writeNumberField("nonfinite_mismatches", c.nonfiniteMismatches());
+            json.writeEndObject();
         }
-        ArrayNode notCompared = root.putArray("not_compared");
+        json.writeEndArray();
+        json.writeArrayFieldStart("not_compared");
         for (DiffResult.NotCompared n : r.notCompared()) {
-            notCompared.addObject().put("key", n.key()).put("reason", n.reason());
+            json.writeStartObject();
+            json.writeStringField("key", n.key());
+            json.writeStringField("reason", n.reason());
+            json.writeEndObject();
         }
+        json.writeEndArray();
         LoadStateDictReport l = r.loadStateDict();
-        ObjectNode load = root.putObject("load_state_dict");
-        strings(load.putArray("missing_keys"), l.missingKeys());
-        strings(load.putArray("unexpected_keys"), l.unexpectedKeys());
-        ArrayNode sizes = load.putArray("size_mismatch");
+        json.writeObjectFieldStart("load_state_dict");
+        strings("missing_keys", l.missingKeys(), json);
+        strings("unexpected_keys", l.unexpectedKeys(), json);
+        json.writeArrayFieldStart("size_mismatch");
         for (LoadStateDictReport.SizeMismatch m : l.sizeMismatch()) {
-            ObjectNode o = sizes.addObject().put("key", m.key());
-            longs(o.putArray("checkpoint_shape"), m.checkpointShape());
-            longs(o.putArray("model_shape"), m.modelShape());
+            json.writeStartObject();
+            json.writeStringField("key", m.key());
+            longs("checkpoint_shape", m.checkpointShape(), json);
+            longs("model_shape", m.modelShape(), json);
+            json.writeEndObject();
         }
-        load.put("strict_ok", l.strictOk());
-        load.put("non_strict_ok", l.nonStrictOk());
-        load.put("strict_error", l.errorMessage(r.modelClass(), true));
-        load.put("non_strict_error", l.errorMessage(r.modelClass(), false));
-        return root;
+        json.writeEndArray();
+        json.writeBooleanField("strict_ok", l.strictOk());
+        json.writeBooleanField("non_strict_ok", l.nonStrictOk());
+        json.writeStringField("strict_error", l.errorMessage(r.modelClass(), true));
+        json.writeStringField("non_strict_error", l.errorMessage(r.modelClass(), false));
+        json.writeEndObject();
+        json.writeEndObject();
     }
 
     /** The report for people; torch's error text appears verbatim. */
@@ -114,11 +134,28 @@ public final class DiffReport {
         lines.forEach(l -> out.append("  ").append(l).append('\n'));
     }
 
-    private static void strings(ArrayNode a, List<String> values) {
-        values.forEach(a::add);
+    private static void strings(String field, List<String> values, JsonGenerator json) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (String v : values) {
+            json.writeString(v);
+        }
+        json.writeEndArray();
     }
 
-    private static void longs(ArrayNode a, List<Long> values) {
-        values.forEach(a::add);
+    private static void longs(String field, List<Long> values, JsonGenerator json) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (long v : values) {
+            json.writeNumber(v);
+        }
+        json.writeEndArray();
+    }
+
+    private static void number(String field, Double v, JsonGenerator json) throws IOException {
+        json.writeFieldName(field);
+        if (v == null) {
+            json.writeNull();
+        } else {
+            json.writeNumber(v);
+        }
     }
 }
