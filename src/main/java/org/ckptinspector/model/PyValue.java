@@ -82,6 +82,19 @@ public sealed interface PyValue {
         public String typeName() {
             return "int";
         }
+
+        // Dict keys in every pickle. Written out because a record's generated equals and hashCode are bootstrapped
+        // through java.lang.runtime.ObjectMethods on first use, which spins method-handle classes: ~10 ms of
+        // every command-line start, for the few records used as keys.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Int other && Objects.equals(value, other.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hashCode(value);
+        }
     }
 
     /** A float (a C double). */
@@ -105,6 +118,17 @@ public sealed interface PyValue {
         @Override
         public String typeName() {
             return "str";
+        }
+
+        // Written out for the reason given at Int.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Str other && Objects.equals(value, other.value);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hashCode(value);
         }
     }
 

@@ -2,6 +2,7 @@ package org.ckptinspector.export.pickle;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A value to pickle for torch's {@code weights_only} unpickler: only the shapes of value that 1.13's restricted
@@ -50,7 +51,18 @@ public sealed interface Pickled {
     }
 
     /** A reference to {@code module.name}, written as GLOBAL and memoised. */
-    record Global(String module, String name) implements Pickled {}
+    record Global(String module, String name) implements Pickled {
+        // Memo keys of every written pickle; written out for the reason given at PyValue.Int.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Global other && Objects.equals(module, other.module) && Objects.equals(name, other.name);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Objects.hashCode(module) + Objects.hashCode(name);
+        }
+    }
 
     /**
      * {@code callable(*args)} (REDUCE), then optional dict items (SETITEMS) and state (BUILD), in the order
