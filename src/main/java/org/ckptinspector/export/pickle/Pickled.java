@@ -55,7 +55,8 @@ public sealed interface Pickled {
         // Memo keys of every written pickle; written out for the reason given at PyValue.Int.
         @Override
         public boolean equals(Object o) {
-            return o instanceof Global other && Objects.equals(module, other.module) && Objects.equals(name, other.name);
+            return o instanceof Global other && Objects.equals(module, other.module)
+                    && Objects.equals(name, other.name);
         }
 
         @Override
