@@ -3,6 +3,9 @@ package org.ckptinspector.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -56,6 +59,53 @@ class LowMemoryCliTest {
         assertTrue(out.contains("DONE " + 2 * files + " runs"), out);
         for (Path g : generated) {
             assertTrue(out.contains("OK " + g + " inspect"), g + " not run: " + out);
+        }
+    }
+
+    /**
+     * inspect --json and stats --json of the most tensors a safetensors file may declare, printed to a file by a JVM
+     * with a heap the documents would not fit in as trees: built as trees first, they needed ~190 MiB and over
+     * 512 MiB; written as streams, 128 and 384 MiB are enough with room to spare.
+     */
+    @Test
+    void documentsOfTheMostTensorsAreWrittenAsStreams() throws Exception {
+        Path file = safetensors(SafetensorsReader.MAX_TENSORS);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        for (String[] run : new String[][] {{"inspect", "128m"}, {"stats", "384m"}}) {
+            Path out = dir.resolve(run[0] + ".json");
+            Path err = dir.resolve(run[0] + ".err");
+            Process p = new ProcessBuilder(java, "-Xmx" + run[1], "-cp", System.getProperty("java.class.path"),
+                    "org.ckptinspector.Main", run[0], file.toString(), "--json")
+                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            boolean done = p.waitFor(5, TimeUnit.MINUTES);
+            if (!done) {
+                p.destroyForcibly();
+            }
+            assertTrue(done, run[0] + " timed out");
+            assertEquals(0, p.exitValue(), run[0] + " -Xmx" + run[1] + ": " + Files.readString(err));
+            assertEquals(SafetensorsReader.MAX_TENSORS, tensorsIn(out), run[0]);
+        }
+    }
+
+    /** How many objects the document's top-level {@code tensors} array holds, read as a stream. */
+    private static int tensorsIn(Path json) throws IOException {
+        try (JsonParser p = new JsonFactory().createParser(json.toFile())) {
+            int depth = 0;
+            int tensors = 0;
+            boolean inTensors = false;
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.FIELD_NAME && depth == 1) {
+                    inTensors = p.currentName().equals("tensors");
+                } else if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+                    if (inTensors && depth == 2 && t == JsonToken.START_OBJECT) {
+                        tensors++;
+                    }
+                    depth++;
+                } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+                    depth--;
+                }
+            }
+            return tensors;
         }
     }
 
