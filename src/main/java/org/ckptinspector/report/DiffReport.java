@@ -18,8 +18,8 @@ public final class DiffReport {
         json.writeStringField("a", r.a().toString());
         json.writeStringField("b", r.b().toString());
         json.writeStringField("alignment", r.alignment());
-        strings("only_in_a", r.onlyInA(), json);
-        strings("only_in_b", r.onlyInB(), json);
+        JsonValues.writeStrings("only_in_a", r.onlyInA(), json);
+        JsonValues.writeStrings("only_in_b", r.onlyInB(), json);
         json.writeArrayFieldStart("shape_mismatch");
         for (DiffResult.ShapeMismatch s : r.shapeMismatch()) {
             json.writeStartObject();
@@ -38,7 +38,7 @@ public final class DiffReport {
             json.writeEndObject();
         }
         json.writeEndArray();
-        strings("identical", r.identical(), json);
+        JsonValues.writeStrings("identical", r.identical(), json);
         json.writeArrayFieldStart("changed");
         for (ValueChange c : r.changed()) {
             json.writeStartObject();
@@ -62,8 +62,8 @@ public final class DiffReport {
         json.writeEndArray();
         LoadStateDictReport l = r.loadStateDict();
         json.writeObjectFieldStart("load_state_dict");
-        strings("missing_keys", l.missingKeys(), json);
-        strings("unexpected_keys", l.unexpectedKeys(), json);
+        JsonValues.writeStrings("missing_keys", l.missingKeys(), json);
+        JsonValues.writeStrings("unexpected_keys", l.unexpectedKeys(), json);
         json.writeArrayFieldStart("size_mismatch");
         for (LoadStateDictReport.SizeMismatch m : l.sizeMismatch()) {
             json.writeStartObject();
@@ -132,14 +132,6 @@ public final class DiffReport {
         }
         out.append(title).append(" (").append(lines.size()).append("):\n");
         lines.forEach(l -> out.append("  ").append(l).append('\n'));
-    }
-
-    private static void strings(String field, List<String> values, JsonGenerator json) throws IOException {
-        json.writeArrayFieldStart(field);
-        for (String v : values) {
-            json.writeString(v);
-        }
-        json.writeEndArray();
     }
 
     private static void longs(String field, List<Long> values, JsonGenerator json) throws IOException {

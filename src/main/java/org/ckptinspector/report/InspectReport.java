@@ -18,8 +18,6 @@ import org.ckptinspector.values.TensorHash;
  * 100 000 tensors took ~120 MB of heap for the document alone (1.2 KB per tensor), next to ~20 MB for the file.
  */
 public final class InspectReport {
-    private static final ObjectMapper TREES = new ObjectMapper();
-
     private InspectReport() {}
 
     /** Writes the document to {@code json}. */
@@ -33,15 +31,15 @@ public final class InspectReport {
         }
         json.writeEndArray();
         List<String> names = CheckpointGlobals.names(c);
-        strings("globals", names, json);
-        strings("unsafe_globals", CheckpointGlobals.unsafe(names), json);
+        JsonValues.writeStrings("globals", names, json);
+        JsonValues.writeStrings("unsafe_globals", CheckpointGlobals.unsafe(names), json);
         Set<String> warnings = new LinkedHashSet<>(c.warnings());
         for (TensorRef t : c.tensors()) {
             for (String p : t.problems()) {
                 warnings.add(t.key() + ": " + p);
             }
         }
-        strings("warnings", warnings, json);
+        JsonValues.writeStrings("warnings", warnings, json);
         json.writeFieldName("metadata");
         json.writeTree(JsonValues.toJson(c.metadata()));
         json.writeEndObject();
@@ -49,9 +47,11 @@ public final class InspectReport {
 
     /** The same document as a tree, for callers that look things up in it; small files only. */
     public static ObjectNode toJson(Checkpoint c, boolean withHash) throws IOException {
-        try (TokenBuffer buffer = new TokenBuffer(TREES, false)) {
+        // A mapper of its own, made here: the command line's streamed document never needs one.
+        ObjectMapper trees = new ObjectMapper();
+        try (TokenBuffer buffer = new TokenBuffer(trees, false)) {
             write(c, withHash, buffer);
-            return TREES.readTree(buffer.asParser());
+            return trees.readTree(buffer.asParser());
         }
     }
 
@@ -80,13 +80,5 @@ public final class InspectReport {
             json.writeStringField("sha256", t.hasValues() ? TensorHash.sha256(t) : null);
         }
         json.writeEndObject();
-    }
-
-    private static void strings(String field, Iterable<String> values, JsonGenerator json) throws IOException {
-        json.writeArrayFieldStart(field);
-        for (String v : values) {
-            json.writeString(v);
-        }
-        json.writeEndArray();
     }
 }

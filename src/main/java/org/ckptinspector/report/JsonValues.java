@@ -1,9 +1,11 @@
 package org.ckptinspector.report;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,15 @@ public final class JsonValues {
 
     public static JsonNode toJson(PyValue v) {
         return toJson(v, 0);
+    }
+
+    /** Writes {@code field} as an array of {@code values}, for the reports written as streams. */
+    static void writeStrings(String field, Iterable<String> values, JsonGenerator json) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (String v : values) {
+            json.writeString(v);
+        }
+        json.writeEndArray();
     }
 
     private static JsonNode toJson(PyValue v, int depth) {
