@@ -10,8 +10,8 @@
 # (pickle + copy), verification (re-opening the output and comparing every tensor's bytes with the source), and
 # exit. "write" is the copy phase to hold against cp, which has no start-up to pay.
 #
-# BASELINE_JAR=path/to/older.jar adds that jar's exports (timed whole, no --timings) to every round, for a
-# before/after comparison under the same load.
+# BASELINE_JAR=path/to/older.jar adds that jar's exports (java -jar, with --timings) to every round, right after
+# this build's, for a before/after comparison under the same load: on a shared machine only such ratios mean much.
 #
 # CLI=checkpoint-inspector times the installed command line (the .deb's /usr/bin script, which uses the class
 # archive its postinst made) instead of java -jar on the build's jar.
@@ -45,6 +45,7 @@ min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc -l)" = 1 ]; then echo "$2"; e
 field() { sed -n "s/.*$1 \([0-9.]*\) s.*/\1/p" "$ERR"; }  # a phase's seconds from the --timings line
 
 export_cmd() { "${RUN[@]}" export "$BIG" "$OUT" --include "$INCLUDE" --timings "$@" >/dev/null 2>"$ERR"; }
+base_cmd() { "$JAVA" -jar "$BASELINE_JAR" export "$BIG" "$OUT" --include "$INCLUDE" --timings "$@" >/dev/null 2>"$ERR"; }
 
 cat "$BIG" >/dev/null                       # warm the page cache with the source
 rm -f "$OUT"; export_cmd --no-verify        # and the JVM's files
@@ -57,7 +58,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 T_CP=""; T_OPEN=""; T_EXPORT=""; T_VERIFIED=""; BEST_WRITE=""; BEST_VERIFY=""
 declare -A PHASES   # phases of the fastest run of each kind
-declare -A BASE     # the baseline jar's best times
+declare -A BASE     # the baseline jar's best times, and best write and verify phases
 for _ in $(seq "$RUNS"); do
   rm -f "$COPY_DST"
   t0=$(now); cp --reflink=never "$COPY_SRC" "$COPY_DST"; t1=$(now)
@@ -89,8 +90,10 @@ for _ in $(seq "$RUNS"); do
     for kind in no-verify verified; do
       rm -f "$OUT"
       if [ "$kind" = no-verify ]; then set -- --no-verify; else set --; fi
-      t0=$(now); "$JAVA" -jar "$BASELINE_JAR" export "$BIG" "$OUT" --include "$INCLUDE" "$@" >/dev/null; t1=$(now)
+      t0=$(now); base_cmd "$@"; t1=$(now)
       BASE[$kind]=$(min "${BASE[$kind]:-}" "$(echo "$t1 - $t0" | bc -l)")
+      BASE[write]=$(min "${BASE[write]:-}" "$(field write)")
+      if [ "$kind" = verified ]; then BASE[verify]=$(min "${BASE[verify]:-}" "$(field verify)"); fi
     done
   fi
 done
@@ -98,6 +101,7 @@ rm -f "$OUT" "$COPY_DST" "$ERR"
 
 MB=$(echo "$BYTES / 1000000" | bc -l)
 speed() { echo "$MB / $1" | bc -l; }
+gbps() { echo "$BYTES / 1000000000 / $1" | bc -l; }
 ratio() { echo "$T_CP / $1" | bc -l; }
 echo "command: ${RUN[*]}"
 printf 'bytes exported: %d (%.0f MB, 32 of 64 tensors); load average %s before, %s after\n' "$BYTES" "$MB" \
@@ -119,12 +123,17 @@ for kind in no-verify verified; do
   printf '  fastest %-9s  start-up %.3f  open %.3f  plan %.3f  write %.3f  verify %.3f  exit %.3f  (s)\n' \
     "$kind:" "$s" "$o" "$p" "$w" "$v" "$x"
 done
-printf 'copy phase alone (best write): %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f\n' "$BEST_WRITE" \
-  "$(speed "$BEST_WRITE")" "$(ratio "$BEST_WRITE")"
-printf 'verification alone (best):     %6.3f s  (re-open the output, compare %.0f MB with the source)\n' \
-  "$BEST_VERIFY" "$MB"
+printf 'write phase alone (best):      %6.3f s  %5.2f GB/s  speed ratio vs cp %.2f\n' "$BEST_WRITE" \
+  "$(gbps "$BEST_WRITE")" "$(ratio "$BEST_WRITE")"
+printf 'verify phase alone (best):     %6.3f s  %5.2f GB/s of compared bytes  (re-open the output, compare %.0f MB with the source)\n' \
+  "$BEST_VERIFY" "$(gbps "$BEST_VERIFY")" "$MB"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  printf 'baseline write phase (best):   %6.3f s  %5.2f GB/s\n' "${BASE[write]}" "$(gbps "${BASE[write]}")"
+  printf 'baseline verify phase (best):  %6.3f s  %5.2f GB/s  this build verifies %.2fx as fast\n' "${BASE[verify]}" \
+    "$(gbps "${BASE[verify]}")" "$(echo "${BASE[verify]} / $BEST_VERIFY" | bc -l)"
+fi
 read -r _ _ p w v _ <<< "${PHASES[verified]}"
 INPROC=$(echo "$p + $w + $v" | bc -l)
 printf 'in-process, verified (plan + write + verify, no JVM start or open, as the desktop app exports): %6.3f s  speed ratio vs cp %.2f\n' \
   "$INPROC" "$(ratio "$INPROC")"
-echo "goal: ratio >= 0.70 (best of $RUNS rounds, page cache warm)"
+echo "goals: verified export >= 0.70x cp installed, >= 0.60x with java -jar; verify >= 4 GB/s (best of $RUNS rounds, page cache warm)"

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.io.ByteRegion;
+import org.ckptinspector.io.FileSpan;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.TensorRef;
@@ -24,13 +25,17 @@ import org.ckptinspector.values.TensorBytes;
 /**
  * Re-opens a written export with our own reader and compares every tensor with its source: same key, dtype and
  * shape, and byte for byte the same values as the source's after the planned conversion. Tensors are compared in
- * pieces of at most {@value #PIECE} bytes on the request's threads; where both sides are stored as one run the
- * pieces are compared straight from the mapped files, otherwise each side's values are gathered (and converted)
- * first.
+ * pieces of at most {@value #PIECE} bytes on the request's threads. Where both sides lie as they are in files,
+ * both are read with positional reads, {@value #READ} bytes at a time, into two reused buffers that stay in the
+ * CPU cache while they are compared: the output's pages were just written, and reading them through a fresh
+ * mapping would take a page fault every 4 KiB. Otherwise the source's values are gathered (and converted) first,
+ * and the output's are read from its file where they can be.
  */
 final class OutputVerifier {
     /** Bytes of output values compared at a time: bounds the memory of a gathered piece per thread. */
     static final int PIECE = 8 << 20;
+    /** Bytes read from each side at a time: both buffers together fit in a core's L2 cache. */
+    static final int READ = 256 << 10;
 
     private OutputVerifier() {}
 
@@ -104,10 +109,32 @@ final class OutputVerifier {
         }
     }
 
-    /** Each worker's reusable buffers for gathered pieces, grown on demand up to {@link #PIECE} bytes. */
+    /**
+     * Each worker's reusable buffers: two of {@link #READ} bytes for file reads, and two for gathered pieces,
+     * grown on demand up to {@link #PIECE} bytes.
+     */
     private static final class Staging {
+        private final ByteBuffer expectedReads = ByteBuffer.allocateDirect(READ);
+        private final ByteBuffer actualReads = ByteBuffer.allocateDirect(READ);
         private ByteBuffer expected;
         private ByteBuffer actual;
+
+        /** The offset of the first byte where the two equally long spans differ, or -1. */
+        long mismatch(FileSpan e, FileSpan a) throws IOException {
+            for (long pos = 0; pos < e.length(); ) {
+                int n = (int) Math.min(READ, e.length() - pos);
+                expectedReads.clear().limit(n);
+                actualReads.clear().limit(n);
+                e.read(pos, expectedReads);
+                a.read(pos, actualReads);
+                int at = expectedReads.flip().mismatch(actualReads.flip());
+                if (at >= 0) {
+                    return pos + at;
+                }
+                pos += n;
+            }
+            return -1;
+        }
 
         ByteBuffer expected(int bytes) {
             expected = fit(expected, bytes);
@@ -120,7 +147,7 @@ final class OutputVerifier {
         }
 
         private static ByteBuffer fit(ByteBuffer b, int bytes) {
-            ByteBuffer out = b != null && b.capacity() >= bytes ? b : ByteBuffer.allocate(bytes);
+            ByteBuffer out = b != null && b.capacity() >= bytes ? b : ByteBuffer.allocateDirect(bytes);
             out.clear().limit(bytes);
             return out.order(ByteOrder.LITTLE_ENDIAN);
         }
@@ -134,6 +161,8 @@ final class OutputVerifier {
         /** Both sides' values as stored runs, when they are and no conversion applies; else null. */
         private final ByteRegion expectedRun;
         private final ByteRegion actualRun;
+        /** The output's values as a stored run, whatever the source's; null when they are not one. */
+        private final ByteRegion writtenRun;
         /** Byte offset in the output values of the first difference found, or Long.MAX_VALUE. */
         private final AtomicLong firstDifference = new AtomicLong(Long.MAX_VALUE);
         private volatile String unreadable;
@@ -147,6 +176,7 @@ final class OutputVerifier {
             boolean direct = source.isPresent() && written.isPresent();
             this.expectedRun = direct ? source.get() : null;
             this.actualRun = direct ? written.get() : null;
+            this.writtenRun = written.filter(w -> !output.dtype().isPacked()).orElse(null);
         }
 
         /** Adds this tensor's pieces. */
@@ -171,8 +201,12 @@ final class OutputVerifier {
             }
             try {
                 if (expectedRun != null) {
-                    int n = (int) p.count();
-                    long at = expectedRun.slice(p.first(), n).mismatch(actualRun.slice(p.first(), n));
+                    ByteRegion e = expectedRun.region(p.first(), p.count());
+                    ByteRegion a = actualRun.region(p.first(), p.count());
+                    Optional<FileSpan> es = e.fileSpan();
+                    Optional<FileSpan> as = a.fileSpan();
+                    long at = es.isPresent() && as.isPresent() ? staging.mismatch(es.get(), as.get())
+                            : e.slice(0, (int) p.count()).mismatch(a.slice(0, (int) p.count()));
                     if (at >= 0) {
                         firstDifference.accumulateAndGet(p.first() + at, Math::min);
                     }
@@ -187,7 +221,13 @@ final class OutputVerifier {
                         }
                     });
                     ByteBuffer actual = staging.actual(bytes);
-                    TensorBytes.stream(output, p.first(), p.count(), PIECE, actual::put);
+                    Optional<FileSpan> written = writtenRun == null ? Optional.empty()
+                            : writtenRun.region(item.dtype().bytesFor(p.first()), bytes).fileSpan();
+                    if (written.isPresent()) {
+                        written.get().read(0, actual);
+                    } else {
+                        TensorBytes.stream(output, p.first(), p.count(), PIECE, actual::put);
+                    }
                     long at = expected.flip().mismatch(actual.flip());
                     if (at >= 0) {
                         firstDifference.accumulateAndGet(item.dtype().bytesFor(p.first()) + at, Math::min);

@@ -55,6 +55,38 @@ class OutputVerifierTest {
         }
     }
 
+    /**
+     * One flipped byte in a storage that several exported views share (the .pth keeps them sharing it) is
+     * reported for every tensor whose values cover that byte, and for no other.
+     */
+    @org.junit.jupiter.api.Test
+    void aFlippedByteInASharedStorageIsFoundInEveryTensorThatSharesIt() throws Exception {
+        try (Checkpoint source = CheckpointOpener.open(VIEWS)) {
+            ExportPlan plan = ExportPlanner.plan(source, ExportRequest.of(Selection.all(), ExportFormat.PTH));
+            Path out = dir.resolve("out.pth");
+            ExportResult result = Exporter.write(plan, out, TaskMonitor.NONE);
+            assertTrue(result.verification().ok(), result.verification().mismatches().toString());
+            assertTrue(result.storages() < plan.items().size(), "the output shares storages");
+
+            Path corrupt = Files.copy(out, dir.resolve("corrupt.pth"));
+            flipByte(corrupt, "base", 1);
+            List<String> expected = new java.util.ArrayList<>();
+            try (Checkpoint a = CheckpointOpener.open(out); Checkpoint b = CheckpointOpener.open(corrupt)) {
+                for (ExportItem item : plan.items()) {
+                    byte[] va = TensorBytes.toArray(a.tensorsByKey().get(item.outputKey()), 1L << 30);
+                    byte[] vb = TensorBytes.toArray(b.tensorsByKey().get(item.outputKey()), 1L << 30);
+                    long at = Arrays.mismatch(va, vb);
+                    if (at >= 0) {
+                        expected.add(item.outputKey() + ": differs from the source at byte " + at + " of its "
+                                + item.outputBytes() + " bytes of values");
+                    }
+                }
+            }
+            assertTrue(expected.size() >= 2, "the flipped byte lies in a shared storage: " + expected);
+            assertEquals(expected, OutputVerifier.verify(plan, corrupt, TaskMonitor.NONE).mismatches());
+        }
+    }
+
     /** A tensor of several verification pieces, so that the pieces' offsets are checked too. */
     @ParameterizedTest
     @MethodSource("bigCases")
