@@ -1,7 +1,6 @@
 package org.ckptinspector;
 
 import java.lang.reflect.Method;
-import java.util.Set;
 import org.ckptinspector.cli.Cli;
 
 /**
@@ -10,13 +9,10 @@ import org.ckptinspector.cli.Cli;
  * never loads JavaFX.
  */
 public final class Main {
-    private static final Set<String> CLI_WORDS = Set.of(
-            "inspect", "stats", "diff", "export", "scan", "help", "--help", "-h", "--version", "-V");
-
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length > 0 && CLI_WORDS.contains(args[0])) {
+        if (args.length > 0 && Cli.isCommandLine(args[0])) {
             System.exit(Cli.run(args, System.out, System.err));
         }
         Class<?> app = Class.forName("org.ckptinspector.gui.DesktopApp");

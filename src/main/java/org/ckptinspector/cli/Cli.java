@@ -3,9 +3,8 @@ package org.ckptinspector.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Supplier;
+import java.util.Locale;
+import java.util.Set;
 import org.ckptinspector.model.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,18 +15,37 @@ import picocli.CommandLine.Command;
         description = "Look inside PyTorch checkpoints and safetensors files without running them.")
 public final class Cli {
     /**
-     * The commands, made on demand: picocli reads a command's annotations (slowly, in a cold JVM) when it is added,
-     * and a run needs only the one it names; help needs them all.
+     * The commands, each made only when run: picocli reads a command's annotations (slowly, in a cold JVM) when it
+     * is added, and a run needs only the one it names; help needs them all. The constructors are called in a
+     * switch, not through method references, whose bootstrap would load every command's class at start-up.
      */
-    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+    private enum Word {
+        INSPECT, STATS, DIFF, EXPORT, SCAN;
 
-    static {
-        COMMANDS.put("inspect", InspectCommand::new);
-        COMMANDS.put("stats", StatsCommand::new);
-        COMMANDS.put("diff", DiffCommand::new);
-        COMMANDS.put("export", ExportCommand::new);
-        COMMANDS.put("scan", ScanCommand::new);
+        static Word of(String text) {
+            for (Word w : values()) {
+                if (w.name().toLowerCase(Locale.ROOT).equals(text)) {
+                    return w;
+                }
+            }
+            return null;
+        }
+
+        Object command() {
+            return switch (this) {
+                case INSPECT -> new InspectCommand();
+                case STATS -> new StatsCommand();
+                case DIFF -> new DiffCommand();
+                case EXPORT -> new ExportCommand();
+                case SCAN -> new ScanCommand();
+            };
+        }
     }
+
+    /** Words that ask for the version: they need no command at all. */
+    private static final Set<String> VERSION = Set.of("--version", "-V");
+    /** Words that ask for help: it lists every command. */
+    private static final Set<String> HELP = Set.of("help", "--help", "-h");
 
     /** Success; for diff: identical; for scan: safe. */
     public static final int OK = 0;
@@ -38,16 +56,23 @@ public final class Cli {
 
     private Cli() {}
 
+    /** True when {@code firstArgument} asks for the command line: a command word, help or the version. */
+    public static boolean isCommandLine(String firstArgument) {
+        return Word.of(firstArgument) != null || VERSION.contains(firstArgument) || HELP.contains(firstArgument);
+    }
+
     /** Runs one command and returns its exit code; data goes to {@code out}, diagnostics to {@code err}. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         CommandLine cl = new CommandLine(new Cli());
-        Supplier<Object> named = args.length > 0 ? COMMANDS.get(args[0]) : null;
+        Word named = args.length > 0 ? Word.of(args[0]) : null;
         if (named != null) {
-            cl.addSubcommand(named.get());
-        } else {
-            COMMANDS.values().forEach(command -> cl.addSubcommand(command.get()));
+            cl.addSubcommand(named.command());
+        } else if (args.length == 0 || !VERSION.contains(args[0])) {
+            for (Word w : Word.values()) {
+                cl.addSubcommand(w.command());
+            }
             cl.addSubcommand(new CommandLine.HelpCommand());
         }
         cl.setOut(o)

@@ -1,17 +1,26 @@
 package org.ckptinspector.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 
-/** Writes one pretty-printed JSON document; non-finite numbers never reach it (callers map them to null). */
+/**
+ * Writes one pretty-printed JSON document; non-finite numbers never reach it (callers map them to null). Documents
+ * written as streams use Jackson's streaming generator alone: data binding is loaded only to print a tree.
+ */
 final class JsonOutput {
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
+
+    /** Made on first use: loading data binding costs a command that needs no tree ~300 classes at start-up. */
+    private static final class Trees {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** Writes a document's tokens. */
     @FunctionalInterface
@@ -23,12 +32,12 @@ final class JsonOutput {
 
     static void print(PrintWriter out, JsonNode node) throws IOException {
         // Streamed to the writer: a document of 100 000 tensors never also exists as one string in memory.
-        print(out, json -> json.writeTree(node));
+        print(out, json -> Trees.MAPPER.writeTree(json, node));
     }
 
     /** Writes the document as it is produced, formatted as {@link #print(PrintWriter, JsonNode)} formats a tree. */
     static void print(PrintWriter out, Document document) throws IOException {
-        try (JsonGenerator json = MAPPER.createGenerator(out)) {
+        try (JsonGenerator json = FACTORY.createGenerator(out).useDefaultPrettyPrinter()) {
             document.write(json);
         }
         out.println();

@@ -41,7 +41,7 @@ public final class InspectReport {
         }
         JsonValues.writeStrings("warnings", warnings, json);
         json.writeFieldName("metadata");
-        json.writeTree(JsonValues.toJson(c.metadata()));
+        JsonValues.write(c.metadata(), json);
         json.writeEndObject();
     }
 

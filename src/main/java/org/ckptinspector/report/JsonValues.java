@@ -1,25 +1,25 @@
 package org.ckptinspector.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ckptinspector.model.PyValue;
 
-/** Converts Python values to JSON for reports: tensors become short references, NaN and Inf become strings. */
+/**
+ * Writes Python values as JSON for reports, token by token: tensors become short references, NaN and Inf become
+ * strings. Only Jackson's streaming generator is used, so a report never loads its data binding.
+ */
 public final class JsonValues {
-    private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final int MAX_DEPTH = 64;
 
     private JsonValues() {}
 
-    public static JsonNode toJson(PyValue v) {
-        return toJson(v, 0);
+    /** Writes {@code v} as one JSON value. */
+    public static void write(PyValue v, JsonGenerator json) throws IOException {
+        write(v, 0, json);
     }
 
     /** Writes {@code field} as an array of {@code values}, for the reports written as streams. */
@@ -31,79 +31,90 @@ public final class JsonValues {
         json.writeEndArray();
     }
 
-    private static JsonNode toJson(PyValue v, int depth) {
+    private static void write(PyValue v, int depth, JsonGenerator json) throws IOException {
         if (depth > MAX_DEPTH) {
-            return F.textNode("…");
-        }
-        if (v instanceof PyValue.Bool b) {
-            return F.booleanNode(b.value());
+            json.writeString("…");
+        } else if (v instanceof PyValue.Bool b) {
+            json.writeBoolean(b.value());
         } else if (v instanceof PyValue.Int i) {
-            return F.numberNode(i.value());
+            json.writeNumber(i.value());
         } else if (v instanceof PyValue.Float f) {
-            return Double.isFinite(f.value()) ? F.numberNode(f.value()) : F.textNode(String.valueOf(f.value()));
+            if (Double.isFinite(f.value())) {
+                json.writeNumber(f.value());
+            } else {
+                json.writeString(String.valueOf(f.value()));
+            }
         } else if (v instanceof PyValue.Complex c) {
-            return F.textNode("(" + c.real() + (c.imag() < 0 ? "" : "+") + c.imag() + "j)");
+            json.writeString("(" + c.real() + (c.imag() < 0 ? "" : "+") + c.imag() + "j)");
         } else if (v instanceof PyValue.Str s) {
-            return F.textNode(s.value());
+            json.writeString(s.value());
         } else if (v instanceof PyValue.Bytes b) {
-            return F.textNode("base64:" + Base64.getEncoder().encodeToString(b.value()));
+            json.writeString("base64:" + Base64.getEncoder().encodeToString(b.value()));
         } else if (v instanceof PyValue.Global g) {
-            return F.textNode(g.qualifiedName());
+            json.writeString(g.qualifiedName());
         } else if (v instanceof PyValue.Tensor t) {
-            return tensorRef(t);
+            json.writeStartObject();
+            json.writeStringField("tensor", t.ref().key());
+            json.writeEndObject();
         } else if (v instanceof PyValue.StorageValue s) {
-            return F.textNode("<storage " + s.storage().key() + ">");
+            json.writeString("<storage " + s.storage().key() + ">");
         } else if (v instanceof PyValue.Tuple t) {
-            return array(t.items(), depth);
+            array(t.items(), depth, json);
         } else if (v instanceof PyValue.PyList l) {
-            return array(l.items(), depth);
+            array(l.items(), depth, json);
         } else if (v instanceof PyValue.Dict d) {
-            return dict(d.entries(), depth);
+            dict(d.entries(), depth, json);
         } else if (v instanceof PyValue.Obj o) {
-            return object(o, depth);
+            object(o, depth, json);
+        } else {
+            json.writeNull();
         }
-        return F.nullNode();
     }
 
-    private static JsonNode tensorRef(PyValue.Tensor t) {
-        ObjectNode o = F.objectNode();
-        o.put("tensor", t.ref().key());
-        return o;
-    }
-
-    private static ArrayNode array(List<PyValue> items, int depth) {
-        ArrayNode a = F.arrayNode();
+    private static void array(List<PyValue> items, int depth, JsonGenerator json) throws IOException {
+        json.writeStartArray();
         for (PyValue item : items) {
-            a.add(toJson(item, depth + 1));
+            write(item, depth + 1, json);
         }
-        return a;
+        json.writeEndArray();
     }
 
-    private static ObjectNode dict(Map<PyValue, PyValue> entries, int depth) {
-        ObjectNode o = F.objectNode();
+    /** Keys whose text is the same (1 and "1") keep the first one's place and the last one's value. */
+    private static void dict(Map<PyValue, PyValue> entries, int depth, JsonGenerator json) throws IOException {
+        Map<String, PyValue> byText = new LinkedHashMap<>();
         for (Map.Entry<PyValue, PyValue> e : entries.entrySet()) {
-            o.set(PyValue.keyText(e.getKey()), toJson(e.getValue(), depth + 1));
+            byText.put(PyValue.keyText(e.getKey()), e.getValue());
         }
-        return o;
+        json.writeStartObject();
+        for (Map.Entry<String, PyValue> e : byText.entrySet()) {
+            json.writeFieldName(e.getKey());
+            write(e.getValue(), depth + 1, json);
+        }
+        json.writeEndObject();
     }
 
-    private static ObjectNode object(PyValue.Obj obj, int depth) {
-        ObjectNode o = F.objectNode();
-        o.put("object", obj.typeName());
+    private static void object(PyValue.Obj obj, int depth, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("object", obj.typeName());
         if (obj.args().size() > 0) {
-            o.set("args", array(obj.args().items(), depth));
+            json.writeFieldName("args");
+            array(obj.args().items(), depth, json);
         }
         if (!obj.attributes().isEmpty()) {
-            o.set("attributes", dict(obj.attributes(), depth));
+            json.writeFieldName("attributes");
+            dict(obj.attributes(), depth, json);
         } else if (!(obj.state() instanceof PyValue.None)) {
-            o.set("state", toJson(obj.state(), depth + 1));
+            json.writeFieldName("state");
+            write(obj.state(), depth + 1, json);
         }
         if (!obj.listItems().isEmpty()) {
-            o.set("items", array(obj.listItems(), depth));
+            json.writeFieldName("items");
+            array(obj.listItems(), depth, json);
         }
         if (!obj.dictItems().isEmpty()) {
-            o.set("entries", dict(obj.dictItems(), depth));
+            json.writeFieldName("entries");
+            dict(obj.dictItems(), depth, json);
         }
-        return o;
+        json.writeEndObject();
     }
 }

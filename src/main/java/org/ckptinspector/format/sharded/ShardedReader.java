@@ -1,7 +1,6 @@
 package org.ckptinspector.format.sharded;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,26 +41,18 @@ public final class ShardedReader {
         if (Files.size(index) > MAX_INDEX_BYTES) {
             throw CheckpointException.limit(index, "shard index is larger than " + MAX_INDEX_BYTES + " bytes");
         }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(index.toFile());
-        } catch (IOException e) {
-            throw CheckpointException.corrupt(index, "shard index is not valid JSON");
-        }
-        JsonNode map = root == null ? null : root.get("weight_map");
-        if (map == null || !map.isObject()) {
+        ShardIndex parsed = ShardIndex.parse(index);
+        if (parsed.weightMap() == null) {
             throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT,
                     index + ": JSON file without a weight_map, not a shard index");
         }
         Map<String, String> weightMap = new LinkedHashMap<>();
         Set<String> shardNames = new LinkedHashSet<>();
-        Iterator<Map.Entry<String, JsonNode>> it = map.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String shard = e.getValue().asText();
-            if (!e.getValue().isTextual() || shard.contains("/") || shard.contains("\\") || shard.equals("..")) {
+        for (Map.Entry<String, Object> e : parsed.weightMap().entrySet()) {
+            if (!(e.getValue() instanceof String shard) || shard.contains("/") || shard.contains("\\")
+                    || shard.equals("..")) {
                 throw CheckpointException.corrupt(index, "weight_map entry '" + e.getKey()
-                        + "' names an invalid shard file " + e.getValue());
+                        + "' names an invalid shard file " + json(e.getValue()));
             }
             weightMap.put(e.getKey(), shard);
             shardNames.add(shard);
@@ -112,27 +102,15 @@ public final class ShardedReader {
             }
             throw e;
         }
-        PyValue.Dict metadata = new PyValue.Dict();
-        JsonNode meta = root.get("metadata");
-        if (meta != null && meta.isObject()) {
-            meta.fields().forEachRemaining(m -> metadata.put(new PyValue.Str(m.getKey()), jsonScalar(m.getValue())));
-        }
+        PyValue.Dict metadata = parsed.metadata();
         return new Checkpoint(index, Format.SHARDED, tree, tensors, globals, warnings, metadata, resources);
     }
 
-    private static PyValue jsonScalar(JsonNode n) {
-        if (n.isIntegralNumber()) {
-            return new PyValue.Int(n.bigIntegerValue());
+    /** A weight_map value as JSON, as the error names it. */
+    private static String json(Object value) {
+        if (value instanceof String text) {
+            return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
         }
-        if (n.isNumber()) {
-            return new PyValue.Float(n.doubleValue());
-        }
-        if (n.isBoolean()) {
-            return new PyValue.Bool(n.booleanValue());
-        }
-        if (n.isNull()) {
-            return PyValue.None.NONE;
-        }
-        return new PyValue.Str(n.isTextual() ? n.asText() : n.toString());
+        return value.toString();
     }
 }
