@@ -94,11 +94,7 @@ public final class GlobalPolicy {
 
     /** Maps Python 2 spellings of builtins and copyreg to Python 3's, as torch's unpickler does first. */
     public static String normalizeModule(String module) {
-        return switch (module) {
-            case "__builtin__" -> "builtins";
-            case "copy_reg" -> "copyreg";
-            default -> module;
-        };
+        return org.ckptinspector.pickle.PythonCalls.normalizeModule(module);
     }
 
     /** The more severe of two classes. */

@@ -29,7 +29,7 @@ public final class TorchZipReader {
         ZipRecords zip = ZipRecords.open(file, mapped);
         resources.add(zip);
         List<String> warnings = new ArrayList<>();
-        if (zip.has("constants.pkl")) {
+        if (zip.listed("constants.pkl")) {
             warnings.add("TorchScript archive (torch.jit.save), not a torch.save checkpoint: showing the "
                     + "tensors of its pickled module; its code is not run");
         }
@@ -59,7 +59,7 @@ public final class TorchZipReader {
         if (!zip.duplicates().isEmpty()) {
             warnings.add("the archive has several records named " + zip.duplicates().get(0)
                     + (zip.duplicates().size() > 1 ? " (and " + (zip.duplicates().size() - 1) + " more names)" : "")
-                    + "; the first is shown, torch may read another one (scan the file)");
+                    + " (names match case-insensitively); the one torch reads is shown (scan the file)");
         }
         List<String> outside = zip.outsideRoot();
         if (!outside.isEmpty()) {

@@ -1,4 +1,4 @@
-package org.ckptinspector.format.torch;
+package org.ckptinspector.container;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -20,26 +20,28 @@ import org.ckptinspector.model.CheckpointException;
  * exceed the size the central directory declares, and all records of a file together may not exceed
  * {@link Budget#MAX_INFLATED_BYTES}, so a zip bomb ends in a clear error.
  */
-final class InflatedRecord implements ByteRegion, Closeable {
+public final class InflatedRecord implements ByteRegion, Closeable {
     /** Records up to this size are inflated into memory rather than a temp file. */
     static final int MAX_IN_MEMORY = 16 << 20;
 
     /** The decompressed bytes all DEFLATE records of one file may take together. */
-    static final class Budget {
+    public static final class Budget {
         /** At most this many bytes are inflated for one checkpoint. */
         static final long MAX_INFLATED_BYTES = 8L << 30;
+
+        public Budget() {}
         private long used;
 
-        synchronized void take(Path file, String record, long n) throws CheckpointException {
+        synchronized void take(String file, String record, long n) throws CheckpointException {
             if (n > MAX_INFLATED_BYTES - used) {
-                throw CheckpointException.limit(file, "inflating record " + record + " would take the "
+                throw new CheckpointException(CheckpointException.Kind.LIMIT_EXCEEDED, file + ": " + "inflating record " + record + " would take the "
                         + "decompressed size past " + MAX_INFLATED_BYTES + " bytes (a zip bomb?)");
             }
             used += n;
         }
     }
 
-    private final Path file;
+    private final String file;
     private final String name;
     private final ByteRegion compressed;
     private final long length;
@@ -48,7 +50,7 @@ final class InflatedRecord implements ByteRegion, Closeable {
     private MappedFile tempMapping;
     private Path temp;
 
-    InflatedRecord(Path file, String name, ByteRegion compressed, long length, Budget budget) {
+    public InflatedRecord(String file, String name, ByteRegion compressed, long length, Budget budget) {
         this.file = file;
         this.name = name;
         this.compressed = compressed;
@@ -117,7 +119,7 @@ final class InflatedRecord implements ByteRegion, Closeable {
                 int n = inflater.inflate(out);
                 produced += n;
                 if (produced > length) {
-                    throw CheckpointException.corrupt(file, "record " + name + " inflates to more than the "
+                    throw new CheckpointException(CheckpointException.Kind.CORRUPT, file + ": " + "record " + name + " inflates to more than the "
                             + length + " bytes its directory entry declares");
                 }
                 sink.accept(ByteBuffer.wrap(out, 0, n));
@@ -126,11 +128,11 @@ final class InflatedRecord implements ByteRegion, Closeable {
                 }
             }
             if (produced != length) {
-                throw CheckpointException.corrupt(file, "record " + name + " inflates to " + produced
+                throw new CheckpointException(CheckpointException.Kind.CORRUPT, file + ": " + "record " + name + " inflates to " + produced
                         + " bytes but its directory entry declares " + length + " (truncated or corrupt)");
             }
         } catch (DataFormatException e) {
-            throw CheckpointException.corrupt(file, "record " + name + " is not valid DEFLATE data: "
+            throw new CheckpointException(CheckpointException.Kind.CORRUPT, file + ": " + "record " + name + " is not valid DEFLATE data: "
                     + e.getMessage());
         } finally {
             inflater.end();
