@@ -23,7 +23,7 @@ import org.ckptinspector.pickle.PythonInts;
 public final class TarArchive {
     static final int BLOCK = 512;
     /** Most members read. */
-    public static final int MAX_MEMBERS = 100_000;
+    public static final int MAX_MEMBERS = 10_000;
     private static final String REGULAR_TYPES = "0\u00007S";
     private static final String SUPPORTED_TYPES = "0\u000012563 7LKS".replace(" ", "4");
 
@@ -89,16 +89,22 @@ public final class TarArchive {
         }
     }
 
-    /** Reads every member as {@code TarFile.getmembers()} does; a TarError on the way is kept as {@link #error()}. */
-    public static TarArchive read(ByteRegion file) throws IOException {
+    /**
+     * Reads every member as {@code TarFile.getmembers()} does; a TarError on the way is kept as {@link #error()}.
+     *
+     * @throws org.ckptinspector.model.CheckpointException beyond {@link #MAX_MEMBERS} members
+     */
+    public static TarArchive read(ByteRegion file, String source) throws IOException {
         Reader r = new Reader(file);
         List<Member> members = new ArrayList<>();
         try {
             Member m = r.next(true);
             while (m != null) {
                 members.add(m);
-                if (members.size() >= MAX_MEMBERS) {
-                    return new TarArchive(file, members, "more than " + MAX_MEMBERS + " members");
+                if (members.size() > MAX_MEMBERS) {
+                    throw new org.ckptinspector.model.CheckpointException(
+                            org.ckptinspector.model.CheckpointException.Kind.LIMIT_EXCEEDED, source + ": the tar archive has "
+                            + "more than " + MAX_MEMBERS + " members, beyond this reader's limit");
                 }
                 m = r.next(false);
             }

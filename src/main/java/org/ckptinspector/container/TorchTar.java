@@ -43,12 +43,16 @@ public final class TorchTar {
         this.read = read;
     }
 
-    /** Follows torch's tar path over {@code file}. */
-    public static TorchTar read(ByteRegion file) throws IOException {
+    /**
+     * Follows torch's tar path over {@code file}.
+     *
+     * @param source how messages name the file
+     */
+    public static TorchTar read(ByteRegion file, String source) throws IOException {
         if (!TarArchive.opens(file)) {
             return new TorchTar(Outcome.NOT_TAR, "not a tar archive", Map.of());
         }
-        TarArchive tar = TarArchive.read(file);
+        TarArchive tar = TarArchive.read(file, source);
         if (tar.error() != null) {
             return new TorchTar(Outcome.FALLS_BACK, "tarfile: " + tar.error(), Map.of());
         }

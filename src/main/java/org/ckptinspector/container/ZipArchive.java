@@ -103,7 +103,7 @@ public final class ZipArchive implements Closeable {
         }
         if (total > MAX_ENTRIES) {
             throw new CheckpointException(CheckpointException.Kind.LIMIT_EXCEEDED, source + ": the zip archive "
-                    + "declares " + total + " entries, beyond this reader's limit of " + MAX_ENTRIES);
+                    + "has more than " + MAX_ENTRIES + " records (" + total + "), beyond this reader's limit");
         }
         List<ZipEntry> entries = new ArrayList<>();
         long pos = cdirOffset;
@@ -178,6 +178,10 @@ public final class ZipArchive implements Closeable {
         int diskStart = h.getShort(34) & 0xffff;
         String where = "central directory entry " + index + " (" + new String(name,
                 java.nio.charset.StandardCharsets.UTF_8) + ")";
+        if (size < 0 || compressed < 0 || local < 0) {
+            throw corrupt(source, where + " declares a size or offset beyond 2^63 bytes; torch refuses the "
+                    + "archive");
+        }
         if (method == 0 && size != compressed || size != 0 && compressed == 0) {
             throw corrupt(source, where + " declares inconsistent sizes; torch refuses the archive");
         }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
 import org.ckptinspector.container.TarArchive;
 import org.ckptinspector.container.ZipArchive;
 import org.ckptinspector.format.safetensors.SafetensorsReader;
@@ -84,11 +85,12 @@ public final class CheckpointOpener {
         if (ShardedReader.sniff(head)) {
             return Container.SHARD_INDEX;
         }
-        if (head.remaining() > 0 && Opcode.of(head.get(0)) != null) {
+        if (head.remaining() > 0 && Opcode.of(head.get(0)) != null && describe(head) == null) {
             return Container.TORCH_LEGACY;
         }
         throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
-                + "checkpoint or safetensors file (" + describe(head) + ")");
+                + "checkpoint or safetensors file (" + Objects.requireNonNullElse(describe(head), "unrecognised content")
+                + ")");
     }
 
     private static boolean startsWith(ByteBuffer head, byte[] magic) {
@@ -103,7 +105,7 @@ public final class CheckpointOpener {
         return true;
     }
 
-    /** A hint of what the file is instead, for the error message. */
+    /** A hint of what the file is instead, for the error message; null when the content is not recognised. */
     private static String describe(ByteBuffer head) {
         if (startsWith(head, new byte[] {(byte) 0x89, 'P', 'N', 'G'})) {
             return "it is a PNG image";
@@ -117,6 +119,6 @@ public final class CheckpointOpener {
         if (startsWith(head, new byte[] {'P', 'Y', 'T', 'O', 'R', 'C', 'H', '1'})) {
             return "it is an archive from a PyTorch preview release, which torch itself no longer reads";
         }
-        return "unrecognised content";
+        return null;
     }
 }

@@ -102,7 +102,7 @@ public final class CheckpointScanner {
             new ZipMembers(out, monitor, this::scanPayload).scan(bytes, prefix, source, depth);
             return true;
         }
-        TorchTar tar = TorchTar.read(bytes);
+        TorchTar tar = TorchTar.read(bytes, source);
         if (tar.outcome() != TorchTar.Outcome.NOT_TAR) {
             new TarMembers(out, monitor, this::scanPayload).scan(tar, prefix, source);
             if (tar.outcome() == TorchTar.Outcome.FALLS_BACK) {
@@ -128,10 +128,18 @@ public final class CheckpointScanner {
      */
     private boolean scanStream(ByteRegion file, String prefix, String source, boolean required) {
         PickleScanner scanner = new PickleScanner(out, monitor, this::scanPayload, 0);
+        boolean legacy = legacy(file);
         long pos = 0;
-        for (int k = 1; pos < file.length(); k++) {
+        for (int k = 1; !legacy || k <= LEGACY_PICKLES; k++) {
+            if (pos >= file.length()) {
+                if (legacy && required) {
+                    out.error(source + ": the legacy stream ends after pickle " + (k - 1) + " of "
+                            + LEGACY_PICKLES + " (truncated?)");
+                }
+                return true;
+            }
             ByteRegion rest = file.region(pos, file.length() - pos);
-            boolean must = required && k <= LEGACY_PICKLES && (k == 1 || legacy(file));
+            boolean must = required && (k == 1 || legacy);
             long end = scanner.scanOne(rest, 0, prefix + "pickle " + k, source + ", pickle " + k, must, null);
             if (end < 0) {
                 if (k > 1 && !must) {
@@ -141,9 +149,6 @@ public final class CheckpointScanner {
                 return k > 1;
             }
             pos += end;
-            if (k == LEGACY_PICKLES && legacy(file)) {
-                break;
-            }
         }
         return true;
     }

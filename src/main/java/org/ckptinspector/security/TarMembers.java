@@ -43,11 +43,7 @@ final class TarMembers {
             }
         }
         if (tar.outcome() == TorchTar.Outcome.FAILS) {
-            if (tar.problem().contains("outside the archive")) {
-                out.error(source + ": " + tar.problem());
-            } else {
-                out.warning(source + ": " + tar.problem() + "; torch.load fails there");
-            }
+            out.error(source + ": " + tar.problem() + "; torch.load fails there");
         }
     }
 

@@ -38,7 +38,17 @@ public final class TorchLegacyReader {
         List<String> warnings = new ArrayList<>();
         List<GlobalRef> globals = new ArrayList<>();
         long pos = 0;
-        RestrictedUnpickler.Result magic = plain(file, mapped, pos, 1, globals);
+        RestrictedUnpickler.Result magic;
+        try {
+            magic = plain(file, mapped, pos, 1, globals);
+        } catch (CheckpointException e) {
+            if (e.kind() != CheckpointException.Kind.CORRUPT) {
+                throw e;
+            }
+            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
+                    + "checkpoint, pickle or safetensors file (read as a pickle it fails at once: "
+                    + e.getMessage().substring(e.getMessage().indexOf(": ") + 2) + ")");
+        }
         if (!LegacyStream.isMagic(magic.value())) {
             throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": a pickle without "
                     + "torch's magic number, not written by torch.save (torch: invalid magic number)");

@@ -38,7 +38,7 @@ public final class TorchTarReader {
     public static Checkpoint read(Path file) throws IOException {
         TorchTar[] plan = new TorchTar[1];
         try (MappedFile probe = MappedFile.open(file)) {
-            plan[0] = TorchTar.read(probe);
+            plan[0] = TorchTar.read(probe, file.toString());
         }
         if (plan[0].alwaysStream()) {
             return TorchLegacyReader.read(file);
@@ -48,7 +48,7 @@ public final class TorchTarReader {
                     + "cannot load: " + plan[0].problem());
         }
         return TorchCheckpoints.readMapped(file, (mapped, resources) -> {
-            TorchTar tar = TorchTar.read(mapped);
+            TorchTar tar = TorchTar.read(mapped, file.toString());
             List<String> warnings = new ArrayList<>();
             List<GlobalRef> globals = new ArrayList<>();
             Map<String, Storage> storages = storages(new Cursor(file, "storages", tar.member("storages"), globals),

@@ -36,6 +36,11 @@ public final class TorchZipReader {
         checkRecords(zip, warnings);
         boolean bigEndian = byteOrder(file, zip, warnings);
         ByteRegion pickle = zip.region("data.pkl");
+        if (pickle == null) {
+            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": a zip archive "
+                    + "without a data.pkl record (looked up case-insensitively, as torch does), not a torch "
+                    + "checkpoint");
+        }
         StorageTable storages = new StorageTable(new StorageTable.Records() {
             @Override
             public ByteRegion find(String key) throws CheckpointException {
