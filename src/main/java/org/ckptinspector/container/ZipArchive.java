@@ -126,11 +126,6 @@ public final class ZipArchive implements Closeable {
             }
             pos = entryEnd(zip, pos);
         }
-        ZipEntry first = entries.get(0);
-        if (indexOf(first.rawName(), (byte) '/') < 0) {
-            throw corrupt(source, "the first entry " + first.name() + " is not in a folder (torch: file in archive "
-                    + "is not in a subdirectory)");
-        }
         return new ZipArchive(zip, source, List.copyOf(entries), (int) total);
     }
 
@@ -227,10 +222,15 @@ public final class ZipArchive implements Closeable {
         return entries.subList(0, declared);
     }
 
-    /** torch's archive folder: the name of directory entry #0 up to its first '/' (may be empty). */
+    /**
+     * torch's archive folder: the name of directory entry #0 up to its first '/' (may be empty); null when that
+     * name has no '/', an archive {@code PyTorchStreamReader} refuses ("file in archive is not in a
+     * subdirectory") though other zip readers take it.
+     */
     public String folder() {
         byte[] n = entries.get(0).rawName();
-        return new String(n, 0, indexOf(n, (byte) '/'), java.nio.charset.StandardCharsets.UTF_8);
+        int slash = indexOf(n, (byte) '/');
+        return slash < 0 ? null : new String(n, 0, slash, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** How messages name this archive. */
@@ -267,7 +267,8 @@ public final class ZipArchive implements Closeable {
 
     /** The entry torch reads for {@code record} of the archive folder ({@code data.pkl}, {@code data/0}). */
     public Optional<ZipEntry> record(String record) {
-        return locate(folder() + "/" + record);
+        String folder = folder();
+        return folder == null ? Optional.empty() : locate(folder + "/" + record);
     }
 
     /**

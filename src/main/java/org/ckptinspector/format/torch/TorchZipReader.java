@@ -66,6 +66,10 @@ public final class TorchZipReader {
                     + (zip.duplicates().size() > 1 ? " (and " + (zip.duplicates().size() - 1) + " more names)" : "")
                     + " (names match case-insensitively); the one torch reads is shown (scan the file)");
         }
+        if (zip.undeclared() > 0) {
+            warnings.add("the archive's directory has " + zip.undeclared() + " more entries than its end record "
+                    + "declares; torch ignores them, other zip readers do not (scan the file)");
+        }
         List<String> outside = zip.outsideRoot();
         if (!outside.isEmpty()) {
             warnings.add("the archive has records outside its folder '" + zip.root() + "/' (" + outside.get(0)

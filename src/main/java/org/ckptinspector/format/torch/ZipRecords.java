@@ -32,7 +32,13 @@ final class ZipRecords implements Closeable {
 
     static ZipRecords open(Path file, MappedFile mapped) throws CheckpointException {
         try {
-            return new ZipRecords(ZipArchive.open(mapped, file.toString()));
+            ZipArchive zip = ZipArchive.open(mapped, file.toString());
+            if (zip.folder() == null) {
+                throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": a zip archive "
+                        + "whose first entry " + zip.entries().get(0).name() + " is in no folder, which torch "
+                        + "refuses (file in archive is not in a subdirectory); not a torch checkpoint");
+            }
+            return new ZipRecords(zip);
         } catch (CheckpointException e) {
             throw e;
         } catch (IOException e) {
@@ -82,6 +88,11 @@ final class ZipRecords implements Closeable {
             }
         }
         return List.copyOf(dup);
+    }
+
+    /** How many directory entries follow the ones the end record counts (invisible to torch). */
+    int undeclared() {
+        return zip.entries().size() - zip.declaredEntries().size();
     }
 
     /** Names of declared entries outside the root folder (torch's get_all_records refuses such archives). */
