@@ -16,8 +16,9 @@ import org.ckptinspector.model.CheckpointException;
 
 /**
  * A DEFLATE-compressed zip record (torch never writes them, zip tools do), inflated on first access: into memory
- * up to {@value #MAX_IN_MEMORY} bytes, else into a temporary file that is deleted on close. The output may not
- * exceed the size the central directory declares, and all records of a file together may not exceed
+ * up to {@value #MAX_IN_MEMORY} bytes, else into a temporary file that is deleted on close. As in torch's miniz,
+ * the record is the first bytes of the stream up to the size the central directory declares (a stream that holds
+ * more is cut there, one that holds fewer is an error), and all records of a file together may not exceed
  * {@link Budget#MAX_INFLATED_BYTES}, so a zip bomb ends in a clear error.
  */
 public final class InflatedRecord implements ByteRegion, Closeable {
@@ -116,13 +117,12 @@ public final class InflatedRecord implements ByteRegion, Closeable {
                     inflater.setInput(compressed.slice(in, n));
                     in += n;
                 }
-                int n = inflater.inflate(out);
+                int n = (int) Math.min(inflater.inflate(out), length - produced);
                 produced += n;
-                if (produced > length) {
-                    throw new CheckpointException(CheckpointException.Kind.CORRUPT, file + ": " + "record " + name + " inflates to more than the "
-                            + length + " bytes its directory entry declares");
-                }
                 sink.accept(ByteBuffer.wrap(out, 0, n));
+                if (produced == length) {
+                    break;
+                }
                 if (n == 0 && inflater.needsDictionary()) {
                     break;
                 }

@@ -70,6 +70,10 @@ public final class CheckpointScanner {
         CheckpointOpener.Container container = CheckpointOpener.detect(file);
         if (container == CheckpointOpener.Container.SAFETENSORS) {
             validateSafetensors(file);
+            try (MappedFile mapped = MappedFile.open(file)) {
+                // torch 1.x (and any torch given a file object) unpickles it; it fails within its first bytes
+                scanStream(mapped, prefix, file.toString(), false);
+            }
             return;
         }
         if (container == CheckpointOpener.Container.SHARD_INDEX) {

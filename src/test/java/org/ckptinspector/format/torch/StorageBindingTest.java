@@ -87,8 +87,8 @@ class StorageBindingTest {
             assertEquals(0, fine.slice(999, 1).get());
         }
         try (InflatedRecord liar = new InflatedRecord(f.toString(), "r", compressed, 10, new InflatedRecord.Budget())) {
-            CheckpointException e = assertThrows(CheckpointException.class, () -> liar.slice(0, 1));
-            assertTrue(e.getMessage().contains("inflates to more than the 10 bytes"), e.getMessage());
+            // miniz (torch) reads the first 10 bytes of a stream that holds more
+            assertEquals(0, liar.slice(9, 1).get());
         }
         try (InflatedRecord bomb = new InflatedRecord(f.toString(), "r", compressed, 9L << 30, new InflatedRecord.Budget())) {
             CheckpointException e = assertThrows(CheckpointException.class, () -> bomb.slice(0, 1));
