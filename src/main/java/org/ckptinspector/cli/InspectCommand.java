@@ -1,7 +1,9 @@
 package org.ckptinspector.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
@@ -14,16 +16,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code inspect FILE [--json] [--hash]}: the tensors, globals and values of one checkpoint. */
+/** {@code inspect FILE... | DIR [--json] [--hash]}: the tensors, globals and values of checkpoints. */
 @Command(name = "inspect", description = "List the tensors, globals and values of a checkpoint.")
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "checkpoint file or shard index")
-    Path file;
+    @Parameters(arity = "1..*", paramLabel = "FILE",
+            description = "checkpoint files or shard indexes, or folders to search for checkpoint files")
+    List<Path> files;
 
-    @Option(names = "--json", description = "print one JSON object (see the CLI contract)")
+    @Option(names = "--json", description = "print one JSON object (see the CLI contract); for many files, one "
+            + "JSON line per file")
     boolean json;
 
     @Option(names = "--hash", description = "add the SHA-256 of every tensor's values")
@@ -31,8 +35,18 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var out = spec.commandLine().getOut();
+        CheckpointBatch batch = CheckpointBatch.of(files);
+        boolean lines = batch.isMany();
+        return batch.runPrinting((file, out, err) -> inspect(file, out, lines), json && lines,
+                spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    private int inspect(Path file, PrintWriter out, boolean lines) throws Exception {
         try (Checkpoint c = CheckpointOpener.open(file)) {
+            if (json && lines) {
+                JsonOutput.line(out, json -> InspectReport.write(c, hash, json));
+                return Cli.OK;
+            }
             if (json) {
                 JsonOutput.print(out, json -> InspectReport.write(c, hash, json));
                 return Cli.OK;
