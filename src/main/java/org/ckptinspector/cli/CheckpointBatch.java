@@ -185,8 +185,8 @@ final class CheckpointBatch {
     private static List<Path> search(Path dir) throws IOException {
         List<Path> found = new ArrayList<>();
         // Links are followed: a Hugging Face cache's snapshot folders are links to its blobs.
-        Files.walkFileTree(dir, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
-                new SimpleFileVisitor<>() {
+        Set<FileVisitOption> followLinks = EnumSet.of(FileVisitOption.FOLLOW_LINKS);
+        Files.walkFileTree(dir, followLinks, Integer.MAX_VALUE, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (attrs.isRegularFile() && isCheckpointName(file.getFileName().toString())) {
@@ -203,6 +203,12 @@ final class CheckpointBatch {
                 return FileVisitResult.CONTINUE;
             }
         });
+        if (found.isEmpty()) {
+            // Nothing scanned must not read as "safe" in CI.
+            throw new IOException(dir + ": no checkpoint files in this folder (names searched for: "
+                    + String.join(", ", CHECKPOINT_EXTENSIONS.stream().sorted().map(e -> "*." + e).toList()) + ", "
+                    + DCP_METADATA + ")");
+        }
         found.sort(null);
         return found;
     }

@@ -11,7 +11,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan}. */
-@Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true, version = "Checkpoint Inspector " + Cli.VERSION,
+@Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true,
+        version = "Checkpoint Inspector " + Cli.VERSION,
         scope = CommandLine.ScopeType.INHERIT,
         description = "Look inside PyTorch checkpoints and safetensors files without running them.")
 public final class Cli {

@@ -53,7 +53,8 @@ final class ScanCommand implements Callable<Integer> {
                 ScanReport r = CheckpointScanner.scan(file, TaskMonitor.NONE);
                 return new FileScan(file, r, unreadable(r) ? named(file, r.errors()) : List.of());
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-                return new FileScan(file, null, List.of(CheckpointBatch.failure(file, e).substring("error: ".length())));
+                String message = CheckpointBatch.failure(file, e);
+                return new FileScan(file, null, List.of(message.substring("error: ".length())));
             }
         }
 

@@ -190,6 +190,18 @@ class ManyFilesTest {
         assertFalse(sarifSchema().validate(log).isEmpty());
     }
 
+    /** A folder without a checkpoint is an error, not an empty "safe" run a CI job would pass. */
+    @Test
+    void aFolderWithoutCheckpointsIsAnError() throws Exception {
+        Files.writeString(dir.resolve("notes.txt"), "no checkpoint here");
+        for (String command : List.of("scan", "inspect", "stats")) {
+            CliRun r = CliRun.of(command, dir.toString());
+            assertEquals(Cli.ERROR, r.code(), command);
+            assertEquals("", r.out());
+            assertTrue(r.err().startsWith("error: " + dir + ": no checkpoint files in this folder"), r.err());
+        }
+    }
+
     @Test
     void jsonAndSarifCannotBeCombined() throws Exception {
         CliRun r = CliRun.of("scan", safe().toString(), "--json", "--sarif");
