@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.ckptinspector.gui.security.UnsafeGlobals;
 import org.ckptinspector.security.GlobalClass;
 import org.ckptinspector.security.GlobalPolicy;
 import org.junit.jupiter.api.Test;
@@ -84,7 +85,7 @@ class PolicyCorpusTest {
         }
     }
 
-    /** inspect's unsafe_globals (and the app's banner, which classifies them the same way) agree with scan. */
+    /** inspect's unsafe_globals, classified as the app's security banner classifies them, agree with scan. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
     void inspectAgreesWithScan(Entry e) throws Exception {
@@ -98,9 +99,9 @@ class PolicyCorpusTest {
         Set<String> unsafe = new TreeSet<>();
         Set<String> dangerous = new TreeSet<>();
         doc.get("unsafe_globals").forEach(g -> unsafe.add(g.asText()));
-        for (String g : unsafe) {
-            if (GlobalPolicy.classify(g) == GlobalClass.DANGEROUS) {
-                dangerous.add(g);
+        for (UnsafeGlobals.Finding f : UnsafeGlobals.of(new ArrayList<>(unsafe))) {
+            if (f.verdict() == GlobalClass.DANGEROUS) {
+                dangerous.add(f.name());
             }
         }
         Set<String> scanDangerous = new TreeSet<>();
