@@ -84,7 +84,8 @@ final class CheckpointMetadata {
 
         /** Returns the finished copy of a leaf, or null after pushing a frame for a container. */
         private PyValue open(PyValue v, Deque<Frame> stack) {
-            if (v instanceof PyValue.Tensor) {
+            if (v instanceof PyValue.Tensor
+                    || v instanceof PyValue.Obj a && NumpyValues.isArray(a) && NumpyValues.array(a) != null) {
                 return PRUNED;
             }
             if (++count > MAX_VALUES) {

@@ -21,6 +21,7 @@ import org.ckptinspector.pickle.PickleLimits;
  * pickled {@code nn.Module} the dotted module names {@code model.state_dict()} uses ({@code _parameters},
  * {@code _buffers} and {@code _modules} add nothing to the key). A tensor reached by several paths (tied weights)
  * is listed once per path. A bare tensor at the root has the path {@code []} and the key {@value #ROOT_KEY}.
+ * A pickled numpy array is a tensor too, over its own bytes (storage {@code numpy/<n>}, one per array object).
  * The walk is iterative and does not follow a reference back into the path it is on.
  */
 final class TensorPlacement {
@@ -58,9 +59,10 @@ final class TensorPlacement {
         Set<PyValue> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
         // Subgraphs already walked without finding a tensor are not walked again (shared metadata).
         Set<PyValue> tensorFree = Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<PyValue, PyValue> arrays = new IdentityHashMap<>();
         List<Object> path = new ArrayList<>();
         List<String> segments = new ArrayList<>();
-        stack.push(new Frame(root, edges(root), 0));
+        stack.push(new Frame(root, edges(root, arrays), 0));
         onPath.add(root);
         long visited = 1;
         long pathElements = 0;
@@ -94,7 +96,7 @@ final class TensorPlacement {
                 placed.add(t.ref().withLocation(key(s), p));
                 continue;
             }
-            List<Edge> childEdges = edges(e.child());
+            List<Edge> childEdges = edges(e.child(), arrays);
             if (childEdges.isEmpty() || onPath.contains(e.child()) || tensorFree.contains(e.child())) {
                 continue;
             }
@@ -125,7 +127,26 @@ final class TensorPlacement {
         return k.isEmpty() ? ROOT_KEY : k;
     }
 
-    /** The steps from a value to the values inside it that may hold tensors. */
+    /**
+     * The steps from a value to the values inside it that may hold tensors; numpy arrays among them are
+     * tensors, made once per array object ({@code arrays}) so that every path to one array shows one tensor.
+     */
+    private static List<Edge> edges(PyValue v, Map<PyValue, PyValue> arrays) {
+        List<Edge> raw = edges(v);
+        List<Edge> out = new ArrayList<>(raw.size());
+        for (Edge e : raw) {
+            PyValue child = e.child();
+            if (child instanceof PyValue.Obj o && NumpyValues.isArray(o)) {
+                child = arrays.computeIfAbsent(o, a -> {
+                    TensorRef t = NumpyValues.array(a, "numpy/" + arrays.size());
+                    return t == null ? a : new PyValue.Tensor(t);
+                });
+            }
+            out.add(child == e.child() ? e : new Edge(e.element(), e.segment(), child));
+        }
+        return out;
+    }
+
     private static List<Edge> edges(PyValue v) {
         List<Edge> out = new ArrayList<>();
         if (v instanceof PyValue.Dict d) {
