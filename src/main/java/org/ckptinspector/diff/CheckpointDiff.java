@@ -88,7 +88,8 @@ public final class CheckpointDiff {
         Map<String, String> reportKeyOfA = new LinkedHashMap<>();
         aligned.a().forEach(t -> reportKeyOfA.put(t.fileKey(), t.name()));
         return new DiffResult(a.file(), b.file(), aligned.description(), onlyInA, onlyInB, shapeMismatch,
-                dtypeMismatch, identical, changed, notCompared, load, modelClass(b), reportKeyOfA);
+                dtypeMismatch, identical, changed, notCompared, load, modelClass(b), reportKeyOfA,
+                ValueDiff.of(a.metadata(), b.metadata()));
     }
 
     private static void compareBytes(List<PairComparison> pairs, int threads, TaskMonitor monitor)
