@@ -19,6 +19,9 @@ public record ValueDiff(List<Changed> changed, List<String> onlyInA, List<String
     /** A value that differs. */
     public record Changed(String path, PyValue a, PyValue b) {}
 
+    /** No value compared. */
+    public static final ValueDiff NONE = new ValueDiff(List.of(), List.of(), List.of());
+
     public ValueDiff {
         changed = List.copyOf(changed);
         onlyInA = List.copyOf(onlyInA);

@@ -24,9 +24,12 @@ public final class CheckpointValues {
     /** One value and where it is. */
     public record Leaf(String path, PyValue value) {}
 
-    /** The leaves of {@code metadata} in tree order. */
+    /** The leaves of {@code metadata} in tree order; none for an empty root. */
     public static List<Leaf> leaves(PyValue metadata) {
         List<Leaf> out = new ArrayList<>();
+        if (metadata instanceof PyValue.Dict d && d.size() == 0) {
+            return out;
+        }
         Deque<Leaf> todo = new ArrayDeque<>();
         todo.push(new Leaf("", metadata));
         while (!todo.isEmpty()) {
