@@ -7,6 +7,9 @@ import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.report.InspectReport;
+import org.ckptinspector.report.TrainingText;
+import org.ckptinspector.training.TrainingState;
+import org.ckptinspector.training.WeightsOnlyVerdict;
 import org.ckptinspector.security.CheckpointGlobals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,14 +45,21 @@ final class InspectCommand implements Callable<Integer> {
             width = Math.min(Math.max(width, 3), 80);
             out.printf("%-" + width + "s  %-14s  %-20s  %12s  %s%n", "key", "dtype", "shape", "numel", "storage");
             long params = 0;
+            TrainingState training = TrainingState.of(c);
             for (TensorRef t : c.tensors()) {
                 params += t.numel();
-                out.printf("%-" + width + "s  %-14s  %-20s  %12d  %s%s%n", t.key(), t.dtype().torchName(),
+                String role = training.role(t).map(r -> "  [" + (r.param() == null ? "?" : r.param()) + " "
+                        + r.state() + "]").orElse("");
+                out.printf("%-" + width + "s  %-14s  %-20s  %12d  %s%s%s%n", t.key(), t.dtype().torchName(),
                         Arrays.toString(t.shape()), t.numel(), t.storage() == null ? "-" : t.storage().key(),
-                        hash && t.hasValues() ? "  " + org.ckptinspector.values.TensorHash.sha256(t) : "");
+                        hash && t.hasValues() ? "  " + org.ckptinspector.values.TensorHash.sha256(t) : "", role);
             }
             out.printf("%d tensors, %d elements%n", c.tensors().size(), params);
-            var unsafe = CheckpointGlobals.unsafe(CheckpointGlobals.names(c));
+            TrainingText.training(training).forEach(out::println);
+            TrainingText.values(c.metadata(), training).forEach(out::println);
+            var names = CheckpointGlobals.names(c);
+            TrainingText.weightsOnly(WeightsOnlyVerdict.of(c, names)).forEach(out::println);
+            var unsafe = CheckpointGlobals.unsafe(names);
             if (!unsafe.isEmpty()) {
                 out.println("Globals outside torch's weights_only allow-list (not executed): " + String.join(", ", unsafe));
             }
