@@ -17,10 +17,12 @@ Files in <folder>/:
 - numpy.pt       numpy arrays of every numpy dtype torch has, little- and big-endian, C and Fortran order, and
                  numpy scalars
 - quantized.pt   torch.save of a statically quantized whole model
+- qtensors.pt    quantized tensors: per-channel (axis 0 and 1) and per-tensor
 manifest.json: per file, each optimizer's parameter names by id (from the optimizer's own param_groups, matched
 by identity to model.named_parameters()), the model's parameter count (tied once), the numpy arrays' dtype,
 shape and sha256 (row-major little-endian), numpy scalars' values, the non-tensor values that differ between
-adamw.pt and adamw_b.pt, and the quantized model's state_dict() names and quantization parameters.
+adamw.pt and adamw_b.pt, and the quantized model's state_dict() tensors (a tuple's items as key.0, key.1) with
+their quantization parameters.
 """
 import argparse
 import hashlib
@@ -277,10 +279,22 @@ def main():
 
     q = quantized_model()
     torch.save(q, os.path.join(folder, "quantized.pt"))
-    sd = q.state_dict()
-    manifest["quantized.pt"] = {
-        "state_dict": {k: {"dtype": str(v.dtype)[6:], "shape": list(v.shape), "quantization": qparams(v)}
-                       if torch.is_tensor(v) else {"value": repr(v)} for k, v in sd.items()}}
+    described = {}
+    for k, v in q.state_dict().items():   # a tuple of tensors (packed params) is listed item by item
+        for key, t in ([(f"{k}.{i}", x) for i, x in enumerate(v)] if isinstance(v, tuple) else [(k, v)]):
+            if torch.is_tensor(t):
+                described[key] = {"dtype": str(t.dtype)[6:], "shape": list(t.shape), "quantization": qparams(t),
+                                  "item": t.item() if t.numel() == 1 and not t.is_quantized else None}
+    manifest["quantized.pt"] = {"state_dict": described}
+
+    w = torch.randn(3, 5)
+    qtensors = {"per_channel": torch.quantize_per_channel(w, torch.tensor([0.01, 0.02, 0.05], dtype=torch.float64),
+                                                          torch.tensor([0, 3, -2]), 0, torch.qint8),
+                "per_channel_axis1": torch.quantize_per_channel(w, torch.rand(5, dtype=torch.float64) / 10 + 0.01,
+                                                                torch.tensor([1, 2, 3, 4, 5]), 1, torch.quint8),
+                "per_tensor": torch.quantize_per_tensor(w, 0.03, 7, torch.quint8)}
+    torch.save(qtensors, os.path.join(folder, "qtensors.pt"))
+    manifest["qtensors.pt"] = {k: qparams(v) for k, v in qtensors.items()}
 
     with open(os.path.join(folder, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.security.CheckpointGlobals;
 import org.ckptinspector.training.OptimizerMapping;
@@ -16,6 +17,7 @@ import org.ckptinspector.training.OptimizerStateDict;
 import org.ckptinspector.training.TrainingState;
 import org.ckptinspector.training.WeightsOnlyVerdict;
 import org.ckptinspector.values.TensorHash;
+import org.ckptinspector.values.ValueReader;
 
 /**
  * The {@code inspect --json} document of the CLI contract, written one tensor at a time: as a tree, a file of
@@ -101,6 +103,44 @@ public final class InspectReport {
         json.writeEndArray();
     }
 
+    /** Most per-channel scales and zero points listed; longer ones are null (their tensors hold them). */
+    static final int MAX_CHANNELS = 1 << 16;
+
+    /** {@code quantization}: scheme and scale / zero point, or per-channel scales, zero points and axis. */
+    private static void quantization(Quantization q, JsonGenerator json) throws IOException {
+        json.writeObjectFieldStart("quantization");
+        if (q instanceof Quantization.PerTensor p) {
+            json.writeStringField("qscheme", p.qscheme());
+            json.writeNumberField("scale", p.scale());
+            json.writeNumberField("zero_point", p.zeroPoint());
+        } else if (q instanceof Quantization.PerChannel p) {
+            json.writeStringField("qscheme", p.qscheme());
+            channelValues("scales", p.scales(), false, json);
+            channelValues("zero_points", p.zeroPoints(), true, json);
+            json.writeNumberField("axis", p.axis());
+        }
+        json.writeEndObject();
+    }
+
+    private static void channelValues(String field, TensorRef t, boolean integers, JsonGenerator json)
+            throws IOException {
+        json.writeFieldName(field);
+        if (!t.hasValues() || t.numel() > MAX_CHANNELS) {
+            json.writeNull();
+            return;
+        }
+        double[] v = ValueReader.head(t, (int) t.numel());
+        json.writeStartArray();
+        for (double d : v) {
+            if (integers) {
+                json.writeNumber((long) d);
+            } else {
+                json.writeNumber(d);
+            }
+        }
+        json.writeEndArray();
+    }
+
     /** {@code weights_only}: null for formats torch.load does not read. */
     private static void weightsOnly(WeightsOnlyVerdict v, JsonGenerator json) throws IOException {
         if (v == null) {
@@ -150,6 +190,9 @@ public final class InspectReport {
         json.writeNumberField("storage_offset", t.storageOffset());
         json.writeNumberField("numel", t.numel());
         json.writeStringField("storage", t.storage() != null && t.storage().shareable() ? t.storage().key() : null);
+        if (t.quantization() != null) {
+            quantization(t.quantization(), json);
+        }
         if (role != null) {
             json.writeStringField("param", role.param());
             json.writeStringField("state", role.state());
