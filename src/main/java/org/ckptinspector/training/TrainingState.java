@@ -96,22 +96,41 @@ public record TrainingState(String modelKey, List<ModelParameter> parameters, Li
         return Optional.empty();
     }
 
-    /** The training state of an opened checkpoint. */
+    /** The training state of an opened checkpoint: its optimizers named by the model it holds. */
     public static TrainingState of(Checkpoint c) {
+        return of(c, null);
+    }
+
+    /**
+     * The training state of a checkpoint whose optimizers belong to a model kept elsewhere (HF Trainer's
+     * {@code optimizer.pt} beside {@code model.safetensors}): {@code modelParameters} from
+     * {@link #parametersOf(Checkpoint)} of the model file.
+     */
+    public static TrainingState withModel(Checkpoint optimizerFile, List<ModelParameter> modelParameters) {
+        return of(optimizerFile, List.copyOf(modelParameters));
+    }
+
+    /** The parameters of the model a checkpoint holds, in order, for {@link #withModel}. */
+    public static List<ModelParameter> parametersOf(Checkpoint model) {
+        return of(model).parameters();
+    }
+
+    private static TrainingState of(Checkpoint c, List<ModelParameter> external) {
         List<Optimizer> found = new ArrayList<>();
         List<List<Object>> optimizerPaths = new ArrayList<>();
         List<OptimizerStateDict> dicts = new ArrayList<>();
         findOptimizers(c.root(), optimizerPaths, dicts);
-        String modelKey = modelKey(c, optimizerPaths);
+        String modelKey = external != null ? null : modelKey(c, optimizerPaths);
         List<TensorRef> model = new ArrayList<>();
         for (TensorRef t : c.tensors()) {
-            if (!underAny(t.path(), optimizerPaths) && (modelKey == null || modelKey.equals(first(t.path())))) {
+            if (external == null && !underAny(t.path(), optimizerPaths)
+                    && (modelKey == null || modelKey.equals(first(t.path())))) {
                 model.add(t);
             }
         }
         String prefix = modelKey == null ? "" : modelKey + ".";
-        List<ModelParameter> strict = parameters(model, prefix, true);
-        List<ModelParameter> loose = parameters(model, prefix, false);
+        List<ModelParameter> strict = external != null ? external : parameters(model, prefix, true);
+        List<ModelParameter> loose = external != null ? external : parameters(model, prefix, false);
         for (int i = 0; i < dicts.size(); i++) {
             OptimizerMapping m = OptimizerMapping.solve(strict, dicts.get(i));
             if (m.status() == OptimizerMapping.Status.NO_FIT && loose.size() > strict.size()) {

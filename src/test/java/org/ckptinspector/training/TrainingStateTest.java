@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
@@ -65,6 +66,21 @@ class TrainingStateTest {
             long all = c.tensors().stream().mapToLong(TensorRef::nbytes).sum();
             assertEquals(new TrainingState.Breakdown(model, optimizer, all - model - optimizer), s.breakdown());
             assertTrue(s.breakdown().other() > 0, "the RNG states are neither model nor optimizer");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"torch-1.13", "torch-2.13"})
+    void anOptimizerIsNamedByAModelGivenFromElsewhere(String version) throws Exception {
+        JsonNode expected = TrainingFixtures.manifest(version).get("lightning.ckpt").get("optimizers")
+                .get("optimizer_states.0");
+        try (Checkpoint model = CheckpointOpener.open(TrainingFixtures.file(version, "lightning.ckpt"));
+                Checkpoint sgd = CheckpointOpener.open(TrainingFixtures.file(version, "sgd.pt"))) {
+            List<ModelParameter> params = TrainingState.parametersOf(model);
+            TrainingState s = TrainingState.withModel(model, params);
+            assertEquals(names(expected), s.optimizers().get(0).mapping().names());
+            OptimizerMapping wrongModel = TrainingState.withModel(sgd, params).optimizers().get(0).mapping();
+            assertEquals(OptimizerMapping.Status.NO_FIT, wrongModel.status(), wrongModel.toString());
         }
     }
 
