@@ -28,7 +28,7 @@ public record OptimizerMapping(Status status, Map<Integer, String> names, Map<In
     /** Assignments enumerated to collect the candidates of an ambiguous mapping. */
     static final int MAX_LISTED = 100;
     /** Distinct (parameter, progress) states searched before giving up; real models need far fewer. */
-    static final int MAX_STATES = 2_000_000;
+    static final int MAX_STATES = 200_000;
     /** Parameters beyond which the search (one level per parameter) is not tried. */
     static final int MAX_PARAMETERS = 2_000;
 
