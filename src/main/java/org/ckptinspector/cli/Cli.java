@@ -10,7 +10,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan}. */
-@Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true, version = "Checkpoint Inspector 0.1.0",
+@Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true,
+        version = "Checkpoint Inspector " + Cli.VERSION,
         scope = CommandLine.ScopeType.INHERIT,
         description = "Look inside PyTorch checkpoints and safetensors files without running them.")
 public final class Cli {
@@ -42,10 +43,12 @@ public final class Cli {
         }
     }
 
+    /** The release, as --version and the SARIF log name it. */
+    static final String VERSION = "0.1.0";
     /** Words that ask for the version: they need no command at all. */
-    private static final Set<String> VERSION = Set.of("--version", "-V");
+    private static final Set<String> VERSION_WORDS = Set.of("--version", "-V");
     /** Words that ask for help: it lists every command. */
-    private static final Set<String> HELP = Set.of("help", "--help", "-h");
+    private static final Set<String> HELP_WORDS = Set.of("help", "--help", "-h");
 
     /** Success; for diff: identical; for scan: safe. */
     public static final int OK = 0;
@@ -58,7 +61,7 @@ public final class Cli {
 
     /** True when {@code firstArgument} asks for the command line: a command word, help or the version. */
     public static boolean isCommandLine(String firstArgument) {
-        return Word.of(firstArgument) != null || VERSION.contains(firstArgument) || HELP.contains(firstArgument);
+        return Word.of(firstArgument) != null || VERSION_WORDS.contains(firstArgument) || HELP_WORDS.contains(firstArgument);
     }
 
     /** Runs one command and returns its exit code; data goes to {@code out}, diagnostics to {@code err}. */
@@ -72,7 +75,7 @@ public final class Cli {
         Word named = args.length > 0 ? Word.of(args[0]) : null;
         if (named != null) {
             cl.addSubcommand(named.command());
-        } else if (args.length == 0 || !VERSION.contains(args[0])) {
+        } else if (args.length == 0 || !VERSION_WORDS.contains(args[0])) {
             for (Word w : Word.values()) {
                 cl.addSubcommand(w.command());
             }

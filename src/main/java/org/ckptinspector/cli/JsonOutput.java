@@ -3,6 +3,7 @@ package org.ckptinspector.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -35,9 +36,33 @@ final class JsonOutput {
         print(out, json -> Trees.MAPPER.writeTree(json, node));
     }
 
+    /** Writes one JSON line: the tree without line breaks, then a newline. */
+    static void line(PrintWriter out, JsonNode node) {
+        try {
+            line(out, json -> Trees.MAPPER.writeTree(json, node));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Writes a document as one JSON line (JSON lines: one document per line). */
+    static void line(PrintWriter out, Document document) throws IOException {
+        try (JsonGenerator json = FACTORY.createGenerator(out)) {
+            json.setPrettyPrinter(new MinimalPrettyPrinter(""));
+            document.write(json);
+        }
+        out.println();
+        out.flush();
+    }
+
+    /** A generator that formats as {@link #print(PrintWriter, JsonNode)} does, for documents written in parts. */
+    static JsonGenerator pretty(PrintWriter out) throws IOException {
+        return FACTORY.createGenerator(out).useDefaultPrettyPrinter();
+    }
+
     /** Writes the document as it is produced, formatted as {@link #print(PrintWriter, JsonNode)} formats a tree. */
     static void print(PrintWriter out, Document document) throws IOException {
-        try (JsonGenerator json = FACTORY.createGenerator(out).useDefaultPrettyPrinter()) {
+        try (JsonGenerator json = pretty(out)) {
             document.write(json);
         }
         out.println();

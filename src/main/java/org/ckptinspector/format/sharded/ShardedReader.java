@@ -1,6 +1,6 @@
 package org.ckptinspector.format.sharded;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,12 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.ckptinspector.format.CheckpointOpener;
+import org.ckptinspector.container.ShardIndex;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.Format;
@@ -26,9 +27,6 @@ import org.ckptinspector.model.TensorRef;
  * checkpoint across all its shards, each shard read by the reader its content calls for.
  */
 public final class ShardedReader {
-    /** An index is small; a larger "index" is refused rather than parsed. */
-    static final long MAX_INDEX_BYTES = 64L << 20;
-
     private ShardedReader() {}
 
     /** True for a JSON object that mentions a weight_map near its start. */
@@ -37,26 +35,17 @@ public final class ShardedReader {
         return text.startsWith("{") && (text.contains("\"weight_map\"") || text.contains("\"metadata\""));
     }
 
-    public static Checkpoint read(Path index) throws IOException {
-        if (Files.size(index) > MAX_INDEX_BYTES) {
-            throw CheckpointException.limit(index, "shard index is larger than " + MAX_INDEX_BYTES + " bytes");
-        }
-        ShardIndex parsed = ShardIndex.parse(index);
-        if (parsed.weightMap() == null) {
-            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT,
-                    index + ": JSON file without a weight_map, not a shard index");
-        }
-        Map<String, String> weightMap = new LinkedHashMap<>();
-        Set<String> shardNames = new LinkedHashSet<>();
-        for (Map.Entry<String, Object> e : parsed.weightMap().entrySet()) {
-            if (!(e.getValue() instanceof String shard) || shard.contains("/") || shard.contains("\\")
-                    || shard.equals("..")) {
-                throw CheckpointException.corrupt(index, "weight_map entry '" + e.getKey()
-                        + "' names an invalid shard file " + json(e.getValue()));
-            }
-            weightMap.put(e.getKey(), shard);
-            shardNames.add(shard);
-        }
+    /** Opens one shard with the reader its content calls for. */
+    @FunctionalInterface
+    public interface ShardOpener {
+        Checkpoint open(Path shard) throws IOException;
+    }
+
+    /** Reads the index and, through {@code opener}, every shard it lists. */
+    public static Checkpoint read(Path index, ShardOpener opener) throws IOException {
+        ShardIndex parsed = ShardIndex.read(index);
+        Map<String, String> weightMap = parsed.weightMap();
+        Set<String> shardNames = parsed.shards();
         Path dir = index.toAbsolutePath().getParent();
         List<Closeable> resources = new ArrayList<>();
         List<TensorRef> tensors = new ArrayList<>();
@@ -70,7 +59,7 @@ public final class ShardedReader {
                     warnings.add("shard " + shardName + " is missing; its tensors are not shown");
                     continue;
                 }
-                Checkpoint shard = CheckpointOpener.open(shardPath);
+                Checkpoint shard = opener.open(shardPath);
                 resources.add(shard);
                 globals.addAll(shard.globals());
                 for (String w : shard.warnings()) {
@@ -104,13 +93,5 @@ public final class ShardedReader {
         }
         PyValue.Dict metadata = parsed.metadata();
         return new Checkpoint(index, Format.SHARDED, tree, tensors, globals, warnings, metadata, resources);
-    }
-
-    /** A weight_map value as JSON, as the error names it. */
-    private static String json(Object value) {
-        if (value instanceof String text) {
-            return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
-        }
-        return value.toString();
     }
 }
