@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.ckptinspector.format.gguf.GgufReader;
+import org.ckptinspector.format.numpy.NumpyReader;
+import org.ckptinspector.format.pt2.Pt2Reader;
 import org.ckptinspector.format.safetensors.SafetensorsReader;
 import org.ckptinspector.format.sharded.ShardedReader;
 import org.ckptinspector.model.Checkpoint;
@@ -15,7 +18,8 @@ import org.ckptinspector.model.CheckpointException;
 
 /**
  * Opens any supported checkpoint, choosing the reader by the file's content, never by its name: torch zip,
- * torch legacy pickle stream, the oldest torch tar format, safetensors, or a shard index.
+ * torch legacy pickle stream, the oldest torch tar format, safetensors, a shard index, GGUF, numpy .npy/.npz or a
+ * torch.export .pt2 archive.
  */
 public final class CheckpointOpener {
     private static final byte[] ZIP_MAGIC = {0x50, 0x4B, 0x03, 0x04};
@@ -27,7 +31,7 @@ public final class CheckpointOpener {
     private CheckpointOpener() {}
 
     /** The detected container of a file, before it is parsed. */
-    public enum Container { TORCH_ZIP, TORCH_LEGACY, TORCH_TAR, SAFETENSORS, SHARD_INDEX }
+    public enum Container { TORCH_ZIP, TORCH_LEGACY, TORCH_TAR, SAFETENSORS, SHARD_INDEX, GGUF, NPY, NPZ, PT2 }
 
     public static Checkpoint open(Path file) throws CheckpointException {
         try {
@@ -37,6 +41,10 @@ public final class CheckpointOpener {
                 case TORCH_TAR -> TorchReaders.tar(file);
                 case SAFETENSORS -> SafetensorsReader.read(file);
                 case SHARD_INDEX -> ShardedReader.read(file);
+                case GGUF -> GgufReader.read(file);
+                case NPY -> NumpyReader.readNpy(file);
+                case NPZ -> NumpyReader.readNpz(file);
+                case PT2 -> Pt2Reader.read(file);
             };
         } catch (CheckpointException e) {
             throw e;
@@ -70,7 +78,13 @@ public final class CheckpointOpener {
         }
         head.flip();
         if (startsWith(head, ZIP_MAGIC)) {
-            return Container.TORCH_ZIP;
+            return ZipKinds.of(file);
+        }
+        if (GgufReader.sniff(head)) {
+            return Container.GGUF;
+        }
+        if (NumpyReader.sniff(head)) {
+            return Container.NPY;
         }
         if (startsWith(head, LEGACY_MAGIC)) {
             return Container.TORCH_LEGACY;
@@ -84,6 +98,11 @@ public final class CheckpointOpener {
         }
         if (ShardedReader.sniff(head)) {
             return Container.SHARD_INDEX;
+        }
+        String other = OtherFormats.name(head, size, file);
+        if (other != null) {
+            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
+                    + "checkpoint: it is " + other + ", which this version does not read");
         }
         throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
                 + "checkpoint or safetensors file (" + describe(head) + ")");

@@ -36,7 +36,7 @@ final class FloatLimits {
             case FLOAT4_E2M1FN_X2:
                 return 1.0;
             default:
-                return dtype.kind() == DType.Kind.QUANTIZED ? Float.MIN_NORMAL : 0.0;
+                return dtype.kind() == DType.Kind.QUANTIZED || dtype.kind() == DType.Kind.BLOCK ? Float.MIN_NORMAL : 0.0;
         }
     }
 

@@ -7,10 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.io.ZipDirectory;
@@ -23,7 +21,7 @@ import org.ckptinspector.model.CheckpointException;
  * second); data offsets come from the local headers. The archive root is the folder of central-directory entry
  * #0, as torch takes it, falling back to the folder that holds {@code data.pkl}.
  */
-final class ZipRecords implements Closeable {
+public final class ZipRecords implements Closeable {
     /**
      * Most central-directory entries read. The directory is walked for as long as entry headers follow, whatever
      * count the end record declares, as torch's miniz and commons-compress do. A torch file has one record per
@@ -54,7 +52,29 @@ final class ZipRecords implements Closeable {
 
     static ZipRecords open(Path file, MappedFile mapped) throws CheckpointException {
         Map<String, Entry> entries = new LinkedHashMap<>();
-        Set<String> duplicates = new LinkedHashSet<>();
+        List<String> duplicates = new ArrayList<>();
+        readDirectory(file, mapped, entries, duplicates);
+        return new ZipRecords(file, mapped, entries, root(file, entries), List.copyOf(duplicates));
+    }
+
+    /**
+     * The records of any zip archive (npz, torch.export), read exactly as a torch archive's are but without a
+     * root folder: {@link #region} and {@link #text} take full record names.
+     */
+    public static ZipRecords openArchive(Path file, MappedFile mapped) throws CheckpointException {
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        List<String> duplicates = new ArrayList<>();
+        readDirectory(file, mapped, entries, duplicates);
+        return new ZipRecords(file, mapped, entries, "", List.copyOf(duplicates));
+    }
+
+    /** Full names of the records, in directory order (folders left out). */
+    public List<String> names() {
+        return List.copyOf(entries.keySet());
+    }
+
+    private static void readDirectory(Path file, MappedFile mapped, Map<String, Entry> entries,
+            List<String> duplicates) throws CheckpointException {
         try {
             ZipDirectory dir = ZipDirectory.of(mapped);
             for (int n = 0; dir.hasNext(); n++) {
@@ -71,7 +91,7 @@ final class ZipRecords implements Closeable {
                             + e.name() + " is encrypted; torch cannot read encrypted archives either");
                 }
                 Entry entry = new Entry(e.name(), e.dataOffset(mapped), e.size(), e.compressedSize(), e.method());
-                if (entries.putIfAbsent(e.name(), entry) != null) {
+                if (entries.putIfAbsent(e.name(), entry) != null && !duplicates.contains(e.name())) {
                     duplicates.add(e.name());
                 }
             }
@@ -81,7 +101,6 @@ final class ZipRecords implements Closeable {
             throw CheckpointException.corrupt(file, "starts like a zip archive but its directory cannot be read ("
                     + e.getMessage() + "); the file may be truncated");
         }
-        return new ZipRecords(file, mapped, entries, root(file, entries), List.copyOf(duplicates));
     }
 
     private static String root(Path file, Map<String, Entry> entries) throws CheckpointException {
@@ -114,7 +133,7 @@ final class ZipRecords implements Closeable {
 
     /** The full name of a record inside the root folder. */
     String name(String record) {
-        return root + "/" + record;
+        return root.isEmpty() ? record : root + "/" + record;
     }
 
     boolean has(String record) {
@@ -138,7 +157,7 @@ final class ZipRecords implements Closeable {
     }
 
     /** The bytes of {@code record} (relative to the root), or null when the archive has no such record. */
-    ByteRegion region(String record) throws CheckpointException {
+    public ByteRegion region(String record) throws CheckpointException {
         Entry e = entries.get(name(record));
         if (e == null) {
             return null;
@@ -165,7 +184,7 @@ final class ZipRecords implements Closeable {
     }
 
     /** A small text record ({@code byteorder}, {@code version}), or null when absent. */
-    String text(String record) throws CheckpointException {
+    public String text(String record) throws CheckpointException {
         ByteRegion r = region(record);
         if (r == null) {
             return null;
