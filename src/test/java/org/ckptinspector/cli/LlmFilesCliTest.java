@@ -57,4 +57,16 @@ class LlmFilesCliTest {
             java.nio.file.Files.delete(f);
         }
     }
+
+    @Test
+    void scanListsTheGlobalsOfObjectArraysAndCallsGgufSafe() throws Exception {
+        CliRun gguf = CliRun.of("scan", GGUF, "--json");
+        assertEquals(0, gguf.code(), gguf.err());
+        CliRun npz = CliRun.of("scan", Fixtures.ROOT.resolve("llm/numpy/with_object.npz").toString(), "--json");
+        assertEquals(1, npz.code(), npz.err());
+        assertTrue(npz.out().contains("numpy"), npz.out());
+        CliRun pt2 = CliRun.of("scan", Fixtures.ROOT.resolve("llm/pt2/small.pt2").toString(), "--json");
+        assertEquals(0, pt2.code(), pt2.err() + pt2.out());
+        assertTrue(pt2.out().contains("torch._utils._rebuild_tensor_v2"), pt2.out());
+    }
 }
