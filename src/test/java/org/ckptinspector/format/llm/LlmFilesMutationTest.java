@@ -57,8 +57,10 @@ class LlmFilesMutationTest {
                             }
                         }
                     }
-                } catch (IOException expected) {
-                    // refused with a message
+                } catch (IOException refused) {
+                    if (refused.getMessage() == null || refused.getMessage().contains("unexpected structure")) {
+                        fail(name + " mutation " + i + " is refused without a reason: " + refused.getMessage());
+                    }
                 } catch (Throwable e) {
                     fail(name + " mutation " + i + ": " + e, e);
                 }
