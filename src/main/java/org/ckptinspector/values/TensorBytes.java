@@ -35,9 +35,9 @@ public final class TensorBytes {
     /**
      * Streams elements {@code [first, first + count)} of the row-major order. Chunks always hold whole elements.
      * The bytes are the tensor's logical values: conjugate and negative bits are applied, sparse tensors come
-     * densified, quantized tensors as their integers, GGML block-quantized tensors as the float32 values they dequantize
-     * to. Packed quint4x2/quint2x4 tensors stream their packed bytes
-     * (as {@code int_repr()} gives them in torch) and only as a whole.
+     * densified, quantized tensors as their integers, GGML block-quantized tensors as the float32 values they
+     * dequantize to. Packed quint4x2/quint2x4 tensors stream their packed bytes (as {@code int_repr()} gives them in
+     * torch) and only as a whole.
      */
     public static void stream(TensorRef t, long first, long count, int chunkBytes, ChunkSink sink)
             throws IOException {
