@@ -91,7 +91,7 @@ public enum DType {
         this.decoded = true;
     }
 
-    /** A GGML block type: {@code blockSize} values in {@code blockBytes} bytes; {@code decoded} when we dequantize it. */
+    /** A GGML block type: {@code blockSize} values in {@code blockBytes} bytes; {@code decoded} when we read them. */
     DType(String ggmlName, int blockSize, int blockBytes, boolean decoded) {
         this.torchName = ggmlName;
         this.itemSize = blockBytes;
