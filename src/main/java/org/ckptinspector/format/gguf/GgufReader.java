@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -301,9 +300,5 @@ public final class GgufReader {
 
     private static CheckpointException unsupported(Path file, String what) {
         return new CheckpointException(CheckpointException.Kind.UNSUPPORTED, file + ": " + what);
-    }
-
-    static String describe(long[] ne) {
-        return Arrays.toString(ne);
     }
 }
