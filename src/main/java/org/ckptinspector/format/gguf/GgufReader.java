@@ -46,7 +46,7 @@ public final class GgufReader {
 
     /** True when the file starts with GGUF's magic. */
     public static boolean sniff(ByteBuffer head) {
-        return head.remaining() >= 4 && head.order(ByteOrder.LITTLE_ENDIAN).getInt(0) == MAGIC;
+        return head.remaining() >= 4 && head.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(0) == MAGIC;
     }
 
     public static Checkpoint read(Path file) throws IOException {
