@@ -128,9 +128,12 @@ public final class CheckpointDiff {
         ParallelWork.run(units, threads, monitor);
     }
 
-    /** Why a tensor has no data to compare (a meta tensor, a missing record, a broken view), if so. */
+    /**
+     * Why a tensor has no data to compare (a meta tensor, a missing record, a broken view), if so. GGML blocks whose
+     * values are not decoded are still compared by their bytes.
+     */
     private static Optional<String> unreadable(String side, TensorRef t) {
-        if (t.hasValues()) {
+        if (t.hasValues() || t.isReadable() && t.dtype().kind() == org.ckptinspector.model.DType.Kind.BLOCK) {
             return Optional.empty();
         }
         String why = ValueReader.unreadableReason(t).orElse("it has no data");
