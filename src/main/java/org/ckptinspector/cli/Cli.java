@@ -10,7 +10,7 @@ import org.ckptinspector.model.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan}. */
+/** The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan}, {@code trajectory}. */
 @Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true, version = "Checkpoint Inspector 0.1.0",
         scope = CommandLine.ScopeType.INHERIT,
         description = "Look inside PyTorch checkpoints and safetensors files without running them.")
@@ -27,6 +27,7 @@ public final class Cli {
         COMMANDS.put("diff", DiffCommand::new);
         COMMANDS.put("export", ExportCommand::new);
         COMMANDS.put("scan", ScanCommand::new);
+        COMMANDS.put("trajectory", TrajectoryCommand::new);
     }
 
     /** Success; for diff: identical; for scan: safe. */

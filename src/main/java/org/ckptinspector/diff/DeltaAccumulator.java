@@ -4,9 +4,11 @@ package org.ckptinspector.diff;
  * Sums for the Δ statistics of one range of value pairs. NaN against NaN and an infinity against the same
  * infinity count as equal; every statistic is taken over the positions where both values are finite. Sums are
  * formed per chunk and then added, which keeps the rounding error small for tensors of billions of values.
+ * The diff and the trajectory of a run both use it, so a figure means the same in both.
  */
-final class DeltaAccumulator {
+public final class DeltaAccumulator {
     private long finitePairs;
+    private long changed;
     private long nonfiniteMismatches;
     private double maxAbs;
     private double sumAbs;
@@ -16,7 +18,7 @@ final class DeltaAccumulator {
     private double dot;
 
     /** Adds {@code a[0, n)} against {@code b[0, n)}. */
-    void addReal(double[] a, double[] b, int n) {
+    public void addReal(double[] a, double[] b, int n) {
         add(a, null, b, null, n);
     }
 
@@ -30,6 +32,7 @@ final class DeltaAccumulator {
         boolean complex = aIm != null;
         long pairs = 0;
         long mismatches = 0;
+        long differ = 0;
         double max = maxAbs;
         double abs = 0;
         double sqDiff = 0;
@@ -53,10 +56,15 @@ final class DeltaAccumulator {
                 sqB += yr * yr + yi * yi;
                 ab += xr * yr + xi * yi;
                 pairs++;
+                if (dr != 0 || di != 0) {
+                    differ++;
+                }
             } else if (!(same(xr, yr) && same(xi, yi))) {
                 mismatches++;
+                differ++;
             }
         }
+        changed += differ;
         finitePairs += pairs;
         nonfiniteMismatches += mismatches;
         maxAbs = max;
@@ -67,8 +75,10 @@ final class DeltaAccumulator {
         dot += ab;
     }
 
-    void merge(DeltaAccumulator o) {
+    /** Adds another range's sums; merging in a fixed order gives the same figures on every run. */
+    public void merge(DeltaAccumulator o) {
         finitePairs += o.finitePairs;
+        changed += o.changed;
         nonfiniteMismatches += o.nonfiniteMismatches;
         maxAbs = Math.max(maxAbs, o.maxAbs);
         sumAbs += o.sumAbs;
@@ -78,7 +88,13 @@ final class DeltaAccumulator {
         dot += o.dot;
     }
 
-    ValueChange result(String key) {
+    /** Positions whose values differ (NaN equals NaN, an infinity the same infinity; -0.0 equals 0.0). */
+    public long changedValues() {
+        return changed;
+    }
+
+    /** The figures of the pairs added so far, with A as the added {@code a} and B as {@code b}. */
+    public ValueChange result(String key) {
         if (finitePairs == 0) {
             return new ValueChange(key, null, null, null, null, 0, nonfiniteMismatches);
         }
