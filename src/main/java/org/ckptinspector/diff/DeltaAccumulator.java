@@ -9,6 +9,7 @@ package org.ckptinspector.diff;
 public final class DeltaAccumulator {
     private long finitePairs;
     private long changed;
+    private long values;
     private long nonfiniteMismatches;
     private double maxAbs;
     private double sumAbs;
@@ -65,6 +66,7 @@ public final class DeltaAccumulator {
             }
         }
         changed += differ;
+        values += n;
         finitePairs += pairs;
         nonfiniteMismatches += mismatches;
         maxAbs = max;
@@ -79,6 +81,7 @@ public final class DeltaAccumulator {
     public void merge(DeltaAccumulator o) {
         finitePairs += o.finitePairs;
         changed += o.changed;
+        values += o.values;
         nonfiniteMismatches += o.nonfiniteMismatches;
         maxAbs = Math.max(maxAbs, o.maxAbs);
         sumAbs += o.sumAbs;
@@ -96,14 +99,14 @@ public final class DeltaAccumulator {
     /** The figures of the pairs added so far, with A as the added {@code a} and B as {@code b}. */
     public ValueChange result(String key) {
         if (finitePairs == 0) {
-            return new ValueChange(key, null, null, null, null, 0, nonfiniteMismatches);
+            return new ValueChange(key, null, null, null, null, 0, nonfiniteMismatches, changed, values, null);
         }
         double normB = Math.sqrt(sumSqB);
         double normA = Math.sqrt(sumSqA);
         Double relL2 = normB > 0 ? finiteOrNull(Math.sqrt(sumSqDiff) / normB) : null;
         Double cosine = normA > 0 && normB > 0 ? finiteOrNull(dot / (normA * normB)) : null;
         return new ValueChange(key, maxAbs, finiteOrNull(sumAbs / finitePairs), relL2, cosine, finitePairs,
-                nonfiniteMismatches);
+                nonfiniteMismatches, changed, values, null);
     }
 
     /** Equal values, counting NaN as equal to NaN. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.diff.LoadStateDictReport;
+import org.ckptinspector.diff.ModuleUpdate;
 import org.ckptinspector.diff.ValueChange;
 
 /** The {@code diff} report: the JSON document of the CLI contract, and the text for people. */
@@ -49,6 +50,22 @@ public final class DiffReport {
             number("cosine", c.cosine(), json);
             json.writeNumberField("finite_pairs", c.finitePairs());
             json.writeNumberField("nonfinite_mismatches", c.nonfiniteMismatches());
+            json.writeNumberField("changed_fraction", c.changedFraction());
+            integer("delta_rank", c.update().deltaRank(), json);
+            json.writeStringField("delta_rank_reason", c.update().deltaRankReason());
+            json.writeStringField("update_kind", c.update().label());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("module_updates");
+        for (ModuleUpdate m : r.moduleUpdates()) {
+            json.writeStartObject();
+            json.writeStringField("module", m.module());
+            json.writeStringField("update_kind", m.label());
+            integer("delta_rank", m.deltaRank(), json);
+            json.writeNumberField("changed_fraction", m.changedFraction());
+            json.writeNumberField("tensors_changed", m.tensorsChanged());
+            json.writeNumberField("tensors_identical", m.tensorsIdentical());
             json.writeEndObject();
         }
         json.writeEndArray();
@@ -96,6 +113,9 @@ public final class DiffReport {
         section(out, "dtype mismatch", r.dtypeMismatch().stream()
                 .map(d -> d.key() + "  " + d.dtypeA() + " vs " + d.dtypeB()).toList());
         section(out, "changed", r.changed().stream().map(DiffReport::changeLine).toList());
+        section(out, "updates per module", r.moduleUpdates().stream().filter(m -> m.tensorsChanged() > 0)
+                .map(m -> (m.module().isEmpty() ? "(top level)" : m.module()) + "  " + m.label() + "  "
+                        + percent(m.changedFraction()) + " of its values changed").toList());
         section(out, "not compared", r.notCompared().stream().map(n -> n.key() + "  " + n.reason()).toList());
         out.append("identical: ").append(r.identical().size()).append(" tensors\n\n");
         LoadStateDictReport l = r.loadStateDict();
@@ -116,7 +136,13 @@ public final class DiffReport {
         return c.key() + "  max|Δ| " + num(c.maxAbsDiff()) + "  mean|Δ| " + num(c.meanAbsDiff()) + "  rel L2 "
                 + num(c.relL2()) + "  cosine " + num(c.cosine())
                 + (c.nonfiniteMismatches() > 0 ? "  NaN/Inf differ at " + c.nonfiniteMismatches() + " positions"
-                        : "");
+                        : "")
+                + "  changed " + percent(c.changedFraction()) + "  → " + c.update().label();
+    }
+
+    private static String percent(double fraction) {
+        return fraction == 0 || fraction == 1 ? (int) (fraction * 100) + "%"
+                : String.format(Locale.ROOT, "%.3g%%", fraction * 100);
     }
 
     private static String num(Double v) {
@@ -140,6 +166,15 @@ public final class DiffReport {
             json.writeNumber(v);
         }
         json.writeEndArray();
+    }
+
+    private static void integer(String field, Integer v, JsonGenerator json) throws IOException {
+        json.writeFieldName(field);
+        if (v == null) {
+            json.writeNull();
+        } else {
+            json.writeNumber(v);
+        }
     }
 
     private static void number(String field, Double v, JsonGenerator json) throws IOException {

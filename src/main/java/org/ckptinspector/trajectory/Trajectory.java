@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ckptinspector.diff.ModuleUpdate;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
@@ -77,17 +78,11 @@ public final class Trajectory {
             StepSums[] sums = t.totals();
             TensorTrajectory result = t.result(sums);
             tensors.add(result);
-            modules.computeIfAbsent(moduleOf(t.key), m -> new ModuleSums(n)).add(result, sums);
+            modules.computeIfAbsent(ModuleUpdate.moduleOf(t.key), m -> new ModuleSums(n)).add(result, sums);
         }
         List<ModuleTrajectory> moduleResults = new ArrayList<>();
         modules.forEach((name, m) -> moduleResults.add(m.result(name)));
         return new TrajectoryResult(order.steps(), order.orderedBy(), tensors, moduleResults);
-    }
-
-    /** The module a key belongs to: the key up to its last dot ({@code ""} for a key without one). */
-    public static String moduleOf(String key) {
-        int dot = key.lastIndexOf('.');
-        return dot < 0 ? "" : key.substring(0, dot);
     }
 
     /** The summed sums of a module's tensors. */
