@@ -26,23 +26,27 @@ final class StepSums {
     /** Adds a chunk of this step's values and, where known, the same positions at the other steps. */
     void add(double[] x, double[] previous, double[] firstStep, double[] lastStep, int n) {
         long bad = 0;
-        double sq = 0;
-        for (int i = 0; i < n; i++) {
-            double v = x[i];
-            if (Double.isFinite(v)) {
-                sq += v * v;
-            } else {
-                bad++;
-            }
+        double sq0 = 0;
+        double sq1 = 0;
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            double v0 = x[i];
+            double v1 = x[i + 1];
+            boolean f0 = Double.isFinite(v0);
+            boolean f1 = Double.isFinite(v1);
+            sq0 += f0 ? v0 * v0 : 0;
+            sq1 += f1 ? v1 * v1 : 0;
+            bad += (f0 ? 0 : 1) + (f1 ? 0 : 1);
+        }
+        if (i < n) {
+            boolean f = Double.isFinite(x[i]);
+            sq0 += f ? x[i] * x[i] : 0;
+            bad += f ? 0 : 1;
         }
         values += n;
         nonfinite += bad;
-        squares += sq;
-        if (prev != null) {
-            prev.addReal(x, previous, n);
-        }
-        first.addReal(x, firstStep, n);
-        last.addReal(x, lastStep, n);
+        squares += sq0 + sq1;
+        DeltaAccumulator.addAgainst(x, n, prev, prev == null ? null : previous, first, firstStep, last, lastStep);
     }
 
     /** Adds another range's (or tensor's) sums; a comparison only one side has is kept. */
