@@ -17,6 +17,7 @@ RUN=$WORK/run_${STEPS}x${MB}
 mkdir -p "$WORK"
 [ -d "$RUN" ] || "$PY" bench/make_run.py "$RUN" --steps "$STEPS" --mb "$MB"
 mvn -B -q -o compile
+rm -rf "$WORK/classes" && cp -r target/classes "$WORK/classes"   # a build meanwhile cannot pull them away
 [ -f "$WORK/classpath" ] || mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$WORK/classpath" > /dev/null
 FILES=$(ls "$RUN"/*.pt | sort -V)
 cat $FILES > /dev/null
@@ -24,7 +25,7 @@ BYTES=$(cat $FILES | wc -c)
 
 start=$(date +%s.%N)
 set +e
-/usr/bin/time -f "%M %U %S" -o "$WORK/trajectory.rss" java -Xmx256m -cp "target/classes:$(cat "$WORK/classpath")" \
+/usr/bin/time -f "%M %U %S" -o "$WORK/trajectory.rss" java -Xmx256m -cp "$WORK/classes:$(cat "$WORK/classpath")" \
   org.ckptinspector.Main trajectory "$RUN" --json > "$WORK/trajectory.json" 2> "$WORK/trajectory.err"
 code=$?
 set -e
