@@ -117,6 +117,11 @@ public final class CheckpointDiff {
 
     private static void estimateRanks(List<PairComparison> pairs, int threads, TaskMonitor monitor)
             throws IOException {
+        long budget = DeltaRank.DIFF_BUDGET;
+        for (PairComparison p : pairs) {
+            long left = p.claimRank(budget);
+            budget = left >= 0 ? left : budget;
+        }
         long total = pairs.stream().mapToLong(PairComparison::rankWork).sum();
         ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, total, "estimating update ranks");
         List<ParallelWork.Unit> units = new ArrayList<>();

@@ -10,7 +10,8 @@ import org.ckptinspector.task.ParallelUnits;
  * The numerical rank of ΔW = A − B, a tensor viewed as the matrix (shape[0], numel / shape[0]), by randomized
  * subspace iteration: a Gaussian sketch of k columns, one power iteration, then the exact singular values of the
  * k-dimensional projection (one-sided Jacobi). ΔW is streamed from the files four times and never held; memory is
- * (m + n)·k doubles and time m·n·k, both bounded, so larger matrices get no rank and a reason. A singular value
+ * (m + n)·k doubles and time m·n·k, both bounded per matrix and over a whole diff, so larger matrices, and
+ * those past the diff's budget, get no rank and a reason. A singular value
  * counts when it exceeds both {@value #RTOL}·σ₁ and the rounding floor ε_A‖A‖_F + ε_B‖B‖_F (ε of each dtype),
  * which a merged low-rank update stored in float32 stays above and its rounding noise stays below.
  */
@@ -18,10 +19,12 @@ final class DeltaRank {
     /** Relative tolerance against the largest singular value. */
     static final double RTOL = 1e-6;
     static final long MAX_ELEMENTS = 1L << 24;
+    /** Multiply-adds all estimates of one diff may take, in key order: a few seconds on two cores. */
+    static final long DIFF_BUDGET = 1L << 32;
     /** m·n·k per pass. */
     static final long MAX_WORK = 1L << 29;
-    /** (m + n)·k doubles of one sketch. */
-    static final long MAX_SKETCH_DOUBLES = 1L << 21;
+    /** (m + n)·k doubles of one sketch (held twice while its columns are orthonormalized). */
+    static final long MAX_SKETCH_DOUBLES = 1L << 20;
     static final int MAX_COLUMNS = 72;
     static final int MIN_COLUMNS = 16;
     static final int OVERSAMPLE = 8;
@@ -102,6 +105,15 @@ final class DeltaRank {
         return new DeltaRank(rows, cols, columns(rows, cols), source, progress, bytes).run(seed, eps(a), eps(b));
     }
 
+    /** Multiply-adds of one estimate: four passes of m·n·k; call only when {@link #refusal} is null. */
+    static long multiplyAdds(long[] shape) {
+        long numel = 1;
+        for (long d : shape) {
+            numel *= d;
+        }
+        return 4 * numel * columns(shape[0], numel / shape[0]);
+    }
+
     /** Work in bytes read for one estimate, for progress. */
     static long byteWork(long numel, DType a, DType b) {
         return 4 * numel * ((long) a.itemSize() + b.itemSize());
@@ -109,23 +121,21 @@ final class DeltaRank {
 
     private Estimate run(long seed, double epsA, double epsB) throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
-        double[][] omega = new double[k][n];
-        for (double[] col : omega) {
-            for (int j = 0; j < n; j++) {
-                col[j] = gaussian(random);
-            }
+        double[] omega = new double[n * k];
+        for (int j = 0; j < omega.length; j++) {
+            omega[j] = gaussian(random);
         }
-        double[][] y = times(omega, true);
+        double[] y = times(omega, true);
         if (nonfinite) {
             progress.add(3 * bytesPerPass); // the passes left out
             return Estimate.none("ΔW holds NaN or Inf");
         }
-        orthonormalize(y);
-        double[][] z = transposedTimes(y);
-        orthonormalize(z);
+        orthonormalize(y, k);
+        double[] z = transposedTimes(y);
+        orthonormalize(z, k);
         y = times(z, false);
-        orthonormalize(y);
-        double[] sigma = singularValues(transposedTimes(y));
+        orthonormalize(y, k);
+        double[] sigma = singularValues(columns(transposedTimes(y), k));
         double floor = epsA * Math.sqrt(squaresA) + epsB * Math.sqrt(squaresB);
         double tol = Math.max(RTOL * sigma[0], floor);
         int rank = 0;
@@ -141,35 +151,63 @@ final class DeltaRank {
         return new Estimate(rank, null);
     }
 
-    /** ΔW · R for R given as k columns of length n; the result as k columns of length m. */
-    private double[][] times(double[][] r, boolean first) throws IOException {
-        double[][] out = new double[k][(int) m];
+    /**
+     * ΔW · R for R (n × k, row-major); the result m × k, row-major. Rows of the result are updated as
+     * {@code y[row] += d[j] · r[j]}, runs of k that the JIT vectorizes, rather than as dot products.
+     */
+    private double[] times(double[] r, boolean first) throws IOException {
+        double[] out = new double[(int) m * k];
         stream(first, (row, col, d, off, len) -> {
-            for (int c = 0; c < k; c++) {
-                double[] rc = r[c];
-                double s = 0;
-                for (int x = 0; x < len; x++) {
-                    s += d[off + x] * rc[col + x];
+            int base = (int) row * k;
+            for (int x = 0; x < len; x++) {
+                double w = d[off + x];
+                int rj = (col + x) * k;
+                for (int c = 0; c < k; c++) {
+                    out[base + c] += w * r[rj + c];
                 }
-                out[c][(int) row] += s;
             }
         });
         return out;
     }
 
-    /** ΔWᵀ · L for L given as k columns of length m; the result as k columns of length n. */
-    private double[][] transposedTimes(double[][] l) throws IOException {
-        double[][] out = new double[k][n];
+    /** ΔWᵀ · L for L (m × k, row-major); the result n × k, row-major: {@code z[j] += d[j] · l[row]}. */
+    private double[] transposedTimes(double[] l) throws IOException {
+        double[] out = new double[n * k];
         stream(false, (row, col, d, off, len) -> {
-            for (int c = 0; c < k; c++) {
-                double w = l[c][(int) row];
-                double[] oc = out[c];
-                for (int x = 0; x < len; x++) {
-                    oc[col + x] += w * d[off + x];
+            int base = (int) row * k;
+            for (int x = 0; x < len; x++) {
+                double w = d[off + x];
+                int zj = (col + x) * k;
+                for (int c = 0; c < k; c++) {
+                    out[zj + c] += w * l[base + c];
                 }
             }
         });
         return out;
+    }
+
+    /** The k columns of a row-major matrix as arrays. */
+    private static double[][] columns(double[] rowMajor, int k) {
+        int rows = rowMajor.length / k;
+        double[][] cols = new double[k][rows];
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < k; c++) {
+                cols[c][i] = rowMajor[i * k + c];
+            }
+        }
+        return cols;
+    }
+
+    /** Orthonormalizes the columns of a row-major matrix in place (see {@link #orthonormalize(double[][])}). */
+    private static void orthonormalize(double[] rowMajor, int k) {
+        double[][] cols = columns(rowMajor, k);
+        orthonormalize(cols);
+        int rows = rowMajor.length / k;
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0; c < k; c++) {
+                rowMajor[i * k + c] = cols[c][i];
+            }
+        }
     }
 
     /** A run of one row of ΔW: columns [col, col + len) are d[off, off + len). */

@@ -249,16 +249,32 @@ final class PairComparison {
         return DeltaRank.refusal(a.tensor().shape());
     }
 
-    long rankWork() {
-        return rankRefusal() != null ? 0 : DeltaRank.byteWork(a.tensor().numel(), a.tensor().dtype(),
-                b.tensor().dtype());
-    }
-
-    /** The rank estimate of ΔW = A − B as one unit, or none when refused (the reason is kept). */
-    List<ParallelWork.Unit> rankUnits(ParallelUnits.Progress progress) {
+    /**
+     * Claims the multiply-adds of a rank estimate from what is left of the diff's budget; returns what is left
+     * after it, or -1 (and keeps the reason) when ΔW gets no rank.
+     */
+    long claimRank(long budget) {
         String refusal = rankRefusal();
+        if (refusal == null && DeltaRank.multiplyAdds(a.tensor().shape()) > budget) {
+            refusal = "over the rank budget of one diff (" + DeltaRank.DIFF_BUDGET + " multiply-adds), spent on "
+                    + "the keys before it";
+        }
         if (refusal != null) {
             rank = DeltaRank.Estimate.none(refusal);
+            return -1;
+        }
+        rank = null;
+        return budget - DeltaRank.multiplyAdds(a.tensor().shape());
+    }
+
+    /** Bytes read by the rank estimate, 0 unless {@link #claimRank} granted it. */
+    long rankWork() {
+        return rank != null ? 0 : DeltaRank.byteWork(a.tensor().numel(), a.tensor().dtype(), b.tensor().dtype());
+    }
+
+    /** The rank estimate of ΔW = A − B as one unit, none unless {@link #claimRank} granted it. */
+    List<ParallelWork.Unit> rankUnits(ParallelUnits.Progress progress) {
+        if (rank != null) {
             return List.of();
         }
         DeltaRank.Source source = (first, da, db, n) -> {
