@@ -19,8 +19,8 @@ final class DeltaRank {
     /** Relative tolerance against the largest singular value. */
     static final double RTOL = 1e-6;
     static final long MAX_ELEMENTS = 1L << 24;
-    /** Multiply-adds all estimates of one diff may take, in key order: a few seconds on two cores. */
-    static final long DIFF_BUDGET = 1L << 32;
+    /** Multiply-adds all estimates of one diff may take, in key order: about a second of CPU. */
+    static final long DIFF_BUDGET = 1L << 31;
     /** m·n·k per pass. */
     static final long MAX_WORK = 1L << 29;
     /** (m + n)·k doubles of one sketch (held twice while its columns are orthonormalized). */
