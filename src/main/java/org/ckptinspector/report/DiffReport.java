@@ -51,7 +51,7 @@ public final class DiffReport {
             json.writeNumberField("finite_pairs", c.finitePairs());
             json.writeNumberField("nonfinite_mismatches", c.nonfiniteMismatches());
             json.writeNumberField("changed_fraction", c.changedFraction());
-            integer("delta_rank", c.update().deltaRank(), json);
+            JsonValues.writeInteger("delta_rank", c.update().deltaRank(), json);
             json.writeStringField("delta_rank_reason", c.update().deltaRankReason());
             json.writeStringField("update_kind", c.update().label());
             json.writeEndObject();
@@ -62,7 +62,7 @@ public final class DiffReport {
             json.writeStartObject();
             json.writeStringField("module", m.module());
             json.writeStringField("update_kind", m.label());
-            integer("delta_rank", m.deltaRank(), json);
+            JsonValues.writeInteger("delta_rank", m.deltaRank(), json);
             json.writeNumberField("changed_fraction", m.changedFraction());
             json.writeNumberField("tensors_changed", m.tensorsChanged());
             json.writeNumberField("tensors_identical", m.tensorsIdentical());
@@ -106,17 +106,18 @@ public final class DiffReport {
         if (r.alignment() != null) {
             out.append("alignment: ").append(r.alignment()).append(" (keys below are B's names)\n");
         }
-        section(out, "only in A", r.onlyInA());
-        section(out, "only in B", r.onlyInB());
-        section(out, "shape mismatch", r.shapeMismatch().stream()
+        JsonValues.textSection(out, "only in A", r.onlyInA());
+        JsonValues.textSection(out, "only in B", r.onlyInB());
+        JsonValues.textSection(out, "shape mismatch", r.shapeMismatch().stream()
                 .map(s -> s.key() + "  " + s.shapeA() + " vs " + s.shapeB()).toList());
-        section(out, "dtype mismatch", r.dtypeMismatch().stream()
+        JsonValues.textSection(out, "dtype mismatch", r.dtypeMismatch().stream()
                 .map(d -> d.key() + "  " + d.dtypeA() + " vs " + d.dtypeB()).toList());
-        section(out, "changed", r.changed().stream().map(DiffReport::changeLine).toList());
-        section(out, "updates per module", r.moduleUpdates().stream().filter(m -> m.tensorsChanged() > 0)
+        JsonValues.textSection(out, "changed", r.changed().stream().map(DiffReport::changeLine).toList());
+        JsonValues.textSection(out, "updates per module", r.moduleUpdates().stream().filter(m -> m.tensorsChanged() > 0)
                 .map(m -> (m.module().isEmpty() ? "(top level)" : m.module()) + "  " + m.label() + "  "
                         + percent(m.changedFraction()) + " of its values changed").toList());
-        section(out, "not compared", r.notCompared().stream().map(n -> n.key() + "  " + n.reason()).toList());
+        JsonValues.textSection(out, "not compared", r.notCompared().stream()
+                .map(n -> n.key() + "  " + n.reason()).toList());
         out.append("identical: ").append(r.identical().size()).append(" tensors\n\n");
         LoadStateDictReport l = r.loadStateDict();
         out.append("load_state_dict (A as the checkpoint, B as the model's state_dict):\n");
@@ -152,13 +153,6 @@ public final class DiffReport {
         return v == 0 ? "0" : String.format(Locale.ROOT, "%.6g", v);
     }
 
-    private static void section(StringBuilder out, String title, List<String> lines) {
-        if (lines.isEmpty()) {
-            return;
-        }
-        out.append(title).append(" (").append(lines.size()).append("):\n");
-        lines.forEach(l -> out.append("  ").append(l).append('\n'));
-    }
 
     private static void longs(String field, List<Long> values, JsonGenerator json) throws IOException {
         json.writeArrayFieldStart(field);
@@ -166,15 +160,6 @@ public final class DiffReport {
             json.writeNumber(v);
         }
         json.writeEndArray();
-    }
-
-    private static void integer(String field, Integer v, JsonGenerator json) throws IOException {
-        json.writeFieldName(field);
-        if (v == null) {
-            json.writeNull();
-        } else {
-            json.writeNumber(v);
-        }
     }
 
     private static void number(String field, Double v, JsonGenerator json) throws IOException {

@@ -48,7 +48,7 @@ public final class TrajectoryReport {
             }
             json.writeEndArray();
             json.writeBooleanField("frozen", t.frozen());
-            integer("first_nonfinite", t.firstNonfinite(), json);
+            JsonValues.writeInteger("first_nonfinite", t.firstNonfinite(), json);
             json.writeArrayFieldStart("absent");
             for (int i : t.absent()) {
                 json.writeNumber(i);
@@ -77,7 +77,7 @@ public final class TrajectoryReport {
             json.writeStringField("module", m.module());
             json.writeNumberField("tensors", m.tensors());
             json.writeBooleanField("frozen", m.frozen());
-            integer("first_nonfinite", m.firstNonfinite(), json);
+            JsonValues.writeInteger("first_nonfinite", m.firstNonfinite(), json);
             series(m.series(), json);
             json.writeEndObject();
         }
@@ -96,15 +96,6 @@ public final class TrajectoryReport {
                 }
             }
             json.writeEndArray();
-        }
-    }
-
-    private static void integer(String field, Integer v, JsonGenerator json) throws IOException {
-        json.writeFieldName(field);
-        if (v == null) {
-            json.writeNull();
-        } else {
-            json.writeNumber(v);
         }
     }
 
@@ -153,12 +144,12 @@ public final class TrajectoryReport {
         }
         List<String> frozen = r.tensors().stream().filter(TensorTrajectory::frozen).map(TensorTrajectory::key)
                 .toList();
-        section(out, "frozen (identical in every file)", frozen);
-        section(out, "NaN/Inf", r.tensors().stream().filter(t -> t.firstNonfinite() != null)
+        JsonValues.textSection(out, "frozen (identical in every file)", frozen);
+        JsonValues.textSection(out, "NaN/Inf", r.tensors().stream().filter(t -> t.firstNonfinite() != null)
                 .map(t -> t.key() + "  first at step " + t.firstNonfinite()).toList());
-        section(out, "in some files only", r.tensors().stream().filter(t -> !t.absent().isEmpty())
+        JsonValues.textSection(out, "in some files only", r.tensors().stream().filter(t -> !t.absent().isEmpty())
                 .map(t -> t.key() + "  absent at steps " + t.absent()).toList());
-        section(out, "left out", r.tensors().stream().flatMap(t -> t.excluded().stream()
+        JsonValues.textSection(out, "left out", r.tensors().stream().flatMap(t -> t.excluded().stream()
                 .map(e -> t.key() + "  step " + e.step() + ": " + e.reason())).toList());
         out.append("relative change to the previous step, per module (‖Δ‖/‖prev‖):\n");
         for (ModuleTrajectory m : r.modules()) {
@@ -175,13 +166,5 @@ public final class TrajectoryReport {
             return "-";
         }
         return v == 0 ? "0" : String.format(Locale.ROOT, "%.3g", v);
-    }
-
-    private static void section(StringBuilder out, String title, List<String> lines) {
-        if (lines.isEmpty()) {
-            return;
-        }
-        out.append(title).append(" (").append(lines.size()).append("):\n");
-        lines.forEach(l -> out.append("  ").append(l).append('\n'));
     }
 }

@@ -4,7 +4,7 @@ package org.ckptinspector.trajectory;
 public enum Metric {
     /** ‖x_i‖ over the finite values. */
     NORM("norm"),
-    /** ‖x_i − x_{i−1}‖ / ‖x_{i−1}‖; null at the first step and where the previous step lacks the tensor. */
+    /** ‖x_i − x_{i−1}‖ / ‖x_{i−1}‖; null at the first step and where step i−1 lacks the tensor. */
     REL_PREV("rel_prev"),
     /** ‖x_i − x_first‖ / ‖x_first‖, against the first step that holds the tensor. */
     REL_FIRST("rel_first"),
