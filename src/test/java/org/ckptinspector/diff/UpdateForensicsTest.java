@@ -91,6 +91,28 @@ class UpdateForensicsTest {
     }
 
     @Test
+    void aMatrixPastTheDiffsBudgetGetsNoRankButTheReason() throws IOException {
+        Path file = DIR.resolve("lora").resolve(manifest().get("a").asText());
+        Path base = DIR.resolve("lora").resolve(manifest().get("b").asText());
+        try (Checkpoint a = CheckpointOpener.open(file); Checkpoint b = CheckpointOpener.open(base)) {
+            PairComparison p = new PairComparison("q.weight", new Side(file, a.tensor("q.weight").orElseThrow()),
+                    new Side(base, b.tensor("q.weight").orElseThrow()), Granularity.DEFAULT);
+            p.openValues();
+            long cost = DeltaRank.multiplyAdds(new long[] {64, 48});
+            assertEquals(-1, p.claimRank(cost - 1));
+            assertEquals(0, p.rankWork());
+            var progress = new org.ckptinspector.task.ParallelUnits.Progress(TaskMonitor.NONE, 1, "");
+            assertTrue(p.rankUnits(progress).isEmpty());
+            ParallelWork.run(p.valueUnits(progress), 1, TaskMonitor.NONE);
+            UpdateVerdict v = p.result().update();
+            assertNull(v.deltaRank());
+            assertTrue(v.deltaRankReason().startsWith("over the rank budget"), v.deltaRankReason());
+            assertEquals("full", v.label());
+            assertEquals(5, p.claimRank(cost + 5)); // granted: what is left of the budget
+        }
+    }
+
+    @Test
     void jacobiGivesTheSingularValuesOfAKnownMatrix() {
         // columns of diag(3, 2, 1) rotated by an orthogonal 3×3 factor: singular values 3, 2, 1
         double c = Math.cos(0.7);
