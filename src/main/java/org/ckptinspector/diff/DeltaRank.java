@@ -10,10 +10,10 @@ import org.ckptinspector.task.ParallelUnits;
  * The numerical rank of ΔW = A − B, a tensor viewed as the matrix (shape[0], numel / shape[0]), by randomized
  * subspace iteration: a Gaussian sketch of k columns, one power iteration, then the exact singular values of the
  * k-dimensional projection (one-sided Jacobi). ΔW is streamed from the files four times and never held; memory is
- * (m + n)·k doubles and time m·n·k, both bounded per matrix and over a whole diff, so larger matrices, and
- * those past the diff's budget, get no rank and a reason. A singular value
- * counts when it exceeds both {@value #RTOL}·σ₁ and the rounding floor ε_A‖A‖_F + ε_B‖B‖_F (ε of each dtype),
- * which a merged low-rank update stored in float32 stays above and its rounding noise stays below.
+ * (m + n)·k doubles and time m·n·k, both bounded per matrix and over a whole diff, so larger matrices, and those
+ * past the diff's budget, get no rank and a reason. A singular value counts when it exceeds both
+ * {@value #RTOL}·σ₁ and the rounding floor ε_A‖A‖_F + ε_B‖B‖_F (ε of each dtype), which a merged low-rank update
+ * stored in float32 stays above and its rounding noise stays below.
  */
 final class DeltaRank {
     /** Relative tolerance against the largest singular value. */
