@@ -10,8 +10,12 @@ import org.ckptinspector.model.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan}, {@code trajectory}. */
-@Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true, version = "Checkpoint Inspector 0.1.0",
+/**
+ * The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan},
+ * {@code trajectory}.
+ */
+@Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true,
+        version = "Checkpoint Inspector " + Cli.VERSION,
         scope = CommandLine.ScopeType.INHERIT,
         description = "Look inside PyTorch checkpoints and safetensors files without running them.")
 public final class Cli {
@@ -29,6 +33,9 @@ public final class Cli {
         COMMANDS.put("scan", ScanCommand::new);
         COMMANDS.put("trajectory", TrajectoryCommand::new);
     }
+
+    /** The release, as --version and the SARIF log name it. */
+    static final String VERSION = "0.1.0";
 
     /** Success; for diff: identical; for scan: safe. */
     public static final int OK = 0;

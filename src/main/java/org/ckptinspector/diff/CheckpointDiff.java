@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.Format;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.task.ParallelUnits;
@@ -90,7 +91,21 @@ public final class CheckpointDiff {
         aligned.a().forEach(t -> reportKeyOfA.put(t.fileKey(), t.name()));
         return new DiffResult(a.file(), b.file(), aligned.description(), onlyInA, onlyInB, shapeMismatch,
                 dtypeMismatch, identical, changed, notCompared, load, modelClass(b), reportKeyOfA,
-                moduleUpdates(pairs, changed));
+                moduleUpdates(pairs, changed),
+                valuesCompared(a, b, aligned.description()) ? ValueDiff.of(a.metadata(), b.metadata())
+                        : ValueDiff.NONE);
+    }
+
+    /**
+     * Values are compared between two pickled checkpoints, or two safetensors files, whose keys line up as they
+     * are: across formats or wrappers (an aligned sub-dict) the values are not the same kind of thing.
+     */
+    private static boolean valuesCompared(Checkpoint a, Checkpoint b, String alignment) {
+        return alignment == null && isPickled(a.format()) == isPickled(b.format());
+    }
+
+    private static boolean isPickled(Format f) {
+        return f != Format.SAFETENSORS && f != Format.SHARDED;
     }
 
     private static void compareBytes(List<PairComparison> pairs, int threads, TaskMonitor monitor)

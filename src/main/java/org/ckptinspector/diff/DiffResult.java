@@ -19,6 +19,7 @@ import org.ckptinspector.model.DType;
  * @param modelClass the class name torch would put in its error message (B's module class, else B's file name)
  * @param reportKeyOfA A's own keys mapped to the names used in this report, for tensors that took part
  * @param moduleUpdates the update verdicts of {@code changed} and {@code identical} rolled up per module
+ * @param values the non-tensor values that differ
  */
 public record DiffResult(
         Path a,
@@ -34,7 +35,8 @@ public record DiffResult(
         LoadStateDictReport loadStateDict,
         String modelClass,
         Map<String, String> reportKeyOfA,
-        List<ModuleUpdate> moduleUpdates) {
+        List<ModuleUpdate> moduleUpdates,
+        ValueDiff values) {
 
     /** A key whose shapes differ. */
     public record ShapeMismatch(String key, List<Long> shapeA, List<Long> shapeB) {
@@ -62,10 +64,10 @@ public record DiffResult(
         moduleUpdates = List.copyOf(moduleUpdates);
     }
 
-    /** True when both hold the same keys with the same dtypes, shapes and bytes. */
+    /** True when both hold the same keys with the same dtypes, shapes and bytes, and the same values. */
     public boolean isIdentical() {
         return onlyInA.isEmpty() && onlyInB.isEmpty() && shapeMismatch.isEmpty() && dtypeMismatch.isEmpty()
-                && changed.isEmpty() && notCompared.isEmpty();
+                && changed.isEmpty() && notCompared.isEmpty() && values.isEmpty();
     }
 
     /** The status of every key, grouped by status. */

@@ -72,8 +72,21 @@ final class NumpyValues {
         }
     }
 
-    /** A pickled numpy array ({@code _reconstruct} + BUILD state) as a tensor over its bytes, or null. */
+    /** True for a pickled numpy array object ({@code _reconstruct(ndarray, ...)}), decodable or not. */
+    static boolean isArray(PyValue.Obj o) {
+        return isMultiarray(o.cls(), "_reconstruct");
+    }
+
+    /** A pickled numpy array as a tensor over its bytes, or null. */
     static TensorRef array(PyValue v) {
+        return array(v, "numpy");
+    }
+
+    /**
+     * A pickled numpy array ({@code _reconstruct} + BUILD state) as a tensor over its bytes (copied, and swapped
+     * to little-endian when stored big-endian) in a storage named {@code storageKey}, or null.
+     */
+    static TensorRef array(PyValue v, String storageKey) {
         if (!(v instanceof PyValue.Obj o) || !isMultiarray(o.cls(), "_reconstruct")
                 || !(o.state() instanceof PyValue.Tuple state) || state.size() != 5) {
             return null;
@@ -103,7 +116,7 @@ final class NumpyValues {
         boolean fortran = state.get(3) instanceof PyValue.Bool f && f.value();
         long[] stride = fortran ? reversed(TensorRef.contiguousStrides(reversed(shape)))
                 : TensorRef.contiguousStrides(shape);
-        Storage storage = new Storage("numpy", type.dtype(), raw.length, "cpu", ByteRegion.of(raw), false);
+        Storage storage = new Storage(storageKey, type.dtype(), raw.length, "cpu", ByteRegion.of(raw), false);
         return TensorRef.strided(type.dtype(), shape, stride, 0, storage);
     }
 

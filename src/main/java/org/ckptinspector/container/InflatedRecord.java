@@ -1,4 +1,4 @@
-package org.ckptinspector.format.torch;
+package org.ckptinspector.container;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -16,30 +16,33 @@ import org.ckptinspector.model.CheckpointException;
 
 /**
  * A DEFLATE-compressed zip record (torch never writes them, zip tools do), inflated on first access: into memory
- * up to {@value #MAX_IN_MEMORY} bytes, else into a temporary file that is deleted on close. The output may not
- * exceed the size the central directory declares, and all records of a file together may not exceed
+ * up to {@value #MAX_IN_MEMORY} bytes, else into a temporary file that is deleted on close. As in torch's miniz,
+ * the record is the first bytes of the stream up to the size the central directory declares (a stream that holds
+ * more is cut there, one that holds fewer is an error), and all records of a file together may not exceed
  * {@link Budget#MAX_INFLATED_BYTES}, so a zip bomb ends in a clear error.
  */
-final class InflatedRecord implements ByteRegion, Closeable {
+public final class InflatedRecord implements ByteRegion, Closeable {
     /** Records up to this size are inflated into memory rather than a temp file. */
     static final int MAX_IN_MEMORY = 16 << 20;
 
     /** The decompressed bytes all DEFLATE records of one file may take together. */
-    static final class Budget {
+    public static final class Budget {
         /** At most this many bytes are inflated for one checkpoint. */
         static final long MAX_INFLATED_BYTES = 8L << 30;
+
+        public Budget() {}
         private long used;
 
-        synchronized void take(Path file, String record, long n) throws CheckpointException {
+        synchronized void take(String file, String record, long n) throws CheckpointException {
             if (n > MAX_INFLATED_BYTES - used) {
-                throw CheckpointException.limit(file, "inflating record " + record + " would take the "
+                throw new CheckpointException(CheckpointException.Kind.LIMIT_EXCEEDED, file + ": " + "inflating record " + record + " would take the "
                         + "decompressed size past " + MAX_INFLATED_BYTES + " bytes (a zip bomb?)");
             }
             used += n;
         }
     }
 
-    private final Path file;
+    private final String file;
     private final String name;
     private final ByteRegion compressed;
     private final long length;
@@ -48,7 +51,7 @@ final class InflatedRecord implements ByteRegion, Closeable {
     private MappedFile tempMapping;
     private Path temp;
 
-    InflatedRecord(Path file, String name, ByteRegion compressed, long length, Budget budget) {
+    public InflatedRecord(String file, String name, ByteRegion compressed, long length, Budget budget) {
         this.file = file;
         this.name = name;
         this.compressed = compressed;
@@ -114,23 +117,22 @@ final class InflatedRecord implements ByteRegion, Closeable {
                     inflater.setInput(compressed.slice(in, n));
                     in += n;
                 }
-                int n = inflater.inflate(out);
+                int n = (int) Math.min(inflater.inflate(out), length - produced);
                 produced += n;
-                if (produced > length) {
-                    throw CheckpointException.corrupt(file, "record " + name + " inflates to more than the "
-                            + length + " bytes its directory entry declares");
-                }
                 sink.accept(ByteBuffer.wrap(out, 0, n));
+                if (produced == length) {
+                    break;
+                }
                 if (n == 0 && inflater.needsDictionary()) {
                     break;
                 }
             }
             if (produced != length) {
-                throw CheckpointException.corrupt(file, "record " + name + " inflates to " + produced
+                throw new CheckpointException(CheckpointException.Kind.CORRUPT, file + ": " + "record " + name + " inflates to " + produced
                         + " bytes but its directory entry declares " + length + " (truncated or corrupt)");
             }
         } catch (DataFormatException e) {
-            throw CheckpointException.corrupt(file, "record " + name + " is not valid DEFLATE data: "
+            throw new CheckpointException(CheckpointException.Kind.CORRUPT, file + ": " + "record " + name + " is not valid DEFLATE data: "
                     + e.getMessage());
         } finally {
             inflater.end();

@@ -1,106 +1,99 @@
 package org.ckptinspector.security;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
+import org.ckptinspector.container.TorchTar;
 import org.ckptinspector.io.ByteRegion;
-import org.ckptinspector.io.TarHeaders;
-import org.ckptinspector.model.DType;
+import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.pickle.PythonCalls;
+import org.ckptinspector.pickle.RestrictedUnpickler;
 import org.ckptinspector.task.TaskMonitor;
 
 /**
- * Scans the pickles of torch's oldest format, a tar archive (§7.2), as {@code torch.load} reads them: the
- * {@code pickle} member, and the count, storage header and storage-view pickles of {@code storages} and the count
- * and tensor header pickles of {@code tensors}, which torch unpickles with an unrestricted unpickler, stepping over
- * the raw storage data and tensor geometry in between. Every member with one of those names is scanned (Python
- * takes the last of equal names), under any name Python may give it ({@link TarHeaders}).
+ * Scans the pickles of torch's oldest format, a tar archive (§7.2), in the members {@link TorchTar} says torch
+ * reads: the count, storage header and storage-view pickles of {@code storages}, the count and tensor header
+ * pickles of {@code tensors}, and {@code pickle}, stepping over raw storage data with the element size torch
+ * computes from each header's storage class.
  */
-final class TarPickles {
-    private static final int BLOCK = 512;
-    private static final java.util.Set<String> TORCH_MEMBERS = java.util.Set.of("pickle", "storages", "tensors");
-
+final class TarMembers {
     private final ScanCollector out;
     private final TaskMonitor monitor;
     private final PickleScanner.ContainerPayloads containers;
 
-    TarPickles(ScanCollector out, TaskMonitor monitor, PickleScanner.ContainerPayloads containers) {
+    TarMembers(ScanCollector out, TaskMonitor monitor, PickleScanner.ContainerPayloads containers) {
         this.out = out;
         this.monitor = monitor;
         this.containers = containers;
     }
 
-    /** True when the first block is a tar header: the ustar magic, or a valid header checksum (old V7 tars). */
-    static boolean isTar(ByteRegion file) throws IOException {
-        if (file.length() < BLOCK) {
-            return false;
-        }
-        ByteBuffer h = file.slice(0, BLOCK);
-        if (h.get(257) == 'u' && h.get(258) == 's' && h.get(259) == 't' && h.get(260) == 'a' && h.get(261) == 'r') {
-            return true;
-        }
-        return TarHeaders.checksumMatches(h) && h.get(0) != 0;
-    }
-
-    /** Scans the archive in {@code file}; findings name records {@code prefix + member name}. */
-    void scan(ByteRegion file, String prefix, String source) throws IOException {
-        boolean any = false;
-        TarHeaders headers = new TarHeaders(file);
-        TarHeaders.Member m;
-        while ((m = headers.next()) != null) {
+    /** Scans what torch reads of {@code tar}; findings name records {@code prefix + member name}. */
+    void scan(TorchTar tar, String prefix, String source) throws IOException {
+        for (String name : TorchTar.MEMBERS) {
+            ByteRegion data = tar.member(name);
+            if (data == null) {
+                continue;
+            }
             monitor.checkCancelled();
-            if (!m.regular()) {
-                continue;
-            }
-            String name = m.names().stream().map(TarPickles::stripSlashes).filter(TORCH_MEMBERS::contains)
-                    .findFirst().orElse(null);
-            if (name == null) {
-                continue;
-            }
-            any = true;
             String where = source + ", tar member " + name;
             String record = prefix + name;
             switch (name) {
-                case "pickle" -> new PickleScanner(out, monitor, containers, 0).scanRecord(m.data(), record, where);
-                case "storages" -> storages(m.data(), record, where);
-                default -> tensors(m.data(), record, where);
+                case "pickle" -> new PickleScanner(out, monitor, containers, 0).scanRecord(data, record, where);
+                case "storages" -> storages(data, record, where);
+                default -> tensors(data, record, where);
             }
         }
-        if (headers.problem() != null) {
-            out.error(source + ": " + headers.problem());
+        if (tar.outcome() == TorchTar.Outcome.FAILS) {
+            out.error(source + ": " + tar.problem() + "; torch.load fails there");
         }
-        if (!any) {
-            out.error(source + ": a tar archive without the pickle, storages or tensors members of torch's tar "
-                    + "format");
-        }
-    }
-
-    private static String stripSlashes(String name) {
-        int end = name.length();
-        while (end > 0 && name.charAt(end - 1) == '/') {
-            end--;
-        }
-        return name.substring(0, end);
     }
 
     /** pickle(count), then per storage pickle((key, location, type)) + int64 count + data, then pickle(views). */
     private void storages(ByteRegion member, String record, String where) throws IOException {
         PickleScanner scanner = new PickleScanner(out, monitor, containers, 0);
         long pos = scanner.scanOne(member, 0, record, where, true, null);
-        while (pos >= 0 && pos < member.length()) {
-            List<String> named = new ArrayList<>();
-            long end = scanner.scanOne(member, pos, record, where, true, named);
+        long count = pos < 0 ? 0 : intValue(member, 0);
+        for (long i = 0; pos >= 0 && i < count && pos < member.length(); i++) {
+            long end = scanner.scanOne(member, pos, record, where, true, null);
             if (end < 0) {
                 return;
             }
-            Optional<DType> dtype = named.stream().map(DType::fromLegacyStorageClass).flatMap(Optional::stream)
-                    .findFirst();
-            if (dtype.isEmpty()) {
+            Optional<Integer> size = elementSize(member, pos);
+            if (size.isEmpty()) {
+                out.error(where + ": the storage header at offset " + pos + " names no storage class whose element "
+                        + "size is known; the bytes after it cannot be walked as torch walks them");
                 scanRest(scanner, member, end, record, where);
                 return;
             }
-            pos = skipCounted(member, end, dtype.get().itemSize(), where);
+            pos = skipCounted(member, end, size.get(), where);
+        }
+        if (pos >= 0 && pos < member.length()) {
+            pos = scanner.scanOne(member, pos, record, where, true, null);
+        }
+        if (pos >= 0 && pos < member.length()) {
+            scanRest(scanner, member, pos, record, where);
+        }
+    }
+
+    /** The value of the small pickle at {@code pos} as an int (a count), or -1 when it is none. */
+    private static long intValue(ByteRegion member, long pos) {
+        try {
+            var r = new RestrictedUnpickler("count", "count", new PythonCalls(), null).load(member.region(pos,
+                    member.length() - pos));
+            if (r.value() instanceof org.ckptinspector.model.PyValue.Int n && n.value().bitLength() < 63) {
+                return n.value().longValue();
+            }
+        } catch (CheckpointException | RuntimeException e) {
+            // not a plain count: the walk stops, the rest is scanned as pickles
+        }
+        return Long.MAX_VALUE;
+    }
+
+    private static Optional<Integer> elementSize(ByteRegion member, long pos) {
+        try {
+            return TorchTar.elementSize(new RestrictedUnpickler("header", "header", new PythonCalls(), null)
+                    .load(member.region(pos, member.length() - pos)).value());
+        } catch (CheckpointException | RuntimeException e) {
+            return Optional.empty();
         }
     }
 
