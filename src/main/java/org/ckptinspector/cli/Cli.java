@@ -9,7 +9,10 @@ import org.ckptinspector.model.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan}. */
+/**
+ * The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan},
+ * {@code trajectory}.
+ */
 @Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true,
         version = "Checkpoint Inspector " + Cli.VERSION,
         scope = CommandLine.ScopeType.INHERIT,
@@ -21,7 +24,7 @@ public final class Cli {
      * switch, not through method references, whose bootstrap would load every command's class at start-up.
      */
     private enum Word {
-        INSPECT, STATS, DIFF, EXPORT, SCAN;
+        INSPECT, STATS, DIFF, EXPORT, SCAN, TRAJECTORY;
 
         static Word of(String text) {
             for (Word w : values()) {
@@ -39,6 +42,7 @@ public final class Cli {
                 case DIFF -> new DiffCommand();
                 case EXPORT -> new ExportCommand();
                 case SCAN -> new ScanCommand();
+                case TRAJECTORY -> new TrajectoryCommand();
             };
         }
     }

@@ -9,8 +9,9 @@ import java.util.Map;
 import org.ckptinspector.model.PyValue;
 
 /**
- * Writes Python values as JSON for reports, token by token: tensors become short references, NaN and Inf become
- * strings. Only Jackson's streaming generator is used, so a report never loads its data binding.
+ * Writes Python values as JSON for reports, token by token (tensors become short references, NaN and Inf
+ * strings), and the writers the reports share. Only Jackson's streaming generator is used, so a report never
+ * loads its data binding.
  */
 public final class JsonValues {
     private static final int MAX_DEPTH = 64;
@@ -29,6 +30,25 @@ public final class JsonValues {
             json.writeString(v);
         }
         json.writeEndArray();
+    }
+
+    /** Writes {@code field} as an integer, or null. */
+    static void writeInteger(String field, Integer v, JsonGenerator json) throws IOException {
+        json.writeFieldName(field);
+        if (v == null) {
+            json.writeNull();
+        } else {
+            json.writeNumber(v);
+        }
+    }
+
+    /** Appends a titled list to a text report ({@code title (n):} and the lines indented); nothing if empty. */
+    static void textSection(StringBuilder out, String title, List<String> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        out.append(title).append(" (").append(lines.size()).append("):\n");
+        lines.forEach(l -> out.append("  ").append(l).append('\n'));
     }
 
     private static void write(PyValue v, int depth, JsonGenerator json) throws IOException {
