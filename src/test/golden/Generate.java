@@ -28,7 +28,7 @@ public class Generate {
         List<List<String>> cases = new ArrayList<>();
         cases.add(List.of("--version"));
         cases.add(List.of("--help"));
-        for (String c : List.of("inspect", "stats", "diff", "export", "scan")) {
+        for (String c : List.of("inspect", "stats", "diff", "export", "scan", "trajectory")) {
             cases.add(List.of(c, "--help"));
         }
         for (Path f : fixtures(Path.of("src/test/resources/fixtures"))) {
