@@ -28,7 +28,7 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
         try {
             monitor.checkCancelled();
             monitor.progress(1, 4, "Building the layer tree");
-            LayerNode tree = LayerTreeBuilder.build(c);
+            LayerNode tree = LayerTreeBuilder.build(c, monitor);
             monitor.progress(2, 4, "Indexing storages");
             Map<String, List<TensorRef>> users = new HashMap<>();
             for (TensorRef t : c.tensors()) {

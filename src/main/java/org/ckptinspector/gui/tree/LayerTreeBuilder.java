@@ -9,6 +9,8 @@ import java.util.Map;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.CancelledException;
+import org.ckptinspector.task.TaskMonitor;
 
 /**
  * Turns a checkpoint into the layer tree: dotted tensor keys become modules, the containers of the object tree
@@ -22,16 +24,33 @@ public final class LayerTreeBuilder {
     /** At most this many value rows, so a file with a huge pickled structure stays browsable. */
     static final int MAX_VALUE_ROWS = 20_000;
     private static final int MAX_DEPTH = 64;
+    /**
+     * At most this many values of the object tree are visited: the budget the CLI's metadata has, so that a
+     * pickle whose values share each other (a billion laughs) cannot make an exponential tree.
+     */
+    static final int MAX_VISITS = 200_000;
+    /** The name of the row that says the tree was cut. */
+    public static final String CUT_ROW = "…";
+    private static final int CANCEL_CHECK_EVERY = 4096;
 
     private final Map<String, Deque<LayerNode>> reserved = new HashMap<>();
     private final IdentityHashMap<PyValue, Boolean> holdsTensor = new IdentityHashMap<>();
+    private final TaskMonitor monitor;
     private int valueRows;
+    private int visits;
 
-    private LayerTreeBuilder() {}
+    private LayerTreeBuilder(TaskMonitor monitor) {
+        this.monitor = monitor;
+    }
 
     /** Builds the tree of {@code c}; the root row is named after the file. */
     public static LayerNode build(Checkpoint c) {
-        return new LayerTreeBuilder().run(c, c.file().getFileName() == null ? c.file().toString()
+        return build(c, TaskMonitor.NONE);
+    }
+
+    /** Builds the tree of {@code c}, stopping with {@link CancelledException} once {@code monitor} is cancelled. */
+    public static LayerNode build(Checkpoint c, TaskMonitor monitor) {
+        return new LayerTreeBuilder(monitor).run(c, c.file().getFileName() == null ? c.file().toString()
                 : c.file().getFileName().toString());
     }
 
@@ -49,6 +68,10 @@ public final class LayerTreeBuilder {
     private LayerNode run(Checkpoint c, String rootName) {
         LayerNode root = new LayerNode(rootName, "", null, LayerNode.Kind.ROOT);
         walk(root, c.root(), 0);
+        if (visits > MAX_VISITS) {
+            root.addChild(CUT_ROW, LayerNode.Kind.VALUE).setValue(new PyValue.Str("the object tree has more than "
+                    + MAX_VISITS + " values; the rest is left out"), "truncated");
+        }
         for (TensorRef t : c.tensors()) {
             place(root, t);
         }
@@ -63,8 +86,11 @@ public final class LayerTreeBuilder {
     }
 
     private void walk(LayerNode node, PyValue v, int depth) {
-        if (depth > MAX_DEPTH) {
+        if (depth > MAX_DEPTH || ++visits > MAX_VISITS) {
             return;
+        }
+        if (visits % CANCEL_CHECK_EVERY == 0) {
+            monitor.checkCancelled();
         }
         if (v instanceof PyValue.Dict d) {
             container(node, d, describe(d));
@@ -81,6 +107,9 @@ public final class LayerTreeBuilder {
             } else {
                 container(node, o, o.typeName());
                 for (Map.Entry<PyValue, PyValue> e : o.attributes().entrySet()) {
+                    if (visits > MAX_VISITS) {
+                        return;
+                    }
                     walk(descend(node, keyText(e.getKey())), e.getValue(), depth + 1);
                 }
             }
@@ -95,6 +124,9 @@ public final class LayerTreeBuilder {
 
     private void walkEntries(LayerNode node, PyValue.Dict d, int depth) {
         for (Map.Entry<PyValue, PyValue> e : d.entries().entrySet()) {
+            if (visits > MAX_VISITS) {
+                return;
+            }
             if (valueRows >= MAX_VALUE_ROWS && !holdsTensor(e.getValue(), 0)) {
                 continue;
             }
@@ -108,7 +140,7 @@ public final class LayerTreeBuilder {
             return;
         }
         container(node, seq, type + "[" + items.size() + "]");
-        for (int i = 0; i < items.size(); i++) {
+        for (int i = 0; i < items.size() && visits <= MAX_VISITS; i++) {
             walk(descend(node, Integer.toString(i)), items.get(i), depth + 1);
         }
     }

@@ -88,7 +88,41 @@ class LayerTreeBuilderTest {
         }
     }
 
+    private static int count(LayerNode n) {
+        return 1 + n.children().stream().mapToInt(LayerTreeBuilderTest::count).sum();
+    }
+
     static LayerNode find(LayerNode root, String key) {
         return root.find(n -> n.key().equals(key)).orElse(null);
+    }
+
+    @Test
+    void aBillionLaughsIsCutAtTheValueBudgetAndSaysSo(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        try (Checkpoint c = CheckpointOpener.open(org.ckptinspector.HostileCheckpoints.billionLaughs(dir))) {
+            LayerNode root = LayerTreeBuilder.build(c);
+            assertTrue(count(root) <= LayerTreeBuilder.MAX_VISITS + 2, "rows: " + count(root));
+            assertNotNull(find(root, "w").tensor().orElse(null));
+            LayerNode cut = find(root, LayerTreeBuilder.CUT_ROW);
+            assertNotNull(cut);
+            assertEquals("the object tree has more than 200000 values; the rest is left out",
+                    ValueText.shortText(cut.value().orElseThrow()));
+        }
+    }
+
+    @Test
+    void buildingStopsWhenCancelled(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        try (Checkpoint c = CheckpointOpener.open(org.ckptinspector.HostileCheckpoints.billionLaughs(dir))) {
+            org.ckptinspector.task.TaskMonitor cancelled = new org.ckptinspector.task.TaskMonitor() {
+                @Override
+                public void progress(long done, long total, String message) {}
+
+                @Override
+                public boolean isCancelled() {
+                    return true;
+                }
+            };
+            org.junit.jupiter.api.Assertions.assertThrows(org.ckptinspector.task.CancelledException.class,
+                    () -> LayerTreeBuilder.build(c, cancelled));
+        }
     }
 }
