@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import javafx.application.Platform;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
@@ -134,14 +133,13 @@ public final class MainWindow {
     }
 
     /**
-     * Warms the views up in the background while the start screen shows ({@link WarmUp}), then puts the work
-     * area, hidden, under the start screen, so that the first file opens into controls that already exist.
-     * Completes once that has been drawn. Best effort: opening a file before is fine, only slower.
+     * Warms the views up while the start screen shows ({@link WarmUp}), then puts the work area, hidden, under
+     * the start screen, so that the first file opens into controls that already exist. Completes once that has
+     * been drawn. Best effort: opening a file before is fine, only slower.
      */
     public CompletableFuture<Void> warmUp() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        WarmUp.start(scene.getStylesheets().get(0), () -> background.runningCount() == 0,
-                () -> Platform.runLater(() -> prepareWorkArea(() -> done.complete(null))));
+        WarmUp.start(scene.getStylesheets().get(0), () -> prepareWorkArea(() -> done.complete(null)));
         return done;
     }
 

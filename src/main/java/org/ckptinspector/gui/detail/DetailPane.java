@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.detail;
 
+import org.ckptinspector.gui.task.FxThread;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,6 +41,7 @@ public final class DetailPane {
      * @param navigate selects a row in the tree (for "shares storage with" and the largest tensors)
      */
     public DetailPane(TensorSections sections, Consumer<LayerNode> navigate) {
+        FxThread.check();
         this.sections = sections;
         this.navigate = navigate;
         root.getStyleClass().add("detail-pane");
@@ -62,6 +64,7 @@ public final class DetailPane {
 
     /** Shows {@code node} of {@code doc}. */
     public void show(LayerNode node, OpenedCheckpoint doc) {
+        FxThread.check();
         if (node == null || doc == null) {
             clear();
             return;

@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.diff;
 
+import org.ckptinspector.gui.task.FxThread;
 import java.util.Map;
 import javafx.beans.property.BooleanProperty;
 import javafx.geometry.Pos;
@@ -34,6 +35,7 @@ public final class DiffPanel {
     private DiffResult result;
 
     public DiffPanel(Runnable close) {
+        FxThread.check();
         files.getStyleClass().add("diff-files");
         files.setId("diffFiles");
         Button closeButton = new Button();

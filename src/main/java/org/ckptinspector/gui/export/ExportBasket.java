@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.export;
 
+import org.ckptinspector.gui.task.FxThread;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import javafx.collections.FXCollections;
@@ -40,6 +41,7 @@ public final class ExportBasket {
      * @param export opens the export dialog
      */
     public ExportBasket(ExportSelection selection, Supplier<LayerNode> root, Runnable export) {
+        FxThread.check();
         this.selection = selection;
         list.setId("exportBasketList");
         list.getStyleClass().add("basket-list");

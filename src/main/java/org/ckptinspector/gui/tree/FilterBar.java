@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.tree;
 
+import org.ckptinspector.gui.task.FxThread;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;
@@ -37,6 +38,7 @@ public final class FilterBar {
     private final PauseTransition debounce = new PauseTransition(Duration.millis(150));
 
     public FilterBar() {
+        FxThread.check();
         field.setId("filterField");
         field.setPromptText("Filter keys   (Ctrl+F)");
         field.getStyleClass().add("filter-field");

@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.tree;
 
+import org.ckptinspector.gui.task.FxThread;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
@@ -82,6 +83,7 @@ public final class LayerTreeTable {
     }
 
     public LayerTreeTable(ExportSelection exportSelection) {
+        FxThread.check();
         this.exportSelection = exportSelection;
         table.setId("layerTree");
         table.getStyleClass().add("layer-tree");

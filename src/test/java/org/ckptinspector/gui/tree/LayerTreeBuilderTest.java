@@ -104,7 +104,7 @@ class LayerTreeBuilderTest {
             assertNotNull(find(root, "w").tensor().orElse(null));
             LayerNode cut = find(root, LayerTreeBuilder.CUT_ROW);
             assertNotNull(cut);
-            assertEquals("the object tree has more than 200000 values; the rest is left out",
+            assertEquals("'the object tree has more than 200000 values; the rest is left out'",
                     ValueText.shortText(cut.value().orElseThrow()));
         }
     }
