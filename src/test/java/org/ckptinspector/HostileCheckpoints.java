@@ -30,8 +30,24 @@ public final class HostileCheckpoints {
                 b.op('0');
             }
         }
-        byte[] pkl = b.setitem().stop();
-        Path p = dir.resolve("billion_laughs.pt");
+        return torchZip(dir.resolve("billion_laughs.pt"), b.setitem().stop());
+    }
+
+    /** {@code {'w': tensor, 'deep': [[[...[5]...]]]}} with {@code depth} lists. */
+    public static Path nested(Path dir, int depth) throws IOException {
+        PickleBuilder b = PickleBuilder.proto2().emptyDict().str("w")
+                .floatTensor("0", 1, 0, new long[] {1}, new long[] {1}).setitem().str("deep");
+        for (int i = 0; i < depth; i++) {
+            b.op(']');
+        }
+        b.integer(5);
+        for (int i = 0; i < depth; i++) {
+            b.op('a');
+        }
+        return torchZip(dir.resolve("nested_" + depth + ".pt"), b.setitem().stop());
+    }
+
+    private static Path torchZip(Path p, byte[] pkl) throws IOException {
         try (OutputStream os = Files.newOutputStream(p); ZipOutputStream zip = new ZipOutputStream(os)) {
             stored(zip, "archive/data.pkl", pkl);
             stored(zip, "archive/data/0", new byte[4]);

@@ -8,6 +8,9 @@ import org.ckptinspector.model.TensorRef;
 
 /** Totals over the tensors below a node: count, elements and bytes, overall and per dtype. */
 public final class Aggregate {
+    /** No tensors; never changed. */
+    static final Aggregate EMPTY = new Aggregate();
+
     private final EnumMap<DType, DTypeTotals> byDType = new EnumMap<>(DType.class);
     private DTypeTotals total = DTypeTotals.ZERO;
 

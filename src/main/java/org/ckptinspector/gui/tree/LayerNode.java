@@ -24,7 +24,7 @@ public final class LayerNode {
     private TensorRef tensor;
     private PyValue value;
     private String typeName = "";
-    private Aggregate aggregate = new Aggregate();
+    private Aggregate aggregate = Aggregate.EMPTY;
 
     LayerNode(String name, String key, LayerNode parent, Kind kind) {
         this.name = name;

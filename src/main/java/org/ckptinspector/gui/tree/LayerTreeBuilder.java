@@ -38,6 +38,7 @@ public final class LayerTreeBuilder {
     private final TaskMonitor monitor;
     private int valueRows;
     private int visits;
+    private boolean tooDeep;
 
     private LayerTreeBuilder(TaskMonitor monitor) {
         this.monitor = monitor;
@@ -68,9 +69,11 @@ public final class LayerTreeBuilder {
     private LayerNode run(Checkpoint c, String rootName) {
         LayerNode root = new LayerNode(rootName, "", null, LayerNode.Kind.ROOT);
         walk(root, c.root(), 0);
-        if (visits > MAX_VISITS) {
-            root.addChild(CUT_ROW, LayerNode.Kind.VALUE).setValue(new PyValue.Str("the object tree has more than "
-                    + MAX_VISITS + " values; the rest is left out"), "truncated");
+        if (visits > MAX_VISITS || tooDeep) {
+            String why = visits > MAX_VISITS ? "the object tree has more than " + MAX_VISITS + " values"
+                    : "the object tree nests deeper than " + MAX_DEPTH + " levels";
+            root.addChild(CUT_ROW, LayerNode.Kind.VALUE).setValue(new PyValue.Str(why + "; the rest is left out"),
+                    "truncated");
         }
         for (TensorRef t : c.tensors()) {
             place(root, t);
@@ -86,7 +89,11 @@ public final class LayerTreeBuilder {
     }
 
     private void walk(LayerNode node, PyValue v, int depth) {
-        if (depth > MAX_DEPTH || ++visits > MAX_VISITS) {
+        if (depth > MAX_DEPTH) {
+            tooDeep = true;
+            return;
+        }
+        if (++visits > MAX_VISITS) {
             return;
         }
         if (visits % CANCEL_CHECK_EVERY == 0) {
@@ -239,11 +246,18 @@ public final class LayerTreeBuilder {
     }
 
     private static Aggregate computeAggregates(LayerNode n) {
-        Aggregate a = n.tensor().map(Aggregate::of).orElseGet(Aggregate::new);
+        Aggregate a = n.tensor().map(Aggregate::of).orElse(null);
         for (LayerNode c : n.children()) {
-            a.addAll(computeAggregates(c));
+            Aggregate below = computeAggregates(c);
+            if (below.tensors() > 0) {
+                if (a == null) {
+                    a = new Aggregate();
+                }
+                a.addAll(below);
+            }
         }
-        n.setAggregate(a);
-        return a;
+        // Rows without tensors below (most rows of a large object tree) share one empty total.
+        n.setAggregate(a == null ? Aggregate.EMPTY : a);
+        return n.aggregate();
     }
 }

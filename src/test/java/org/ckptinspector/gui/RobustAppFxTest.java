@@ -1,0 +1,104 @@
+package org.ckptinspector.gui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javafx.scene.control.Label;
+import org.ckptinspector.HostileCheckpoints;
+import org.ckptinspector.gui.open.SampleCheckpoint;
+import org.ckptinspector.gui.tree.LayerTreeBuilder;
+import org.ckptinspector.gui.tree.ValueText;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * Hostile files cannot hang the app or fill its heap, and starting it with a file, again and again, throws
+ * nothing (no uncaught exception on any thread, no FX-thread assertion).
+ */
+class RobustAppFxTest extends FxAppTestSupport {
+    private static final long HEAP_BOUND = 256L << 20;
+
+    @Test
+    void aBillionLaughsShowsItsTreeCutWithANoteInTenSeconds(FxRobot robot, @TempDir Path dir) throws Exception {
+        Path laughs = HostileCheckpoints.billionLaughs(dir);
+        openWithin10s(robot, laughs);
+        assertEquals("'the object tree has more than 200000 values; the rest is left out'",
+                ValueText.shortText(row(LayerTreeBuilder.CUT_ROW).getValue().value().orElseThrow()));
+        assertTrue(row("w").getValue().tensor().isPresent());
+        screenshot(robot, "40-billion-laughs");
+    }
+
+    /** The reader refuses 200 000 nested lists (the limit of its own stack) with a message; no hang. */
+    @Test
+    void deepNestingEndsInAClearErrorInTenSeconds(FxRobot robot) throws Exception {
+        Path file = Path.of("src/test/resources/hostile/limit_deep_nesting.pt");
+        long start = System.nanoTime();
+        robot.interact(() -> window.openFile(file));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#errorDialog").tryQuery().isPresent());
+        System.out.println(file.getFileName() + ": error shown in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        Label text = robot.lookup("#errorDialog .content").queryAs(Label.class);
+        assertTrue(text.getText().contains("nested deeper than 5000 levels"), text.getText());
+        screenshot(robot, "41-deep-nesting-error");
+    }
+
+    /** A nested tree deeper than the tree's 64 levels shows its first 64 with a note. */
+    @Test
+    void aTreeDeeperThanTheViewShowsItsTopWithANote(FxRobot robot, @TempDir Path dir) throws Exception {
+        openWithin10s(robot, HostileCheckpoints.nested(dir, 1000));
+        assertEquals("'the object tree nests deeper than 64 levels; the rest is left out'",
+                ValueText.shortText(row(LayerTreeBuilder.CUT_ROW).getValue().value().orElseThrow()));
+    }
+
+    private void openWithin10s(FxRobot robot, Path file) throws TimeoutException {
+        System.gc();
+        long start = System.nanoTime();
+        robot.interact(() -> window.openFile(file));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.workspace().primary() != null
+                && window.workspace().primary().file().equals(file) && idle());
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        System.gc();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        System.out.println(file.getFileName() + ": tree shown in " + ms + " ms, heap used " + (heap.getUsed() >> 20)
+                + " MiB after a GC");
+        assertTrue(heap.getUsed() < HEAP_BOUND, "heap used: " + heap.getUsed());
+    }
+
+    @Test
+    void twentyLaunchesWithAFileLogNoException(FxRobot robot) throws Exception {
+        List<Throwable> thrown = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> thrown.add(e));
+        robot.interact(() -> Thread.currentThread().setUncaughtExceptionHandler((t, e) -> thrown.add(e)));
+        try {
+            Path sample = SampleCheckpoint.file();
+            for (int i = 0; i < 20; i++) {
+                MainWindow[] launched = new MainWindow[1];
+                var warmed = new java.util.concurrent.CompletableFuture<Void>();
+                robot.interact(() -> {
+                    window.workspace().closeAll();
+                    launched[0] = new MainWindow(stage, window.background(), new org.ckptinspector.gui.open
+                            .RecentFiles(java.util.prefs.Preferences.userRoot().node("ckptinspector-test-launch")));
+                    launched[0].warmUp().thenRun(() -> warmed.complete(null));
+                    launched[0].openFile(sample);
+                });
+                window = launched[0];
+                waitFor(() -> window.workspace().primary() != null && idle() && warmed.isDone());
+                select(robot, "state_dict.model.lm_head.weight");
+                waitFor(() -> robot.lookup("#histogram").tryQuery().isPresent());
+                assertEquals(List.of(), thrown, "launch " + (i + 1));
+            }
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(before);
+            java.util.prefs.Preferences.userRoot().node("ckptinspector-test-launch").removeNode();
+        }
+    }
+}
