@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import org.ckptinspector.diff.CheckpointDiff;
 import org.ckptinspector.diff.DiffOptions;
 import org.ckptinspector.diff.DiffResult;
-import org.ckptinspector.diff.RenameRule;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.report.DiffReport;

@@ -1,5 +1,6 @@
 package org.ckptinspector.diff;
 
+import org.ckptinspector.model.RenameRule;
 import java.util.List;
 
 /**

@@ -1,5 +1,6 @@
 package org.ckptinspector.diff;
 
+import org.ckptinspector.model.RenameRule;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package org.ckptinspector.export;
 
+import org.ckptinspector.model.RenameRule;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;

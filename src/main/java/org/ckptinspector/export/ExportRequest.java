@@ -1,5 +1,6 @@
 package org.ckptinspector.export;
 
+import org.ckptinspector.model.RenameRule;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package org.ckptinspector.diff;
 
+import org.ckptinspector.model.RenameRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package org.ckptinspector.export;
 
+import org.ckptinspector.model.RenameRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,8 +105,8 @@ class ExportPlannerTest {
         ExportException none = assertThrows(ExportException.class,
                 () -> plan(c, Selection.all().withInclude(List.of(Pattern.compile("lstm")))));
         assertTrue(none.getMessage().contains("matches no tensor"), none.getMessage());
-        assertThrows(ExportException.class, () -> RenameRule.parse("(unclosed=x"));
-        assertThrows(ExportException.class, () -> RenameRule.parse("no-equals-sign"));
+        assertThrows(IllegalArgumentException.class, () -> RenameRule.parse("(unclosed=x"));
+        assertThrows(IllegalArgumentException.class, () -> RenameRule.parse("no-equals-sign"));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.ckptinspector.export;
 
+import org.ckptinspector.model.RenameRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,6 @@
 package org.ckptinspector.export.convert;
 
+import org.ckptinspector.values.FloatBits;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.EnumSet;

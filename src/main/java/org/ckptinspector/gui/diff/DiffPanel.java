@@ -120,11 +120,11 @@ public final class DiffPanel {
             return;
         }
         var r = result.loadStateDict();
-        boolean ok = LoadStateDictText.succeeds(r, strict.isSelected());
+        boolean ok = r.succeeds(strict.isSelected());
         verdict.setText(ok ? "loads" : "raises RuntimeError");
         verdict.getStyleClass().removeAll("verdict-ok", "verdict-fail");
         verdict.getStyleClass().addAll(ok ? "verdict-ok" : "verdict-fail");
-        torchText.setText(LoadStateDictText.of(r, result.modelClass(), strict.isSelected()));
+        torchText.setText(r.outcome(result.modelClass(), strict.isSelected()));
     }
 
     private void setVisible(boolean v) {

@@ -13,7 +13,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.export.ExportRequest;
-import org.ckptinspector.export.RenameRule;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.export.Selection;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.model.DType;

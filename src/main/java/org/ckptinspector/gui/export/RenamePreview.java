@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.ckptinspector.export.RenameRule;
+import org.ckptinspector.model.RenameRule;
 
 /**
  * The output keys an export would write, computed live while the user edits rename rules: each chosen key with

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.ckptinspector.export.RenameRule;
+import org.ckptinspector.model.RenameRule;
 import org.junit.jupiter.api.Test;
 
 /** The live rename preview and the export form's checks, without a window. */

@@ -1,4 +1,4 @@
-package org.ckptinspector.export.convert;
+package org.ckptinspector.values;
 
 /**
  * Bit-exact conversions between float32, float16 and bfloat16, rounding to nearest even as torch 2.x does on

@@ -1,11 +1,8 @@
-package org.ckptinspector.export.convert;
+package org.ckptinspector.values;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import org.ckptinspector.model.DType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,22 +78,5 @@ class FloatBitsTest {
         assertEquals(Float.floatToRawIntBits(0x1.ff8p-15f), FloatBits.f16ToF32((short) 0x03FF));
         assertEquals(Float.floatToRawIntBits(65504f), FloatBits.f16ToF32((short) 0x7BFF));
         assertEquals(0x7FC0_2000, FloatBits.f16ToF32((short) 0x7C01), "signalling NaN is quietened");
-    }
-
-    @Test
-    void conversionConvertsWholeBuffersAndLeavesOthersAlone() {
-        DTypeConversion c = DTypeConversion.of(DType.FLOAT32, DType.BFLOAT16).orElseThrow();
-        ByteBuffer in = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1f).putFloat(-2f).flip();
-        ByteBuffer out = ByteBuffer.allocate(4);
-        c.convert(in, out);
-        assertEquals(0, in.remaining());
-        assertEquals(4, out.position());
-        out.flip().order(ByteOrder.LITTLE_ENDIAN);
-        assertEquals((short) 0x3F80, out.getShort());
-        assertEquals((short) 0xC000, out.getShort());
-        assertTrue(DTypeConversion.of(DType.INT32, DType.FLOAT16).isEmpty());
-        assertTrue(DTypeConversion.of(DType.FLOAT64, DType.FLOAT16).isEmpty());
-        assertTrue(DTypeConversion.of(DType.QINT8, DType.FLOAT32).isEmpty());
-        assertEquals(DType.BOOL, DTypeConversion.resultOf(DType.BOOL, DType.FLOAT16));
     }
 }

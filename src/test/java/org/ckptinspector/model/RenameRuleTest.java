@@ -1,4 +1,4 @@
-package org.ckptinspector.diff;
+package org.ckptinspector.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
