@@ -27,7 +27,7 @@ import javafx.stage.Stage;
 import javax.imageio.ImageIO;
 import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.task.Background;
-import org.ckptinspector.gui.tree.LayerNode;
+import org.ckptinspector.app.LayerNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;

@@ -14,7 +14,7 @@ import javafx.scene.control.TreeItem;
 import javafx.scene.input.KeyCode;
 import org.ckptinspector.Fixtures;
 import org.ckptinspector.gui.export.ExportSelection;
-import org.ckptinspector.gui.tree.LayerNode;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.model.TensorRef;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;

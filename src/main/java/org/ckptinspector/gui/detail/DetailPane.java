@@ -1,5 +1,8 @@
 package org.ckptinspector.gui.detail;
 
+import org.ckptinspector.app.TensorFacts;
+import org.ckptinspector.app.Fact;
+import org.ckptinspector.app.DTypeBreakdown;
 import org.ckptinspector.gui.task.FxThread;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -17,11 +20,11 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import org.ckptinspector.gui.open.OpenedCheckpoint;
-import org.ckptinspector.gui.security.UnsafeGlobals;
-import org.ckptinspector.gui.tree.Formats;
-import org.ckptinspector.gui.tree.LayerNode;
-import org.ckptinspector.gui.tree.ValueText;
+import org.ckptinspector.app.OpenedCheckpoint;
+import org.ckptinspector.app.UnsafeGlobals;
+import org.ckptinspector.app.Formats;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.ValueText;
 import org.ckptinspector.model.TensorRef;
 
 /**

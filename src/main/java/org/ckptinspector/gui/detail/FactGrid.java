@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.detail;
 
+import org.ckptinspector.app.Fact;
 import java.util.List;
 import javafx.scene.control.Label;
 import javafx.scene.layout.ColumnConstraints;

@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.detail;
 
+import org.ckptinspector.app.PreviewGrid;
 import java.util.Arrays;
 import javafx.scene.text.Font;
 import javafx.scene.text.Text;

@@ -1,5 +1,11 @@
 package org.ckptinspector.gui.detail;
 
+import org.ckptinspector.app.StatsCache;
+import org.ckptinspector.app.StatisticsFacts;
+import org.ckptinspector.app.PreviewGrid;
+import org.ckptinspector.app.HeatMapData;
+import org.ckptinspector.app.Fact;
+import org.ckptinspector.app.Comparison;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +26,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import org.ckptinspector.gui.open.OpenedCheckpoint;
+import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.FxThread;
 import org.ckptinspector.gui.task.MonitoredTask;
@@ -253,7 +259,7 @@ public final class TensorInsights implements TensorSections {
     }
 
     private static Node errorLabel(Throwable e) {
-        Label l = new Label(org.ckptinspector.gui.ErrorMessages.of(e));
+        Label l = new Label(org.ckptinspector.app.ErrorMessages.of(e));
         l.getStyleClass().addAll("placeholder", "fact-problem");
         l.setWrapText(true);
         return l;

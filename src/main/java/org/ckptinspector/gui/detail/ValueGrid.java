@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.detail;
 
+import org.ckptinspector.app.PreviewGrid;
 import java.util.Locale;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;

@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.diff;
 
+import org.ckptinspector.app.DiffStatus;
 import org.ckptinspector.gui.task.FxThread;
 import java.util.Map;
 import javafx.beans.property.BooleanProperty;

@@ -21,7 +21,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.task.Coalesced;
-import org.ckptinspector.gui.tree.LayerNode;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 
 /**

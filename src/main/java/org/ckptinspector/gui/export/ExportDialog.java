@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.export;
 
+import org.ckptinspector.app.RenamePreview;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,11 +35,11 @@ import javafx.util.StringConverter;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.export.ExportPlanner;
 import org.ckptinspector.export.ExportResult;
-import org.ckptinspector.gui.ErrorMessages;
+import org.ckptinspector.app.ErrorMessages;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.MonitoredTask;
-import org.ckptinspector.gui.tree.Formats;
+import org.ckptinspector.app.Formats;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.DType;
 

@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.export;
 
+import org.ckptinspector.app.RenamePreview;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

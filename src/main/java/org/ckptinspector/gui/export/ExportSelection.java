@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableSet;
-import org.ckptinspector.gui.tree.LayerNode;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.model.TensorRef;
 
 /**

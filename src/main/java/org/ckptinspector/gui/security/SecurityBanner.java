@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.security;
 
+import org.ckptinspector.app.UnsafeGlobals;
 import java.util.List;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;

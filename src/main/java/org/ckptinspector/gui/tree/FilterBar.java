@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.tree;
 
+import org.ckptinspector.app.LayerFilter;
 import org.ckptinspector.gui.task.FxThread;
 import java.util.Collection;
 import java.util.EnumSet;

@@ -1,5 +1,9 @@
 package org.ckptinspector.gui.tree;
 
+import org.ckptinspector.app.ValueText;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.Formats;
+import org.ckptinspector.app.FilteredTree;
 import org.ckptinspector.gui.task.FxThread;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -26,7 +30,7 @@ import javafx.scene.input.Dragboard;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
-import org.ckptinspector.gui.diff.DiffStatus;
+import org.ckptinspector.app.DiffStatus;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.task.Coalesced;
 
@@ -155,7 +159,7 @@ public final class LayerTreeTable {
         }
         TreeItem<LayerNode> top = table.getRoot();
         if (top == null) {
-            top = new TreeItem<>(new LayerNode("", "", null, LayerNode.Kind.ROOT));
+            top = new TreeItem<>(LayerNode.emptyRoot());
             top.setExpanded(true);
             table.setRoot(top);
         }
@@ -165,7 +169,7 @@ public final class LayerTreeTable {
         for (int i = 0; i < n; i++) {
             int k = top.getChildren().size();
             LayerNode.Kind kind = k % 2 == 0 ? LayerNode.Kind.MODULE : LayerNode.Kind.VALUE;
-            top.getChildren().add(new TreeItem<>(top.getValue().addChild("row" + k, kind)));
+            top.getChildren().add(new TreeItem<>(top.getValue().addPlaceholder("row" + k, kind)));
         }
         table.getSelectionModel().clearSelection();
         return top.getChildren().size() < room;

@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.tree;
 
+import org.ckptinspector.app.LayerNode;
 import javafx.geometry.Pos;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;

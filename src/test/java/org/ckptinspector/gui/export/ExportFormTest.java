@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.export;
 
+import org.ckptinspector.app.RenamePreview;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

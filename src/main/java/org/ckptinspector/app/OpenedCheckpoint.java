@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.open;
+package org.ckptinspector.app;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.ckptinspector.format.CheckpointOpener;
-import org.ckptinspector.gui.tree.LayerNode;
-import org.ckptinspector.gui.tree.LayerTreeBuilder;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.LayerTreeBuilder;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;

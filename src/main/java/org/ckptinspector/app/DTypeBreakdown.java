@@ -1,11 +1,11 @@
-package org.ckptinspector.gui.detail;
+package org.ckptinspector.app;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.ckptinspector.gui.tree.Aggregate;
-import org.ckptinspector.gui.tree.DTypeTotals;
+import org.ckptinspector.app.Aggregate;
+import org.ckptinspector.app.DTypeTotals;
 import org.ckptinspector.model.DType;
 
 /** A module's parameters and bytes split by dtype, with each dtype's share of the bytes. */

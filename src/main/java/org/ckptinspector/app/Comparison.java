@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.detail;
+package org.ckptinspector.app;
 
 import java.util.Optional;
 import org.ckptinspector.diff.ValueChange;

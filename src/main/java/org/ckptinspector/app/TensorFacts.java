@@ -1,10 +1,10 @@
-package org.ckptinspector.gui.detail;
+package org.ckptinspector.app;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.ckptinspector.gui.tree.Formats;
+import org.ckptinspector.app.Formats;
 import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;

@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.diff;
+package org.ckptinspector.app;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,8 +11,8 @@ import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.diff.KeyStatus;
 import org.ckptinspector.diff.ModuleStatuses;
 import org.ckptinspector.diff.ValueChange;
-import org.ckptinspector.gui.detail.Comparison;
-import org.ckptinspector.gui.tree.LayerNode;
+import org.ckptinspector.app.Comparison;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.model.TensorRef;
 
 /**

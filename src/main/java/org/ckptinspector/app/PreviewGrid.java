@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.detail;
+package org.ckptinspector.app;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -106,8 +106,8 @@ public record PreviewGrid(List<String> rowLabels, double[][] values, String[][] 
         return switch (dtype.kind()) {
             case BOOL -> v != 0 ? "True" : "False";
             case INT, UINT, RAW -> Double.isFinite(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-                    : org.ckptinspector.gui.tree.Formats.number(v);
-            default -> org.ckptinspector.gui.tree.Formats.number(v);
+                    : org.ckptinspector.app.Formats.number(v);
+            default -> org.ckptinspector.app.Formats.number(v);
         };
     }
 

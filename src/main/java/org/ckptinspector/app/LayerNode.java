@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.tree;
+package org.ckptinspector.app;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -117,6 +117,16 @@ public final class LayerNode {
             }
         }
         return null;
+    }
+
+    /** A root without children, for rows shown before any file is open. */
+    public static LayerNode emptyRoot() {
+        return new LayerNode("", "", null, Kind.ROOT);
+    }
+
+    /** A placeholder row below this one, for rows shown before any file is open. */
+    public LayerNode addPlaceholder(String childName, Kind childKind) {
+        return addChild(childName, childKind);
     }
 
     LayerNode addChild(String childName, Kind childKind) {

@@ -1,4 +1,4 @@
-package org.ckptinspector.gui;
+package org.ckptinspector.app;
 
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;

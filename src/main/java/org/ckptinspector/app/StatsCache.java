@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.detail;
+package org.ckptinspector.app;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -6,8 +6,8 @@ import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.stats.StatsOptions;
 import org.ckptinspector.stats.TensorStats;
 
-/** The statistics computed lately, so going back to a tensor shows them at once. FX thread only. */
-final class StatsCache {
+/** The statistics computed lately, so going back to a tensor shows them at once. One thread only. */
+public final class StatsCache {
     private static final int CAPACITY = 64;
 
     private record Key(TensorRef tensor, StatsOptions options) {}
@@ -21,11 +21,11 @@ final class StatsCache {
         }
     };
 
-    TensorStats get(TensorRef t, StatsOptions o) {
+    public TensorStats get(TensorRef t, StatsOptions o) {
         return entries.get(new Key(t, o));
     }
 
-    void put(TensorRef t, StatsOptions o, TensorStats s) {
+    public void put(TensorRef t, StatsOptions o, TensorStats s) {
         entries.put(new Key(t, o), s);
     }
 }

@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.diff;
+package org.ckptinspector.app;
 
 import org.ckptinspector.gui.icons.Icon;
 

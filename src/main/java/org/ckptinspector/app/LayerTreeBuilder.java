@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.tree;
+package org.ckptinspector.app;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

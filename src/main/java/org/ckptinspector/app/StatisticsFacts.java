@@ -1,9 +1,9 @@
-package org.ckptinspector.gui.detail;
+package org.ckptinspector.app;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.ckptinspector.diff.ValueChange;
-import org.ckptinspector.gui.tree.Formats;
+import org.ckptinspector.app.Formats;
 import org.ckptinspector.stats.TensorStats;
 
 /** The statistics of a tensor (and of a change between two) as labelled lines. */

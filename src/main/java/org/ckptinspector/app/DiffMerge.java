@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.diff;
+package org.ckptinspector.app;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -6,8 +6,8 @@ import java.util.Map;
 import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.diff.KeyAlignment;
 import org.ckptinspector.diff.NamedTensor;
-import org.ckptinspector.gui.tree.LayerNode;
-import org.ckptinspector.gui.tree.LayerTreeBuilder;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.LayerTreeBuilder;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
 

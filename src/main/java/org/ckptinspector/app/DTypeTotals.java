@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.tree;
+package org.ckptinspector.app;
 
 /** How many tensors, elements and bytes of one dtype a module holds. */
 public record DTypeTotals(long tensors, long parameters, long bytes) {

@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.export;
+package org.ckptinspector.app;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,5 +1,10 @@
-package org.ckptinspector.gui.tree;
+package org.ckptinspector.app;
 
+import org.ckptinspector.app.ValueText;
+import org.ckptinspector.app.LayerTreeBuilder;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.LayerFilter;
+import org.ckptinspector.app.FilteredTree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

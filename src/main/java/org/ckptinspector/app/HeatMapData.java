@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.detail;
+package org.ckptinspector.app;
 
 import java.io.IOException;
 import org.ckptinspector.model.TensorRef;

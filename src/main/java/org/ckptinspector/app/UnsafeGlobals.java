@@ -1,4 +1,4 @@
-package org.ckptinspector.gui.security;
+package org.ckptinspector.app;
 
 import java.util.ArrayList;
 import java.util.Comparator;
