@@ -146,8 +146,8 @@ public final class MainWindow {
 
     /**
      * Puts the work area, hidden, under the start screen, and in the frames after gives its tree placeholder
-     * rows, a few a frame, so that the controls, cells and styles the first file needs exist before it opens.
-     * Making them when it opened stalled the window for a few hundred milliseconds.
+     * rows, a few a frame, so that the controls, cells and styles the first file needs exist before it opens
+     * rather than stalling the window when it does.
      */
     private void prepareWorkArea(Runnable then) {
         if (workspace.primary() != null || center.getChildren().contains(workArea)) {
