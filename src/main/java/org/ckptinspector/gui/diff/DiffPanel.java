@@ -98,7 +98,7 @@ public final class DiffPanel {
         for (DiffStatus s : DiffStatus.values()) {
             int c = n.getOrDefault(s, 0);
             if (c > 0 || s == DiffStatus.IDENTICAL || s == DiffStatus.CHANGED) {
-                var icon = s.icon().node(10);
+                var icon = Icon.of(s).node(10);
                 icon.getStyleClass().add(s.styleName());
                 Label chip = new Label(c + "  " + s.label(), icon);
                 chip.getStyleClass().addAll("chip", "count-chip");

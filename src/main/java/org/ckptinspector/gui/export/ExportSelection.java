@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.export;
 
+import javafx.scene.input.DataFormat;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +16,9 @@ import org.ckptinspector.model.TensorRef;
  * Ticking a module ticks every tensor below it.
  */
 public final class ExportSelection {
+    /** What a dragged tree row carries: the keys of the tensors at or below it, one a line. */
+    public static final DataFormat TENSOR_KEYS = new DataFormat("application/x-checkpoint-inspector-keys");
+
 
     /** How much of a row's tensors are chosen. */
     public enum State { NONE, SOME, ALL }

@@ -44,8 +44,6 @@ import org.ckptinspector.gui.task.Coalesced;
  * {@code refresh()}, which throws every cell away and builds and styles them all again.
  */
 public final class LayerTreeTable {
-    /** What a dragged row carries: the keys of the tensors at or below it, one a line. */
-    public static final DataFormat TENSOR_KEYS = new DataFormat("application/x-checkpoint-inspector-keys");
 
     private final TreeTableView<LayerNode> table = new TreeTableView<>();
     private final ReadOnlyObjectWrapper<LayerNode> selected = new ReadOnlyObjectWrapper<>();
@@ -293,7 +291,7 @@ public final class LayerTreeTable {
             return null;
         }
         ClipboardContent content = new ClipboardContent();
-        content.put(TENSOR_KEYS, String.join("\n", keys));
+        content.put(ExportSelection.TENSOR_KEYS, String.join("\n", keys));
         content.putString(String.join("\n", keys));
         return content;
     }

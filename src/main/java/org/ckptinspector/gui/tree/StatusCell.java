@@ -1,5 +1,6 @@
 package org.ckptinspector.gui.tree;
 
+import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.app.LayerNode;
 import java.util.Map;
 import java.util.function.Function;
@@ -45,7 +46,7 @@ final class StatusCell extends TreeTableCell<LayerNode, LayerNode> implements La
             setAccessibleText(null);
             return;
         }
-        var icon = s.icon().node(12);
+        var icon = Icon.of(s).node(12);
         icon.getStyleClass().add(s.styleName());
         setGraphic(icon);
         setTooltip(tooltips.computeIfAbsent(s, x -> new Tooltip(x.label() + ": " + x.description())));
