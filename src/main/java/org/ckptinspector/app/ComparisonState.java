@@ -7,12 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.ckptinspector.app.Comparison;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.diff.KeyStatus;
 import org.ckptinspector.diff.ModuleStatuses;
 import org.ckptinspector.diff.ValueChange;
-import org.ckptinspector.app.Comparison;
-import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.model.TensorRef;
 
 /**

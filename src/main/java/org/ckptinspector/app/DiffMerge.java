@@ -3,11 +3,11 @@ package org.ckptinspector.app;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.LayerTreeBuilder;
 import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.diff.KeyAlignment;
 import org.ckptinspector.diff.NamedTensor;
-import org.ckptinspector.app.LayerNode;
-import org.ckptinspector.app.LayerTreeBuilder;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
 

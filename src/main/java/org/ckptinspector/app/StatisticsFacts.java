@@ -2,8 +2,8 @@ package org.ckptinspector.app;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.ckptinspector.diff.ValueChange;
 import org.ckptinspector.app.Formats;
+import org.ckptinspector.diff.ValueChange;
 import org.ckptinspector.stats.TensorStats;
 
 /** The statistics of a tensor (and of a change between two) as labelled lines. */

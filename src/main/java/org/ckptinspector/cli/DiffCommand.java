@@ -7,17 +7,17 @@ import java.util.concurrent.Callable;
 import org.ckptinspector.diff.CheckpointDiff;
 import org.ckptinspector.diff.DiffOptions;
 import org.ckptinspector.diff.DiffResult;
-import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.report.DiffReport;
 import org.ckptinspector.task.TaskMonitor;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** {@code diff A B [--json] [--align-prefixes] [--rename FROM=TO]...}: compare two checkpoints. */
 @Command(name = "diff", description = {"Compare two checkpoints and dry-run load_state_dict with A as the "

@@ -1,6 +1,5 @@
 package org.ckptinspector.diff;
 
-import org.ckptinspector.model.RenameRule;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -10,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.model.TensorRef;
 
 /**

@@ -1,6 +1,5 @@
 package org.ckptinspector.export;
 
-import org.ckptinspector.model.RenameRule;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -14,6 +13,7 @@ import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Layout;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.Quantization;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 

@@ -1,12 +1,12 @@
 package org.ckptinspector.export;
 
-import org.ckptinspector.model.RenameRule;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.RenameRule;
 
 /**
  * What to export and how.

@@ -1,6 +1,5 @@
 package org.ckptinspector.gui;
 
-import org.ckptinspector.app.ErrorMessages;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -17,20 +16,22 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
-import org.ckptinspector.gui.detail.DetailPane;
-import org.ckptinspector.gui.detail.TensorInsights;
-import org.ckptinspector.diff.CheckpointDiff;
-import org.ckptinspector.diff.DiffOptions;
-import org.ckptinspector.diff.DiffResult;
+import org.ckptinspector.app.ComparisonModel;
 import org.ckptinspector.app.ComparisonState;
 import org.ckptinspector.app.DiffMerge;
-import org.ckptinspector.gui.diff.DiffPanel;
 import org.ckptinspector.app.DiffStatus;
+import org.ckptinspector.app.ErrorMessages;
+import org.ckptinspector.app.FilteredTree;
+import org.ckptinspector.app.LayerFilter;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.OpenedCheckpoint;
+import org.ckptinspector.gui.detail.DetailPane;
+import org.ckptinspector.gui.detail.TensorInsights;
+import org.ckptinspector.gui.diff.DiffPanel;
 import org.ckptinspector.gui.export.ExportBasket;
 import org.ckptinspector.gui.export.ExportDialog;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.open.FileDrops;
-import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.open.SampleCheckpoint;
 import org.ckptinspector.gui.open.StartScreen;
@@ -39,9 +40,6 @@ import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.MonitoredTask;
 import org.ckptinspector.gui.task.NextFrame;
 import org.ckptinspector.gui.tree.FilterBar;
-import org.ckptinspector.app.FilteredTree;
-import org.ckptinspector.app.LayerFilter;
-import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
@@ -356,13 +354,11 @@ public final class MainWindow {
             return;
         }
         updateTitle();
-        DiffOptions options = DiffOptions.defaults().withAlignPrefixes(diffPanel.alignPrefixesProperty().get())
-                .withThreads(Background.analysisThreads());
+        boolean align = diffPanel.alignPrefixesProperty().get();
         var task = background.run(new MonitoredTask<>("Comparing " + a.file().getFileName() + " with "
                 + b.file().getFileName(), m -> {
-                    DiffResult r = CheckpointDiff.compare(a.checkpoint(), b.checkpoint(), options, m);
-                    DiffMerge merged = DiffMerge.of(a.checkpoint(), b.checkpoint(), r, options);
-                    return new Compared(merged, ComparisonState.Marks.of(merged), rowsOf(merged.tree()));
+                    var c = ComparisonModel.compare(a, b, align, Background.analysisThreads(), m);
+                    return new Compared(c.merged(), c.marks(), rowsOf(c.merged().tree()));
                 }), compared -> {
                     if (workspace.primary() != a || workspace.comparison() != b) {
                         return;

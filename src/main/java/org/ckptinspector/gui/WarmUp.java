@@ -12,23 +12,22 @@ import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.TextArea;
 import javafx.scene.layout.VBox;
-import org.ckptinspector.diff.CheckpointDiff;
-import org.ckptinspector.diff.DiffOptions;
-import org.ckptinspector.diff.DiffResult;
-import org.ckptinspector.gui.detail.DetailPane;
-import org.ckptinspector.gui.detail.TensorInsights;
+import org.ckptinspector.app.ComparisonModel;
 import org.ckptinspector.app.ComparisonState;
 import org.ckptinspector.app.DiffMerge;
-import org.ckptinspector.gui.diff.DiffPanel;
-import org.ckptinspector.gui.export.ExportBasket;
-import org.ckptinspector.gui.export.ExportSelection;
-import org.ckptinspector.app.OpenedCheckpoint;
-import org.ckptinspector.gui.open.SampleCheckpoint;
-import org.ckptinspector.gui.task.FxThread;
-import org.ckptinspector.gui.tree.FilterBar;
 import org.ckptinspector.app.FilteredTree;
 import org.ckptinspector.app.LayerFilter;
 import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.OpenedCheckpoint;
+import org.ckptinspector.diff.DiffResult;
+import org.ckptinspector.gui.detail.DetailPane;
+import org.ckptinspector.gui.detail.TensorInsights;
+import org.ckptinspector.gui.diff.DiffPanel;
+import org.ckptinspector.gui.export.ExportBasket;
+import org.ckptinspector.gui.export.ExportSelection;
+import org.ckptinspector.gui.open.SampleCheckpoint;
+import org.ckptinspector.gui.task.FxThread;
+import org.ckptinspector.gui.tree.FilterBar;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.task.TaskMonitor;
@@ -98,12 +97,10 @@ final class WarmUp {
         OpenedCheckpoint doc = null;
         try {
             doc = OpenedCheckpoint.open(SampleCheckpoint.file(), TaskMonitor.NONE);
-            var c = doc.checkpoint();
-            DiffOptions options = DiffOptions.defaults();
-            DiffResult diff = CheckpointDiff.compare(c, c, options, TaskMonitor.NONE);
-            DiffMerge merged = DiffMerge.of(c, c, diff, options);
+            ComparisonModel.Compared compared = ComparisonModel.compare(doc, doc, false, 1, TaskMonitor.NONE);
+            DiffMerge merged = compared.merged();
             ComparisonState comparison = new ComparisonState();
-            comparison.set(ComparisonState.Marks.of(merged));
+            comparison.set(compared.marks());
             ExportSelection selection = new ExportSelection();
             LayerNode tensor = doc.tree().find(n -> n.tensor().isPresent() && n.tensor().get().rank() == 2)
                     .orElseThrow(() -> new IOException("the sample has no matrix"));
@@ -111,7 +108,7 @@ final class WarmUp {
             List<TensorInsights.Prepared> insights = List.of(
                     new TensorInsights(null, t -> java.util.Optional.empty()).prepareAll(tensor.tensor().get()),
                     new TensorInsights(null, comparison).prepareAll(tensor.tensor().get()));
-            return new Prepared(doc, diff, comparison, selection, tensor.parent().orElseThrow(), tensor,
+            return new Prepared(doc, merged.result(), comparison, selection, tensor.parent().orElseThrow(), tensor,
                     LayerTreeTable.prepare(doc.tree(), FilteredTree.of(doc.tree(), LayerFilter.NONE)),
                     LayerTreeTable.prepare(merged.tree(), FilteredTree.of(merged.tree(), LayerFilter.NONE)),
                     insights);

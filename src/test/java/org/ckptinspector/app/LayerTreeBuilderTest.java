@@ -1,10 +1,5 @@
 package org.ckptinspector.app;
 
-import org.ckptinspector.app.ValueText;
-import org.ckptinspector.app.LayerTreeBuilder;
-import org.ckptinspector.app.LayerNode;
-import org.ckptinspector.app.LayerFilter;
-import org.ckptinspector.app.FilteredTree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,6 +10,11 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.ckptinspector.Fixtures;
+import org.ckptinspector.app.FilteredTree;
+import org.ckptinspector.app.LayerFilter;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.LayerTreeBuilder;
+import org.ckptinspector.app.ValueText;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.DType;

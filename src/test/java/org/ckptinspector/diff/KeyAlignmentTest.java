@@ -1,6 +1,5 @@
 package org.ckptinspector.diff;
 
-import org.ckptinspector.model.RenameRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.model.TensorRef;
 import org.junit.jupiter.api.Test;
 

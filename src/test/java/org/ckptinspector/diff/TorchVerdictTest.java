@@ -1,6 +1,5 @@
 package org.ckptinspector.diff;
 
-import org.ckptinspector.model.RenameRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,6 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.task.TaskMonitor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

@@ -1,6 +1,5 @@
 package org.ckptinspector.export;
 
-import org.ckptinspector.model.RenameRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.RenameRule;
 import org.junit.jupiter.api.Test;
 
 class ExportPlannerTest {

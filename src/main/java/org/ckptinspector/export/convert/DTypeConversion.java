@@ -1,12 +1,12 @@
 package org.ckptinspector.export.convert;
 
-import org.ckptinspector.values.FloatBits;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.values.FloatBits;
 
 /**
  * Converts raw little-endian element bytes from one floating dtype to another. Only float32, float16 and

@@ -1,6 +1,5 @@
 package org.ckptinspector.gui.detail;
 
-import org.ckptinspector.app.DTypeBreakdown;
 import java.util.List;
 import javafx.geometry.HPos;
 import javafx.scene.control.Label;
@@ -9,6 +8,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
+import org.ckptinspector.app.DTypeBreakdown;
 import org.ckptinspector.app.Formats;
 
 /** The per-dtype breakdown of a module as a small table with a bar showing each dtype's share of bytes. */

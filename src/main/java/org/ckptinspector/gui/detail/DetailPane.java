@@ -1,9 +1,5 @@
 package org.ckptinspector.gui.detail;
 
-import org.ckptinspector.app.TensorFacts;
-import org.ckptinspector.app.Fact;
-import org.ckptinspector.app.DTypeBreakdown;
-import org.ckptinspector.gui.task.FxThread;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,12 +16,17 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import org.ckptinspector.app.OpenedCheckpoint;
-import org.ckptinspector.app.UnsafeGlobals;
+import org.ckptinspector.app.DTypeBreakdown;
+import org.ckptinspector.app.Fact;
 import org.ckptinspector.app.Formats;
 import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.OpenedCheckpoint;
+import org.ckptinspector.app.TensorFacts;
+import org.ckptinspector.app.UnsafeGlobals;
 import org.ckptinspector.app.ValueText;
+import org.ckptinspector.gui.task.FxThread;
 import org.ckptinspector.model.TensorRef;
+import org.controlsfx.control.BreadCrumbBar;
 
 /**
  * The right-hand pane: what the selected row is. A tensor gets its properties and (through
@@ -83,6 +84,28 @@ public final class DetailPane {
     }
 
     private void setHeader(LayerNode node) {
+        header.getChildren().setAll(path(node), title(node));
+    }
+
+    /** The rows from the file down to {@code node}; a click on one selects it in the tree. */
+    private BreadCrumbBar<LayerNode> path(LayerNode node) {
+        List<LayerNode> rows = new ArrayList<>();
+        for (LayerNode n = node; n != null; n = n.parent().orElse(null)) {
+            rows.add(0, n);
+        }
+        BreadCrumbBar<LayerNode> bar = new BreadCrumbBar<>(BreadCrumbBar.buildTreeModel(rows.toArray(LayerNode[]::new)));
+        bar.setCrumbFactory(item -> new BreadCrumbBar.BreadCrumbButton(item.getValue().name()));
+        bar.setOnCrumbAction(e -> {
+            if (e.getSelectedCrumb().getValue() != node) {
+                navigate.accept(e.getSelectedCrumb().getValue());
+            }
+        });
+        bar.setId("detailPath");
+        bar.getStyleClass().add("detail-path");
+        return bar;
+    }
+
+    private VBox title(LayerNode node) {
         Label title = new Label(node.kind() == LayerNode.Kind.ROOT ? node.name() : node.key());
         title.getStyleClass().add("detail-title");
         title.setId("detailTitle");
@@ -99,7 +122,7 @@ public final class DetailPane {
                     "plain-chip"));
             chips.getChildren().add(chip(Formats.bytes(node.aggregate().bytes()), "plain-chip"));
         }
-        header.getChildren().setAll(title, chips);
+        return new VBox(4, title, chips);
     }
 
     private static String kindText(LayerNode n) {

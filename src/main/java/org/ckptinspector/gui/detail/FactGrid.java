@@ -1,11 +1,11 @@
 package org.ckptinspector.gui.detail;
 
-import org.ckptinspector.app.Fact;
 import java.util.List;
 import javafx.scene.control.Label;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
+import org.ckptinspector.app.Fact;
 
 /** A two-column grid of labelled values; values are selectable for copying. */
 final class FactGrid {

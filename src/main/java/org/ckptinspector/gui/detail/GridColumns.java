@@ -1,9 +1,9 @@
 package org.ckptinspector.gui.detail;
 
-import org.ckptinspector.app.PreviewGrid;
 import java.util.Arrays;
 import javafx.scene.text.Font;
 import javafx.scene.text.Text;
+import org.ckptinspector.app.PreviewGrid;
 
 /**
  * Where a {@link ValueGrid}'s columns are: the index column's width, then each value column wide enough for its

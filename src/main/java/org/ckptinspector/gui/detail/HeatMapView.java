@@ -1,6 +1,5 @@
 package org.ckptinspector.gui.detail;
 
-import org.ckptinspector.app.HeatMapData;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -14,6 +13,7 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 import org.ckptinspector.app.Formats;
+import org.ckptinspector.app.HeatMapData;
 
 /**
  * The Heat map tab: one pixel per cell, scaled up without smoothing to fill the pane. Values of both signs use

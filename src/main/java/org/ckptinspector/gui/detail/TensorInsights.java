@@ -1,11 +1,5 @@
 package org.ckptinspector.gui.detail;
 
-import org.ckptinspector.app.StatsCache;
-import org.ckptinspector.app.StatisticsFacts;
-import org.ckptinspector.app.PreviewGrid;
-import org.ckptinspector.app.HeatMapData;
-import org.ckptinspector.app.Fact;
-import org.ckptinspector.app.Comparison;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +20,13 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import org.ckptinspector.app.Comparison;
+import org.ckptinspector.app.Fact;
+import org.ckptinspector.app.HeatMapData;
 import org.ckptinspector.app.OpenedCheckpoint;
+import org.ckptinspector.app.PreviewGrid;
+import org.ckptinspector.app.StatisticsFacts;
+import org.ckptinspector.app.StatsCache;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.FxThread;
 import org.ckptinspector.gui.task.MonitoredTask;

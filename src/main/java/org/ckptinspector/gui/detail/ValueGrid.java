@@ -1,6 +1,5 @@
 package org.ckptinspector.gui.detail;
 
-import org.ckptinspector.app.PreviewGrid;
 import java.util.Locale;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -23,6 +22,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
+import org.ckptinspector.app.PreviewGrid;
 
 /**
  * A {@link PreviewGrid} drawn on one canvas: a header row with the column indices and an index column with the

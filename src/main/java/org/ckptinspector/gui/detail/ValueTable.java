@@ -1,6 +1,5 @@
 package org.ckptinspector.gui.detail;
 
-import org.ckptinspector.app.PreviewGrid;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
@@ -8,6 +7,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.ckptinspector.app.Formats;
+import org.ckptinspector.app.PreviewGrid;
 
 /**
  * The Values tab: how much of the tensor the grid shows, the value the mouse points at, and the grid of the

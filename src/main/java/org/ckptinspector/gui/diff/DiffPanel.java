@@ -1,7 +1,5 @@
 package org.ckptinspector.gui.diff;
 
-import org.ckptinspector.app.DiffStatus;
-import org.ckptinspector.gui.task.FxThread;
 import java.util.Map;
 import javafx.beans.property.BooleanProperty;
 import javafx.geometry.Pos;
@@ -15,8 +13,10 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.ckptinspector.app.DiffStatus;
 import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.gui.icons.Icon;
+import org.ckptinspector.gui.task.FxThread;
 
 /**
  * The comparison panel under the tree: which files are compared, how many keys fall in each status, the key

@@ -1,6 +1,5 @@
 package org.ckptinspector.gui.export;
 
-import org.ckptinspector.gui.task.FxThread;
 import java.util.Arrays;
 import java.util.function.Supplier;
 import javafx.collections.FXCollections;
@@ -19,9 +18,10 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.task.Coalesced;
-import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.gui.task.FxThread;
 
 /**
  * The export basket: the tensors chosen for export, filled by ticking rows, dragging rows here, or "select by

@@ -1,6 +1,5 @@
 package org.ckptinspector.gui.export;
 
-import org.ckptinspector.app.RenamePreview;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -12,12 +11,13 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.ckptinspector.app.RenamePreview;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.export.ExportRequest;
-import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.export.Selection;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.RenameRule;
 
 /**
  * What the export dialog edits: the chosen keys (fixed), rename rules, format, dtype, verification and the

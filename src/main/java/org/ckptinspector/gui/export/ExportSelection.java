@@ -1,6 +1,5 @@
 package org.ckptinspector.gui.export;
 
-import javafx.scene.input.DataFormat;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableSet;
+import javafx.scene.input.DataFormat;
 import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.model.TensorRef;
 

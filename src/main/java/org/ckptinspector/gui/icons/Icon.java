@@ -1,7 +1,7 @@
 package org.ckptinspector.gui.icons;
 
-import org.ckptinspector.app.DiffStatus;
 import javafx.scene.layout.Region;
+import org.ckptinspector.app.DiffStatus;
 
 /**
  * The app's icons, drawn as SVG path shapes on a Region: they scale crisply at any screen density, take their

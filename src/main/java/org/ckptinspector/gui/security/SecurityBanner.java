@@ -1,6 +1,5 @@
 package org.ckptinspector.gui.security;
 
-import org.ckptinspector.app.UnsafeGlobals;
 import java.util.List;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -10,6 +9,7 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import org.ckptinspector.app.UnsafeGlobals;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.security.GlobalClass;
 

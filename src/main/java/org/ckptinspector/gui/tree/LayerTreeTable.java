@@ -1,10 +1,5 @@
 package org.ckptinspector.gui.tree;
 
-import org.ckptinspector.app.ValueText;
-import org.ckptinspector.app.LayerNode;
-import org.ckptinspector.app.Formats;
-import org.ckptinspector.app.FilteredTree;
-import org.ckptinspector.gui.task.FxThread;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
@@ -19,11 +14,11 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.SetChangeListener;
 import javafx.css.PseudoClass;
 import javafx.scene.control.SelectionMode;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableRow;
 import javafx.scene.control.TreeTableView;
-import javafx.scene.control.Tooltip;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.DataFormat;
 import javafx.scene.input.Dragboard;
@@ -31,8 +26,13 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
 import org.ckptinspector.app.DiffStatus;
+import org.ckptinspector.app.FilteredTree;
+import org.ckptinspector.app.Formats;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.ValueText;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.task.Coalesced;
+import org.ckptinspector.gui.task.FxThread;
 
 /**
  * The layer tree: a TreeTableView over {@link LayerNode}s with name, dtype, shape, parameter and size columns,

@@ -1,12 +1,12 @@
 package org.ckptinspector.gui.tree;
 
-import org.ckptinspector.app.LayerNode;
 import javafx.geometry.Pos;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TreeTableCell;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.icons.Icon;
 

@@ -1,13 +1,13 @@
 package org.ckptinspector.gui.tree;
 
-import org.ckptinspector.gui.icons.Icon;
-import org.ckptinspector.app.LayerNode;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import javafx.scene.control.TreeTableCell;
 import javafx.scene.control.Tooltip;
+import javafx.scene.control.TreeTableCell;
 import org.ckptinspector.app.DiffStatus;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.gui.icons.Icon;
 
 /**
  * The diff mark of a row: an icon whose shape and colour tell the status, with the status as tooltip. A cell

@@ -1,6 +1,5 @@
 package org.ckptinspector.gui.export;
 
-import org.ckptinspector.app.RenamePreview;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.ckptinspector.app.RenamePreview;
 import org.ckptinspector.model.RenameRule;
 import org.junit.jupiter.api.Test;
 
