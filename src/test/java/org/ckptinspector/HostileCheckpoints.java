@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Hostile checkpoints built in the test, for the layers above the readers (the tree, the app). */
@@ -49,22 +47,10 @@ public final class HostileCheckpoints {
 
     private static Path torchZip(Path p, byte[] pkl) throws IOException {
         try (OutputStream os = Files.newOutputStream(p); ZipOutputStream zip = new ZipOutputStream(os)) {
-            stored(zip, "archive/data.pkl", pkl);
-            stored(zip, "archive/data/0", new byte[4]);
-            stored(zip, "archive/version", "3\n".getBytes());
+            StoredZip.put(zip, "archive/data.pkl", pkl);
+            StoredZip.put(zip, "archive/data/0", new byte[4]);
+            StoredZip.put(zip, "archive/version", "3\n".getBytes());
         }
         return p;
-    }
-
-    private static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {
-        ZipEntry z = new ZipEntry(name);
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        z.setMethod(ZipEntry.STORED);
-        z.setSize(bytes.length);
-        z.setCrc(crc.getValue());
-        zip.putNextEntry(z);
-        zip.write(bytes);
-        zip.closeEntry();
     }
 }

@@ -3,9 +3,10 @@ package org.ckptinspector.values;
 import org.ckptinspector.model.DType;
 
 /**
- * Decoding tables for the floating-point formats narrower than float32 (float16 through {@link FloatBits}): bfloat16, the float8 family
- * and the 4-bit e2m1 format. Every table is derived from the format's exponent/mantissa layout and special-value
- * rules, and the tests compare all codes against what real torch decodes.
+ * Decoding tables for the floating-point formats narrower than float32: float16 (from {@link FloatBits}, the one
+ * float16 decoder), bfloat16, the float8 family and the 4-bit e2m1 format. Every table is derived from the
+ * format's exponent/mantissa layout and special-value rules, and the tests compare all codes against what real
+ * torch decodes.
  *
  * <ul>
  *   <li>float16, e5m2: IEEE-like; exponent all ones is ±Inf (mantissa 0) or NaN.</li>

@@ -104,4 +104,18 @@ class RobustAppFxTest extends FxAppTestSupport {
             java.util.prefs.Preferences.userRoot().node("ckptinspector-test-launch").removeNode();
         }
     }
+
+    /** The sample with a tensor selected in a 1024x700 window, for looking at the layout at that size. */
+    @Test
+    void rendersAt1024x700(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            stage.setWidth(1024);
+            stage.setHeight(700);
+        });
+        open(robot, SampleCheckpoint.file());
+        select(robot, "state_dict.model.transformer.h.0.mlp.c_fc.weight");
+        waitFor(() -> robot.lookup("#histogram").tryQuery().isPresent());
+        assertEquals(1024, stage.getWidth());
+        screenshot(robot, "42-sample-1024x700");
+    }
 }

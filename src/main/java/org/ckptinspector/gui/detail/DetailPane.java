@@ -93,7 +93,7 @@ public final class DetailPane {
         for (LayerNode n = node; n != null; n = n.parent().orElse(null)) {
             rows.add(0, n);
         }
-        BreadCrumbBar<LayerNode> bar = new BreadCrumbBar<>(BreadCrumbBar.buildTreeModel(rows.toArray(LayerNode[]::new)));
+        var bar = new BreadCrumbBar<>(BreadCrumbBar.buildTreeModel(rows.toArray(LayerNode[]::new)));
         bar.setCrumbFactory(item -> new BreadCrumbBar.BreadCrumbButton(item.getValue().name()));
         bar.setOnCrumbAction(e -> {
             if (e.getSelectedCrumb().getValue() != node) {

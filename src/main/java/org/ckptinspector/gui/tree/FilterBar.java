@@ -27,7 +27,8 @@ import org.controlsfx.control.textfield.TextFields;
 
 /**
  * The filter controls above the tree: a text field with a clear button (substring, or regex with the ".*"
- * toggle), and a dtype menu listing the dtypes the file holds. Typing is debounced so the tree rebuilds once per pause, not per key.
+ * toggle), and a dtype menu listing the dtypes the file holds. Typing is debounced so the tree rebuilds once
+ * per pause, not per key.
  */
 public final class FilterBar {
     private static final PseudoClass INVALID = PseudoClass.getPseudoClass("invalid");
