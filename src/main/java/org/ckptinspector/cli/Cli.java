@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.ckptinspector.model.CheckpointException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan}. */
 @Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true, version = "Checkpoint Inspector 0.1.0",

@@ -9,10 +9,10 @@ import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.report.InspectReport;
 import org.ckptinspector.security.CheckpointGlobals;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code inspect FILE [--json] [--hash]}: the tensors, globals and values of one checkpoint. */
 @Command(name = "inspect", description = "List the tensors, globals and values of a checkpoint.")

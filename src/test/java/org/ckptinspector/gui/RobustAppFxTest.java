@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryUsage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,6 +35,7 @@ class RobustAppFxTest extends FxAppTestSupport {
                 ValueText.shortText(row(LayerTreeBuilder.CUT_ROW).getValue().value().orElseThrow()));
         assertTrue(row("w").getValue().tensor().isPresent());
         screenshot(robot, "40-billion-laughs");
+        assertHeldHeapBounded(robot, laughs);
     }
 
     /** The reader refuses 200 000 nested lists (the limit of its own stack) with a message; no hang. */
@@ -54,25 +54,36 @@ class RobustAppFxTest extends FxAppTestSupport {
     /** A nested tree deeper than the tree's 64 levels shows its first 64 with a note. */
     @Test
     void aTreeDeeperThanTheViewShowsItsTopWithANote(FxRobot robot, @TempDir Path dir) throws Exception {
-        openWithin10s(robot, HostileCheckpoints.nested(dir, 1000));
+        Path nested = HostileCheckpoints.nested(dir, 1000);
+        openWithin10s(robot, nested);
         assertEquals("'the object tree nests deeper than 64 levels; the rest is left out'",
                 ValueText.shortText(row(LayerTreeBuilder.CUT_ROW).getValue().value().orElseThrow()));
+        assertHeldHeapBounded(robot, nested);
     }
 
     private void openWithin10s(FxRobot robot, Path file) throws TimeoutException {
-        System.gc();
-        long before = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long start = System.nanoTime();
         robot.interact(() -> window.openFile(file));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> window.workspace().primary() != null
                 && window.workspace().primary().file().equals(file) && idle());
-        long ms = (System.nanoTime() - start) / 1_000_000;
+        WaitForAsyncUtils.waitForFxEvents();
+        System.out.println(file.getFileName() + ": tree shown in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+
+    /** What the open file keeps in the heap (its checkpoint, tree and rows): used with it minus used after closing. */
+    private void assertHeldHeapBounded(FxRobot robot, Path file) {
+        long with = usedAfterGc();
+        robot.interact(() -> window.workspace().closeAll());
+        WaitForAsyncUtils.waitForFxEvents();
+        long held = with - usedAfterGc();
+        System.out.println(file.getFileName() + ": holds " + (held >> 20) + " MiB of heap");
+        assertTrue(held < HEAP_BOUND, "the open file holds " + held + " bytes");
+    }
+
+    private static long usedAfterGc() {
         System.gc();
-        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        long grown = heap.getUsed() - before;
-        System.out.println(file.getFileName() + ": tree shown in " + ms + " ms, heap grown by " + (grown >> 20)
-                + " MiB (after a GC)");
-        assertTrue(grown < HEAP_BOUND, "heap grown by " + grown);
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     @Test
