@@ -12,12 +12,12 @@ import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.report.DiffReport;
 import org.ckptinspector.task.TaskMonitor;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine;
 
 /** {@code diff A B [--json] [--align-prefixes] [--rename FROM=TO]...}: compare two checkpoints. */
 @Command(name = "diff", description = {"Compare two checkpoints and dry-run load_state_dict with A as the "
