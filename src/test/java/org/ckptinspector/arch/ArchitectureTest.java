@@ -16,7 +16,7 @@ class ArchitectureTest {
         "org.ckptinspector.model..", "org.ckptinspector.io..", "org.ckptinspector.format..",
         "org.ckptinspector.pickle..", "org.ckptinspector.values..", "org.ckptinspector.stats..",
         "org.ckptinspector.diff..", "org.ckptinspector.export..", "org.ckptinspector.security..",
-        "org.ckptinspector.task..", "org.ckptinspector.report.."};
+        "org.ckptinspector.task..", "org.ckptinspector.report..", "org.ckptinspector.training.."};
     /** The desktop app's views; what they show comes from {@code app}. */
     private static final String VIEWS = "org.ckptinspector.gui..";
 
