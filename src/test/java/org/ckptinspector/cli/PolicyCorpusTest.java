@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.ckptinspector.gui.security.UnsafeGlobals;
+import org.ckptinspector.app.UnsafeGlobals;
 import org.ckptinspector.security.GlobalClass;
 import org.ckptinspector.security.GlobalPolicy;
 import org.junit.jupiter.api.Test;
