@@ -135,23 +135,7 @@ final class NumpyValues {
         }
         boolean big = o.state() instanceof PyValue.Tuple st && st.size() > 1 && st.get(1) instanceof PyValue.Str order
                 && order.value().equals(">");
-        DType d = switch (code.value()) {
-            case "f8" -> DType.FLOAT64;
-            case "f4" -> DType.FLOAT32;
-            case "f2" -> DType.FLOAT16;
-            case "i8" -> DType.INT64;
-            case "i4" -> DType.INT32;
-            case "i2" -> DType.INT16;
-            case "i1" -> DType.INT8;
-            case "u8" -> DType.UINT64;
-            case "u4" -> DType.UINT32;
-            case "u2" -> DType.UINT16;
-            case "u1" -> DType.UINT8;
-            case "b1" -> DType.BOOL;
-            case "c16" -> DType.COMPLEX128;
-            case "c8" -> DType.COMPLEX64;
-            default -> null;
-        };
+        DType d = DType.fromNumpyCode(code.value()).orElse(null);
         return d == null ? null : new NumpyType(d, big);
     }
 
