@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.ckptinspector.format.folder.FolderReader;
 import org.ckptinspector.format.safetensors.SafetensorsReader;
 import org.ckptinspector.format.sharded.ShardedReader;
 import org.ckptinspector.model.Checkpoint;
@@ -15,7 +16,8 @@ import org.ckptinspector.model.CheckpointException;
 
 /**
  * Opens any supported checkpoint, choosing the reader by the file's content, never by its name: torch zip,
- * torch legacy pickle stream, the oldest torch tar format, safetensors, or a shard index.
+ * torch legacy pickle stream, the oldest torch tar format, safetensors, or a shard index; or a folder (DCP, HF
+ * model, PEFT adapter, Trainer checkpoint), read by {@link FolderReader}.
  */
 public final class CheckpointOpener {
     private static final byte[] ZIP_MAGIC = {0x50, 0x4B, 0x03, 0x04};
@@ -31,6 +33,9 @@ public final class CheckpointOpener {
 
     public static Checkpoint open(Path file) throws CheckpointException {
         try {
+            if (Files.isDirectory(file)) {
+                return FolderReader.read(file);
+            }
             return switch (detect(file)) {
                 case TORCH_ZIP -> TorchReaders.zip(file);
                 case TORCH_LEGACY -> TorchReaders.legacy(file);

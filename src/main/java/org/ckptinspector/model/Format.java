@@ -6,7 +6,11 @@ public enum Format {
     TORCH_LEGACY("torch-legacy"),
     TORCH_TAR("torch-tar"),
     SAFETENSORS("safetensors"),
-    SHARDED("sharded");
+    SHARDED("sharded"),
+    /** A torch.distributed.checkpoint folder ({@code .metadata} and {@code .distcp} files). */
+    DCP("dcp"),
+    /** A folder of checkpoint files read as one checkpoint (HF model, PEFT adapter, Trainer checkpoint-N). */
+    FOLDER("folder");
 
     private final String id;
 

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.CheckpointFolder;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.security.CheckpointGlobals;
 import org.ckptinspector.values.TensorHash;
@@ -25,9 +27,13 @@ public final class InspectReport {
         json.writeStartObject();
         json.writeStringField("file", c.file().toString());
         json.writeStringField("format", c.format().id());
+        if (c.folder() != null) {
+            folder(c.folder(), json);
+        }
+        Map<String, List<CheckpointFolder.Chunk>> chunks = c.folder() == null ? Map.of() : c.folder().chunks();
         json.writeArrayFieldStart("tensors");
         for (TensorRef t : c.tensors()) {
-            tensor(t, withHash, json);
+            tensor(t, withHash, chunks.get(t.key()), json);
         }
         json.writeEndArray();
         List<String> names = CheckpointGlobals.names(c);
@@ -55,7 +61,27 @@ public final class InspectReport {
         }
     }
 
-    private static void tensor(TensorRef t, boolean withHash, JsonGenerator json) throws IOException {
+    /** {@code "folder": {"kind", "files": [{"name", "role", "prefix", "format"}], "config"}}. */
+    private static void folder(CheckpointFolder f, JsonGenerator json) throws IOException {
+        json.writeObjectFieldStart("folder");
+        json.writeStringField("kind", f.kind().id());
+        json.writeArrayFieldStart("files");
+        for (CheckpointFolder.Part p : f.parts()) {
+            json.writeStartObject();
+            json.writeStringField("name", p.name());
+            json.writeStringField("role", p.role());
+            json.writeStringField("prefix", p.keyPrefix().isEmpty() ? null : p.keyPrefix());
+            json.writeStringField("format", p.format());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeFieldName("config");
+        json.writeTree(JsonValues.toJson(f.config()));
+        json.writeEndObject();
+    }
+
+    private static void tensor(TensorRef t, boolean withHash, List<CheckpointFolder.Chunk> chunks,
+            JsonGenerator json) throws IOException {
         json.writeStartObject();
         json.writeStringField("key", t.key());
         json.writeArrayFieldStart("path");
@@ -78,6 +104,21 @@ public final class InspectReport {
         if (withHash) {
             // Meta tensors and tensors with problems have no values, so no hash.
             json.writeStringField("sha256", t.hasValues() ? TensorHash.sha256(t) : null);
+        }
+        if (chunks != null) {
+            json.writeArrayFieldStart("chunks");
+            for (CheckpointFolder.Chunk ch : chunks) {
+                json.writeStartObject();
+                json.writeFieldName("offsets");
+                json.writeArray(ch.offsets(), 0, ch.offsets().length);
+                json.writeFieldName("sizes");
+                json.writeArray(ch.sizes(), 0, ch.sizes().length);
+                json.writeStringField("file", ch.file());
+                json.writeNumberField("byte_offset", ch.byteOffset());
+                json.writeNumberField("byte_length", ch.byteLength());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
         }
         json.writeEndObject();
     }

@@ -3,7 +3,8 @@ package org.ckptinspector.security;
 import java.util.Set;
 
 /**
- * Classifies the globals a pickle names. SAFE is torch 2.13's {@code weights_only} allow-list; DANGEROUS is
+ * Classifies the globals a pickle names. SAFE is torch 2.13's {@code weights_only} allow-list, plus the classes of a
+ * DCP {@code .metadata} ({@link #DCP_METADATA}), which torch unpickles with plain {@code pickle.load}; DANGEROUS is
  * anything that can run code or reach files, processes or the network when Python unpickles it; UNKNOWN is the
  * rest (model classes, numpy, argparse). The same classification feeds {@code inspect}'s unsafe_globals,
  * {@code scan} and the GUI's security banner.
@@ -22,6 +23,23 @@ public final class GlobalPolicy {
             "torch.per_tensor_affine", "torch.per_tensor_symmetric", "torch.per_channel_affine",
             "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams",
             "torch.storage.TypedStorage", "torch.storage.UntypedStorage");
+    /**
+     * The classes torch writes into a {@code torch.distributed.checkpoint} {@code .metadata}: dataclasses that
+     * hold data only, and the path class of its {@code checkpoint_id}, which only wraps a string.
+     */
+    public static final Set<String> DCP_METADATA = Set.of(
+            "torch.distributed.checkpoint.metadata.Metadata",
+            "torch.distributed.checkpoint.metadata.TensorStorageMetadata",
+            "torch.distributed.checkpoint.metadata.BytesStorageMetadata",
+            "torch.distributed.checkpoint.metadata.ChunkStorageMetadata",
+            "torch.distributed.checkpoint.metadata.TensorProperties",
+            "torch.distributed.checkpoint.metadata._MEM_FORMAT_ENCODING",
+            "torch.distributed.checkpoint.metadata.MetadataIndex",
+            "torch.distributed.checkpoint.metadata.StorageMeta",
+            "torch.distributed.checkpoint.filesystem._StorageInfo",
+            "torch.distributed._shard.sharded_tensor.metadata.TensorProperties",
+            "torch.distributed._shard.sharded_tensor.metadata.MEM_FORMAT_ENCODING",
+            "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib._local.PosixPath", "pathlib._local.WindowsPath");
     private static final Set<String> REBUILD_FUNCTIONS = Set.of(
             "_rebuild_parameter", "_rebuild_parameter_with_state", "_rebuild_qtensor", "_rebuild_tensor",
             "_rebuild_tensor_v2", "_rebuild_tensor_v3", "_rebuild_sparse_tensor", "_rebuild_sparse_csr_tensor",
@@ -130,7 +148,7 @@ public final class GlobalPolicy {
     }
 
     private static boolean isSafe(String m, String name) {
-        if (SAFE_EXACT.contains(m + "." + name)) {
+        if (SAFE_EXACT.contains(m + "." + name) || DCP_METADATA.contains(m + "." + name)) {
             return true;
         }
         if (m.equals("torch._utils") && REBUILD_FUNCTIONS.contains(name)) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ckptinspector.io.ByteRegion;
-import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.io.ZipDirectory;
 import org.ckptinspector.model.CheckpointException;
 
@@ -36,14 +35,14 @@ final class ZipRecords implements Closeable {
     private record Entry(String name, long dataOffset, long size, long compressedSize, int method) {}
 
     private final Path file;
-    private final MappedFile mapped;
+    private final ByteRegion mapped;
     private final Map<String, Entry> entries;
     private final String root;
     private final List<String> duplicates;
     private final List<Closeable> inflatedRecords = new ArrayList<>();
     private final InflatedRecord.Budget budget = new InflatedRecord.Budget();
 
-    private ZipRecords(Path file, MappedFile mapped, Map<String, Entry> entries, String root,
+    private ZipRecords(Path file, ByteRegion mapped, Map<String, Entry> entries, String root,
             List<String> duplicates) {
         this.duplicates = duplicates;
         this.file = file;
@@ -52,7 +51,7 @@ final class ZipRecords implements Closeable {
         this.root = root;
     }
 
-    static ZipRecords open(Path file, MappedFile mapped) throws CheckpointException {
+    static ZipRecords open(Path file, ByteRegion mapped) throws CheckpointException {
         Map<String, Entry> entries = new LinkedHashMap<>();
         Set<String> duplicates = new LinkedHashSet<>();
         try {
