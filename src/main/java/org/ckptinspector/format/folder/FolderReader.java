@@ -48,6 +48,52 @@ public final class FolderReader {
         if (DcpReader.isDcp(dir)) {
             return DcpReader.read(dir);
         }
+        Selection sel = select(dir);
+        Composite c = new Composite(dir, sel.kind() == CheckpointFolder.Kind.TRAINER_CHECKPOINT);
+        try {
+            for (String f : sel.checkpointFiles()) {
+                c.add(f, sel.role(f));
+            }
+            PyValue.Dict metadata = new PyValue.Dict();
+            PyValue config = PyValue.None.NONE;
+            for (String json : sel.jsonFiles()) {
+                PyValue v = c.json(json);
+                metadata.put(new PyValue.Str(json), v);
+                if (json.equals("config.json") || json.equals(ADAPTER_CONFIG) && config == PyValue.None.NONE) {
+                    config = v;
+                }
+            }
+            c.partMetadata(metadata);
+            return c.checkpoint(sel.kind(), config, metadata);
+        } catch (IOException | RuntimeException | Error e) {
+            c.closeAfter(e);
+            throw e;
+        }
+    }
+
+    /**
+     * The checkpoint files of a folder that is not a DCP folder (weights, shard index, optimizer, scheduler, RNG
+     * state, training arguments), in reading order: what the scanner scans.
+     *
+     * @throws CheckpointException when the folder holds no checkpoint
+     */
+    public static List<Path> checkpointFiles(Path dir) throws IOException {
+        return select(dir).checkpointFiles().stream().map(dir::resolve).toList();
+    }
+
+    /** What a folder holds, decided from its file names before anything is read. */
+    private record Selection(CheckpointFolder.Kind kind, String weights, List<String> checkpointFiles,
+            List<String> jsonFiles) {
+        /** The role of a checkpoint file, which is also its key prefix in a Trainer folder. */
+        String role(String file) {
+            if (file.equals(weights)) {
+                return ADAPTER_WEIGHTS.contains(file) ? "adapter" : "model";
+            }
+            return file.substring(0, file.indexOf('.'));
+        }
+    }
+
+    private static Selection select(Path dir) throws IOException {
         List<String> names = fileNames(dir);
         String adapter = first(names, ADAPTER_WEIGHTS);
         String model = first(names, MODEL_WEIGHTS);
@@ -63,31 +109,12 @@ public final class FolderReader {
         }
         CheckpointFolder.Kind kind = trainer ? CheckpointFolder.Kind.TRAINER_CHECKPOINT
                 : isAdapter ? CheckpointFolder.Kind.PEFT_ADAPTER : CheckpointFolder.Kind.HF_MODEL;
-        Composite c = new Composite(dir, kind == CheckpointFolder.Kind.TRAINER_CHECKPOINT);
-        try {
-            if (weights != null) {
-                c.add(weights, weights.equals(adapter) ? "adapter" : "model");
-            }
-            for (String f : trainerFiles) {
-                c.add(f, f.substring(0, f.indexOf('.')));
-            }
-            PyValue.Dict metadata = new PyValue.Dict();
-            PyValue config = PyValue.None.NONE;
-            for (String json : JSON_FILES) {
-                if (names.contains(json)) {
-                    PyValue v = c.json(json);
-                    metadata.put(new PyValue.Str(json), v);
-                    if (json.equals("config.json") || json.equals(ADAPTER_CONFIG) && config == PyValue.None.NONE) {
-                        config = v;
-                    }
-                }
-            }
-            c.partMetadata(metadata);
-            return c.checkpoint(kind, config, metadata);
-        } catch (IOException | RuntimeException | Error e) {
-            c.closeAfter(e);
-            throw e;
+        List<String> files = new ArrayList<>();
+        if (weights != null) {
+            files.add(weights);
         }
+        files.addAll(trainerFiles);
+        return new Selection(kind, weights, files, JSON_FILES.stream().filter(names::contains).toList());
     }
 
     private static List<String> fileNames(Path dir) throws IOException {
