@@ -20,7 +20,7 @@ final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "checkpoint file or shard index")
+    @Parameters(index = "0", paramLabel = "FILE", description = "checkpoint file, shard index or checkpoint folder")
     Path file;
 
     @Option(names = "--json", description = "print one JSON object (see the CLI contract)")

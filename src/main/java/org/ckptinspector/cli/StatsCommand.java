@@ -34,7 +34,7 @@ final class StatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "checkpoint file or shard index")
+    @Parameters(index = "0", paramLabel = "FILE", description = "checkpoint file, shard index or checkpoint folder")
     Path file;
 
     @Option(names = "--key", paramLabel = "KEY", description = "only this tensor (repeatable)")
