@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.format.dcp.DcpReader;
+import org.ckptinspector.format.sharded.JsonTree;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.CheckpointFolder;

@@ -1,4 +1,4 @@
-package org.ckptinspector.format.folder;
+package org.ckptinspector.format.sharded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,14 +12,15 @@ import java.util.Map;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.PyValue;
 
-/** A folder's small JSON files ({@code config.json}, {@code trainer_state.json}) as plain values. */
-final class JsonTree {
+/** Small JSON files (a shard index's metadata, a folder's {@code config.json}) as plain values. */
+public final class JsonTree {
     /** Configuration files are small; a larger one is refused rather than parsed. */
     static final long MAX_BYTES = 64L << 20;
 
     private JsonTree() {}
 
-    static PyValue read(Path file) throws CheckpointException {
+    /** The JSON document of {@code file}, refused beyond {@value #MAX_BYTES} bytes. */
+    public static PyValue read(Path file) throws CheckpointException {
         try {
             if (Files.size(file) > MAX_BYTES) {
                 throw CheckpointException.limit(file, "JSON file larger than " + MAX_BYTES + " bytes");
@@ -36,7 +37,7 @@ final class JsonTree {
     }
 
     /** Converts without recursion: Jackson bounds the nesting depth it parses, the walk here needs none. */
-    private static PyValue convert(JsonNode root) {
+    public static PyValue convert(JsonNode root) {
         Deque<Object[]> todo = new ArrayDeque<>();
         PyValue top = shell(root);
         todo.push(new Object[] {root, top});
