@@ -3,6 +3,7 @@ package org.ckptinspector.cli;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import org.ckptinspector.diff.ConfigCheck;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
@@ -53,6 +54,8 @@ final class InspectCommand implements Callable<Integer> {
             if (!unsafe.isEmpty()) {
                 out.println("Globals outside torch's weights_only allow-list (not executed): " + String.join(", ", unsafe));
             }
+            ConfigCheck.of(c).ifPresent(check -> check.findings().forEach(f -> out.println(
+                    "config.json " + f.field() + (f.ok() ? ": ok, " : ": MISMATCH, ") + f.note())));
             for (String w : c.warnings()) {
                 out.println("warning: " + w);
             }

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.ckptinspector.diff.ConfigCheck;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointFolder;
 import org.ckptinspector.model.TensorRef;
@@ -29,6 +31,10 @@ public final class InspectReport {
         json.writeStringField("format", c.format().id());
         if (c.folder() != null) {
             folder(c.folder(), json);
+        }
+        Optional<ConfigCheck> check = ConfigCheck.of(c);
+        if (check.isPresent()) {
+            configCheck(check.get(), json);
         }
         Map<String, List<CheckpointFolder.Chunk>> chunks = c.folder() == null ? Map.of() : c.folder().chunks();
         json.writeArrayFieldStart("tensors");
@@ -78,6 +84,26 @@ public final class InspectReport {
         json.writeFieldName("config");
         json.writeTree(JsonValues.toJson(f.config()));
         json.writeEndObject();
+    }
+
+    /** {@code "config_check": [{"field", "config", "weights", "tensor", "ok", "note"}]}. */
+    private static void configCheck(ConfigCheck check, JsonGenerator json) throws IOException {
+        json.writeArrayFieldStart("config_check");
+        for (ConfigCheck.Finding f : check.findings()) {
+            json.writeStartObject();
+            json.writeStringField("field", f.field());
+            json.writeNumberField("config", f.config());
+            if (f.weights() == null) {
+                json.writeNullField("weights");
+            } else {
+                json.writeNumberField("weights", f.weights());
+            }
+            json.writeStringField("tensor", f.tensor());
+            json.writeBooleanField("ok", f.ok());
+            json.writeStringField("note", f.note());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     private static void tensor(TensorRef t, boolean withHash, List<CheckpointFolder.Chunk> chunks,
