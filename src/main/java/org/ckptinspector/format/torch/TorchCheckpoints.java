@@ -53,7 +53,7 @@ final class TorchCheckpoints {
     }
 
     /** Closes what a failed open leaves open, keeping the original failure. */
-    private static void closeQuietly(List<Closeable> resources, Throwable failure) {
+    static void closeQuietly(List<Closeable> resources, Throwable failure) {
         for (Closeable c : resources) {
             try {
                 c.close();

@@ -35,13 +35,7 @@ public final class TorchZipReader {
         try {
             return read(file, archive, resources);
         } catch (IOException | RuntimeException | Error e) {
-            for (Closeable c : resources) {
-                try {
-                    c.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            TorchCheckpoints.closeQuietly(resources, e);
             throw e;
         }
     }
