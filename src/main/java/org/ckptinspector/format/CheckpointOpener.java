@@ -8,28 +8,35 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import org.ckptinspector.container.TarArchive;
+import org.ckptinspector.container.ZipArchive;
 import org.ckptinspector.format.folder.FolderReader;
+import org.ckptinspector.format.gguf.GgufReader;
+import org.ckptinspector.format.numpy.NumpyReader;
+import org.ckptinspector.format.pt2.Pt2Reader;
 import org.ckptinspector.format.safetensors.SafetensorsReader;
 import org.ckptinspector.format.sharded.ShardedReader;
+import org.ckptinspector.io.ByteRegion;
+import org.ckptinspector.io.HeapRegion;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.pickle.Opcode;
 
 /**
- * Opens any supported checkpoint, choosing the reader by the file's content, never by its name: torch zip,
- * torch legacy pickle stream, the oldest torch tar format, safetensors, or a shard index; or a folder (DCP, HF
- * model, PEFT adapter, Trainer checkpoint), read by {@link FolderReader}.
+ * Opens any supported checkpoint, choosing the reader by the file's content, never by its name, in the order
+ * {@code torch.load} tries them: torch zip (the zip magic at offset 0), the oldest torch tar format (whatever
+ * Python's tarfile opens), then the formats torch does not read (GGUF, numpy .npy, safetensors, a shard index;
+ * a zip may also be numpy .npz or a torch.export .pt2), then the legacy pickle stream (any pickle); or a
+ * folder (DCP, HF model, PEFT adapter, Trainer checkpoint), read by {@link FolderReader}.
  */
 public final class CheckpointOpener {
-    private static final byte[] ZIP_MAGIC = {0x50, 0x4B, 0x03, 0x04};
-    /** The pickled legacy magic number: PROTO 2, LONG1 10 bytes 0x1950a86a20f9469cfc6c. */
-    private static final byte[] LEGACY_MAGIC = {(byte) 0x80, 0x02, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc,
-        (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19};
     private static final int HEAD = 512;
 
     private CheckpointOpener() {}
 
     /** The detected container of a file, before it is parsed. */
-    public enum Container { TORCH_ZIP, TORCH_LEGACY, TORCH_TAR, SAFETENSORS, SHARD_INDEX }
+    public enum Container { TORCH_ZIP, TORCH_LEGACY, TORCH_TAR, SAFETENSORS, SHARD_INDEX, GGUF, NPY, NPZ, PT2 }
 
     public static Checkpoint open(Path file) throws CheckpointException {
         try {
@@ -41,7 +48,11 @@ public final class CheckpointOpener {
                 case TORCH_LEGACY -> TorchReaders.legacy(file);
                 case TORCH_TAR -> TorchReaders.tar(file);
                 case SAFETENSORS -> SafetensorsReader.read(file);
-                case SHARD_INDEX -> ShardedReader.read(file);
+                case SHARD_INDEX -> ShardedReader.read(file, CheckpointOpener::open);
+                case GGUF -> GgufReader.read(file);
+                case NPY -> NumpyReader.readNpy(file);
+                case NPZ -> NumpyReader.readNpz(file);
+                case PT2 -> Pt2Reader.read(file);
             };
         } catch (CheckpointException e) {
             throw e;
@@ -74,15 +85,18 @@ public final class CheckpointOpener {
             }
         }
         head.flip();
-        if (startsWith(head, ZIP_MAGIC)) {
-            return Container.TORCH_ZIP;
+        ByteRegion headRegion = new HeapRegion(head.duplicate());
+        if (ZipArchive.sniff(headRegion)) {
+            return ZipKinds.of(file);
         }
-        if (startsWith(head, LEGACY_MAGIC)) {
-            return Container.TORCH_LEGACY;
-        }
-        if (head.remaining() >= 262 && head.get(257) == 'u' && head.get(258) == 's' && head.get(259) == 't'
-                && head.get(260) == 'a' && head.get(261) == 'r') {
+        if (head.remaining() >= 512 && TarArchive.opens(headRegion)) {
             return Container.TORCH_TAR;
+        }
+        if (GgufReader.sniff(head)) {
+            return Container.GGUF;
+        }
+        if (NumpyReader.sniff(head)) {
+            return Container.NPY;
         }
         if (SafetensorsReader.sniff(head, size)) {
             return Container.SAFETENSORS;
@@ -90,8 +104,17 @@ public final class CheckpointOpener {
         if (ShardedReader.sniff(head)) {
             return Container.SHARD_INDEX;
         }
+        String other = OtherFormats.name(head, size, file);
+        if (other != null) {
+            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
+                    + "checkpoint: it is " + other + ", which this version does not read");
+        }
+        if (head.remaining() > 0 && Opcode.of(head.get(0)) != null && describe(head) == null) {
+            return Container.TORCH_LEGACY;
+        }
         throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
-                + "checkpoint or safetensors file (" + describe(head) + ")");
+                + "checkpoint or safetensors file (" + Objects.requireNonNullElse(describe(head), "unrecognised content")
+                + ")");
     }
 
     private static boolean startsWith(ByteBuffer head, byte[] magic) {
@@ -106,7 +129,7 @@ public final class CheckpointOpener {
         return true;
     }
 
-    /** A hint of what the file is instead, for the error message. */
+    /** A hint of what the file is instead, for the error message; null when the content is not recognised. */
     private static String describe(ByteBuffer head) {
         if (startsWith(head, new byte[] {(byte) 0x89, 'P', 'N', 'G'})) {
             return "it is a PNG image";
@@ -120,9 +143,6 @@ public final class CheckpointOpener {
         if (startsWith(head, new byte[] {'P', 'Y', 'T', 'O', 'R', 'C', 'H', '1'})) {
             return "it is an archive from a PyTorch preview release, which torch itself no longer reads";
         }
-        if (head.remaining() > 0 && (head.get(0) & 0xff) == 0x80) {
-            return "it is a pickle without torch's header, not written by torch.save";
-        }
-        return "unrecognised content";
+        return null;
     }
 }

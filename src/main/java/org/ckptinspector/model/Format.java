@@ -7,6 +7,10 @@ public enum Format {
     TORCH_TAR("torch-tar"),
     SAFETENSORS("safetensors"),
     SHARDED("sharded"),
+    GGUF("gguf"),
+    NPY("npy"),
+    NPZ("npz"),
+    PT2("pt2"),
     /** A torch.distributed.checkpoint folder ({@code .metadata} and {@code .distcp} files). */
     DCP("dcp"),
     /** A folder of checkpoint files read as one checkpoint (HF model, PEFT adapter, Trainer checkpoint-N). */

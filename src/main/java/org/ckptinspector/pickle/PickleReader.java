@@ -130,14 +130,13 @@ public final class PickleReader {
                 }
                 return littleEndianInt(op, offset, n);
             }
-            case INT_LINE:
-                return intLine(op, offset, line(op, offset));
+            case INT_LINE: {
+                byte[] line = lineBytes(op, offset);
+                return integer(op, offset, line, PythonInts.pickleInt(line));
+            }
             case LONG_LINE: {
-                String text = line(op, offset).strip();
-                if (text.endsWith("L")) {
-                    text = text.substring(0, text.length() - 1);
-                }
-                return parseInteger(op, offset, text);
+                byte[] line = lineBytes(op, offset);
+                return integer(op, offset, line, PythonInts.pickleLong(line));
             }
             case FLOAT_LINE:
                 return parseFloat(op, offset, line(op, offset).strip());
@@ -281,22 +280,13 @@ public final class PickleReader {
         return new String(lineBytes(op, offset), StandardCharsets.UTF_8);
     }
 
-    private Object intLine(Opcode op, long offset, String text) throws CheckpointException {
-        if (op == Opcode.INT && text.equals("00")) {
-            return Boolean.FALSE;
+    /** The value CPython gives an INT or LONG line ({@link PythonInts}); null is its ValueError. */
+    private Object integer(Opcode op, long offset, byte[] line, Object value) throws CheckpointException {
+        if (value == null) {
+            throw corrupt(op + " at offset " + offset + " has a malformed integer '"
+                    + abbreviate(new String(line, StandardCharsets.UTF_8)) + "'");
         }
-        if (op == Opcode.INT && text.equals("01")) {
-            return Boolean.TRUE;
-        }
-        return parseInteger(op, offset, text.strip());
-    }
-
-    private BigInteger parseInteger(Opcode op, long offset, String text) throws CheckpointException {
-        try {
-            return new BigInteger(text.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw corrupt(op + " at offset " + offset + " has a malformed integer '" + abbreviate(text) + "'");
-        }
+        return value;
     }
 
     private Double parseFloat(Opcode op, long offset, String text) throws CheckpointException {

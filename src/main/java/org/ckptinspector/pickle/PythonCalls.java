@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import org.ckptinspector.model.PyValue;
-import org.ckptinspector.security.GlobalPolicy;
 
 /**
  * Interprets the standard-library callables checkpoints use to pickle plain data: OrderedDict, Counter,
@@ -17,7 +16,7 @@ public final class PythonCalls implements RestrictedUnpickler.Calls {
 
     @Override
     public PyValue call(PyValue.Global callable, PyValue.Tuple args) {
-        String q = GlobalPolicy.normalizeModule(callable.module()) + "." + callable.name();
+        String q = normalizeModule(callable.module()) + "." + callable.name();
         switch (q) {
             case "collections.OrderedDict", "collections.Counter", "builtins.dict" -> {
                 PyValue.Dict d = new PyValue.Dict(q.equals("builtins.dict") ? "dict" : q);
@@ -152,5 +151,14 @@ public final class PythonCalls implements RestrictedUnpickler.Calls {
             return b.value() ? 1.0 : 0.0;
         }
         return null;
+    }
+
+    /** Maps Python 2 spellings of builtins and copyreg to Python 3's, as torch's unpickler does first. */
+    public static String normalizeModule(String module) {
+        return switch (module) {
+            case "__builtin__" -> "builtins";
+            case "copy_reg" -> "copyreg";
+            default -> module;
+        };
     }
 }

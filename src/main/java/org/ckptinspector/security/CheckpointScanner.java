@@ -20,7 +20,13 @@ import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.CheckpointFolder;
+import org.ckptinspector.container.LegacyStream;
+import org.ckptinspector.container.ShardIndex;
+import org.ckptinspector.container.TorchTar;
+import org.ckptinspector.container.ZipArchive;
 import org.ckptinspector.pickle.Opcode;
+import org.ckptinspector.pickle.PythonCalls;
+import org.ckptinspector.pickle.RestrictedUnpickler;
 import org.ckptinspector.task.TaskMonitor;
 
 /**
@@ -33,15 +39,13 @@ import org.ckptinspector.task.TaskMonitor;
 public final class CheckpointScanner {
     /** The legacy format's five pickles (§7.1); raw storage data follows them. */
     static final int LEGACY_PICKLES = 5;
-    /** A shard index is small; a larger one is refused rather than parsed. */
-    static final long MAX_INDEX_BYTES = 64L << 20;
 
-    private final ScanCollector out = new ScanCollector();
+    private final ScanCollector out;
     private final TaskMonitor monitor;
-    private final InflatedBytes.Budget budget = new InflatedBytes.Budget();
 
-    private CheckpointScanner(TaskMonitor monitor) {
+    private CheckpointScanner(TaskMonitor monitor, ScanTrace trace) {
         this.monitor = monitor;
+        this.out = new ScanCollector(trace);
     }
 
     /**
@@ -51,7 +55,12 @@ public final class CheckpointScanner {
      * @throws CheckpointException when the file cannot be opened or is no checkpoint at all
      */
     public static ScanReport scan(Path file, TaskMonitor monitor) throws CheckpointException {
-        CheckpointScanner scanner = new CheckpointScanner(monitor);
+        return scan(file, monitor, ScanTrace.NONE);
+    }
+
+    /** {@link #scan(Path, TaskMonitor)}, telling {@code trace} of every pickle read. */
+    public static ScanReport scan(Path file, TaskMonitor monitor, ScanTrace trace) throws CheckpointException {
+        CheckpointScanner scanner = new CheckpointScanner(monitor, trace);
         try {
             scanner.scanFile(file, "", 0);
         } catch (CheckpointException e) {
@@ -67,17 +76,18 @@ public final class CheckpointScanner {
             scanFolder(file);
             return;
         }
-        CheckpointOpener.Container container = null;
-        try {
-            container = CheckpointOpener.detect(file);
-        } catch (CheckpointException e) {
-            if (e.kind() != CheckpointException.Kind.NOT_A_CHECKPOINT || Files.isDirectory(file)
-                    || Files.size(file) == 0) {
-                throw e;
-            }
-        }
+        CheckpointOpener.Container container = CheckpointOpener.detect(file);
         if (container == CheckpointOpener.Container.SAFETENSORS) {
             validateSafetensors(file);
+            try (MappedFile mapped = MappedFile.open(file)) {
+                // torch 1.x (and any torch given a file object) unpickles it; it fails within its first bytes
+                scanStream(mapped, prefix, file.toString(), false);
+            }
+            return;
+        }
+        if (container == CheckpointOpener.Container.GGUF || container == CheckpointOpener.Container.NPY
+                || container == CheckpointOpener.Container.NPZ || container == CheckpointOpener.Container.PT2) {
+            scanWithReader(file);
             return;
         }
         if (container == CheckpointOpener.Container.SHARD_INDEX) {
@@ -90,48 +100,67 @@ public final class CheckpointScanner {
         }
         try (MappedFile mapped = MappedFile.open(file)) {
             String source = file.toString();
-            if (ZipPickles.isZip(mapped)) {
-                new ZipPickles(out, monitor, this::scanPayload, budget).scan(mapped, prefix, source, 0);
-                return;
-            }
-            if (TarPickles.isTar(mapped)) {
-                new TarPickles(out, monitor, this::scanPayload).scan(mapped, prefix, source);
-                scanPolyglotStream(mapped, prefix, source);
-            } else if (startsLikePickle(mapped)) {
-                boolean legacy = container == CheckpointOpener.Container.TORCH_LEGACY;
-                long before = out.found();
-                if (!scanStream(mapped, prefix, source, legacy) && !legacy && out.found() == before) {
-                    throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
-                            + "checkpoint, pickle or safetensors file (read as a pickle it fails at once)");
-                }
-            } else {
+            long before = out.found();
+            if (!scanLoadable(mapped, prefix, source, 0) && out.found() == before) {
                 throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
-                        + "checkpoint, pickle or safetensors file; nothing to scan");
+                        + "checkpoint, pickle or safetensors file (read as a pickle it fails at once)");
             }
         }
     }
 
     /**
-     * A legacy stream's five pickles, or a plain pickle file (torch.load unpickles it before any check).
+     * Scans bytes the way {@code torch.load} may read them: a zip; else what torch's tar path reads and, since
+     * torch reads the file as a legacy stream when tarfile fails (and always when given a BytesIO), the legacy
+     * pickle stream from offset 0 too.
      *
+     * @return false when the bytes are neither a zip, nor a tar, nor a stream whose first pickle reads
+     */
+    private boolean scanLoadable(ByteRegion bytes, String prefix, String source, int depth) throws IOException {
+        if (ZipArchive.sniff(bytes)) {
+            new ZipMembers(out, monitor, this::scanPayload).scan(bytes, prefix, source, depth);
+            return true;
+        }
+        TorchTar tar = TorchTar.read(bytes, source);
+        if (tar.outcome() != TorchTar.Outcome.NOT_TAR) {
+            new TarMembers(out, monitor, this::scanPayload).scan(tar, prefix, source);
+            if (tar.outcome() == TorchTar.Outcome.FALLS_BACK) {
+                out.warning(source + ": " + tar.problem() + "; torch reads the file as a legacy pickle stream");
+            }
+        }
+        if (!startsLikePickle(bytes)) {
+            if (tar.outcome() == TorchTar.Outcome.FALLS_BACK) {
+                out.error(source + ": torch would read this broken tar as a pickle stream, which it is not");
+            }
+            return tar.outcome() != TorchTar.Outcome.NOT_TAR;
+        }
+        return scanStream(bytes, prefix, source, tar.alwaysStream()) || tar.outcome() != TorchTar.Outcome.NOT_TAR;
+    }
+
+    /**
+     * The legacy stream torch reads from offset 0 (magic number, protocol, sys_info, object, storage keys), each
+     * unpickled in full before any is checked; a plain pickle file is its first pickle. Pickles after the first
+     * five are scanned too (torch never reads them; other loaders of plain pickle files may).
+     *
+     * @param required whether torch certainly reads the stream (else a failing first pickle is no problem)
      * @return false when the first pickle could not be read to its end
      */
-    private boolean scanStream(ByteRegion file, String prefix, String source, boolean legacy) {
+    private boolean scanStream(ByteRegion file, String prefix, String source, boolean required) {
         PickleScanner scanner = new PickleScanner(out, monitor, this::scanPayload, 0);
+        boolean legacy = legacy(file);
         long pos = 0;
         for (int k = 1; !legacy || k <= LEGACY_PICKLES; k++) {
-            boolean required = k == 1 || legacy;
             if (pos >= file.length()) {
-                if (legacy) {
+                if (legacy && required) {
                     out.error(source + ": the legacy stream ends after pickle " + (k - 1) + " of "
                             + LEGACY_PICKLES + " (truncated?)");
                 }
                 return true;
             }
             ByteRegion rest = file.region(pos, file.length() - pos);
-            long end = scanner.scanOne(rest, 0, prefix + "pickle " + k, source + ", pickle " + k, required, null);
+            boolean must = required && (k == 1 || legacy);
+            long end = scanner.scanOne(rest, 0, prefix + "pickle " + k, source + ", pickle " + k, must, null);
             if (end < 0) {
-                if (!required) {
+                if (k > 1 && !must) {
                     out.warning(source + ": the " + rest.length() + " bytes after pickle " + (k - 1)
                             + " are not a complete pickle");
                 }
@@ -142,15 +171,13 @@ public final class CheckpointScanner {
         return true;
     }
 
-    /**
-     * A file whose first block is a tar header goes down torch's tar path, but should Python's tarfile refuse a
-     * header this scanner accepts, torch would unpickle the file instead: what its first pickle names is reported
-     * too, while failing to read it (the usual case, a tar is no pickle) is no problem of the scan.
-     */
-    private void scanPolyglotStream(ByteRegion file, String prefix, String source) throws IOException {
-        if (startsLikePickle(file)) {
-            new PickleScanner(out, monitor, this::scanPayload, 0).scanOne(file, 0, prefix + "pickle 1",
-                    source + ", pickle 1", false, null);
+    /** Whether the first pickle's value is torch's magic number, however it is written. */
+    private static boolean legacy(ByteRegion file) {
+        try {
+            return LegacyStream.isMagic(new RestrictedUnpickler("pickle 1", "pickle 1", new PythonCalls(), null)
+                    .load(file).value());
+        } catch (CheckpointException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -160,11 +187,25 @@ public final class CheckpointScanner {
 
     /** Scans a payload found inside a pickle when it is a zip archive (a torch.load payload). */
     private boolean scanPayload(ByteRegion payload, String record, ScanCollector into, int depth) throws IOException {
-        if (!ZipPickles.isZip(payload)) {
+        if (!ZipArchive.sniff(payload)) {
             return false;
         }
-        new ZipPickles(into, monitor, this::scanPayload, budget).scan(payload, record + " > ", record, depth);
+        new ZipMembers(into, monitor, this::scanPayload).scan(payload, record + " > ", record, depth);
         return true;
+    }
+
+    /**
+     * GGUF holds no pickle; the pickles of numpy object arrays and of torch.export sample inputs are what the
+     * readers run through the restricted unpickler, which names their globals.
+     */
+    private void scanWithReader(Path file) throws IOException {
+        try (Checkpoint c = CheckpointOpener.open(file)) {
+            for (org.ckptinspector.model.GlobalRef g : c.globals()) {
+                out.global(g.module(), g.name(), g.record(), g.offset());
+            }
+        } catch (CheckpointException e) {
+            out.error(e.getMessage());
+        }
     }
 
     private void validateSafetensors(Path file) throws IOException {
@@ -209,7 +250,7 @@ public final class CheckpointScanner {
                     continue;
                 }
                 String name = item.file() + "@" + item.byteOffset();
-                new ZipPickles(out, monitor, this::scanPayload, budget).scan(
+                new ZipMembers(out, monitor, this::scanPayload).scan(
                         data.region(item.byteOffset(), item.byteLength()), name + " > ", p + ", item at "
                         + item.byteOffset(), 0);
             }
@@ -221,8 +262,9 @@ public final class CheckpointScanner {
     }
 
     private void scanShards(Path index) throws IOException {
-        for (String shard : shardNames(index)) {
-            Path p = index.toAbsolutePath().getParent().resolve(shard);
+        ShardIndex parsed = ShardIndex.read(index);
+        for (String shard : parsed.shards()) {
+            Path p = parsed.shardPath(shard);
             if (!Files.exists(p)) {
                 out.warning(index + ": shard " + shard + " is missing; nothing of it was scanned");
                 continue;
@@ -233,36 +275,5 @@ public final class CheckpointScanner {
                 out.error(e.getMessage());
             }
         }
-    }
-
-    /** The distinct shard files an index's weight_map names; a name that leaves the folder is refused. */
-    private static Set<String> shardNames(Path index) throws IOException {
-        if (Files.size(index) > MAX_INDEX_BYTES) {
-            throw CheckpointException.limit(index, "shard index is larger than " + MAX_INDEX_BYTES
-                    + " bytes");
-        }
-        JsonNode map;
-        try {
-            JsonNode root = new ObjectMapper().readTree(index.toFile());
-            map = root == null ? null : root.get("weight_map");
-        } catch (IOException e) {
-            throw CheckpointException.corrupt(index, "shard index is not valid JSON");
-        }
-        if (map == null || !map.isObject()) {
-            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT,
-                    index + ": JSON file without a weight_map, not a shard index");
-        }
-        Set<String> names = new LinkedHashSet<>();
-        Iterator<Map.Entry<String, JsonNode>> it = map.fields();
-        while (it.hasNext()) {
-            JsonNode v = it.next().getValue();
-            String shard = v.asText();
-            if (!v.isTextual() || shard.isEmpty() || shard.contains("/") || shard.contains("\\")
-                    || shard.equals("..") || shard.equals(".")) {
-                throw CheckpointException.corrupt(index, "weight_map names an invalid shard file " + v);
-            }
-            names.add(shard);
-        }
-        return names;
     }
 }

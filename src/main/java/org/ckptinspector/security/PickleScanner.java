@@ -102,6 +102,7 @@ final class PickleScanner {
      */
     long scanOne(ByteRegion region, long start, String record, String source, boolean required,
             List<String> named) {
+        out.trace().scanned(region, start);
         Run run = new Run(region, start, record, source, named);
         try {
             return run.scan();

@@ -17,6 +17,20 @@ final class ScanCollector {
     private final List<String> errors = new ArrayList<>();
     private long unlisted;
     private GlobalClass verdict = GlobalClass.SAFE;
+    private final ScanTrace trace;
+
+    ScanCollector() {
+        this(ScanTrace.NONE);
+    }
+
+    ScanCollector(ScanTrace trace) {
+        this.trace = trace;
+    }
+
+    /** The trace told of every pickle this scan reads. */
+    ScanTrace trace() {
+        return trace;
+    }
 
     /** Records a global a pickle names as written; classifies it with {@link GlobalPolicy}. */
     void global(String module, String name, String record, long offset) {

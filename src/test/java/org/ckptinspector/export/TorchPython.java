@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * A missing interpreter, or one that cannot import torch, fails the test with a message saying how to get it:
  * the round trip is the point of these tests, so it is never skipped.
  */
-final class TorchPython {
+public final class TorchPython {
     static final Path CHECK_SCRIPT = Path.of("src/test/python/check_export.py");
 
     final String label;
@@ -27,11 +27,11 @@ final class TorchPython {
         this.executable = executable;
     }
 
-    static TorchPython torch113() {
+    public static TorchPython torch113() {
         return find("torch 1.13", "TORCH113_PYTHON", "/usr/bin/python3");
     }
 
-    static TorchPython torch213() {
+    public static TorchPython torch213() {
         return find("torch 2.13", "TORCH213_PYTHON", "/opt/torch213/bin/python");
     }
 
@@ -43,6 +43,36 @@ final class TorchPython {
                     + "Debian's python3-torch and a torch 2.13 venv at /opt/torch213)");
         }
         return new TorchPython(label, exe);
+    }
+
+    /** Runs {@code script} with {@code args} and returns the JSON it prints. */
+    public JsonNode runJson(Path script, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(executable.toString(), script.toAbsolutePath().toString()));
+        cmd.addAll(args);
+        Path stdout = Files.createTempFile("torch-", ".json");
+        Path stderr = Files.createTempFile("torch-", ".err");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+                    .start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new AssertionError(label + ": " + script + " did not finish within 10 minutes");
+            }
+            String out = Files.readString(stdout, StandardCharsets.UTF_8);
+            if (p.exitValue() != 0 || out.isBlank()) {
+                throw new AssertionError(label + " (" + executable + ") failed to run " + script + ", exit "
+                        + p.exitValue() + ":\n" + Files.readString(stderr, StandardCharsets.UTF_8));
+            }
+            return new ObjectMapper().readTree(out);
+        } finally {
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+        }
+    }
+
+    /** The label ("torch 1.13") for messages. */
+    public String label() {
+        return label;
     }
 
     /** Runs check_export.py on a job list and returns its JSON report. */

@@ -29,8 +29,14 @@ import org.ckptinspector.security.GlobalPolicy;
 record DcpMetadata(List<Item> items, List<GlobalRef> globals) {
     static final String FILE_NAME = ".metadata";
     private static final String MD = "torch.distributed.checkpoint.metadata.";
-    /** Besides the classes of {@link GlobalPolicy#DCP_METADATA}: torch's dtypes and these helpers. */
-    private static final Set<String> HELPERS = Set.of("torch.Size", "torch.serialization._get_layout");
+    private static final String SHARDED_MD = "torch.distributed._shard.sharded_tensor.metadata.";
+    /** What torch writes into DCP metadata, besides its dtypes: dataclasses, helpers and path classes. */
+    private static final Set<String> ALLOWED = Set.of(MD + "Metadata", MD + "TensorStorageMetadata",
+            MD + "BytesStorageMetadata", MD + "ChunkStorageMetadata", MD + "TensorProperties",
+            MD + "_MEM_FORMAT_ENCODING", MD + "MetadataIndex", MD + "StorageMeta",
+            "torch.distributed.checkpoint.filesystem._StorageInfo", SHARDED_MD + "TensorProperties",
+            SHARDED_MD + "MEM_FORMAT_ENCODING", "torch.Size", "torch.serialization._get_layout",
+            "pathlib.PosixPath", "pathlib.WindowsPath", "pathlib._local.PosixPath", "pathlib._local.WindowsPath");
     /** A metadata file is small next to the data; a larger one is refused rather than parsed. */
     static final long MAX_BYTES = 1L << 30;
 
@@ -65,7 +71,7 @@ record DcpMetadata(List<Item> items, List<GlobalRef> globals) {
         for (GlobalRef g : r.globals()) {
             String q = GlobalPolicy.normalizeModule(g.module()) + "." + g.name();
             boolean dtype = g.module().equals("torch") && DType.fromTorchName(g.name()).isPresent();
-            if (!dtype && !GlobalPolicy.DCP_METADATA.contains(q) && !HELPERS.contains(q)) {
+            if (!dtype && !ALLOWED.contains(q)) {
                 throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED, file + ": names the global "
                         + q + ", which torch never writes into DCP metadata; not read (run scan on the folder)");
             }

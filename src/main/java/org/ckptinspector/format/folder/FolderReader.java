@@ -82,6 +82,27 @@ public final class FolderReader {
         return select(dir).checkpointFiles().stream().map(dir::resolve).toList();
     }
 
+    /**
+     * True when {@code dir} is a folder that opens as one checkpoint: a DCP folder, or a folder of checkpoint files
+     * with the file transformers, peft or Trainer writes beside them ({@code config.json},
+     * {@code adapter_config.json}, {@code trainer_state.json}). Any other folder is a folder of files.
+     */
+    public static boolean isCheckpointFolder(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        if (DcpReader.isDcp(dir)) {
+            return true;
+        }
+        try {
+            Selection sel = select(dir);
+            return sel.jsonFiles().contains("config.json") || sel.jsonFiles().contains(ADAPTER_CONFIG)
+                    || sel.jsonFiles().contains("trainer_state.json");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** What a folder holds, decided from its file names before anything is read. */
     private record Selection(CheckpointFolder.Kind kind, String weights, List<String> checkpointFiles,
             List<String> jsonFiles) {

@@ -15,7 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.ckptinspector.format.CheckpointOpener;
+import org.ckptinspector.container.ShardIndex;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.Format;
@@ -28,9 +28,6 @@ import org.ckptinspector.model.TensorRef;
  * checkpoint across all its shards, each shard read by the reader its content calls for.
  */
 public final class ShardedReader {
-    /** An index is small; a larger "index" is refused rather than parsed. */
-    static final long MAX_INDEX_BYTES = 64L << 20;
-
     private ShardedReader() {}
 
     /** True for a JSON object that mentions a weight_map near its start. */
@@ -39,34 +36,17 @@ public final class ShardedReader {
         return text.startsWith("{") && (text.contains("\"weight_map\"") || text.contains("\"metadata\""));
     }
 
-    public static Checkpoint read(Path index) throws IOException {
-        if (Files.size(index) > MAX_INDEX_BYTES) {
-            throw CheckpointException.limit(index, "shard index is larger than " + MAX_INDEX_BYTES + " bytes");
-        }
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(index.toFile());
-        } catch (IOException e) {
-            throw CheckpointException.corrupt(index, "shard index is not valid JSON");
-        }
-        JsonNode map = root == null ? null : root.get("weight_map");
-        if (map == null || !map.isObject()) {
-            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT,
-                    index + ": JSON file without a weight_map, not a shard index");
-        }
-        Map<String, String> weightMap = new LinkedHashMap<>();
-        Set<String> shardNames = new LinkedHashSet<>();
-        Iterator<Map.Entry<String, JsonNode>> it = map.fields();
-        while (it.hasNext()) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String shard = e.getValue().asText();
-            if (!e.getValue().isTextual() || shard.contains("/") || shard.contains("\\") || shard.equals("..")) {
-                throw CheckpointException.corrupt(index, "weight_map entry '" + e.getKey()
-                        + "' names an invalid shard file " + e.getValue());
-            }
-            weightMap.put(e.getKey(), shard);
-            shardNames.add(shard);
-        }
+    /** Opens one shard with the reader its content calls for. */
+    @FunctionalInterface
+    public interface ShardOpener {
+        Checkpoint open(Path shard) throws IOException;
+    }
+
+    /** Reads the index and, through {@code opener}, every shard it lists. */
+    public static Checkpoint read(Path index, ShardOpener opener) throws IOException {
+        ShardIndex parsed = ShardIndex.read(index);
+        Map<String, String> weightMap = parsed.weightMap();
+        Set<String> shardNames = parsed.shards();
         Path dir = index.toAbsolutePath().getParent();
         List<Closeable> resources = new ArrayList<>();
         List<TensorRef> tensors = new ArrayList<>();
@@ -80,7 +60,7 @@ public final class ShardedReader {
                     warnings.add("shard " + shardName + " is missing; its tensors are not shown");
                     continue;
                 }
-                Checkpoint shard = CheckpointOpener.open(shardPath);
+                Checkpoint shard = opener.open(shardPath);
                 resources.add(shard);
                 globals.addAll(shard.globals());
                 for (String w : shard.warnings()) {
@@ -113,9 +93,9 @@ public final class ShardedReader {
             throw e;
         }
         PyValue.Dict metadata = new PyValue.Dict();
-        JsonNode meta = root.get("metadata");
-        if (meta != null && meta.isObject()) {
-            meta.fields().forEachRemaining(m -> metadata.put(new PyValue.Str(m.getKey()),
+        JsonNode meta = parsed.metadata();
+        if (meta != null) {
+            meta.fields().forEachRemaining(m -> metadata.put(new PyValue.Str(m.getKey()), 
                     JsonTree.convert(m.getValue())));
         }
         return new Checkpoint(index, Format.SHARDED, tree, tensors, globals, warnings, metadata, resources);

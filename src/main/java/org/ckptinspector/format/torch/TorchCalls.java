@@ -12,8 +12,8 @@ import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.pickle.PythonCalls;
 import org.ckptinspector.pickle.RestrictedUnpickler;
-import org.ckptinspector.security.GlobalPolicy;
 
 /**
  * Interprets torch's pickling helpers without running them: the tensor rebuild functions of
@@ -49,7 +49,7 @@ final class TorchCalls implements RestrictedUnpickler.Calls {
     }
 
     private PyValue dispatch(PyValue.Global fn, PyValue.Tuple a) {
-        String module = GlobalPolicy.normalizeModule(fn.module());
+        String module = PythonCalls.normalizeModule(fn.module());
         String name = fn.name();
         switch (module + "." + name) {
             case "torch.Size":

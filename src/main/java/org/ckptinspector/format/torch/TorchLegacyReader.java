@@ -2,12 +2,12 @@ package org.ckptinspector.format.torch;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.ckptinspector.container.LegacyStream;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.model.Checkpoint;
@@ -27,10 +27,6 @@ import org.ckptinspector.pickle.RestrictedUnpickler;
  * storages bound). No tensor data is read.
  */
 public final class TorchLegacyReader {
-    /** {@code torch.serialization.MAGIC_NUMBER}. */
-    static final BigInteger MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
-    /** {@code torch.serialization.PROTOCOL_VERSION}. */
-    static final long PROTOCOL_VERSION = 1001;
 
     private TorchLegacyReader() {}
 
@@ -42,13 +38,24 @@ public final class TorchLegacyReader {
         List<String> warnings = new ArrayList<>();
         List<GlobalRef> globals = new ArrayList<>();
         long pos = 0;
-        RestrictedUnpickler.Result magic = plain(file, mapped, pos, 1, globals);
-        if (!(magic.value() instanceof PyValue.Int m) || !m.value().equals(MAGIC)) {
-            throw CheckpointException.corrupt(file, "invalid magic number; not a torch legacy file");
+        RestrictedUnpickler.Result magic;
+        try {
+            magic = plain(file, mapped, pos, 1, globals);
+        } catch (CheckpointException e) {
+            if (e.kind() != CheckpointException.Kind.CORRUPT) {
+                throw e;
+            }
+            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
+                    + "checkpoint, pickle or safetensors file (read as a pickle it fails at once: "
+                    + e.getMessage().substring(e.getMessage().indexOf(": ") + 2) + ")");
+        }
+        if (!LegacyStream.isMagic(magic.value())) {
+            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": a pickle without "
+                    + "torch's magic number, not written by torch.save (torch: invalid magic number)");
         }
         pos += magic.end();
         RestrictedUnpickler.Result protocol = plain(file, mapped, pos, 2, globals);
-        if (!(protocol.value() instanceof PyValue.Int p) || p.value().longValue() != PROTOCOL_VERSION) {
+        if (!(protocol.value() instanceof PyValue.Int p) || p.value().longValue() != LegacyStream.PROTOCOL_VERSION) {
             throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED, file
                     + ": unsupported legacy protocol version " + protocol.value());
         }

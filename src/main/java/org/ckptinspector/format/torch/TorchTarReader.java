@@ -7,11 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarFile;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.MappedFile;
-import org.ckptinspector.io.TarHeaders;
+import org.ckptinspector.container.TorchTar;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.DType;
@@ -33,55 +31,35 @@ import org.ckptinspector.pickle.ValueGraph;
 public final class TorchTarReader {
     private TorchTarReader() {}
 
+    /**
+     * Reads {@code file} as torch's tar path does ({@link TorchTar}); a file on which tarfile raises is read as
+     * the legacy stream torch falls back to.
+     */
     public static Checkpoint read(Path file) throws IOException {
+        TorchTar[] plan = new TorchTar[1];
+        try (MappedFile probe = MappedFile.open(file)) {
+            plan[0] = TorchTar.read(probe, file.toString());
+        }
+        if (plan[0].alwaysStream()) {
+            return TorchLegacyReader.read(file);
+        }
+        if (plan[0].outcome() == TorchTar.Outcome.FAILS) {
+            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": a tar archive torch "
+                    + "cannot load: " + plan[0].problem());
+        }
         return TorchCheckpoints.readMapped(file, (mapped, resources) -> {
-            Map<String, ByteRegion> members = members(file, mapped);
+            TorchTar tar = TorchTar.read(mapped, file.toString());
             List<String> warnings = new ArrayList<>();
             List<GlobalRef> globals = new ArrayList<>();
-            Map<String, Storage> storages = storages(new Cursor(file, "storages", members.get("storages"), globals),
+            Map<String, Storage> storages = storages(new Cursor(file, "storages", tar.member("storages"), globals),
                     warnings);
-            Map<String, TensorRef> tensors = tensors(new Cursor(file, "tensors", members.get("tensors"), globals),
+            Map<String, TensorRef> tensors = tensors(new Cursor(file, "tensors", tar.member("tensors"), globals),
                     storages);
-            RestrictedUnpickler.Result r = TorchCheckpoints.unpickle(file, "pickle", members.get("pickle"),
+            RestrictedUnpickler.Result r = TorchCheckpoints.unpickle(file, "pickle", tar.member("pickle"),
                     (pid, offset) -> resolve(pid, offset, tensors, storages, warnings), warnings);
             globals.addAll(0, r.globals());
             return TorchCheckpoints.assemble(file, Format.TORCH_TAR, r.value(), globals, warnings, resources);
         });
-    }
-
-    /**
-     * Most tar members read. commons-compress's TarFile keeps every header it reads (hundreds of bytes each), so
-     * the headers are counted first without keeping them; torch's format has four members.
-     */
-    static final int MAX_MEMBERS = 10_000;
-
-    private static Map<String, ByteRegion> members(Path file, MappedFile mapped) throws IOException {
-        TarHeaders headers = new TarHeaders(mapped);
-        for (int n = 0; headers.next() != null; n++) {
-            if (n == MAX_MEMBERS) {
-                throw CheckpointException.limit(file, "the tar archive has more than " + MAX_MEMBERS
-                        + " members, beyond this reader's limit");
-            }
-        }
-        Map<String, ByteRegion> members = new HashMap<>();
-        try (TarFile tar = new TarFile(file)) {
-            for (TarArchiveEntry e : tar.getEntries()) {
-                long at = e.getDataOffset();
-                if (e.isFile() && at >= 0 && e.getSize() >= 0 && at <= mapped.length() - e.getSize()) {
-                    members.put(e.getName(), mapped.region(at, e.getSize()));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            throw CheckpointException.corrupt(file, "looks like a tar archive but cannot be read as one ("
-                    + e.getMessage() + ")");
-        }
-        for (String required : List.of("storages", "tensors", "pickle")) {
-            if (!members.containsKey(required)) {
-                throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": a tar archive "
-                        + "without the '" + required + "' member of torch's oldest checkpoint format");
-            }
-        }
-        return members;
     }
 
     /** {@code num; ((key, location, type), int64 count, bytes) × num; views}. */
@@ -91,9 +69,10 @@ public final class TorchTarReader {
         for (long i = 0; i < n; i++) {
             PyValue.Tuple header = in.tuple(in.pickle(), 3);
             String key = key(header.get(0));
-            String type = header.get(2) instanceof PyValue.Global g ? g.name() : "?";
-            DType dtype = DType.fromLegacyStorageClass(type).orElseThrow(() -> in.corrupt("storage " + key
-                    + " has the unknown type " + type));
+            String type = header.get(2) instanceof PyValue.Global g ? g.module() + "." + g.name() : "?";
+            int itemSize = TorchTar.elementSize(header).orElseThrow(() -> in.corrupt("storage " + key
+                    + " has the type " + type + ", which is no torch storage class"));
+            DType dtype = DType.fromLegacyStorageClass(type).filter(d -> d.itemSize() == itemSize).orElseThrow();
             long count = in.int64();
             ByteRegion bytes = in.take(count, dtype.itemSize());
             String location = header.get(1) instanceof PyValue.Str s ? s.value() : "";

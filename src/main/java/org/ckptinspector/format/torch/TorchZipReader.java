@@ -52,13 +52,18 @@ public final class TorchZipReader {
         ZipRecords zip = ZipRecords.open(file, archive);
         resources.add(zip);
         List<String> warnings = new ArrayList<>();
-        if (zip.has("constants.pkl")) {
+        if (zip.listed("constants.pkl")) {
             warnings.add("TorchScript archive (torch.jit.save), not a torch.save checkpoint: showing the "
                     + "tensors of its pickled module; its code is not run");
         }
         checkRecords(zip, warnings);
         boolean bigEndian = byteOrder(file, zip, warnings);
         ByteRegion pickle = zip.region("data.pkl");
+        if (pickle == null) {
+            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": a zip archive "
+                    + "without a data.pkl record (looked up case-insensitively, as torch does), not a torch "
+                    + "checkpoint");
+        }
         StorageTable storages = new StorageTable(new StorageTable.Records() {
             @Override
             public ByteRegion find(String key) throws CheckpointException {
@@ -82,7 +87,11 @@ public final class TorchZipReader {
         if (!zip.duplicates().isEmpty()) {
             warnings.add("the archive has several records named " + zip.duplicates().get(0)
                     + (zip.duplicates().size() > 1 ? " (and " + (zip.duplicates().size() - 1) + " more names)" : "")
-                    + "; the first is shown, torch may read another one (scan the file)");
+                    + " (names match case-insensitively); the one torch reads is shown (scan the file)");
+        }
+        if (zip.undeclared() > 0) {
+            warnings.add("the archive's directory has " + zip.undeclared() + " more entries than its end record "
+                    + "declares; torch ignores them, other zip readers do not (scan the file)");
         }
         List<String> outside = zip.outsideRoot();
         if (!outside.isEmpty()) {

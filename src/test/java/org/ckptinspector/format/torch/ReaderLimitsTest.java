@@ -34,7 +34,7 @@ class ReaderLimitsTest {
     void zipWithMoreRecordsThanTheLimit() throws Exception {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put("archive/data.pkl", PickleBuilder.proto2().emptyDict().stop());
-        for (int i = 0; i < ZipRecords.MAX_RECORDS; i++) {
+        for (int i = 0; i < org.ckptinspector.container.ZipArchive.MAX_ENTRIES; i++) {
             entries.put("archive/extra/" + i, new byte[0]);
         }
         Path p = dir.resolve("records.pt");
@@ -46,7 +46,7 @@ class ReaderLimitsTest {
     void tarWithMoreMembersThanTheLimit() throws Exception {
         Path p = dir.resolve("members.pt");
         try (OutputStream os = Files.newOutputStream(p)) {
-            for (int i = 0; i <= TorchTarReader.MAX_MEMBERS; i++) {
+            for (int i = 0; i <= org.ckptinspector.container.TarArchive.MAX_MEMBERS; i++) {
                 os.write(UstarHeader.of("m" + i, 0));
             }
             os.write(new byte[1024]);

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.zip.Deflater;
 import org.ckptinspector.PickleBuilder;
 import org.ckptinspector.format.CheckpointOpener;
+import org.ckptinspector.container.InflatedRecord;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
@@ -82,14 +83,14 @@ class StorageBindingTest {
         d.end();
         ByteRegion compressed = ByteRegion.of(java.util.Arrays.copyOf(buf, n));
         Path f = dir.resolve("x.pt");
-        try (InflatedRecord fine = new InflatedRecord(f, "r", compressed, 1000, new InflatedRecord.Budget())) {
+        try (InflatedRecord fine = new InflatedRecord(f.toString(), "r", compressed, 1000, new InflatedRecord.Budget())) {
             assertEquals(0, fine.slice(999, 1).get());
         }
-        try (InflatedRecord liar = new InflatedRecord(f, "r", compressed, 10, new InflatedRecord.Budget())) {
-            CheckpointException e = assertThrows(CheckpointException.class, () -> liar.slice(0, 1));
-            assertTrue(e.getMessage().contains("inflates to more than the 10 bytes"), e.getMessage());
+        try (InflatedRecord liar = new InflatedRecord(f.toString(), "r", compressed, 10, new InflatedRecord.Budget())) {
+            // miniz (torch) reads the first 10 bytes of a stream that holds more
+            assertEquals(0, liar.slice(9, 1).get());
         }
-        try (InflatedRecord bomb = new InflatedRecord(f, "r", compressed, 9L << 30, new InflatedRecord.Budget())) {
+        try (InflatedRecord bomb = new InflatedRecord(f.toString(), "r", compressed, 9L << 30, new InflatedRecord.Budget())) {
             CheckpointException e = assertThrows(CheckpointException.class, () -> bomb.slice(0, 1));
             assertEquals(CheckpointException.Kind.LIMIT_EXCEEDED, e.kind());
             assertTrue(e.getMessage().contains("zip bomb"), e.getMessage());
