@@ -246,7 +246,8 @@ public final class CheckpointScanner {
                     files.put(item.file(), data);
                 }
                 if (data == null || item.byteOffset() > data.length() - item.byteLength()) {
-                    out.error(p + ": the item at " + item.byteOffset() + " is missing or reaches past the end");
+                    out.warning(p + ": the item at " + item.byteOffset() + " is missing or reaches past the end; "
+                            + "torch fails to read it too");
                     continue;
                 }
                 String name = item.file() + "@" + item.byteOffset();
