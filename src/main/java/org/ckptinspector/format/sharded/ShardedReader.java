@@ -95,24 +95,9 @@ public final class ShardedReader {
         PyValue.Dict metadata = new PyValue.Dict();
         JsonNode meta = parsed.metadata();
         if (meta != null) {
-            meta.fields().forEachRemaining(m -> metadata.put(new PyValue.Str(m.getKey()), jsonScalar(m.getValue())));
+            meta.fields().forEachRemaining(m -> metadata.put(new PyValue.Str(m.getKey()), 
+                    JsonTree.convert(m.getValue())));
         }
         return new Checkpoint(index, Format.SHARDED, tree, tensors, globals, warnings, metadata, resources);
-    }
-
-    private static PyValue jsonScalar(JsonNode n) {
-        if (n.isIntegralNumber()) {
-            return new PyValue.Int(n.bigIntegerValue());
-        }
-        if (n.isNumber()) {
-            return new PyValue.Float(n.doubleValue());
-        }
-        if (n.isBoolean()) {
-            return new PyValue.Bool(n.booleanValue());
-        }
-        if (n.isNull()) {
-            return PyValue.None.NONE;
-        }
-        return new PyValue.Str(n.isTextual() ? n.asText() : n.toString());
     }
 }
