@@ -1,12 +1,15 @@
 package org.ckptinspector.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
+import com.tngtech.archunit.library.dependencies.Slice;
 
 /** The layering the README promises: one core, two thin faces. */
 @AnalyzeClasses(packages = "org.ckptinspector", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -46,4 +49,21 @@ class ArchitectureTest {
             .resideOutsideOfPackages("org.ckptinspector.format..", "org.ckptinspector.export..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.commons.compress..")
             .because("zip handling stays inside the torch reader and writer");
+
+    private static final java.util.Set<String> READER_AND_SCANNER_PACKAGES = java.util.Set.of("container", "format",
+            "pickle", "security", "io", "model");
+
+    @ArchTest
+    static final ArchRule readersAndScannerFormNoCycle = slices().matching("org.ckptinspector.(**)")
+            .that(DescribedPredicate.describe("are readers, the scanner or below them", (Slice s) ->
+                    READER_AND_SCANNER_PACKAGES.contains(s.getNamePart(1).split("\\.")[0])))
+            .should().beFreeOfCycles()
+            .because("the readers and the scanner share one container layer below them; neither reaches back up");
+
+    @ArchTest
+    static final ArchRule containerLayerStaysBelowReadersAndScanner = noClasses().that()
+            .resideInAPackage("org.ckptinspector.container..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.ckptinspector.format..",
+                    "org.ckptinspector.security..", "org.ckptinspector.report..")
+            .because("readers and scanner find records through the same container layer, so they cannot disagree");
 }
