@@ -11,7 +11,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan}. */
-@Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true, version = "Checkpoint Inspector 0.1.0",
+@Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true,
+        version = "Checkpoint Inspector " + Cli.VERSION,
         scope = CommandLine.ScopeType.INHERIT,
         description = "Look inside PyTorch checkpoints and safetensors files without running them.")
 public final class Cli {
@@ -28,6 +29,9 @@ public final class Cli {
         COMMANDS.put("export", ExportCommand::new);
         COMMANDS.put("scan", ScanCommand::new);
     }
+
+    /** The release, as --version and the SARIF log name it. */
+    static final String VERSION = "0.1.0";
 
     /** Success; for diff: identical; for scan: safe. */
     public static final int OK = 0;

@@ -1,12 +1,17 @@
 package org.ckptinspector.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.report.InspectReport;
+import org.ckptinspector.report.TrainingText;
+import org.ckptinspector.training.TrainingState;
+import org.ckptinspector.training.WeightsOnlyVerdict;
 import org.ckptinspector.security.CheckpointGlobals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,16 +19,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code inspect FILE [--json] [--hash]}: the tensors, globals and values of one checkpoint. */
+/** {@code inspect FILE... | DIR [--json] [--hash]}: the tensors, globals and values of checkpoints. */
 @Command(name = "inspect", description = "List the tensors, globals and values of a checkpoint.")
 final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "checkpoint file or shard index")
-    Path file;
+    @Parameters(arity = "1..*", paramLabel = "FILE",
+            description = "checkpoint files or shard indexes, or folders to search for checkpoint files")
+    List<Path> files;
 
-    @Option(names = "--json", description = "print one JSON object (see the CLI contract)")
+    @Option(names = "--json", description = "print one JSON object (see the CLI contract); for many files, one "
+            + "JSON line per file")
     boolean json;
 
     @Option(names = "--hash", description = "add the SHA-256 of every tensor's values")
@@ -31,8 +38,18 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var out = spec.commandLine().getOut();
+        CheckpointBatch batch = CheckpointBatch.of(files);
+        boolean lines = batch.isMany();
+        return batch.runPrinting((file, out, err) -> inspect(file, out, lines), json && lines,
+                spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    private int inspect(Path file, PrintWriter out, boolean lines) throws Exception {
         try (Checkpoint c = CheckpointOpener.open(file)) {
+            if (json && lines) {
+                JsonOutput.line(out, json -> InspectReport.write(c, hash, json));
+                return Cli.OK;
+            }
             if (json) {
                 JsonOutput.print(out, json -> InspectReport.write(c, hash, json));
                 return Cli.OK;
@@ -42,14 +59,21 @@ final class InspectCommand implements Callable<Integer> {
             width = Math.min(Math.max(width, 3), 80);
             out.printf("%-" + width + "s  %-14s  %-20s  %12s  %s%n", "key", "dtype", "shape", "numel", "storage");
             long params = 0;
+            TrainingState training = TrainingState.of(c);
             for (TensorRef t : c.tensors()) {
                 params += t.numel();
-                out.printf("%-" + width + "s  %-14s  %-20s  %12d  %s%s%n", t.key(), t.dtype().torchName(),
+                String role = training.role(t).map(r -> "  [" + (r.param() == null ? "?" : r.param()) + " "
+                        + r.state() + "]").orElse("");
+                out.printf("%-" + width + "s  %-14s  %-20s  %12d  %s%s%s%n", t.key(), t.dtype().torchName(),
                         Arrays.toString(t.shape()), t.numel(), t.storage() == null ? "-" : t.storage().key(),
-                        hash && t.hasValues() ? "  " + org.ckptinspector.values.TensorHash.sha256(t) : "");
+                        hash && t.hasValues() ? "  " + org.ckptinspector.values.TensorHash.sha256(t) : "", role);
             }
             out.printf("%d tensors, %d elements%n", c.tensors().size(), params);
-            var unsafe = CheckpointGlobals.unsafe(CheckpointGlobals.names(c));
+            TrainingText.training(training).forEach(out::println);
+            TrainingText.values(c.metadata(), training).forEach(out::println);
+            var names = CheckpointGlobals.names(c);
+            TrainingText.weightsOnly(WeightsOnlyVerdict.of(c, names)).forEach(out::println);
+            var unsafe = CheckpointGlobals.unsafe(names);
             if (!unsafe.isEmpty()) {
                 out.println("Globals outside torch's weights_only allow-list (not executed): " + String.join(", ", unsafe));
             }

@@ -1,11 +1,17 @@
 package org.ckptinspector.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.ckptinspector.report.ScanSarif;
 import org.ckptinspector.security.CheckpointScanner;
 import org.ckptinspector.security.GlobalClass;
 import org.ckptinspector.security.ScanFinding;
@@ -14,31 +20,137 @@ import org.ckptinspector.task.TaskMonitor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code scan FILE [--json]}: every global the file's pickles name, classified safe, unknown or dangerous. Exit 0
- * when all are safe, 1 when any is unknown or dangerous, 2 when the file cannot be scanned completely and nothing
- * dangerous was found before the failure.
+ * {@code scan FILE... | DIR [--json | --sarif]}: every global the files' pickles name, classified safe, unknown or
+ * dangerous. Exit 0 when all are safe, 1 when any is unknown or dangerous, 2 when a file cannot be scanned
+ * completely and nothing dangerous was found in it before the failure; over many files, the worst of these.
  */
 @Command(name = "scan", description = "List the globals a checkpoint's pickles name and flag the unsafe ones "
-        + "(nothing in the file is run).")
+        + "(nothing in the file is run). Folders are searched recursively; files are scanned in parallel.")
 final class ScanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "checkpoint file or shard index")
-    Path file;
+    @Parameters(arity = "1..*", paramLabel = "FILE",
+            description = "checkpoint files or shard indexes, or folders to search for checkpoint files")
+    List<Path> files;
 
-    @Option(names = "--json", description = "print one JSON object (see the CLI contract)")
+    @Option(names = "--json", description = "one JSON object for one file; for many, one JSON line per file and a "
+            + "summary line (see the CLI contract)")
     boolean json;
+
+    @Option(names = "--sarif", description = "print a SARIF 2.1.0 log of the findings, for CI code scanning")
+    boolean sarif;
+
+    /** One file's outcome: its report, or why it could not be scanned completely. */
+    private record FileScan(Path file, ScanReport report, List<String> errors) {
+        static FileScan of(Path file) {
+            try {
+                ScanReport r = CheckpointScanner.scan(file, TaskMonitor.NONE);
+                return new FileScan(file, r, unreadable(r) ? named(file, r.errors()) : List.of());
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                String message = CheckpointBatch.failure(file, e);
+                return new FileScan(file, null, List.of(message.substring("error: ".length())));
+            }
+        }
+
+        /** Over many files, every message names its file. */
+        private static List<String> named(Path file, List<String> messages) {
+            return messages.stream().map(m -> m.contains(file.toString()) ? m : file + ": " + m).toList();
+        }
+
+        /** An incomplete scan counts as a finding when it found something dangerous before it stopped. */
+        private static boolean unreadable(ScanReport r) {
+            return !r.isComplete() && r.verdict() != GlobalClass.DANGEROUS;
+        }
+
+        boolean isUnreadable() {
+            return !errors.isEmpty();
+        }
+
+        /** The summary's and the JSON line's verdict: a class, or {@code error}. */
+        String verdict() {
+            return isUnreadable() ? "error" : report.verdict().id();
+        }
+
+        int exitCode() {
+            return isUnreadable() ? Cli.ERROR : report.verdict() == GlobalClass.SAFE ? Cli.OK : Cli.FINDING;
+        }
+    }
+
+    /** Files per verdict, and the exit code of the whole run. */
+    private static final class Summary {
+        final String[] verdicts = {"safe", "unknown", "dangerous", "error"};
+        final long[] counts = new long[verdicts.length];
+        int exitCode = Cli.OK;
+
+        void add(FileScan s) {
+            counts[List.of(verdicts).indexOf(s.verdict())]++;
+            exitCode = Math.max(exitCode, s.exitCode());
+        }
+
+        long files() {
+            long n = 0;
+            for (long c : counts) {
+                n += c;
+            }
+            return n;
+        }
+
+        String text() {
+            return String.format(Locale.ROOT, "%d %s scanned: %d safe, %d unknown, %d dangerous, %d unreadable",
+                    files(), files() == 1 ? "file" : "files", counts[0], counts[1], counts[2], counts[3]);
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
-        ScanReport report = CheckpointScanner.scan(file, TaskMonitor.NONE);
+        if (json && sarif) {
+            throw new ParameterException(spec.commandLine(), "--json and --sarif cannot be combined");
+        }
+        CheckpointBatch batch = CheckpointBatch.of(files);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (sarif) {
+            return sarif(batch, out, err);
+        }
+        if (!batch.isMany()) {
+            return scanOne(batch.files().get(0), out, err);
+        }
+        Summary summary = new Summary();
+        batch.run(FileScan::of, s -> {
+            summary.add(s);
+            if (json) {
+                JsonOutput.line(out, jsonLine(s));
+            } else if (!s.isUnreadable()) {
+                printText(out, s.report());
+                out.flush();
+            }
+            printDiagnostics(err, s);
+        });
+        if (json) {
+            ObjectNode line = JsonNodeFactory.instance.objectNode();
+            ObjectNode sum = line.putObject("summary");
+            sum.put("files", summary.files());
+            for (int i = 0; i < summary.verdicts.length; i++) {
+                sum.put(summary.verdicts[i], summary.counts[i]);
+            }
+            sum.put("exit_code", summary.exitCode);
+            JsonOutput.line(out, line);
+        } else {
+            out.println(summary.text());
+        }
+        out.flush();
+        return summary.exitCode;
+    }
+
+    /** One file, as scan always printed it. */
+    private int scanOne(Path file, PrintWriter out, PrintWriter err) throws Exception {
+        ScanReport report = CheckpointScanner.scan(file, TaskMonitor.NONE);
         if (!report.isComplete() && report.verdict() != GlobalClass.DANGEROUS) {
             err.println("error: " + report.errors().get(0));
             if (report.errors().size() > 1) {
@@ -58,6 +170,64 @@ final class ScanCommand implements Callable<Integer> {
             err.println("warning: " + w);
         }
         return report.verdict() == GlobalClass.SAFE ? Cli.OK : Cli.FINDING;
+    }
+
+    private int sarif(CheckpointBatch batch, PrintWriter out, PrintWriter err) throws IOException {
+        Summary summary = new Summary();
+        try (JsonGenerator json = JsonOutput.pretty(out)) {
+            ScanSarif log = new ScanSarif(json, Cli.VERSION);
+            batch.run(FileScan::of, s -> {
+                summary.add(s);
+                try {
+                    if (s.report() != null) {
+                        log.add(s.report());
+                    } else {
+                        log.addUnreadable(s.file(), s.errors().get(0));
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                printDiagnostics(err, s);
+            });
+            log.finish();
+        }
+        out.println();
+        out.flush();
+        err.println(summary.text());
+        return summary.exitCode;
+    }
+
+    private static void printDiagnostics(PrintWriter err, FileScan s) {
+        if (s.isUnreadable()) {
+            err.println("error: " + s.errors().get(0));
+            if (s.errors().size() > 1) {
+                err.println("(" + (s.errors().size() - 1) + " more problems; the scan is incomplete)");
+            }
+            return;
+        }
+        for (String e : s.report().errors()) {
+            err.println("warning: incomplete scan: " + e);
+        }
+        for (String w : s.report().warnings()) {
+            err.println("warning: " + w);
+        }
+        err.flush();
+    }
+
+    private static ObjectNode jsonLine(FileScan s) {
+        if (s.isUnreadable()) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("file", s.file().toString());
+            o.put("verdict", "error");
+            o.put("error", s.errors().get(0));
+            return o;
+        }
+        ObjectNode o = toJson(s.report());
+        if (!s.report().isComplete()) {
+            ArrayNode errors = o.putArray("errors");
+            s.report().errors().forEach(errors::add);
+        }
+        return o;
     }
 
     static ObjectNode toJson(ScanReport report) {

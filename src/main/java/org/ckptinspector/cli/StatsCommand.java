@@ -26,7 +26,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code stats FILE [--key KEY]... [--bins N] [--json]}: statistics, histograms and a health sweep. */
+/** {@code stats FILE... | DIR [--key KEY]... [--bins N] [--json]}: statistics, histograms and a health sweep. */
 @Command(name = "stats", description = "Statistics, histograms and a health check of a checkpoint's tensors.")
 final class StatsCommand implements Callable<Integer> {
     private static final String BARS = " ▁▂▃▄▅▆▇█";
@@ -34,8 +34,9 @@ final class StatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "checkpoint file or shard index")
-    Path file;
+    @Parameters(arity = "1..*", paramLabel = "FILE",
+            description = "checkpoint files or shard indexes, or folders to search for checkpoint files")
+    List<Path> files;
 
     @Option(names = "--key", paramLabel = "KEY", description = "only this tensor (repeatable)")
     List<String> keys = new ArrayList<>();
@@ -46,7 +47,8 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--log-bins", description = "space the bins evenly in log |x| (zeros left out)")
     boolean logBins;
 
-    @Option(names = "--json", description = "print one JSON object (see the CLI contract)")
+    @Option(names = "--json", description = "print one JSON object (see the CLI contract); for many files, one "
+            + "JSON line per file")
     boolean json;
 
     @Override
@@ -57,13 +59,20 @@ final class StatsCommand implements Callable<Integer> {
         }
         StatsOptions options = StatsOptions.DEFAULT.withBins(bins)
                 .withScale(logBins ? HistogramScale.LOG_ABS : HistogramScale.LINEAR);
-        PrintWriter out = spec.commandLine().getOut();
+        CheckpointBatch batch = CheckpointBatch.of(files);
+        boolean lines = batch.isMany();
+        return batch.runPrinting((file, out, err) -> stats(file, options, out, err, lines), json && lines,
+                spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    private int stats(Path file, StatsOptions options, PrintWriter out, PrintWriter err, boolean lines)
+            throws Exception {
         try (Checkpoint c = CheckpointOpener.open(file)) {
             List<TensorRef> selected = new ArrayList<>();
             for (String key : new LinkedHashSet<>(keys)) {
                 Optional<TensorRef> t = c.tensor(key);
                 if (t.isEmpty()) {
-                    spec.commandLine().getErr().println("error: " + file + ": no tensor named '" + key + "' (its "
+                    err.println("error: " + file + ": no tensor named '" + key + "' (its "
                             + c.tensors().size() + " keys are listed by 'inspect')");
                     return Cli.ERROR;
                 }
@@ -71,7 +80,9 @@ final class StatsCommand implements Callable<Integer> {
             }
             List<TensorRef> tensors = keys.isEmpty() ? c.tensors() : selected;
             StatsReport report = CheckpointStatistics.compute(tensors, options, TaskMonitor.NONE);
-            if (json) {
+            if (json && lines) {
+                JsonOutput.line(out, json -> StatsJson.write(file, report, json));
+            } else if (json) {
                 JsonOutput.print(out, json -> StatsJson.write(file, report, json));
             } else {
                 printText(out, c, report, !keys.isEmpty());

@@ -265,6 +265,23 @@ public final class ZipArchive implements Closeable {
         return Optional.empty();
     }
 
+    /** The names of the declared file entries (directories left out), in directory order. */
+    public List<String> names() {
+        List<String> out = new ArrayList<>();
+        for (ZipEntry e : declaredEntries()) {
+            if (!e.isDirectory()) {
+                out.add(e.name());
+            }
+        }
+        return out;
+    }
+
+    /** The bytes of the entry {@link #locate} finds for a full name, or null when there is none. */
+    public ByteRegion region(String name) throws IOException {
+        Optional<ZipEntry> e = locate(name);
+        return e.isEmpty() ? null : read(e.get());
+    }
+
     /** The entry torch reads for {@code record} of the archive folder ({@code data.pkl}, {@code data/0}). */
     public Optional<ZipEntry> record(String record) {
         String folder = folder();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.Format;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.task.ParallelUnits;
@@ -88,7 +89,21 @@ public final class CheckpointDiff {
         Map<String, String> reportKeyOfA = new LinkedHashMap<>();
         aligned.a().forEach(t -> reportKeyOfA.put(t.fileKey(), t.name()));
         return new DiffResult(a.file(), b.file(), aligned.description(), onlyInA, onlyInB, shapeMismatch,
-                dtypeMismatch, identical, changed, notCompared, load, modelClass(b), reportKeyOfA);
+                dtypeMismatch, identical, changed, notCompared, load, modelClass(b), reportKeyOfA,
+                valuesCompared(a, b, aligned.description()) ? ValueDiff.of(a.metadata(), b.metadata())
+                        : ValueDiff.NONE);
+    }
+
+    /**
+     * Values are compared between two pickled checkpoints, or two safetensors files, whose keys line up as they
+     * are: across formats or wrappers (an aligned sub-dict) the values are not the same kind of thing.
+     */
+    private static boolean valuesCompared(Checkpoint a, Checkpoint b, String alignment) {
+        return alignment == null && isPickled(a.format()) == isPickled(b.format());
+    }
+
+    private static boolean isPickled(Format f) {
+        return f != Format.SAFETENSORS && f != Format.SHARDED;
     }
 
     private static void compareBytes(List<PairComparison> pairs, int threads, TaskMonitor monitor)
@@ -113,9 +128,12 @@ public final class CheckpointDiff {
         ParallelWork.run(units, threads, monitor);
     }
 
-    /** Why a tensor has no data to compare (a meta tensor, a missing record, a broken view), if so. */
+    /**
+     * Why a tensor has no data to compare (a meta tensor, a missing record, a broken view), if so. GGML blocks whose
+     * values are not decoded are still compared by their bytes.
+     */
     private static Optional<String> unreadable(String side, TensorRef t) {
-        if (t.hasValues()) {
+        if (t.hasValues() || t.isReadable() && t.dtype().kind() == org.ckptinspector.model.DType.Kind.BLOCK) {
             return Optional.empty();
         }
         String why = ValueReader.unreadableReason(t).orElse("it has no data");

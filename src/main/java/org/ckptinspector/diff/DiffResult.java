@@ -18,6 +18,7 @@ import org.ckptinspector.model.DType;
  * @param notCompared keys both hold with equal shapes whose values cannot be read
  * @param modelClass the class name torch would put in its error message (B's module class, else B's file name)
  * @param reportKeyOfA A's own keys mapped to the names used in this report, for tensors that took part
+ * @param values the non-tensor values that differ
  */
 public record DiffResult(
         Path a,
@@ -32,7 +33,8 @@ public record DiffResult(
         List<NotCompared> notCompared,
         LoadStateDictReport loadStateDict,
         String modelClass,
-        Map<String, String> reportKeyOfA) {
+        Map<String, String> reportKeyOfA,
+        ValueDiff values) {
 
     /** A key whose shapes differ. */
     public record ShapeMismatch(String key, List<Long> shapeA, List<Long> shapeB) {
@@ -59,10 +61,10 @@ public record DiffResult(
         reportKeyOfA = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(reportKeyOfA));
     }
 
-    /** True when both hold the same keys with the same dtypes, shapes and bytes. */
+    /** True when both hold the same keys with the same dtypes, shapes and bytes, and the same values. */
     public boolean isIdentical() {
         return onlyInA.isEmpty() && onlyInB.isEmpty() && shapeMismatch.isEmpty() && dtypeMismatch.isEmpty()
-                && changed.isEmpty() && notCompared.isEmpty();
+                && changed.isEmpty() && notCompared.isEmpty() && values.isEmpty();
     }
 
     /** The status of every key, grouped by status. */

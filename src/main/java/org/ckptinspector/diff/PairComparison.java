@@ -247,9 +247,15 @@ final class PairComparison {
 
     /**
      * The tensor as the bytes it stores: quint4x2 and quint2x4 pack several codes per byte and are streamed only
-     * whole, so their bytes are compared as a uint8 run, which can be split into ranges.
+     * whole, and GGML blocks stream their dequantized values, so their bytes are compared as a uint8 run, which can
+     * be split into ranges.
      */
     private static TensorRef raw(TensorRef t) {
+        if (t.dtype().kind() == DType.Kind.BLOCK) {
+            return TensorRef.strided(DType.UINT8, new long[] {t.nbytes()}, new long[] {1},
+                    t.storageOffset() / t.dtype().blockSize() * t.dtype().itemSize(), t.storage())
+                    .withLocation(t.key(), t.path());
+        }
         if (!t.dtype().isPacked()) {
             return t;
         }

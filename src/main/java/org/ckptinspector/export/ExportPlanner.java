@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Set;
 import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Layout;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.values.DequantizedBlocks;
 
 /**
  * Turns a request into a plan, or refuses it with one message that names the keys at fault, before anything is
@@ -58,7 +60,7 @@ public final class ExportPlanner {
         }
         List<ExportItem> items = new ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) {
-            TensorRef t = chosen.get(i);
+            TensorRef t = decodedBlocks(chosen.get(i));
             String out = rename(relativeKeys.get(i), request.renames());
             items.add(new ExportItem(t.key(), out, t, DTypeConversion.resultOf(t.dtype(), request.dtype())));
         }
@@ -76,6 +78,18 @@ public final class ExportPlanner {
             warnings.addAll(sharedStorageWarnings(items));
         }
         return new ExportPlan(source, request, items, moduleMetadata, warnings, requirements);
+    }
+
+    /** A decodable GGML block-quantized tensor is exported as the float32 values it dequantizes to. */
+    private static TensorRef decodedBlocks(TensorRef t) throws ExportException {
+        if (t.dtype().kind() != DType.Kind.BLOCK || !t.dtype().isDecoded() || !t.isReadable()) {
+            return t;
+        }
+        try {
+            return DequantizedBlocks.view(t);
+        } catch (CheckpointException e) {
+            throw new ExportException(e.getMessage());
+        }
     }
 
     private static String rename(String key, List<RenameRule> rules) throws ExportException {
@@ -117,7 +131,9 @@ public final class ExportPlanner {
         List<String> unsupported = new ArrayList<>();
         for (ExportItem i : items) {
             TensorRef t = i.tensor();
-            if (t.layout() != Layout.STRIDED) {
+            if (t.dtype().kind() == DType.Kind.BLOCK) {
+                noData.add(i.sourceKey() + " (GGML " + t.dtype() + ", whose values are not decoded)");
+            } else if (t.layout() != Layout.STRIDED) {
                 noData.add(i.sourceKey() + " (" + t.layout().id() + ")");
             } else if (!t.isReadable() || !componentsReadable(t)) {
                 noData.add(i.sourceKey() + (t.problems().isEmpty() ? " (no data)" : " (" + t.problems().get(0) + ")"));

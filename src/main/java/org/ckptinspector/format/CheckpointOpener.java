@@ -11,6 +11,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import org.ckptinspector.container.TarArchive;
 import org.ckptinspector.container.ZipArchive;
+import org.ckptinspector.format.gguf.GgufReader;
+import org.ckptinspector.format.numpy.NumpyReader;
+import org.ckptinspector.format.pt2.Pt2Reader;
 import org.ckptinspector.format.safetensors.SafetensorsReader;
 import org.ckptinspector.format.sharded.ShardedReader;
 import org.ckptinspector.io.ByteRegion;
@@ -22,7 +25,8 @@ import org.ckptinspector.pickle.Opcode;
 /**
  * Opens any supported checkpoint, choosing the reader by the file's content, never by its name, in the order
  * {@code torch.load} tries them: torch zip (the zip magic at offset 0), the oldest torch tar format (whatever
- * Python's tarfile opens), then safetensors or a shard index, then the legacy pickle stream (any pickle).
+ * Python's tarfile opens), then the formats torch does not read (GGUF, numpy .npy, safetensors, a shard index;
+ * a zip may also be numpy .npz or a torch.export .pt2), then the legacy pickle stream (any pickle).
  */
 public final class CheckpointOpener {
     private static final int HEAD = 512;
@@ -30,7 +34,7 @@ public final class CheckpointOpener {
     private CheckpointOpener() {}
 
     /** The detected container of a file, before it is parsed. */
-    public enum Container { TORCH_ZIP, TORCH_LEGACY, TORCH_TAR, SAFETENSORS, SHARD_INDEX }
+    public enum Container { TORCH_ZIP, TORCH_LEGACY, TORCH_TAR, SAFETENSORS, SHARD_INDEX, GGUF, NPY, NPZ, PT2 }
 
     public static Checkpoint open(Path file) throws CheckpointException {
         try {
@@ -40,6 +44,10 @@ public final class CheckpointOpener {
                 case TORCH_TAR -> TorchReaders.tar(file);
                 case SAFETENSORS -> SafetensorsReader.read(file);
                 case SHARD_INDEX -> ShardedReader.read(file, CheckpointOpener::open);
+                case GGUF -> GgufReader.read(file);
+                case NPY -> NumpyReader.readNpy(file);
+                case NPZ -> NumpyReader.readNpz(file);
+                case PT2 -> Pt2Reader.read(file);
             };
         } catch (CheckpointException e) {
             throw e;
@@ -74,16 +82,27 @@ public final class CheckpointOpener {
         head.flip();
         ByteRegion headRegion = new HeapRegion(head.duplicate());
         if (ZipArchive.sniff(headRegion)) {
-            return Container.TORCH_ZIP;
+            return ZipKinds.of(file);
         }
         if (head.remaining() >= 512 && TarArchive.opens(headRegion)) {
             return Container.TORCH_TAR;
+        }
+        if (GgufReader.sniff(head)) {
+            return Container.GGUF;
+        }
+        if (NumpyReader.sniff(head)) {
+            return Container.NPY;
         }
         if (SafetensorsReader.sniff(head, size)) {
             return Container.SAFETENSORS;
         }
         if (ShardedReader.sniff(head)) {
             return Container.SHARD_INDEX;
+        }
+        String other = OtherFormats.name(head, size, file);
+        if (other != null) {
+            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": not a PyTorch "
+                    + "checkpoint: it is " + other + ", which this version does not read");
         }
         if (head.remaining() > 0 && Opcode.of(head.get(0)) != null && describe(head) == null) {
             return Container.TORCH_LEGACY;

@@ -40,16 +40,46 @@ public enum DType {
     BITS16("bits16", 2, Kind.RAW, null, null),
     BITS1X8("bits1x8", 1, Kind.RAW, null, null),
     BITS2X4("bits2x4", 1, Kind.RAW, null, null),
-    BITS4X2("bits4x2", 1, Kind.RAW, null, null);
+    BITS4X2("bits4x2", 1, Kind.RAW, null, null),
+    // GGML block-quantized types (GGUF files): not torch dtypes; a block of blockSize() values takes itemSize() bytes.
+    Q4_0("q4_0", 32, 18, true),
+    Q4_1("q4_1", 32, 20, true),
+    Q5_0("q5_0", 32, 22, true),
+    Q5_1("q5_1", 32, 24, true),
+    Q8_0("q8_0", 32, 34, true),
+    Q8_1("q8_1", 32, 36, false),
+    Q2_K("q2_k", 256, 84, true),
+    Q3_K("q3_k", 256, 110, true),
+    Q4_K("q4_k", 256, 144, true),
+    Q5_K("q5_k", 256, 176, true),
+    Q6_K("q6_k", 256, 210, true),
+    Q8_K("q8_k", 256, 292, false),
+    IQ2_XXS("iq2_xxs", 256, 66, false),
+    IQ2_XS("iq2_xs", 256, 74, false),
+    IQ3_XXS("iq3_xxs", 256, 98, false),
+    IQ1_S("iq1_s", 256, 50, false),
+    IQ4_NL("iq4_nl", 32, 18, false),
+    IQ3_S("iq3_s", 256, 110, false),
+    IQ2_S("iq2_s", 256, 82, false),
+    IQ4_XS("iq4_xs", 256, 136, false),
+    IQ1_M("iq1_m", 256, 56, false),
+    TQ1_0("tq1_0", 256, 54, false),
+    TQ2_0("tq2_0", 256, 66, false),
+    MXFP4("mxfp4", 32, 17, false);
 
-    /** The family of a dtype, which decides how its values are decoded. */
-    public enum Kind { FLOAT, INT, UINT, BOOL, COMPLEX, QUANTIZED, RAW }
+    /**
+     * The family of a dtype, which decides how its values are decoded. {@code BLOCK}: a GGML block-quantized type,
+     * whose values exist only as the float32 numbers a whole block dequantizes to.
+     */
+    public enum Kind { FLOAT, INT, UINT, BOOL, COMPLEX, QUANTIZED, RAW, BLOCK }
 
     private final String torchName;
     private final int itemSize;
     private final Kind kind;
     private final String safetensorsCode;
     private final String legacyStorageClass;
+    private final int blockSize;
+    private final boolean decoded;
 
     DType(String torchName, int itemSize, Kind kind, String safetensorsCode, String legacyStorageClass) {
         this.torchName = torchName;
@@ -57,16 +87,42 @@ public enum DType {
         this.kind = kind;
         this.safetensorsCode = safetensorsCode;
         this.legacyStorageClass = legacyStorageClass;
+        this.blockSize = 1;
+        this.decoded = true;
     }
 
-    /** torch's name, e.g. {@code float32}. */
+    /** A GGML block type: {@code blockSize} values in {@code blockBytes} bytes; {@code decoded} when we read them. */
+    DType(String ggmlName, int blockSize, int blockBytes, boolean decoded) {
+        this.torchName = ggmlName;
+        this.itemSize = blockBytes;
+        this.kind = Kind.BLOCK;
+        this.safetensorsCode = null;
+        this.legacyStorageClass = null;
+        this.blockSize = blockSize;
+        this.decoded = decoded;
+    }
+
+    /** torch's name, e.g. {@code float32}; for GGML block types the GGML name in lower case ({@code q8_0}). */
     public String torchName() {
         return torchName;
     }
 
-    /** Bytes per element as torch counts elements (packed sub-byte types count one byte). */
+    /**
+     * Bytes per element as torch counts elements (packed sub-byte types count one byte); for GGML block types the
+     * bytes of one block of {@link #blockSize()} values.
+     */
     public int itemSize() {
         return itemSize;
+    }
+
+    /** Values per stored unit: the GGML block length (32, 256) for block types, else 1. */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    /** False for the GGML block types whose values this version does not decode (IQ, ternary, MX formats). */
+    public boolean isDecoded() {
+        return decoded;
     }
 
     public Kind kind() {
@@ -78,6 +134,9 @@ public enum DType {
      * shape counts logical elements), else {@code 8 * itemSize()}.
      */
     public int bitsPerElement() {
+        if (kind == Kind.BLOCK) {
+            return itemSize * 8 / blockSize;
+        }
         return switch (this) {
             case QUINT4X2 -> 4;
             case QUINT2X4 -> 2;
@@ -87,11 +146,15 @@ public enum DType {
 
     /** True for dtypes that pack several elements into one byte (quint4x2, quint2x4). */
     public boolean isPacked() {
-        return bitsPerElement() < 8;
+        return kind != Kind.BLOCK && bitsPerElement() < 8;
     }
 
     /** Bytes {@code elements} elements take in storage, rounded up to whole bytes; saturates on overflow. */
     public long bytesFor(long elements) {
+        if (kind == Kind.BLOCK) {
+            long blocks = elements / blockSize + (elements % blockSize == 0 ? 0 : 1);
+            return blocks > Long.MAX_VALUE / itemSize ? Long.MAX_VALUE : blocks * itemSize;
+        }
         int bits = bitsPerElement();
         if (bits % 8 == 0) {
             int size = bits / 8;
@@ -103,6 +166,10 @@ public enum DType {
 
     /** Elements of this dtype that {@code bytes} bytes hold. */
     public long elementsIn(long bytes) {
+        if (kind == Kind.BLOCK) {
+            long blocks = bytes / itemSize;
+            return blocks > Long.MAX_VALUE / blockSize ? Long.MAX_VALUE : blocks * blockSize;
+        }
         int bits = bitsPerElement();
         if (bits % 8 == 0) {
             return bytes / (bits / 8);
@@ -137,12 +204,36 @@ public enum DType {
 
     public static Optional<DType> fromTorchName(String name) {
         String n = name.startsWith("torch.") ? name.substring(6) : name;
-        return Arrays.stream(values()).filter(d -> d.torchName.equals(n)).findFirst()
+        return Arrays.stream(values()).filter(d -> d.kind != Kind.BLOCK && d.torchName.equals(n)).findFirst()
                 .or(() -> aliasOf(n));
     }
 
     public static Optional<DType> fromSafetensorsCode(String code) {
         return Arrays.stream(values()).filter(d -> code.equals(d.safetensorsCode)).findFirst();
+    }
+
+    /**
+     * The dtype of a numpy type code without its byte-order character ({@code f4}, {@code i8}, {@code b1},
+     * {@code c16}); empty for the codes that are not numbers torch has (strings, objects, dates, structured).
+     */
+    public static Optional<DType> fromNumpyCode(String code) {
+        return Optional.ofNullable(switch (code) {
+            case "f8" -> FLOAT64;
+            case "f4" -> FLOAT32;
+            case "f2" -> FLOAT16;
+            case "i8" -> INT64;
+            case "i4" -> INT32;
+            case "i2" -> INT16;
+            case "i1" -> INT8;
+            case "u8" -> UINT64;
+            case "u4" -> UINT32;
+            case "u2" -> UINT16;
+            case "u1" -> UINT8;
+            case "b1" -> BOOL;
+            case "c16" -> COMPLEX128;
+            case "c8" -> COMPLEX64;
+            default -> null;
+        });
     }
 
     /** Maps a storage class name ({@code FloatStorage}, {@code torch.cuda.HalfStorage}) to its dtype. */

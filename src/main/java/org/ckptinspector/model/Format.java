@@ -6,7 +6,11 @@ public enum Format {
     TORCH_LEGACY("torch-legacy"),
     TORCH_TAR("torch-tar"),
     SAFETENSORS("safetensors"),
-    SHARDED("sharded");
+    SHARDED("sharded"),
+    GGUF("gguf"),
+    NPY("npy"),
+    NPZ("npz"),
+    PT2("pt2");
 
     private final String id;
 

@@ -154,11 +154,12 @@ public record TensorRef(
 
     /**
      * Whether {@code TensorBytes} can stream the tensor's values: a readable strided tensor, or a sparse tensor
-     * whose parts are all readable (streamed densified). Meta tensors and tensors with problems have none.
+     * whose parts are all readable (streamed densified). Meta tensors, tensors with problems and GGML block types
+     * that are not decoded have none.
      */
     public boolean hasValues() {
         if (isReadable()) {
-            return true;
+            return dtype.isDecoded();
         }
         if (layout == Layout.STRIDED || layout == Layout.META || components.isEmpty() || !problems.isEmpty()) {
             return false;

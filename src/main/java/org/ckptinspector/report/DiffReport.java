@@ -7,6 +7,8 @@ import java.util.Locale;
 import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.diff.LoadStateDictReport;
 import org.ckptinspector.diff.ValueChange;
+import org.ckptinspector.diff.ValueDiff;
+import org.ckptinspector.training.CheckpointValues;
 
 /** The {@code diff} report: the JSON document of the CLI contract, and the text for people. */
 public final class DiffReport {
@@ -60,6 +62,19 @@ public final class DiffReport {
             json.writeEndObject();
         }
         json.writeEndArray();
+        json.writeArrayFieldStart("values_changed");
+        for (ValueDiff.Changed c : r.values().changed()) {
+            json.writeStartObject();
+            json.writeStringField("path", c.path());
+            json.writeFieldName("a");
+            json.writeTree(JsonValues.toJson(c.a()));
+            json.writeFieldName("b");
+            json.writeTree(JsonValues.toJson(c.b()));
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        JsonValues.writeStrings("values_only_in_a", r.values().onlyInA(), json);
+        JsonValues.writeStrings("values_only_in_b", r.values().onlyInB(), json);
         LoadStateDictReport l = r.loadStateDict();
         json.writeObjectFieldStart("load_state_dict");
         JsonValues.writeStrings("missing_keys", l.missingKeys(), json);
@@ -97,7 +112,12 @@ public final class DiffReport {
                 .map(d -> d.key() + "  " + d.dtypeA() + " vs " + d.dtypeB()).toList());
         section(out, "changed", r.changed().stream().map(DiffReport::changeLine).toList());
         section(out, "not compared", r.notCompared().stream().map(n -> n.key() + "  " + n.reason()).toList());
-        out.append("identical: ").append(r.identical().size()).append(" tensors\n\n");
+        out.append("identical: ").append(r.identical().size()).append(" tensors\n");
+        section(out, "values changed", r.values().changed().stream().map(c -> c.path() + "  "
+                + CheckpointValues.text(c.a()) + " -> " + CheckpointValues.text(c.b())).toList());
+        section(out, "values only in A", r.values().onlyInA());
+        section(out, "values only in B", r.values().onlyInB());
+        out.append('\n');
         LoadStateDictReport l = r.loadStateDict();
         out.append("load_state_dict (A as the checkpoint, B as the model's state_dict):\n");
         for (boolean strict : new boolean[] {true, false}) {

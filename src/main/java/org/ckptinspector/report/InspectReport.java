@@ -9,9 +9,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.security.CheckpointGlobals;
+import org.ckptinspector.training.OptimizerMapping;
+import org.ckptinspector.training.OptimizerStateDict;
+import org.ckptinspector.training.TrainingState;
+import org.ckptinspector.training.WeightsOnlyVerdict;
 import org.ckptinspector.values.TensorHash;
+import org.ckptinspector.values.ValueReader;
 
 /**
  * The {@code inspect --json} document of the CLI contract, written one tensor at a time: as a tree, a file of
@@ -25,9 +31,10 @@ public final class InspectReport {
         json.writeStartObject();
         json.writeStringField("file", c.file().toString());
         json.writeStringField("format", c.format().id());
+        TrainingState training = TrainingState.of(c);
         json.writeArrayFieldStart("tensors");
         for (TensorRef t : c.tensors()) {
-            tensor(t, withHash, json);
+            tensor(t, training.role(t).orElse(null), withHash, json);
         }
         json.writeEndArray();
         List<String> names = CheckpointGlobals.names(c);
@@ -42,7 +49,122 @@ public final class InspectReport {
         JsonValues.writeStrings("warnings", warnings, json);
         json.writeFieldName("metadata");
         json.writeTree(JsonValues.toJson(c.metadata()));
+        training(training, json);
+        weightsOnly(WeightsOnlyVerdict.of(c, names), json);
         json.writeEndObject();
+    }
+
+    /** {@code model}, {@code parameters}, {@code breakdown} and {@code optimizers}. */
+    private static void training(TrainingState s, JsonGenerator json) throws IOException {
+        json.writeStringField("model", s.modelKey());
+        json.writeNumberField("parameters", s.parameterCount());
+        json.writeObjectFieldStart("breakdown");
+        json.writeNumberField("model", s.breakdown().model());
+        json.writeNumberField("optimizer", s.breakdown().optimizer());
+        json.writeNumberField("other", s.breakdown().other());
+        json.writeEndObject();
+        json.writeArrayFieldStart("optimizers");
+        for (TrainingState.Optimizer o : s.optimizers()) {
+            json.writeStartObject();
+            json.writeStringField("key", o.key());
+            path(o.path(), json);
+            OptimizerMapping m = o.mapping();
+            json.writeStringField("mapping", m.status().id());
+            json.writeStringField("reason", m.reason());
+            json.writeArrayFieldStart("groups");
+            for (OptimizerStateDict.Group g : o.stateDict().groups()) {
+                json.writeStartObject();
+                json.writeArrayFieldStart("params");
+                for (int id : g.ids()) {
+                    String name = m.names().get(id);
+                    if (name == null) {
+                        json.writeNumber(id);
+                    } else {
+                        json.writeString(name);
+                    }
+                }
+                json.writeEndArray();
+                json.writeObjectFieldStart("hyper_parameters");
+                for (var e : g.hyperParameters().entrySet()) {
+                    json.writeFieldName(e.getKey());
+                    json.writeTree(JsonValues.toJson(e.getValue()));
+                }
+                json.writeEndObject();
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeObjectFieldStart("candidates");
+            for (var e : m.candidates().entrySet()) {
+                JsonValues.writeStrings(Integer.toString(e.getKey()), e.getValue(), json);
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    /** Most per-channel scales and zero points listed; longer ones are null (their tensors hold them). */
+    static final int MAX_CHANNELS = 1 << 16;
+
+    /** {@code quantization}: scheme and scale / zero point, or per-channel scales, zero points and axis. */
+    private static void quantization(Quantization q, JsonGenerator json) throws IOException {
+        json.writeObjectFieldStart("quantization");
+        if (q instanceof Quantization.PerTensor p) {
+            json.writeStringField("qscheme", p.qscheme());
+            json.writeNumberField("scale", p.scale());
+            json.writeNumberField("zero_point", p.zeroPoint());
+        } else if (q instanceof Quantization.PerChannel p) {
+            json.writeStringField("qscheme", p.qscheme());
+            channelValues("scales", p.scales(), false, json);
+            channelValues("zero_points", p.zeroPoints(), true, json);
+            json.writeNumberField("axis", p.axis());
+        }
+        json.writeEndObject();
+    }
+
+    private static void channelValues(String field, TensorRef t, boolean integers, JsonGenerator json)
+            throws IOException {
+        json.writeFieldName(field);
+        if (!t.hasValues() || t.numel() > MAX_CHANNELS) {
+            json.writeNull();
+            return;
+        }
+        double[] v = ValueReader.head(t, (int) t.numel());
+        json.writeStartArray();
+        for (double d : v) {
+            if (integers) {
+                json.writeNumber((long) d);
+            } else {
+                json.writeNumber(d);
+            }
+        }
+        json.writeEndArray();
+    }
+
+    /** {@code weights_only}: null for formats torch.load does not read. */
+    private static void weightsOnly(WeightsOnlyVerdict v, JsonGenerator json) throws IOException {
+        if (v == null) {
+            json.writeNullField("weights_only");
+            return;
+        }
+        json.writeObjectFieldStart("weights_only");
+        json.writeBooleanField("loads", v.loads());
+        JsonValues.writeStrings("blocking", v.blocking(), json);
+        json.writeStringField("snippet", v.snippet());
+        json.writeStringField("reason", v.reason());
+        json.writeEndObject();
+    }
+
+    private static void path(List<Object> path, JsonGenerator json) throws IOException {
+        json.writeArrayFieldStart("path");
+        for (Object p : path) {
+            if (p instanceof Integer i) {
+                json.writeNumber(i);
+            } else {
+                json.writeString(String.valueOf(p));
+            }
+        }
+        json.writeEndArray();
     }
 
     /** The same document as a tree, for callers that look things up in it; small files only. */
@@ -55,18 +177,11 @@ public final class InspectReport {
         }
     }
 
-    private static void tensor(TensorRef t, boolean withHash, JsonGenerator json) throws IOException {
+    private static void tensor(TensorRef t, TrainingState.StateRole role, boolean withHash, JsonGenerator json)
+            throws IOException {
         json.writeStartObject();
         json.writeStringField("key", t.key());
-        json.writeArrayFieldStart("path");
-        for (Object p : t.path()) {
-            if (p instanceof Integer i) {
-                json.writeNumber(i);
-            } else {
-                json.writeString(String.valueOf(p));
-            }
-        }
-        json.writeEndArray();
+        path(t.path(), json);
         json.writeStringField("dtype", t.dtype().torchName());
         json.writeFieldName("shape");
         json.writeArray(t.shape(), 0, t.shape().length);
@@ -75,6 +190,13 @@ public final class InspectReport {
         json.writeNumberField("storage_offset", t.storageOffset());
         json.writeNumberField("numel", t.numel());
         json.writeStringField("storage", t.storage() != null && t.storage().shareable() ? t.storage().key() : null);
+        if (t.quantization() != null) {
+            quantization(t.quantization(), json);
+        }
+        if (role != null) {
+            json.writeStringField("param", role.param());
+            json.writeStringField("state", role.state());
+        }
         if (withHash) {
             // Meta tensors and tensors with problems have no values, so no hash.
             json.writeStringField("sha256", t.hasValues() ? TensorHash.sha256(t) : null);

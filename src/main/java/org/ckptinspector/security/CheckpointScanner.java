@@ -76,6 +76,11 @@ public final class CheckpointScanner {
             }
             return;
         }
+        if (container == CheckpointOpener.Container.GGUF || container == CheckpointOpener.Container.NPY
+                || container == CheckpointOpener.Container.NPZ || container == CheckpointOpener.Container.PT2) {
+            scanWithReader(file);
+            return;
+        }
         if (container == CheckpointOpener.Container.SHARD_INDEX) {
             if (shardDepth > 0) {
                 out.error(file + ": a shard index that lists another shard index");
@@ -178,6 +183,20 @@ public final class CheckpointScanner {
         }
         new ZipMembers(into, monitor, this::scanPayload).scan(payload, record + " > ", record, depth);
         return true;
+    }
+
+    /**
+     * GGUF holds no pickle; the pickles of numpy object arrays and of torch.export sample inputs are what the
+     * readers run through the restricted unpickler, which names their globals.
+     */
+    private void scanWithReader(Path file) throws IOException {
+        try (Checkpoint c = CheckpointOpener.open(file)) {
+            for (org.ckptinspector.model.GlobalRef g : c.globals()) {
+                out.global(g.module(), g.name(), g.record(), g.offset());
+            }
+        } catch (CheckpointException e) {
+            out.error(e.getMessage());
+        }
     }
 
     private void validateSafetensors(Path file) throws IOException {

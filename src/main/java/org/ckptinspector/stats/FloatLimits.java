@@ -36,7 +36,8 @@ final class FloatLimits {
             case FLOAT4_E2M1FN_X2:
                 return 1.0;
             default:
-                return dtype.kind() == DType.Kind.QUANTIZED ? Float.MIN_NORMAL : 0.0;
+                boolean dequantized = dtype.kind() == DType.Kind.QUANTIZED || dtype.kind() == DType.Kind.BLOCK;
+                return dequantized ? Float.MIN_NORMAL : 0.0;
         }
     }
 

@@ -53,7 +53,8 @@ public final class HealthCheck {
                             t.negInf(), t.count(), percent(share))), share));
         }
         DType d = t.dtype();
-        boolean real = d.isFloatingPoint() || d.kind() == DType.Kind.COMPLEX || d.kind() == DType.Kind.QUANTIZED;
+        boolean real = d.isFloatingPoint() || d.kind() == DType.Kind.COMPLEX || d.kind() == DType.Kind.QUANTIZED
+                || d.kind() == DType.Kind.BLOCK;
         if (!real || t.finite() == 0) {
             return;
         }

@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.util.Optional;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Layout;
 import org.ckptinspector.model.TensorRef;
 
@@ -34,11 +35,16 @@ public final class TensorBytes {
     /**
      * Streams elements {@code [first, first + count)} of the row-major order. Chunks always hold whole elements.
      * The bytes are the tensor's logical values: conjugate and negative bits are applied, sparse tensors come
-     * densified, quantized tensors as their integers. Packed quint4x2/quint2x4 tensors stream their packed bytes
-     * (as {@code int_repr()} gives them in torch) and only as a whole.
+     * densified, quantized tensors as their integers, GGML block-quantized tensors as the float32 values they
+     * dequantize to. Packed quint4x2/quint2x4 tensors stream their packed bytes (as {@code int_repr()} gives them in
+     * torch) and only as a whole.
      */
     public static void stream(TensorRef t, long first, long count, int chunkBytes, ChunkSink sink)
             throws IOException {
+        if (t.dtype().kind() == DType.Kind.BLOCK) {
+            streamRaw(DequantizedBlocks.view(t), first, count, chunkBytes, sink);
+            return;
+        }
         if (t.layout() != Layout.STRIDED && t.layout() != Layout.META && t.hasValues()) {
             streamRaw(SparseTensors.densify(t), first, count, chunkBytes, sink);
             return;
@@ -62,7 +68,7 @@ public final class TensorBytes {
      * compare the bytes as one run instead of streaming them.
      */
     public static Optional<ByteRegion> storedRun(TensorRef t) {
-        if (!t.isReadable() || !t.isContiguous()) {
+        if (!t.isReadable() || !t.isContiguous() || t.dtype().kind() == DType.Kind.BLOCK) {
             return Optional.empty();
         }
         long start;
@@ -86,7 +92,7 @@ public final class TensorBytes {
 
     /** All of a tensor's logical bytes in one array; refused when larger than {@code maxBytes}. */
     public static byte[] toArray(TensorRef t, long maxBytes) throws IOException {
-        long n = t.nbytes();
+        long n = t.dtype().kind() == DType.Kind.BLOCK ? t.numel() * 4 : t.nbytes();
         if (n > maxBytes) {
             throw new CheckpointException(CheckpointException.Kind.LIMIT_EXCEEDED, "tensor " + t.key() + " has "
                     + n + " bytes, more than the " + maxBytes + " this operation reads into memory");

@@ -17,8 +17,8 @@ import org.ckptinspector.task.TaskMonitor;
  * <p>Contract: a reader yields {@link #size()} values for a {@link ValueView}; value {@code i} is the {@code i}-th
  * number of the tensor's logical row-major order after decoding (float16/bfloat16/float8/float4 through exact
  * tables, integers exactly up to 2^53 and rounded to nearest beyond, uint64 as unsigned, bool as 0/1, quantized
- * dequantized as torch does, complex as the view asks, the conjugate and negative bits resolved as
- * {@link TensorBytes} resolves them, sparse tensors as their dense form). NaN payloads and ±0 are kept as decoded. {@code size()} is {@code numel} except for float4_e2m1fn_x2 (two values per stored
+ * dequantized as torch does, GGML blocks as gguf-py dequantizes them, complex as the view asks, the conjugate and
+ * negative bits resolved as {@link TensorBytes} resolves them, sparse tensors as their dense form). NaN payloads and ±0 are kept as decoded. {@code size()} is {@code numel} except for float4_e2m1fn_x2 (two values per stored
  * byte, low nibble first) and {@link ValueView#REAL_IMAG} of complex tensors (two per element).
  * {@link #forEach} streams the values in bounded chunks of at most {@link #CHUNK_VALUES} through one reused
  * array, so memory does not grow with the tensor; {@link #read} gives random access to any range and is safe to
@@ -76,6 +76,9 @@ public final class ValueReader {
                     return new ValueReader(t, view, source, c, Math.multiplyExact(t.numel(), c.valuesPerUnit()));
                 case QUANTIZED:
                     return quantized(t, view);
+                case BLOCK:
+                    ElementDecoder f = view == ValueView.IMAG ? zeros(1) : ElementDecoders.real(DType.FLOAT32);
+                    return new ValueReader(t, view, DequantizedBlocks.view(t), f, t.numel());
                 default:
                     ElementDecoder d = ElementDecoders.real(dtype);
                     if (view == ValueView.IMAG) {
@@ -117,6 +120,9 @@ public final class ValueReader {
         }
         if (t.storage() == null || t.storage().bytes() == null) {
             return Optional.of("its data is missing from the file");
+        }
+        if (t.dtype().kind() == DType.Kind.BLOCK && !t.dtype().isDecoded()) {
+            return Optional.of("the values of GGML type " + t.dtype() + " are not decoded by this version");
         }
         if (t.dtype().kind() == DType.Kind.QUANTIZED && t.quantization() == null) {
             return Optional.of("a quantized tensor without scale and zero point");
@@ -167,7 +173,7 @@ public final class ValueReader {
     public Optional<CodeTable> codeTable() {
         int item = tensor.dtype().itemSize();
         if (tensor.dtype().isPacked() || item > 2 || !decoder.positionIndependent()
-                || tensor.dtype().kind() == DType.Kind.COMPLEX) {
+                || tensor.dtype().kind() == DType.Kind.COMPLEX || tensor.dtype().kind() == DType.Kind.BLOCK) {
             return Optional.empty();
         }
         int codes = 1 << (8 * item);

@@ -67,6 +67,75 @@ class GlobalPolicyTest {
         assertEquals(GlobalClass.DANGEROUS, GlobalPolicy.classify(module, name), module + "." + name);
     }
 
+    /** Issue 13, class 5: private twins of dangerous modules, and attribute paths that alias a module. */
+    @ParameterizedTest
+    @CsvSource({
+        "_operator,attrgetter", "_operator,methodcaller", "_operator,call", "operator,call", "_functools,reduce",
+        "_functools,partial", "_io,FileIO", "_pyio,FileIO", "argparse,_os.system", "argparse,_os.getcwd",
+        "argparse._os,remove", "logging,os.remove", "tempfile,_shutil.rmtree", "collections,_sys.exit",
+        "numpy,core.numeric.os.remove", "torch,nn.modules.module.torch.load", "some.model,builtins.print",
+        "__main__,trace", "torch.distributed.checkpoint.metadata,os.remove"
+    })
+    void aliasesAndTwins(String module, String name) {
+        assertEquals(GlobalClass.DANGEROUS, GlobalPolicy.classify(module, name), module + "." + name);
+    }
+
+    /** Issue 13, class 5: callables that reach processes, files or code. */
+    @ParameterizedTest
+    @CsvSource({
+        "uuid,_get_command_stdout", "uuid,getnode", "_osx_support,_read_output", "_osx_support,customize_compiler",
+        "_aix_support,_read_cmd_output", "_pyrepl.pager,pipe_pager", "_pyrepl.pager,get_pager", "mailcap,findmatch",
+        "logging,FileHandler", "logging.handlers,RotatingFileHandler", "logging.handlers,SysLogHandler",
+        "logging.config,fileConfig", "logging,basicConfig", "idlelib.pyshell,main", "lib2to3.main,main",
+        "torch.utils.bottleneck.__main__,run_cprofile", "torch,UntypedStorage.from_file",
+        "torch.storage,TypedStorage.from_file", "torch,FloatStorage.from_file",
+        "torch.storage,UntypedStorage.from_file",
+        "numpy._core.memmap,memmap", "numpy.core.memmap,memmap", "numpy,memmap", "numpy._core,memmap",
+        "numpy,savez_compressed", "numpy.lib._npyio_impl,load", "pip,main", "pip._internal.cli.main,main",
+        "ensurepip,bootstrap", "venv,create", "pty,spawn", "code,InteractiveInterpreter", "pydoc,pipepager",
+        "pydoc,locate", "bdb,Bdb", "pdb,Pdb", "profile,Profile", "cProfile,Profile", "timeit,Timer", "trace,Trace",
+        "doctest,debug_script", "webbrowser,open_new", "numpy.f2py,compile", "torch._inductor.codecache,PyCodeCache",
+        "pkgutil,resolve_name", "weakref,finalize", "atexit,register", "unittest,main", "compileall,compile_dir",
+        "torch.onnx,export", "torch.utils.tensorboard.writer,SummaryWriter", "pathlib,PosixPath.write_text",
+        "pathlib,Path.home", "uuid,UUID.__reduce__", "copyreg,add_extension"
+    })
+    void reachProcessesFilesOrCode(String module, String name) {
+        assertEquals(GlobalClass.DANGEROUS, GlobalPolicy.classify(module, name), module + "." + name);
+    }
+
+    /** Issue 13, class 5: value classes that only look dangerous because of their module. */
+    @ParameterizedTest
+    @CsvSource({
+        "pathlib,PosixPath", "pathlib,WindowsPath", "pathlib,Path", "pathlib,PurePosixPath",
+        "pathlib._local,PosixPath", "uuid,UUID",
+        "torch.distributed.checkpoint.metadata,Metadata", "torch.distributed.checkpoint.metadata,MetadataIndex",
+        "torch.distributed.checkpoint.metadata,TensorStorageMetadata",
+        "torch.distributed.checkpoint.metadata,BytesStorageMetadata",
+        "torch.distributed.checkpoint.metadata,ChunkStorageMetadata",
+        "torch.distributed.checkpoint.metadata,TensorProperties", "torch.distributed.checkpoint.metadata,StorageMeta",
+        "torch.distributed.checkpoint.metadata,_MEM_FORMAT_ENCODING",
+        "torch.distributed.checkpoint.filesystem,_StorageInfo",
+        "numpy.random._pickle,__randomstate_ctor", "numpy.random._pickle,__generator_ctor",
+        "logging,getLogger", "logging,LogRecord", "mmengine.logging.history_buffer,HistoryBuffer",
+        "builtins,ValueError", "_collections,OrderedDict", "codecs,lookup"
+    })
+    void lookAlikesStayUnknown(String module, String name) {
+        assertEquals(GlobalClass.UNKNOWN, GlobalPolicy.classify(module, name), module + "." + name);
+    }
+
+    /** The verdict is the path's, wherever a pickle or a report splits it into module and name. */
+    @ParameterizedTest
+    @CsvSource({"argparse._os.getcwd", "torch.UntypedStorage.from_file", "pathlib.PosixPath",
+        "torch.distributed.checkpoint.metadata.Metadata", "torch._utils._rebuild_tensor_v2", "_operator.attrgetter",
+        "collections.OrderedDict.fromkeys", "numpy.random._pickle.__randomstate_ctor"})
+    void theSplitDoesNotMatter(String qualified) {
+        GlobalClass whole = GlobalPolicy.classify(qualified);
+        for (int dot = qualified.indexOf('.'); dot >= 0; dot = qualified.indexOf('.', dot + 1)) {
+            assertEquals(whole, GlobalPolicy.classify(qualified.substring(0, dot), qualified.substring(dot + 1)),
+                    qualified + " split at " + dot);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({
         "__main__,Net", "numpy,ndarray", "numpy.core.multiarray,_reconstruct", "numpy,dtype", "argparse,Namespace",

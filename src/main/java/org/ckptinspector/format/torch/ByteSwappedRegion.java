@@ -9,11 +9,11 @@ import org.ckptinspector.io.ByteRegion;
  * A storage written by a big-endian machine ({@code byteorder} record "big"), presented in little-endian order:
  * every {@code unit}-byte value is reversed on read, as torch's {@code storage.byteswap(dtype)} does at load.
  */
-final class ByteSwappedRegion implements ByteRegion {
+public final class ByteSwappedRegion implements ByteRegion {
     private final ByteRegion raw;
     private final int unit;
 
-    ByteSwappedRegion(ByteRegion raw, int unit) {
+    public ByteSwappedRegion(ByteRegion raw, int unit) {
         this.raw = raw;
         this.unit = unit;
     }

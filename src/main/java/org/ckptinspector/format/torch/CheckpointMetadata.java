@@ -13,13 +13,17 @@ import org.ckptinspector.model.PyValue;
 /**
  * The non-tensor values of a checkpoint (epoch, hyper-parameters, optimizer param_groups, argparse fields) as a
  * tree without tensors: containers left empty by removing tensors disappear, numpy scalars become plain numbers
- * and {@code argparse.Namespace} objects dicts of their fields. The copy is a tree of at most
+ * and {@code argparse.Namespace} objects dicts of their fields; in a list or tuple that also holds values, a
+ * tensor is the string {@code "<tensor>"} so that indices stay those of the file. The copy is a tree of at most
  * {@value #MAX_VALUES} values (larger metadata is cut, with a warning); a reference back into the path being
  * copied (a cycle) becomes the string "...".
  */
 final class CheckpointMetadata {
     /** Most values the metadata tree holds; enough for any real training state, bounded for hostile graphs. */
     static final int MAX_VALUES = 200_000;
+
+    /** Stands for a tensor in a list or tuple of values, so that the other items keep their indices. */
+    static final PyValue TENSOR = new PyValue.Str("<tensor>");
 
     /** Marks a child that held only tensors. */
     private static final PyValue PRUNED = new PyValue.Str("\u0000pruned");
@@ -84,7 +88,8 @@ final class CheckpointMetadata {
 
         /** Returns the finished copy of a leaf, or null after pushing a frame for a container. */
         private PyValue open(PyValue v, Deque<Frame> stack) {
-            if (v instanceof PyValue.Tensor) {
+            if (v instanceof PyValue.Tensor
+                    || v instanceof PyValue.Obj a && NumpyValues.isArray(a) && NumpyValues.array(a) != null) {
                 return PRUNED;
             }
             if (++count > MAX_VALUES) {
@@ -149,10 +154,10 @@ final class CheckpointMetadata {
                 return out;
             }
             if (f.source instanceof PyValue.PyList) {
-                return new PyValue.PyList(kept(c));
+                return new PyValue.PyList(marked(c));
             }
             if (f.source instanceof PyValue.Tuple) {
-                return new PyValue.Tuple(kept(c));
+                return new PyValue.Tuple(marked(c));
             }
             PyValue.Obj o = (PyValue.Obj) f.source;
             if (isNamespace(o)) {
@@ -188,6 +193,11 @@ final class CheckpointMetadata {
                     out.put(k, v);
                 }
             }
+        }
+
+        /** A sequence keeps its positions: a tensor among values becomes {@link #TENSOR}. */
+        private static List<PyValue> marked(List<PyValue> copies) {
+            return copies.stream().map(v -> v == PRUNED ? TENSOR : v).toList();
         }
 
         private static List<PyValue> kept(List<PyValue> copies) {

@@ -72,8 +72,21 @@ final class NumpyValues {
         }
     }
 
-    /** A pickled numpy array ({@code _reconstruct} + BUILD state) as a tensor over its bytes, or null. */
+    /** True for a pickled numpy array object ({@code _reconstruct(ndarray, ...)}), decodable or not. */
+    static boolean isArray(PyValue.Obj o) {
+        return isMultiarray(o.cls(), "_reconstruct");
+    }
+
+    /** A pickled numpy array as a tensor over its bytes, or null. */
     static TensorRef array(PyValue v) {
+        return array(v, "numpy");
+    }
+
+    /**
+     * A pickled numpy array ({@code _reconstruct} + BUILD state) as a tensor over its bytes (copied, and swapped
+     * to little-endian when stored big-endian) in a storage named {@code storageKey}, or null.
+     */
+    static TensorRef array(PyValue v, String storageKey) {
         if (!(v instanceof PyValue.Obj o) || !isMultiarray(o.cls(), "_reconstruct")
                 || !(o.state() instanceof PyValue.Tuple state) || state.size() != 5) {
             return null;
@@ -103,7 +116,7 @@ final class NumpyValues {
         boolean fortran = state.get(3) instanceof PyValue.Bool f && f.value();
         long[] stride = fortran ? reversed(TensorRef.contiguousStrides(reversed(shape)))
                 : TensorRef.contiguousStrides(shape);
-        Storage storage = new Storage("numpy", type.dtype(), raw.length, "cpu", ByteRegion.of(raw), false);
+        Storage storage = new Storage(storageKey, type.dtype(), raw.length, "cpu", ByteRegion.of(raw), false);
         return TensorRef.strided(type.dtype(), shape, stride, 0, storage);
     }
 
@@ -122,23 +135,7 @@ final class NumpyValues {
         }
         boolean big = o.state() instanceof PyValue.Tuple st && st.size() > 1 && st.get(1) instanceof PyValue.Str order
                 && order.value().equals(">");
-        DType d = switch (code.value()) {
-            case "f8" -> DType.FLOAT64;
-            case "f4" -> DType.FLOAT32;
-            case "f2" -> DType.FLOAT16;
-            case "i8" -> DType.INT64;
-            case "i4" -> DType.INT32;
-            case "i2" -> DType.INT16;
-            case "i1" -> DType.INT8;
-            case "u8" -> DType.UINT64;
-            case "u4" -> DType.UINT32;
-            case "u2" -> DType.UINT16;
-            case "u1" -> DType.UINT8;
-            case "b1" -> DType.BOOL;
-            case "c16" -> DType.COMPLEX128;
-            case "c8" -> DType.COMPLEX64;
-            default -> null;
-        };
+        DType d = DType.fromNumpyCode(code.value()).orElse(null);
         return d == null ? null : new NumpyType(d, big);
     }
 

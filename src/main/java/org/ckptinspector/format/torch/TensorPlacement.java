@@ -10,8 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.model.DType;
 import org.ckptinspector.model.PyValue;
+import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.pickle.PickleLimits;
 
@@ -21,6 +24,7 @@ import org.ckptinspector.pickle.PickleLimits;
  * pickled {@code nn.Module} the dotted module names {@code model.state_dict()} uses ({@code _parameters},
  * {@code _buffers} and {@code _modules} add nothing to the key). A tensor reached by several paths (tied weights)
  * is listed once per path. A bare tensor at the root has the path {@code []} and the key {@value #ROOT_KEY}.
+ * A pickled numpy array is a tensor too, over its own bytes (storage {@code numpy/<n>}, one per array object).
  * The walk is iterative and does not follow a reference back into the path it is on.
  */
 final class TensorPlacement {
@@ -58,9 +62,10 @@ final class TensorPlacement {
         Set<PyValue> onPath = Collections.newSetFromMap(new IdentityHashMap<>());
         // Subgraphs already walked without finding a tensor are not walked again (shared metadata).
         Set<PyValue> tensorFree = Collections.newSetFromMap(new IdentityHashMap<>());
+        Derived arrays = new Derived();
         List<Object> path = new ArrayList<>();
         List<String> segments = new ArrayList<>();
-        stack.push(new Frame(root, edges(root), 0));
+        stack.push(new Frame(root, edges(root, arrays), 0));
         onPath.add(root);
         long visited = 1;
         long pathElements = 0;
@@ -94,7 +99,7 @@ final class TensorPlacement {
                 placed.add(t.ref().withLocation(key(s), p));
                 continue;
             }
-            List<Edge> childEdges = edges(e.child());
+            List<Edge> childEdges = edges(e.child(), arrays);
             if (childEdges.isEmpty() || onPath.contains(e.child()) || tensorFree.contains(e.child())) {
                 continue;
             }
@@ -125,7 +130,71 @@ final class TensorPlacement {
         return k.isEmpty() ? ROOT_KEY : k;
     }
 
-    /** The steps from a value to the values inside it that may hold tensors. */
+    /**
+     * Tensors the walk makes from values, once per source object so that every path to one shows one tensor:
+     * numpy arrays, and the scale and zero point of torch's quantized modules; and the packed-parameter states
+     * of {@code torch.ScriptObject}s met so far.
+     */
+    private static final class Derived {
+        final Map<PyValue, PyValue> tensors = new IdentityHashMap<>();
+        final Set<PyValue> scriptStates = Collections.newSetFromMap(new IdentityHashMap<>());
+        int values;
+    }
+
+    /** Quantized modules whose {@code scale} and {@code zero_point} attributes state_dict() saves as tensors. */
+    private static final List<String> QUANTIZED_MODULES = List.of("torch.ao.nn.quantized.", "torch.nn.quantized.");
+
+    /** The steps from a value to the values inside it that may hold tensors, with derived tensors in place. */
+    private static List<Edge> edges(PyValue v, Derived derived) {
+        List<Edge> raw = edges(v);
+        boolean quantized = v instanceof PyValue.Obj q && q.cls() instanceof PyValue.Global g
+                && QUANTIZED_MODULES.stream().anyMatch(g.module()::startsWith) && isModule(q);
+        boolean scriptState = derived.scriptStates.contains(v);
+        List<Edge> out = new ArrayList<>(raw.size());
+        for (Edge e : raw) {
+            PyValue child = e.child();
+            if (child instanceof PyValue.Obj o && NumpyValues.isArray(o)) {
+                child = derived.tensors.computeIfAbsent(o, a -> {
+                    TensorRef t = NumpyValues.array(a, "numpy/" + derived.tensors.size());
+                    return t == null ? a : new PyValue.Tensor(t);
+                });
+            } else if (quantized && (e.element().equals("scale") && child instanceof PyValue.Float
+                    || e.element().equals("zero_point") && child instanceof PyValue.Int)) {
+                child = new PyValue.Tensor(scalarTensor(child, "value/" + derived.values++));
+            } else if (v instanceof PyValue.Obj o && isScriptObject(o) && e.element().equals("state")) {
+                derived.scriptStates.add(child);
+            }
+            // A ScriptObject's state (packed params, class name) adds nothing to the key: state_dict() saves
+            // its tensors under the attribute's name.
+            String segment = isScriptObject(v) && e.element().equals("state")
+                    || scriptState && e.element().equals(0) ? null : e.segment();
+            out.add(child == e.child() && java.util.Objects.equals(segment, e.segment()) ? e
+                    : new Edge(e.element(), segment, child));
+        }
+        return out;
+    }
+
+    private static boolean isScriptObject(PyValue v) {
+        return v instanceof PyValue.Obj o && o.cls() instanceof PyValue.Global g
+                && (g.qualifiedName().equals("torch.ScriptObject") || g.qualifiedName().equals("torch._C.ScriptObject"));
+    }
+
+    /** A 0-dim float32 (a Python float) or int64 (a Python int) tensor, as {@code torch.tensor(value)} makes. */
+    private static TensorRef scalarTensor(PyValue value, String storageKey) {
+        java.nio.ByteBuffer b;
+        DType dtype;
+        if (value instanceof PyValue.Float f) {
+            dtype = DType.FLOAT32;
+            b = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putFloat((float) f.value());
+        } else {
+            dtype = DType.INT64;
+            b = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putLong(((PyValue.Int) value).value().longValue());
+        }
+        Storage storage = new Storage(storageKey, dtype, b.capacity(), "cpu", ByteRegion.of(b.array()), false);
+        return TensorRef.strided(dtype, new long[0], new long[0], 0, storage);
+    }
+
     private static List<Edge> edges(PyValue v) {
         List<Edge> out = new ArrayList<>();
         if (v instanceof PyValue.Dict d) {

@@ -85,7 +85,8 @@ public record PreviewGrid(List<String> rowLabels, double[][] values, String[][] 
         return switch (dtype.kind()) {
             case BOOL, INT, UINT, RAW -> text(v, dtype);
             default -> Double.isNaN(v) || Double.isInfinite(v) ? text(v, dtype)
-                    : dtype.itemSize() <= 4 ? Float.toString((float) v) : Double.toString(v);
+                    : dtype.itemSize() <= 4 || dtype.kind() == DType.Kind.BLOCK ? Float.toString((float) v)
+                    : Double.toString(v);
         };
     }
 

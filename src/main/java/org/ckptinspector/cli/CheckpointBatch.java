@@ -1,0 +1,223 @@
+package org.ckptinspector.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * The files of a command that accepts {@code FILE... | DIR}: folders are searched recursively for checkpoint
+ * files, and the per-file work runs in parallel on the available cores while its results are handed back in
+ * argument order, so the output is the same whatever finishes first. A run over many files pays the start-up once.
+ */
+final class CheckpointBatch {
+    /** Names a folder search picks up: what torch.load, safetensors and numpy are commonly handed. */
+    private static final Set<String> CHECKPOINT_EXTENSIONS = Set.of(
+            "pt", "pth", "bin", "ckpt", "pkl", "pickle", "joblib", "safetensors", "tar", "pt2", "npy", "npz");
+    /** A DCP folder's pickled metadata file. */
+    private static final String DCP_METADATA = ".metadata";
+
+    /** Per-file work; it reports its own failures in its result. */
+    @FunctionalInterface
+    interface Work<R> {
+        R run(Path file);
+    }
+
+    /** What one file's command printed, for commands whose per-file output is text. */
+    record Printed(int code, String out, String err) {
+        void printTo(PrintWriter o, PrintWriter e) {
+            o.print(out);
+            o.flush();
+            e.print(err);
+            e.flush();
+        }
+    }
+
+    /** A command body that prints one file's report. */
+    @FunctionalInterface
+    interface Command {
+        int run(Path file, PrintWriter out, PrintWriter err) throws Exception;
+    }
+
+    private final List<Path> files;
+    private final boolean many;
+
+    private CheckpointBatch(List<Path> files, boolean many) {
+        this.files = List.copyOf(files);
+        this.many = many;
+    }
+
+    /**
+     * The files named by command-line arguments: files as given, folders searched recursively (in name order)
+     * for files with a checkpoint extension or a DCP {@code .metadata}. Shard indexes found in a folder are
+     * left out, since their shards are found too; named explicitly they are read as one checkpoint.
+     */
+    static CheckpointBatch of(List<Path> arguments) throws IOException {
+        List<Path> files = new ArrayList<>();
+        boolean folder = false;
+        for (Path a : arguments) {
+            if (Files.isDirectory(a)) {
+                folder = true;
+                files.addAll(search(a));
+            } else {
+                files.add(a);
+            }
+        }
+        return new CheckpointBatch(files, folder || arguments.size() > 1);
+    }
+
+    /** The files, in output order. */
+    List<Path> files() {
+        return files;
+    }
+
+    /** False for one FILE argument, which prints exactly what a single-file command always printed. */
+    boolean isMany() {
+        return many;
+    }
+
+    /**
+     * Runs {@code work} on every file, at most one file per core at a time, and hands each result to
+     * {@code emit} on the calling thread in file order. At most twice as many results as cores wait for an
+     * earlier one, so memory stays bounded however many files there are.
+     */
+    <R> void run(Work<R> work, Consumer<R> emit) {
+        int threads = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "checkpoint-batch");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Deque<Future<R>> pending = new ArrayDeque<>();
+            Iterator<Path> next = files.iterator();
+            while (next.hasNext() || !pending.isEmpty()) {
+                while (next.hasNext() && pending.size() < 2 * threads) {
+                    Path file = next.next();
+                    pending.add(pool.submit(() -> work.run(file)));
+                }
+                emit.accept(await(pending.poll()));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Runs a text command on every file: one file prints straight to the terminal as it always did; many files
+     * each print into a buffer that is copied out in order. Returns the worst exit code.
+     */
+    int runPrinting(Command command, boolean jsonLines, PrintWriter out, PrintWriter err) throws Exception {
+        if (!many) {
+            return command.run(files.get(0), out, err);
+        }
+        int[] worst = {Cli.OK};
+        run(file -> printed(command, file, jsonLines), p -> {
+            p.printTo(out, err);
+            worst[0] = Math.max(worst[0], p.code());
+        });
+        return worst[0];
+    }
+
+    /** Runs one file into buffers; a failure is its message on stderr and, in JSON lines, a {file, error} line. */
+    private static Printed printed(Command command, Path file, boolean jsonLines) {
+        StringWriter o = new StringWriter();
+        StringWriter e = new StringWriter();
+        int code;
+        try (PrintWriter out = new PrintWriter(o); PrintWriter err = new PrintWriter(e)) {
+            try {
+                code = command.run(file, out, err);
+            } catch (Exception | OutOfMemoryError | StackOverflowError ex) {
+                String message = failure(file, ex);
+                err.println(message);
+                if (jsonLines) {
+                    ObjectNode line = JsonNodeFactory.instance.objectNode();
+                    line.put("file", file.toString());
+                    line.put("error", message.substring("error: ".length()));
+                    JsonOutput.line(out, line);
+                }
+                code = Cli.ERROR;
+            }
+        }
+        return new Printed(code, o.toString(), e.toString());
+    }
+
+    /** The one-line message for a file whose work failed, naming the file when the message does not. */
+    static String failure(Path file, Throwable ex) {
+        String message = ex instanceof OutOfMemoryError || ex instanceof StackOverflowError
+                ? "error: out of resources (" + ex.getClass().getSimpleName() + ")" : Cli.message(ex);
+        return message.contains(file.toString()) ? message
+                : "error: " + file + ": " + message.substring("error: ".length());
+    }
+
+    private static <R> R await(Future<R> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("per-file work failed", e.getCause());
+        }
+    }
+
+    private static List<Path> search(Path dir) throws IOException {
+        List<Path> found = new ArrayList<>();
+        // Links are followed: a Hugging Face cache's snapshot folders are links to its blobs.
+        Set<FileVisitOption> followLinks = EnumSet.of(FileVisitOption.FOLLOW_LINKS);
+        Files.walkFileTree(dir, followLinks, Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile() && isCheckpointName(file.getFileName().toString())) {
+                    found.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                if (!(exc instanceof FileSystemLoopException)) {
+                    found.add(file); // reading it fails again and is reported as that file's error
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        if (found.isEmpty()) {
+            // Nothing scanned must not read as "safe" in CI.
+            throw new IOException(dir + ": no checkpoint files in this folder (names searched for: "
+                    + String.join(", ", CHECKPOINT_EXTENSIONS.stream().sorted().map(e -> "*." + e).toList()) + ", "
+                    + DCP_METADATA + ")");
+        }
+        found.sort(null);
+        return found;
+    }
+
+    static boolean isCheckpointName(String name) {
+        if (name.equals(DCP_METADATA)) {
+            return true;
+        }
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && CHECKPOINT_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+    }
+}
