@@ -18,7 +18,8 @@ class ArchitectureTest {
         "org.ckptinspector.model..", "org.ckptinspector.io..", "org.ckptinspector.format..",
         "org.ckptinspector.pickle..", "org.ckptinspector.values..", "org.ckptinspector.stats..",
         "org.ckptinspector.diff..", "org.ckptinspector.export..", "org.ckptinspector.security..",
-        "org.ckptinspector.task..", "org.ckptinspector.report..", "org.ckptinspector.training.."};
+        "org.ckptinspector.task..", "org.ckptinspector.report..", "org.ckptinspector.training..",
+        "org.ckptinspector.trajectory.."};
 
     @ArchTest
     static final ArchRule coreKnowsNoFace = noClasses().that().resideInAnyPackage(CORE)
