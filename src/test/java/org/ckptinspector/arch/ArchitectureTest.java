@@ -3,13 +3,11 @@ package org.ckptinspector.arch;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
-import com.tngtech.archunit.library.dependencies.Slice;
 
 /** The layering the README promises: one core, two thin faces. */
 @AnalyzeClasses(packages = "org.ckptinspector", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -19,7 +17,9 @@ class ArchitectureTest {
         "org.ckptinspector.pickle..", "org.ckptinspector.values..", "org.ckptinspector.stats..",
         "org.ckptinspector.diff..", "org.ckptinspector.export..", "org.ckptinspector.security..",
         "org.ckptinspector.task..", "org.ckptinspector.report..", "org.ckptinspector.training..",
-        "org.ckptinspector.trajectory.."};
+        "org.ckptinspector.trajectory..", "org.ckptinspector.container.."};
+    /** The desktop app's views; what they show comes from {@code app}. */
+    private static final String VIEWS = "org.ckptinspector.gui..";
 
     @ArchTest
     static final ArchRule coreKnowsNoFace = noClasses().that().resideInAnyPackage(CORE)
@@ -46,20 +46,54 @@ class ArchitectureTest {
             .because("readers produce the neutral model and know nothing of what is done with it");
 
     @ArchTest
-    static final ArchRule onlyTheZipReaderUsesCommonsCompress = noClasses().that()
-            .resideOutsideOfPackages("org.ckptinspector.format..", "org.ckptinspector.export..")
+    static final ArchRule onlyTheTorchReadersUseCommonsCompress = noClasses().that()
+            .resideOutsideOfPackage("org.ckptinspector.format.torch..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.commons.compress..")
-            .because("zip handling stays inside the torch reader and writer");
-
-    private static final java.util.Set<String> READER_AND_SCANNER_PACKAGES = java.util.Set.of("container", "format",
-            "pickle", "security", "io", "model");
+            .because("zip and tar reading stays inside the torch readers; the export writes its own zip");
 
     @ArchTest
-    static final ArchRule readersAndScannerFormNoCycle = slices().matching("org.ckptinspector.(**)")
-            .that(DescribedPredicate.describe("are readers, the scanner or below them", (Slice s) ->
-                    READER_AND_SCANNER_PACKAGES.contains(s.getNamePart(1).split("\\.")[0])))
-            .should().beFreeOfCycles()
-            .because("the readers and the scanner share one container layer below them; neither reaches back up");
+    static final ArchRule theAppModelKnowsNoToolkit = noClasses().that().resideInAPackage("org.ckptinspector.app..")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.jfree..", "org.controlsfx..",
+                    "org.ckptinspector.gui..", "picocli..", "org.ckptinspector.cli..")
+            .because("the app's behaviour is tested without a window, and runs off the FX thread");
+
+    @ArchTest
+    static final ArchRule coreKnowsNoAppModel = noClasses().that().resideInAnyPackage(CORE)
+            .should().dependOnClassesThat().resideInAPackage("org.ckptinspector.app..")
+            .because("the app model is a client of the core, like the CLI");
+
+    @ArchTest
+    static final ArchRule viewsDoNotReadFiles = noClasses().that().resideInAPackage(VIEWS)
+            .should().dependOnClassesThat().resideInAnyPackage("org.ckptinspector.format..",
+                    "org.ckptinspector.pickle..", "org.ckptinspector.io..")
+            .because("views show what the app model opened; they never read a file themselves");
+
+    /** Every package, top-level or nested, is a slice; together they form a one-way graph. */
+    @ArchTest
+    static final ArchRule packagesAreFreeOfCycles = slices().matching("org.ckptinspector.(**)")
+            .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule viewSlicesAreFreeOfCycles = slices().matching("org.ckptinspector.(gui).(**)")
+            .namingSlices("gui.$2").should().beFreeOfCycles()
+            .because("each view package builds on the ones below it");
+
+    @ArchTest
+    static final ArchRule viewsAreFreeOfCyclesWithTheirRoot = noClasses().that()
+            .resideInAPackage("org.ckptinspector.gui.*..")
+            .should().dependOnClassesThat().resideInAPackage("org.ckptinspector.gui")
+            .because("the main window composes the view packages; they do not reach back into it");
+
+    @ArchTest
+    static final ArchRule securityIsCore = noClasses().that().resideInAPackage("org.ckptinspector.security..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.ckptinspector.stats..",
+                    "org.ckptinspector.diff..", "org.ckptinspector.export..", "org.ckptinspector.report..")
+            .because("the scanner reads files as the readers do and knows nothing of what is done with them");
+
+    @ArchTest
+    static final ArchRule exportDoesNotUseDiff = noClasses().that().resideInAPackage("org.ckptinspector.export..")
+            .should().dependOnClassesThat().resideInAPackage("org.ckptinspector.diff..")
+            .because("what both need (the rename rule) lives in the model");
 
     @ArchTest
     static final ArchRule containerLayerStaysBelowReadersAndScanner = noClasses().that()
