@@ -95,7 +95,12 @@ class PolicyCorpusTest {
         CliRun r = CliRun.of("inspect", e.path().toString(), "--json");
         assertEquals(Cli.OK, r.code(), r.err());
         JsonNode doc = r.json();
-        assertEquals(2, doc.get("tensors").size(), "the state_dict still shows");
+        // numpy arrays (b5_numpy_rng.pt's RNG state) are tensors too, without a torch storage
+        int torchTensors = 0;
+        for (JsonNode t : doc.get("tensors")) {
+            torchTensors += t.get("storage").isNull() ? 0 : 1;
+        }
+        assertEquals(2, torchTensors, "the state_dict still shows");
         Set<String> unsafe = new TreeSet<>();
         Set<String> dangerous = new TreeSet<>();
         doc.get("unsafe_globals").forEach(g -> unsafe.add(g.asText()));
