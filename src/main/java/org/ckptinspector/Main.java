@@ -11,7 +11,7 @@ import org.ckptinspector.cli.Cli;
  */
 public final class Main {
     private static final Set<String> CLI_WORDS = Set.of(
-            "inspect", "stats", "diff", "export", "scan", "help", "--help", "-h", "--version", "-V");
+            "inspect", "stats", "diff", "export", "scan", "trajectory", "help", "--help", "-h", "--version", "-V");
 
     private Main() {}
 

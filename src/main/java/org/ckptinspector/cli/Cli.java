@@ -10,7 +10,10 @@ import org.ckptinspector.model.CheckpointException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan}. */
+/**
+ * The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan},
+ * {@code trajectory}.
+ */
 @Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true,
         version = "Checkpoint Inspector " + Cli.VERSION,
         scope = CommandLine.ScopeType.INHERIT,
@@ -28,6 +31,7 @@ public final class Cli {
         COMMANDS.put("diff", DiffCommand::new);
         COMMANDS.put("export", ExportCommand::new);
         COMMANDS.put("scan", ScanCommand::new);
+        COMMANDS.put("trajectory", TrajectoryCommand::new);
     }
 
     /** The release, as --version and the SARIF log name it. */

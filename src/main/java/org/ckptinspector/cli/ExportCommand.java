@@ -21,11 +21,11 @@ import org.ckptinspector.export.ExportPlanner;
 import org.ckptinspector.export.ExportRequest;
 import org.ckptinspector.export.ExportResult;
 import org.ckptinspector.export.Exporter;
-import org.ckptinspector.export.RenameRule;
 import org.ckptinspector.export.Selection;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.task.TaskMonitor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -128,7 +128,11 @@ final class ExportCommand implements Callable<Integer> {
     private List<RenameRule> renameRules() throws ExportException {
         List<RenameRule> rules = new ArrayList<>();
         for (String r : renames) {
-            rules.add(RenameRule.parse(r));
+            try {
+                rules.add(RenameRule.parse(r));
+            } catch (IllegalArgumentException e) {
+                throw new ExportException("--rename: " + e.getMessage());
+            }
         }
         return rules;
     }

@@ -84,12 +84,14 @@ public final class CheckpointDiff {
             differing.add(p);
         }
         compareValues(differing, options.threads(), monitor);
+        estimateRanks(differing, options.threads(), monitor);
         List<ValueChange> changed = differing.stream().map(PairComparison::result).toList();
         LoadStateDictReport load = LoadStateDictCheck.check(shapes(aligned.a()), shapes(aligned.b()));
         Map<String, String> reportKeyOfA = new LinkedHashMap<>();
         aligned.a().forEach(t -> reportKeyOfA.put(t.fileKey(), t.name()));
         return new DiffResult(a.file(), b.file(), aligned.description(), onlyInA, onlyInB, shapeMismatch,
                 dtypeMismatch, identical, changed, notCompared, load, modelClass(b), reportKeyOfA,
+                moduleUpdates(pairs, changed),
                 valuesCompared(a, b, aligned.description()) ? ValueDiff.of(a.metadata(), b.metadata())
                         : ValueDiff.NONE);
     }
@@ -127,6 +129,55 @@ public final class CheckpointDiff {
         List<ParallelWork.Unit> units = new ArrayList<>();
         pairs.forEach(p -> units.addAll(p.valueUnits(progress)));
         ParallelWork.run(units, threads, monitor);
+    }
+
+    private static void estimateRanks(List<PairComparison> pairs, int threads, TaskMonitor monitor)
+            throws IOException {
+        long budget = DeltaRank.DIFF_BUDGET;
+        for (PairComparison p : pairs) {
+            long left = p.claimRank(budget);
+            budget = left >= 0 ? left : budget;
+        }
+        long total = pairs.stream().mapToLong(PairComparison::rankWork).sum();
+        ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, total, "estimating update ranks");
+        List<ParallelWork.Unit> units = new ArrayList<>();
+        pairs.forEach(p -> units.addAll(p.rankUnits(progress)));
+        ParallelWork.run(units, threads, monitor);
+    }
+
+    /** The verdicts rolled up per module, over the pairs whose values were compared, in key order. */
+    private static List<ModuleUpdate> moduleUpdates(List<PairComparison> pairs, List<ValueChange> changed) {
+        Map<String, ValueChange> byKey = new LinkedHashMap<>();
+        changed.forEach(c -> byKey.put(c.key(), c));
+        Map<String, long[]> sums = new LinkedHashMap<>(); // changed values, values, changed tensors, identical
+        Map<String, UpdateVerdict.Kind> kinds = new LinkedHashMap<>();
+        Map<String, Integer> ranks = new LinkedHashMap<>();
+        for (PairComparison p : pairs) {
+            String module = ModuleUpdate.moduleOf(p.key());
+            long[] s = sums.computeIfAbsent(module, m -> new long[4]);
+            ValueChange c = byKey.get(p.key());
+            UpdateVerdict.Kind kind = UpdateVerdict.Kind.FROZEN;
+            if (c == null) {
+                s[1] += p.numel();
+                s[3]++;
+            } else {
+                s[0] += c.changedValues();
+                s[1] += c.values();
+                s[2]++;
+                kind = c.update().kind();
+                if (kind == UpdateVerdict.Kind.LOW_RANK) {
+                    ranks.merge(module, c.update().deltaRank(), Math::max);
+                }
+            }
+            kinds.merge(module, kind, (x, y) -> x.compareTo(y) >= 0 ? x : y);
+        }
+        List<ModuleUpdate> out = new ArrayList<>();
+        sums.forEach((module, s) -> {
+            UpdateVerdict.Kind kind = kinds.get(module);
+            out.add(new ModuleUpdate(module, kind, kind == UpdateVerdict.Kind.LOW_RANK ? ranks.get(module) : null,
+                    s[1] == 0 ? 0 : (double) s[0] / s[1], (int) s[2], (int) s[3]));
+        });
+        return out;
     }
 
     /**

@@ -4,9 +4,12 @@ package org.ckptinspector.diff;
  * Sums for the Δ statistics of one range of value pairs. NaN against NaN and an infinity against the same
  * infinity count as equal; every statistic is taken over the positions where both values are finite. Sums are
  * formed per chunk and then added, which keeps the rounding error small for tensors of billions of values.
+ * The diff and the trajectory of a run both use it, so a figure means the same in both.
  */
-final class DeltaAccumulator {
+public final class DeltaAccumulator {
     private long finitePairs;
+    private long changed;
+    private long values;
     private long nonfiniteMismatches;
     private double maxAbs;
     private double sumAbs;
@@ -16,8 +19,173 @@ final class DeltaAccumulator {
     private double dot;
 
     /** Adds {@code a[0, n)} against {@code b[0, n)}. */
-    void addReal(double[] a, double[] b, int n) {
-        add(a, null, b, null, n);
+    public void addReal(double[] a, double[] b, int n) {
+        if (allFinite(a, n) && allFinite(b, n)) {
+            addFinite(a, b, n);
+        } else {
+            add(a, null, b, null, n);
+        }
+    }
+
+    /**
+     * Adds {@code x[0, n)} against three references at once, with the same sums as {@link #addReal} per pair
+     * ({@code previous} may be null): one pass over x for the trajectory of a run, where every step is set
+     * against the previous, the first and the last step.
+     */
+    public static void addAgainst(double[] x, int n, DeltaAccumulator toPrevious, double[] previous,
+            DeltaAccumulator toFirst, double[] first, DeltaAccumulator toLast, double[] last) {
+        boolean finite = allFinite(x, n) && (previous == null || allFinite(previous, n)) && allFinite(first, n)
+                && allFinite(last, n);
+        if (!finite) {
+            if (previous != null) {
+                toPrevious.addReal(x, previous, n);
+            }
+            toFirst.addReal(x, first, n);
+            toLast.addReal(x, last, n);
+            return;
+        }
+        boolean hasPrevious = previous != null;
+        double[] p = hasPrevious ? previous : x;
+        double maxP = 0;
+        double maxF = 0;
+        double maxL = 0;
+        double absP = 0;
+        double absF = 0;
+        double absL = 0;
+        double sqP = 0;
+        double sqF = 0;
+        double sqL = 0;
+        double pp = 0;
+        double ff = 0;
+        double ll = 0;
+        double xp = 0;
+        double xf = 0;
+        double xl = 0;
+        double xx = 0;
+        long chP = 0;
+        long chF = 0;
+        long chL = 0;
+        for (int i = 0; i < n; i++) {
+            double xi = x[i];
+            double pi = p[i];
+            double fi = first[i];
+            double li = last[i];
+            double dp = xi - pi;
+            double df = xi - fi;
+            double dl = xi - li;
+            double ap = Math.abs(dp);
+            double af = Math.abs(df);
+            double al = Math.abs(dl);
+            maxP = Math.max(maxP, ap);
+            maxF = Math.max(maxF, af);
+            maxL = Math.max(maxL, al);
+            absP += ap;
+            absF += af;
+            absL += al;
+            sqP += dp * dp;
+            sqF += df * df;
+            sqL += dl * dl;
+            pp += pi * pi;
+            ff += fi * fi;
+            ll += li * li;
+            xp += xi * pi;
+            xf += xi * fi;
+            xl += xi * li;
+            xx += xi * xi;
+            chP += dp != 0 ? 1 : 0;
+            chF += df != 0 ? 1 : 0;
+            chL += dl != 0 ? 1 : 0;
+        }
+        if (hasPrevious) {
+            toPrevious.addSums(n, chP, maxP, absP, sqP, xx, pp, xp);
+        }
+        toFirst.addSums(n, chF, maxF, absF, sqF, xx, ff, xf);
+        toLast.addSums(n, chL, maxL, absL, sqL, xx, ll, xl);
+    }
+
+    private void addSums(int n, long differ, double max, double abs, double sqDiff, double sqA, double sqB,
+            double ab) {
+        finitePairs += n;
+        values += n;
+        changed += differ;
+        maxAbs = Math.max(maxAbs, max);
+        sumAbs += abs;
+        sumSqDiff += sqDiff;
+        sumSqA += sqA;
+        sumSqB += sqB;
+        dot += ab;
+    }
+
+    /** True when no value is NaN or infinite: an exponent field of all ones carries into the sign bit. */
+    private static boolean allFinite(double[] x, int n) {
+        long carry = 0;
+        for (int i = 0; i < n; i++) {
+            carry |= (Double.doubleToRawLongBits(x[i]) & 0x7FF0_0000_0000_0000L) + (1L << 52);
+        }
+        return carry >= 0;
+    }
+
+    /**
+     * {@link #add} for chunks of finite values only: no branches, and two sets of sums (even and odd positions)
+     * so that consecutive additions do not wait on each other.
+     */
+    private void addFinite(double[] a, double[] b, int n) {
+        double max0 = maxAbs;
+        double max1 = maxAbs;
+        double abs0 = 0;
+        double abs1 = 0;
+        double sq0 = 0;
+        double sq1 = 0;
+        double sa0 = 0;
+        double sa1 = 0;
+        double sb0 = 0;
+        double sb1 = 0;
+        double ab0 = 0;
+        double ab1 = 0;
+        long differ = 0;
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            double x0 = a[i];
+            double y0 = b[i];
+            double x1 = a[i + 1];
+            double y1 = b[i + 1];
+            double d0 = x0 - y0;
+            double d1 = x1 - y1;
+            double ad0 = Math.abs(d0);
+            double ad1 = Math.abs(d1);
+            max0 = Math.max(max0, ad0);
+            max1 = Math.max(max1, ad1);
+            abs0 += ad0;
+            abs1 += ad1;
+            sq0 += d0 * d0;
+            sq1 += d1 * d1;
+            sa0 += x0 * x0;
+            sa1 += x1 * x1;
+            sb0 += y0 * y0;
+            sb1 += y1 * y1;
+            ab0 += x0 * y0;
+            ab1 += x1 * y1;
+            differ += (d0 != 0 ? 1 : 0) + (d1 != 0 ? 1 : 0);
+        }
+        if (i < n) {
+            double d = a[i] - b[i];
+            max0 = Math.max(max0, Math.abs(d));
+            abs0 += Math.abs(d);
+            sq0 += d * d;
+            sa0 += a[i] * a[i];
+            sb0 += b[i] * b[i];
+            ab0 += a[i] * b[i];
+            differ += d != 0 ? 1 : 0;
+        }
+        finitePairs += n;
+        changed += differ;
+        values += n;
+        maxAbs = Math.max(max0, max1);
+        sumAbs += abs0 + abs1;
+        sumSqDiff += sq0 + sq1;
+        sumSqA += sa0 + sa1;
+        sumSqB += sb0 + sb1;
+        dot += ab0 + ab1;
     }
 
     /** Adds complex values given as real and imaginary parts; |Δ| is the modulus of the complex difference. */
@@ -30,6 +198,7 @@ final class DeltaAccumulator {
         boolean complex = aIm != null;
         long pairs = 0;
         long mismatches = 0;
+        long differ = 0;
         double max = maxAbs;
         double abs = 0;
         double sqDiff = 0;
@@ -53,10 +222,16 @@ final class DeltaAccumulator {
                 sqB += yr * yr + yi * yi;
                 ab += xr * yr + xi * yi;
                 pairs++;
+                if (dr != 0 || di != 0) {
+                    differ++;
+                }
             } else if (!(same(xr, yr) && same(xi, yi))) {
                 mismatches++;
+                differ++;
             }
         }
+        changed += differ;
+        values += n;
         finitePairs += pairs;
         nonfiniteMismatches += mismatches;
         maxAbs = max;
@@ -67,8 +242,11 @@ final class DeltaAccumulator {
         dot += ab;
     }
 
-    void merge(DeltaAccumulator o) {
+    /** Adds another range's sums; merging in a fixed order gives the same figures on every run. */
+    public void merge(DeltaAccumulator o) {
         finitePairs += o.finitePairs;
+        changed += o.changed;
+        values += o.values;
         nonfiniteMismatches += o.nonfiniteMismatches;
         maxAbs = Math.max(maxAbs, o.maxAbs);
         sumAbs += o.sumAbs;
@@ -78,16 +256,22 @@ final class DeltaAccumulator {
         dot += o.dot;
     }
 
-    ValueChange result(String key) {
+    /** Positions whose values differ (NaN equals NaN, an infinity the same infinity; -0.0 equals 0.0). */
+    public long changedValues() {
+        return changed;
+    }
+
+    /** The figures of the pairs added so far, with A as the added {@code a} and B as {@code b}. */
+    public ValueChange result(String key) {
         if (finitePairs == 0) {
-            return new ValueChange(key, null, null, null, null, 0, nonfiniteMismatches);
+            return new ValueChange(key, null, null, null, null, 0, nonfiniteMismatches, changed, values, null);
         }
         double normB = Math.sqrt(sumSqB);
         double normA = Math.sqrt(sumSqA);
         Double relL2 = normB > 0 ? finiteOrNull(Math.sqrt(sumSqDiff) / normB) : null;
         Double cosine = normA > 0 && normB > 0 ? finiteOrNull(dot / (normA * normB)) : null;
         return new ValueChange(key, maxAbs, finiteOrNull(sumAbs / finitePairs), relL2, cosine, finitePairs,
-                nonfiniteMismatches);
+                nonfiniteMismatches, changed, values, null);
     }
 
     /** Equal values, counting NaN as equal to NaN. */

@@ -1,6 +1,7 @@
 package org.ckptinspector.diff;
 
 import java.util.List;
+import org.ckptinspector.model.RenameRule;
 
 /**
  * How to line up and compare two checkpoints.

@@ -18,6 +18,7 @@ import org.ckptinspector.model.DType;
  * @param notCompared keys both hold with equal shapes whose values cannot be read
  * @param modelClass the class name torch would put in its error message (B's module class, else B's file name)
  * @param reportKeyOfA A's own keys mapped to the names used in this report, for tensors that took part
+ * @param moduleUpdates the update verdicts of {@code changed} and {@code identical} rolled up per module
  * @param values the non-tensor values that differ
  */
 public record DiffResult(
@@ -34,6 +35,7 @@ public record DiffResult(
         LoadStateDictReport loadStateDict,
         String modelClass,
         Map<String, String> reportKeyOfA,
+        List<ModuleUpdate> moduleUpdates,
         ValueDiff values) {
 
     /** A key whose shapes differ. */
@@ -59,6 +61,7 @@ public record DiffResult(
         changed = List.copyOf(changed);
         notCompared = List.copyOf(notCompared);
         reportKeyOfA = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(reportKeyOfA));
+        moduleUpdates = List.copyOf(moduleUpdates);
     }
 
     /** True when both hold the same keys with the same dtypes, shapes and bytes, and the same values. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.model.TensorRef;
 
 /**

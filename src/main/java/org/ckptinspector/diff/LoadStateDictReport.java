@@ -45,6 +45,31 @@ public record LoadStateDictReport(List<String> missingKeys, List<String> unexpec
         return sizeMismatch.isEmpty();
     }
 
+    /** Whether {@code load_state_dict(strict=…)} returns instead of raising. */
+    public boolean succeeds(boolean strict) {
+        return strict ? strictOk() : nonStrictOk();
+    }
+
+    /**
+     * What the call shows: torch's RuntimeError, or the value it returns ({@code <All keys matched
+     * successfully>} or {@code _IncompatibleKeys(missing_keys=[...], unexpected_keys=[...])}) as Python prints it.
+     */
+    public String outcome(String modelClass, boolean strict) {
+        String error = errorMessage(modelClass, strict);
+        if (error != null) {
+            return "RuntimeError: " + error;
+        }
+        if (strict || missingKeys.isEmpty() && unexpectedKeys.isEmpty()) {
+            return "<All keys matched successfully>";
+        }
+        return "_IncompatibleKeys(missing_keys=" + pythonList(missingKeys) + ", unexpected_keys="
+                + pythonList(unexpectedKeys) + ")";
+    }
+
+    private static String pythonList(List<String> keys) {
+        return keys.stream().map(k -> "'" + k + "'").collect(Collectors.joining(", ", "[", "]"));
+    }
+
     /** The lines of torch's error, without the header; empty when the load succeeds. */
     public List<String> errorLines(boolean strict) {
         List<String> lines = new ArrayList<>();

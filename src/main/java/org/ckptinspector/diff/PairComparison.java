@@ -33,6 +33,7 @@ final class PairComparison {
     private final AtomicBoolean bytesDiffer = new AtomicBoolean();
     private ValueReader[] readers;
     private DeltaAccumulator[] partials;
+    private DeltaRank.Estimate rank = DeltaRank.Estimate.none("values not compared");
 
     PairComparison(String key, Side a, Side b, Granularity granularity) {
         this.granularity = granularity;
@@ -237,12 +238,72 @@ final class PairComparison {
         return acc;
     }
 
+    /** Why ΔW gets no rank estimate, or null when it gets one (real values of a matrix within the bounds). */
+    private String rankRefusal() {
+        if (readers == null) {
+            return "values not compared";
+        }
+        if (readers.length != 2) {
+            return "complex values";
+        }
+        return DeltaRank.refusal(a.tensor().shape());
+    }
+
+    /**
+     * Claims the multiply-adds of a rank estimate from what is left of the diff's budget; returns what is left
+     * after it, or -1 (and keeps the reason) when ΔW gets no rank.
+     */
+    long claimRank(long budget) {
+        String refusal = rankRefusal();
+        if (refusal == null && DeltaRank.multiplyAdds(a.tensor().shape()) > budget) {
+            refusal = "over the rank budget of one diff (" + DeltaRank.DIFF_BUDGET + " multiply-adds), spent on "
+                    + "the keys before it";
+        }
+        if (refusal != null) {
+            rank = DeltaRank.Estimate.none(refusal);
+            return -1;
+        }
+        rank = null;
+        return budget - DeltaRank.multiplyAdds(a.tensor().shape());
+    }
+
+    /** Bytes read by the rank estimate, 0 unless {@link #claimRank} granted it. */
+    long rankWork() {
+        return rank != null ? 0 : DeltaRank.byteWork(a.tensor().numel(), a.tensor().dtype(), b.tensor().dtype());
+    }
+
+    /** The rank estimate of ΔW = A − B as one unit, none unless {@link #claimRank} granted it. */
+    List<ParallelWork.Unit> rankUnits(ParallelUnits.Progress progress) {
+        if (rank != null) {
+            return List.of();
+        }
+        DeltaRank.Source source = (first, da, db, n) -> {
+            a.reading(() -> {
+                readers[0].read(first, da, 0, n);
+                return null;
+            });
+            b.reading(() -> {
+                readers[1].read(first, db, 0, n);
+                return null;
+            });
+        };
+        return List.of(scratch -> rank = DeltaRank.estimate(a.tensor().shape(), a.tensor().dtype(),
+                b.tensor().dtype(), source, key.hashCode(), progress));
+    }
+
     ValueChange result() {
         DeltaAccumulator total = new DeltaAccumulator();
         for (DeltaAccumulator p : partials) {
             total.merge(p);
         }
-        return total.result(key);
+        ValueChange change = total.result(key);
+        return change.withUpdate(UpdateVerdict.of(change.changedValues(), change.values(), a.tensor().shape(),
+                rank));
+    }
+
+    /** Elements of the pair, for the module roll-up. */
+    long numel() {
+        return a.tensor().numel();
     }
 
     /**

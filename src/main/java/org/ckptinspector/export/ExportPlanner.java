@@ -14,6 +14,7 @@ import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Layout;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.Quantization;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.values.DequantizedBlocks;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.RenameRule;
 
 /**
  * What to export and how.

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import javafx.application.Platform;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
@@ -17,20 +16,22 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
+import org.ckptinspector.app.ComparisonModel;
+import org.ckptinspector.app.ComparisonState;
+import org.ckptinspector.app.DiffMerge;
+import org.ckptinspector.app.DiffStatus;
+import org.ckptinspector.app.ErrorMessages;
+import org.ckptinspector.app.FilteredTree;
+import org.ckptinspector.app.LayerFilter;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.TensorInsights;
-import org.ckptinspector.diff.CheckpointDiff;
-import org.ckptinspector.diff.DiffOptions;
-import org.ckptinspector.diff.DiffResult;
-import org.ckptinspector.gui.diff.ComparisonState;
-import org.ckptinspector.gui.diff.DiffMerge;
 import org.ckptinspector.gui.diff.DiffPanel;
-import org.ckptinspector.gui.diff.DiffStatus;
 import org.ckptinspector.gui.export.ExportBasket;
 import org.ckptinspector.gui.export.ExportDialog;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.open.FileDrops;
-import org.ckptinspector.gui.open.OpenedCheckpoint;
 import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.open.SampleCheckpoint;
 import org.ckptinspector.gui.open.StartScreen;
@@ -39,9 +40,6 @@ import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.MonitoredTask;
 import org.ckptinspector.gui.task.NextFrame;
 import org.ckptinspector.gui.tree.FilterBar;
-import org.ckptinspector.gui.tree.FilteredTree;
-import org.ckptinspector.gui.tree.LayerFilter;
-import org.ckptinspector.gui.tree.LayerNode;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
@@ -134,21 +132,20 @@ public final class MainWindow {
     }
 
     /**
-     * Warms the views up in the background while the start screen shows ({@link WarmUp}), then puts the work
-     * area, hidden, under the start screen, so that the first file opens into controls that already exist.
-     * Completes once that has been drawn. Best effort: opening a file before is fine, only slower.
+     * Warms the views up while the start screen shows ({@link WarmUp}), then puts the work area, hidden, under
+     * the start screen, so that the first file opens into controls that already exist. Completes once that has
+     * been drawn. Best effort: opening a file before is fine, only slower.
      */
     public CompletableFuture<Void> warmUp() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        WarmUp.start(scene.getStylesheets().get(0), () -> background.runningCount() == 0,
-                () -> Platform.runLater(() -> prepareWorkArea(() -> done.complete(null))));
+        WarmUp.start(scene.getStylesheets().get(0), () -> prepareWorkArea(() -> done.complete(null)));
         return done;
     }
 
     /**
      * Puts the work area, hidden, under the start screen, and in the frames after gives its tree placeholder
-     * rows, a few a frame, so that the controls, cells and styles the first file needs exist before it opens.
-     * Making them when it opened stalled the window for a few hundred milliseconds.
+     * rows, a few a frame, so that the controls, cells and styles the first file needs exist before it opens
+     * rather than stalling the window when it does.
      */
     private void prepareWorkArea(Runnable then) {
         if (workspace.primary() != null || center.getChildren().contains(workArea)) {
@@ -357,13 +354,11 @@ public final class MainWindow {
             return;
         }
         updateTitle();
-        DiffOptions options = DiffOptions.defaults().withAlignPrefixes(diffPanel.alignPrefixesProperty().get())
-                .withThreads(Background.analysisThreads());
+        boolean align = diffPanel.alignPrefixesProperty().get();
         var task = background.run(new MonitoredTask<>("Comparing " + a.file().getFileName() + " with "
                 + b.file().getFileName(), m -> {
-                    DiffResult r = CheckpointDiff.compare(a.checkpoint(), b.checkpoint(), options, m);
-                    DiffMerge merged = DiffMerge.of(a.checkpoint(), b.checkpoint(), r, options);
-                    return new Compared(merged, ComparisonState.Marks.of(merged), rowsOf(merged.tree()));
+                    var c = ComparisonModel.compare(a, b, align, Background.analysisThreads(), m);
+                    return new Compared(c.merged(), c.marks(), rowsOf(c.merged().tree()));
                 }), compared -> {
                     if (workspace.primary() != a || workspace.comparison() != b) {
                         return;

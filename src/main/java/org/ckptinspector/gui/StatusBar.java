@@ -10,10 +10,10 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import org.ckptinspector.app.Aggregate;
+import org.ckptinspector.app.DTypeTotals;
+import org.ckptinspector.app.Formats;
 import org.ckptinspector.gui.task.Background;
-import org.ckptinspector.gui.tree.Aggregate;
-import org.ckptinspector.gui.tree.DTypeTotals;
-import org.ckptinspector.gui.tree.Formats;
 import org.ckptinspector.model.DType;
 
 /** The bottom bar: totals of the open file (tensors, parameters, bytes by dtype) and the running task. */

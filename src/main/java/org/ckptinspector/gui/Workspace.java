@@ -2,7 +2,7 @@ package org.ckptinspector.gui;
 
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
-import org.ckptinspector.gui.open.OpenedCheckpoint;
+import org.ckptinspector.app.OpenedCheckpoint;
 
 /** The files the window works on: the open checkpoint (A) and, in diff mode, the comparison (B). */
 public final class Workspace {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.diff.LoadStateDictReport;
+import org.ckptinspector.diff.ModuleUpdate;
 import org.ckptinspector.diff.ValueChange;
 import org.ckptinspector.diff.ValueDiff;
 import org.ckptinspector.training.CheckpointValues;
@@ -51,6 +52,22 @@ public final class DiffReport {
             number("cosine", c.cosine(), json);
             json.writeNumberField("finite_pairs", c.finitePairs());
             json.writeNumberField("nonfinite_mismatches", c.nonfiniteMismatches());
+            json.writeNumberField("changed_fraction", c.changedFraction());
+            JsonValues.writeInteger("delta_rank", c.update().deltaRank(), json);
+            json.writeStringField("delta_rank_reason", c.update().deltaRankReason());
+            json.writeStringField("update_kind", c.update().label());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeArrayFieldStart("module_updates");
+        for (ModuleUpdate m : r.moduleUpdates()) {
+            json.writeStartObject();
+            json.writeStringField("module", m.module());
+            json.writeStringField("update_kind", m.label());
+            JsonValues.writeInteger("delta_rank", m.deltaRank(), json);
+            json.writeNumberField("changed_fraction", m.changedFraction());
+            json.writeNumberField("tensors_changed", m.tensorsChanged());
+            json.writeNumberField("tensors_identical", m.tensorsIdentical());
             json.writeEndObject();
         }
         json.writeEndArray();
@@ -104,19 +121,24 @@ public final class DiffReport {
         if (r.alignment() != null) {
             out.append("alignment: ").append(r.alignment()).append(" (keys below are B's names)\n");
         }
-        section(out, "only in A", r.onlyInA());
-        section(out, "only in B", r.onlyInB());
-        section(out, "shape mismatch", r.shapeMismatch().stream()
+        JsonValues.textSection(out, "only in A", r.onlyInA());
+        JsonValues.textSection(out, "only in B", r.onlyInB());
+        JsonValues.textSection(out, "shape mismatch", r.shapeMismatch().stream()
                 .map(s -> s.key() + "  " + s.shapeA() + " vs " + s.shapeB()).toList());
-        section(out, "dtype mismatch", r.dtypeMismatch().stream()
+        JsonValues.textSection(out, "dtype mismatch", r.dtypeMismatch().stream()
                 .map(d -> d.key() + "  " + d.dtypeA() + " vs " + d.dtypeB()).toList());
-        section(out, "changed", r.changed().stream().map(DiffReport::changeLine).toList());
-        section(out, "not compared", r.notCompared().stream().map(n -> n.key() + "  " + n.reason()).toList());
+        JsonValues.textSection(out, "changed", r.changed().stream().map(DiffReport::changeLine).toList());
+        JsonValues.textSection(out, "updates per module", r.moduleUpdates().stream()
+                .filter(m -> m.tensorsChanged() > 0)
+                .map(m -> (m.module().isEmpty() ? "(top level)" : m.module()) + "  " + m.label() + "  "
+                        + percent(m.changedFraction()) + " of its values changed").toList());
+        JsonValues.textSection(out, "not compared", r.notCompared().stream()
+                .map(n -> n.key() + "  " + n.reason()).toList());
         out.append("identical: ").append(r.identical().size()).append(" tensors\n");
-        section(out, "values changed", r.values().changed().stream().map(c -> c.path() + "  "
+        JsonValues.textSection(out, "values changed", r.values().changed().stream().map(c -> c.path() + "  "
                 + CheckpointValues.text(c.a()) + " -> " + CheckpointValues.text(c.b())).toList());
-        section(out, "values only in A", r.values().onlyInA());
-        section(out, "values only in B", r.values().onlyInB());
+        JsonValues.textSection(out, "values only in A", r.values().onlyInA());
+        JsonValues.textSection(out, "values only in B", r.values().onlyInB());
         out.append('\n');
         LoadStateDictReport l = r.loadStateDict();
         out.append("load_state_dict (A as the checkpoint, B as the model's state_dict):\n");
@@ -136,7 +158,13 @@ public final class DiffReport {
         return c.key() + "  max|Δ| " + num(c.maxAbsDiff()) + "  mean|Δ| " + num(c.meanAbsDiff()) + "  rel L2 "
                 + num(c.relL2()) + "  cosine " + num(c.cosine())
                 + (c.nonfiniteMismatches() > 0 ? "  NaN/Inf differ at " + c.nonfiniteMismatches() + " positions"
-                        : "");
+                        : "")
+                + "  changed " + percent(c.changedFraction()) + "  → " + c.update().label();
+    }
+
+    private static String percent(double fraction) {
+        return fraction == 0 || fraction == 1 ? (int) (fraction * 100) + "%"
+                : String.format(Locale.ROOT, "%.3g%%", fraction * 100);
     }
 
     private static String num(Double v) {
@@ -146,13 +174,6 @@ public final class DiffReport {
         return v == 0 ? "0" : String.format(Locale.ROOT, "%.6g", v);
     }
 
-    private static void section(StringBuilder out, String title, List<String> lines) {
-        if (lines.isEmpty()) {
-            return;
-        }
-        out.append(title).append(" (").append(lines.size()).append("):\n");
-        lines.forEach(l -> out.append("  ").append(l).append('\n'));
-    }
 
     private static void longs(String field, List<Long> values, JsonGenerator json) throws IOException {
         json.writeArrayFieldStart(field);

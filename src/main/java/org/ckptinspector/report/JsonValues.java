@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Map;
 import org.ckptinspector.model.PyValue;
 
-/** Converts Python values to JSON for reports: tensors become short references, NaN and Inf become strings. */
+/**
+ * Converts Python values to JSON for reports (tensors become short references, NaN and Inf strings), and the
+ * writers the reports share.
+ */
 public final class JsonValues {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
     private static final int MAX_DEPTH = 64;
@@ -29,6 +32,25 @@ public final class JsonValues {
             json.writeString(v);
         }
         json.writeEndArray();
+    }
+
+    /** Writes {@code field} as an integer, or null. */
+    static void writeInteger(String field, Integer v, JsonGenerator json) throws IOException {
+        json.writeFieldName(field);
+        if (v == null) {
+            json.writeNull();
+        } else {
+            json.writeNumber(v);
+        }
+    }
+
+    /** Appends a titled list to a text report ({@code title (n):} and the lines indented); nothing if empty. */
+    static void textSection(StringBuilder out, String title, List<String> lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        out.append(title).append(" (").append(lines.size()).append("):\n");
+        lines.forEach(l -> out.append("  ").append(l).append('\n'));
     }
 
     private static JsonNode toJson(PyValue v, int depth) {

@@ -3,9 +3,10 @@ package org.ckptinspector.values;
 import org.ckptinspector.model.DType;
 
 /**
- * Decoding tables for the floating-point formats narrower than float32: float16, bfloat16, the float8 family
- * and the 4-bit e2m1 format. Every table is derived from the format's exponent/mantissa layout and special-value
- * rules, and the tests compare all codes against what real torch decodes.
+ * Decoding tables for the floating-point formats narrower than float32: float16 (from {@link FloatBits}, the one
+ * float16 decoder), bfloat16, the float8 family and the 4-bit e2m1 format. Every table is derived from the
+ * format's exponent/mantissa layout and special-value rules, and the tests compare all codes against what real
+ * torch decodes.
  *
  * <ul>
  *   <li>float16, e5m2: IEEE-like; exponent all ones is ±Inf (mantissa 0) or NaN.</li>
@@ -27,7 +28,7 @@ public final class MiniFloats {
 
     static {
         for (int code = 0; code < FLOAT16.length; code++) {
-            FLOAT16[code] = (float) minifloat(code, 5, 10, 15, Specials.IEEE);
+            FLOAT16[code] = Float.intBitsToFloat(FloatBits.f16ToF32((short) code));
         }
         for (int code = 0; code < 256; code++) {
             E8M0FNU[code] = code == 0xFF ? Double.NaN : Math.scalb(1.0, code - 127);

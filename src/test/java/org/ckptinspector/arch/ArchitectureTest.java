@@ -1,6 +1,7 @@
 package org.ckptinspector.arch;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
@@ -15,7 +16,10 @@ class ArchitectureTest {
         "org.ckptinspector.model..", "org.ckptinspector.io..", "org.ckptinspector.format..",
         "org.ckptinspector.pickle..", "org.ckptinspector.values..", "org.ckptinspector.stats..",
         "org.ckptinspector.diff..", "org.ckptinspector.export..", "org.ckptinspector.security..",
-        "org.ckptinspector.task..", "org.ckptinspector.report..", "org.ckptinspector.training.."};
+        "org.ckptinspector.task..", "org.ckptinspector.report..", "org.ckptinspector.training..",
+        "org.ckptinspector.trajectory..", "org.ckptinspector.container.."};
+    /** The desktop app's views; what they show comes from {@code app}. */
+    private static final String VIEWS = "org.ckptinspector.gui..";
 
     @ArchTest
     static final ArchRule coreKnowsNoFace = noClasses().that().resideInAnyPackage(CORE)
@@ -42,8 +46,52 @@ class ArchitectureTest {
             .because("readers produce the neutral model and know nothing of what is done with it");
 
     @ArchTest
-    static final ArchRule onlyTheZipReaderUsesCommonsCompress = noClasses().that()
-            .resideOutsideOfPackages("org.ckptinspector.format..", "org.ckptinspector.export..")
+    static final ArchRule onlyTheTorchReadersUseCommonsCompress = noClasses().that()
+            .resideOutsideOfPackage("org.ckptinspector.format.torch..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.commons.compress..")
-            .because("zip handling stays inside the torch reader and writer");
+            .because("zip and tar reading stays inside the torch readers; the export writes its own zip");
+
+    @ArchTest
+    static final ArchRule theAppModelKnowsNoToolkit = noClasses().that().resideInAPackage("org.ckptinspector.app..")
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "org.jfree..", "org.controlsfx..",
+                    "org.ckptinspector.gui..", "picocli..", "org.ckptinspector.cli..")
+            .because("the app's behaviour is tested without a window, and runs off the FX thread");
+
+    @ArchTest
+    static final ArchRule coreKnowsNoAppModel = noClasses().that().resideInAnyPackage(CORE)
+            .should().dependOnClassesThat().resideInAPackage("org.ckptinspector.app..")
+            .because("the app model is a client of the core, like the CLI");
+
+    @ArchTest
+    static final ArchRule viewsDoNotReadFiles = noClasses().that().resideInAPackage(VIEWS)
+            .should().dependOnClassesThat().resideInAnyPackage("org.ckptinspector.format..",
+                    "org.ckptinspector.pickle..", "org.ckptinspector.io..")
+            .because("views show what the app model opened; they never read a file themselves");
+
+    /** Every package, top-level or nested, is a slice; together they form a one-way graph. */
+    @ArchTest
+    static final ArchRule packagesAreFreeOfCycles = slices().matching("org.ckptinspector.(**)")
+            .should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule viewSlicesAreFreeOfCycles = slices().matching("org.ckptinspector.(gui).(**)")
+            .namingSlices("gui.$2").should().beFreeOfCycles()
+            .because("each view package builds on the ones below it");
+
+    @ArchTest
+    static final ArchRule viewsAreFreeOfCyclesWithTheirRoot = noClasses().that()
+            .resideInAPackage("org.ckptinspector.gui.*..")
+            .should().dependOnClassesThat().resideInAPackage("org.ckptinspector.gui")
+            .because("the main window composes the view packages; they do not reach back into it");
+
+    @ArchTest
+    static final ArchRule securityIsCore = noClasses().that().resideInAPackage("org.ckptinspector.security..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.ckptinspector.stats..",
+                    "org.ckptinspector.diff..", "org.ckptinspector.export..", "org.ckptinspector.report..")
+            .because("the scanner reads files as the readers do and knows nothing of what is done with them");
+
+    @ArchTest
+    static final ArchRule exportDoesNotUseDiff = noClasses().that().resideInAPackage("org.ckptinspector.export..")
+            .should().dependOnClassesThat().resideInAPackage("org.ckptinspector.diff..")
+            .because("what both need (the rename rule) lives in the model");
 }

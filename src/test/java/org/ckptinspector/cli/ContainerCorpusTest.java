@@ -15,7 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.ckptinspector.format.CheckpointOpener;
-import org.ckptinspector.gui.security.UnsafeGlobals;
+import org.ckptinspector.app.UnsafeGlobals;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.security.CheckpointGlobals;

@@ -83,7 +83,7 @@ class CheckpointDiffTest {
             }
         };
         diff("values", DiffOptions.defaults().withThreads(2), monitor, TINY);
-        assertEquals(List.of("comparing bytes", "computing differences"),
+        assertEquals(List.of("comparing bytes", "computing differences", "estimating update ranks"),
                 last.keySet().stream().sorted().toList());
         last.values().forEach(v -> assertEquals(v[1], v[0]));
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.model.TensorRef;
 import org.junit.jupiter.api.Test;
 

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.task.TaskMonitor;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -76,6 +77,9 @@ class TorchVerdictTest {
         assertEquals(text(load.get("strict_error")), l.errorMessage(p.modelClass(), true), "strict=True error");
         assertEquals(text(load.get("non_strict_error")), l.errorMessage(p.modelClass(), false),
                 "strict=False error");
+        assertEquals(load.get("strict_error").isNull() ? "<All keys matched successfully>"
+                : "RuntimeError: " + text(load.get("strict_error")), l.outcome(p.modelClass(), true), "app's text");
+        assertEquals(load.get("non_strict_error").isNull(), l.succeeds(false), "strict=False succeeds");
         assertEquals(load.get("strict_error").isNull(), l.strictOk(), "strict_ok");
         assertEquals(load.get("non_strict_error").isNull(), l.nonStrictOk(), "non_strict_ok");
         boolean aligned = options.alignPrefixes() || !options.renames().isEmpty();

@@ -69,8 +69,8 @@ final class ConversionFixture {
         }
         // Beside every float16 boundary: the midpoint between neighbours (a tie) and one float32 ulp either side.
         for (int h = 0; h < 0x7C00; h++) {
-            int lo = org.ckptinspector.export.convert.FloatBits.f16ToF32((short) h);
-            int hi = org.ckptinspector.export.convert.FloatBits.f16ToF32((short) (h + 1));
+            int lo = org.ckptinspector.values.FloatBits.f16ToF32((short) h);
+            int hi = org.ckptinspector.values.FloatBits.f16ToF32((short) (h + 1));
             int mid = Float.floatToRawIntBits((Float.intBitsToFloat(lo) + Float.intBitsToFloat(hi)) / 2);
             for (int d = -1; d <= 1; d++) {
                 v.add(mid + d);

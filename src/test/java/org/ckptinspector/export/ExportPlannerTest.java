@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.RenameRule;
 import org.junit.jupiter.api.Test;
 
 class ExportPlannerTest {
@@ -104,8 +105,8 @@ class ExportPlannerTest {
         ExportException none = assertThrows(ExportException.class,
                 () -> plan(c, Selection.all().withInclude(List.of(Pattern.compile("lstm")))));
         assertTrue(none.getMessage().contains("matches no tensor"), none.getMessage());
-        assertThrows(ExportException.class, () -> RenameRule.parse("(unclosed=x"));
-        assertThrows(ExportException.class, () -> RenameRule.parse("no-equals-sign"));
+        assertThrows(IllegalArgumentException.class, () -> RenameRule.parse("(unclosed=x"));
+        assertThrows(IllegalArgumentException.class, () -> RenameRule.parse("no-equals-sign"));
     }
 
     @Test

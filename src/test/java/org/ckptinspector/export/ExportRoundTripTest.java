@@ -21,6 +21,7 @@ import org.ckptinspector.Fixtures;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.task.TaskMonitor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;

@@ -151,7 +151,7 @@ class ExportFxTest extends FxAppTestSupport {
             p = p.getParent();
         }
         return p instanceof TreeTableRow<?> r && r.getItem() != null && !r.isEmpty()
-                ? ((org.ckptinspector.gui.tree.LayerNode) r.getItem()).key() : null;
+                ? ((org.ckptinspector.app.LayerNode) r.getItem()).key() : null;
     }
 
     private ExportDialog openDialog(FxRobot robot) {

@@ -25,15 +25,15 @@ import javafx.scene.input.Dragboard;
 import javafx.scene.input.TransferMode;
 import javafx.stage.Stage;
 import javax.imageio.ImageIO;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.task.Background;
-import org.ckptinspector.gui.tree.LayerNode;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.junit.jupiter.api.BeforeEach;
 import org.testfx.api.FxToolkit;
+import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**

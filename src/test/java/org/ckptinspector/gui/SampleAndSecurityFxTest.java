@@ -12,8 +12,8 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.layout.FlowPane;
 import org.ckptinspector.Fixtures;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.gui.open.SampleCheckpoint;
-import org.ckptinspector.gui.tree.LayerNode;
 import org.ckptinspector.security.GlobalClass;
 import org.ckptinspector.security.GlobalPolicy;
 import org.junit.jupiter.api.Test;
@@ -91,6 +91,6 @@ class SampleAndSecurityFxTest extends FxAppTestSupport {
     }
 
     private String valueText(String key) {
-        return org.ckptinspector.gui.tree.ValueText.shortText(row(key).getValue().value().orElseThrow());
+        return org.ckptinspector.app.ValueText.shortText(row(key).getValue().value().orElseThrow());
     }
 }

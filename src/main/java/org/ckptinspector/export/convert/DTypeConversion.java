@@ -6,6 +6,7 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.values.FloatBits;
 
 /**
  * Converts raw little-endian element bytes from one floating dtype to another. Only float32, float16 and

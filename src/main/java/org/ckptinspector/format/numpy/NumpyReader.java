@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.ckptinspector.container.ZipArchive;
+import org.ckptinspector.container.ZipEntry;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.model.Checkpoint;
@@ -57,9 +58,13 @@ public final class NumpyReader {
             List<GlobalRef> globals = new ArrayList<>();
             List<TensorRef> tensors = new ArrayList<>();
             PyValue.Dict root = new PyValue.Dict();
-            for (String member : zip.names()) {
+            for (ZipEntry entry : zip.declaredEntries()) {
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                String member = entry.name();
                 String key = member.endsWith(".npy") ? member.substring(0, member.length() - 4) : member;
-                ByteRegion bytes = zip.region(member);
+                ByteRegion bytes = zip.read(entry);
                 String where = "member " + member;
                 if (bytes.length() < 6 || !NpyArray.sniff(bytes.slice(0, 6))) {
                     warnings.add(where + " is not an .npy array (np.load returns its raw bytes); it is not read");

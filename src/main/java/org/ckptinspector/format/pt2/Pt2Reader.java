@@ -182,6 +182,9 @@ public final class Pt2Reader {
 
     private static JsonNode json(Path file, ZipArchive zip, String name) throws IOException {
         ByteRegion r = zip.region(name);
+        if (r == null) {
+            throw CheckpointException.corrupt(file, "record " + name + " cannot be found in the archive");
+        }
         if (r.length() > MAX_CONFIG) {
             throw CheckpointException.limit(file, "record " + name + " is larger than " + MAX_CONFIG + " bytes");
         }
@@ -227,7 +230,11 @@ public final class Pt2Reader {
                 continue;
             }
             String model = name.substring(root.length() + 7, name.length() - 5);
-            try (JsonParser p = STREAM.createParser(new RegionInputStream(zip.region(name)))) {
+            ByteRegion json = zip.region(name);
+            if (json == null) {
+                continue;
+            }
+            try (JsonParser p = STREAM.createParser(new RegionInputStream(json))) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     continue;
                 }

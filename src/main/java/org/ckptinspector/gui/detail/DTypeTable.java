@@ -8,7 +8,8 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
-import org.ckptinspector.gui.tree.Formats;
+import org.ckptinspector.app.DTypeBreakdown;
+import org.ckptinspector.app.Formats;
 
 /** The per-dtype breakdown of a module as a small table with a bar showing each dtype's share of bytes. */
 final class DTypeTable {

@@ -16,12 +16,17 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import org.ckptinspector.gui.open.OpenedCheckpoint;
-import org.ckptinspector.gui.security.UnsafeGlobals;
-import org.ckptinspector.gui.tree.Formats;
-import org.ckptinspector.gui.tree.LayerNode;
-import org.ckptinspector.gui.tree.ValueText;
+import org.ckptinspector.app.DTypeBreakdown;
+import org.ckptinspector.app.Fact;
+import org.ckptinspector.app.Formats;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.OpenedCheckpoint;
+import org.ckptinspector.app.TensorFacts;
+import org.ckptinspector.app.UnsafeGlobals;
+import org.ckptinspector.app.ValueText;
+import org.ckptinspector.gui.task.FxThread;
 import org.ckptinspector.model.TensorRef;
+import org.controlsfx.control.BreadCrumbBar;
 
 /**
  * The right-hand pane: what the selected row is. A tensor gets its properties and (through
@@ -40,6 +45,7 @@ public final class DetailPane {
      * @param navigate selects a row in the tree (for "shares storage with" and the largest tensors)
      */
     public DetailPane(TensorSections sections, Consumer<LayerNode> navigate) {
+        FxThread.check();
         this.sections = sections;
         this.navigate = navigate;
         root.getStyleClass().add("detail-pane");
@@ -62,6 +68,7 @@ public final class DetailPane {
 
     /** Shows {@code node} of {@code doc}. */
     public void show(LayerNode node, OpenedCheckpoint doc) {
+        FxThread.check();
         if (node == null || doc == null) {
             clear();
             return;
@@ -77,6 +84,28 @@ public final class DetailPane {
     }
 
     private void setHeader(LayerNode node) {
+        header.getChildren().setAll(path(node), title(node));
+    }
+
+    /** The rows from the file down to {@code node}; a click on one selects it in the tree. */
+    private BreadCrumbBar<LayerNode> path(LayerNode node) {
+        List<LayerNode> rows = new ArrayList<>();
+        for (LayerNode n = node; n != null; n = n.parent().orElse(null)) {
+            rows.add(0, n);
+        }
+        var bar = new BreadCrumbBar<>(BreadCrumbBar.buildTreeModel(rows.toArray(LayerNode[]::new)));
+        bar.setCrumbFactory(item -> new BreadCrumbBar.BreadCrumbButton(item.getValue().name()));
+        bar.setOnCrumbAction(e -> {
+            if (e.getSelectedCrumb().getValue() != node) {
+                navigate.accept(e.getSelectedCrumb().getValue());
+            }
+        });
+        bar.setId("detailPath");
+        bar.getStyleClass().add("detail-path");
+        return bar;
+    }
+
+    private VBox title(LayerNode node) {
         Label title = new Label(node.kind() == LayerNode.Kind.ROOT ? node.name() : node.key());
         title.getStyleClass().add("detail-title");
         title.setId("detailTitle");
@@ -93,7 +122,7 @@ public final class DetailPane {
                     "plain-chip"));
             chips.getChildren().add(chip(Formats.bytes(node.aggregate().bytes()), "plain-chip"));
         }
-        header.getChildren().setAll(title, chips);
+        return new VBox(4, title, chips);
     }
 
     private static String kindText(LayerNode n) {

@@ -5,6 +5,7 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Priority;
+import org.ckptinspector.app.Fact;
 
 /** A two-column grid of labelled values; values are selectable for copying. */
 final class FactGrid {

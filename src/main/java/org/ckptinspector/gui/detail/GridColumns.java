@@ -3,6 +3,7 @@ package org.ckptinspector.gui.detail;
 import java.util.Arrays;
 import javafx.scene.text.Font;
 import javafx.scene.text.Text;
+import org.ckptinspector.app.PreviewGrid;
 
 /**
  * Where a {@link ValueGrid}'s columns are: the index column's width, then each value column wide enough for its

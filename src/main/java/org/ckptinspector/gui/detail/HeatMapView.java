@@ -12,7 +12,8 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
-import org.ckptinspector.gui.tree.Formats;
+import org.ckptinspector.app.Formats;
+import org.ckptinspector.app.HeatMapData;
 
 /**
  * The Heat map tab: one pixel per cell, scaled up without smoothing to fill the pane. Values of both signs use

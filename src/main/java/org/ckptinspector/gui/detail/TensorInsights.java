@@ -20,8 +20,15 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import org.ckptinspector.gui.open.OpenedCheckpoint;
+import org.ckptinspector.app.Comparison;
+import org.ckptinspector.app.Fact;
+import org.ckptinspector.app.HeatMapData;
+import org.ckptinspector.app.OpenedCheckpoint;
+import org.ckptinspector.app.PreviewGrid;
+import org.ckptinspector.app.StatisticsFacts;
+import org.ckptinspector.app.StatsCache;
 import org.ckptinspector.gui.task.Background;
+import org.ckptinspector.gui.task.FxThread;
 import org.ckptinspector.gui.task.MonitoredTask;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.stats.HistogramScale;
@@ -58,26 +65,37 @@ public final class TensorInsights implements TensorSections {
     }
 
     /**
-     * Builds, at once and on the calling thread, the views {@link #addTo} builds for {@code t} in the
-     * background as the user asks for them: the statistics with the histogram, the values and the heat map.
-     * For the start-up warm-up, which lays them out off screen so that their first real use is quick.
+     * Computes, at once and on the calling thread (any thread), what the views {@link #addTo} builds for
+     * {@code t} in the background show: the statistics with the histogram, the values and the heat map. For the
+     * start-up warm-up, which then lays them out off screen ({@link #viewsOf}) so that their first use is quick.
      */
-    public List<Node> buildAllNow(TensorRef t) throws IOException {
+    public Prepared prepareAll(TensorRef t) throws IOException {
         Optional<Comparison> cmp = comparisons.of(t);
         StatsOptions options = options(t);
         TensorStats a = TensorStatistics.compute(t, options, TaskMonitor.NONE);
         TensorRef b = cmp.map(Comparison::b).orElse(null);
         TensorStats sb = b == null ? null : TensorStatistics.compute(b, options, TaskMonitor.NONE);
         Shown shown = Shown.of(cmp.isPresent() ? "A" : t.key(), a, sb, logCounts);
+        HeatMapView.Drawn heat = HeatMapData.applies(t)
+                ? HeatMapView.draw(HeatMapData.of(t, HEATMAP_CELLS, HEATMAP_CELLS, TaskMonitor.NONE)) : null;
+        return new Prepared(t, shown, cmp, PreviewGrid.of(t, PREVIEW_ROWS, PREVIEW_COLS), heat);
+    }
+
+    /** The views of {@link #prepareAll}'s result; on the FX thread. */
+    public List<Node> viewsOf(Prepared p) {
+        FxThread.check();
         List<Node> views = new ArrayList<>();
-        views.add(statisticsView(new StackPane(), t, shown, cmp));
-        views.add(ValueTable.of(PreviewGrid.of(t, PREVIEW_ROWS, PREVIEW_COLS)));
-        if (HeatMapData.applies(t)) {
-            views.add(HeatMapView.of(HeatMapView.draw(HeatMapData.of(t, HEATMAP_CELLS, HEATMAP_CELLS,
-                    TaskMonitor.NONE))));
+        views.add(statisticsView(new StackPane(), p.t(), p.shown(), p.cmp()));
+        views.add(ValueTable.of(p.preview()));
+        if (p.heat() != null) {
+            views.add(HeatMapView.of(p.heat()));
         }
         return views;
     }
+
+    /** A tensor's statistics, values and heat map, computed; see {@link #prepareAll}. */
+    public record Prepared(TensorRef t, Shown shown, Optional<Comparison> cmp, PreviewGrid preview,
+            HeatMapView.Drawn heat) {}
 
     @Override
     public void addTo(TabPane tabs, VBox overview, TensorRef t, OpenedCheckpoint doc) {
@@ -147,7 +165,7 @@ public final class TensorInsights implements TensorSections {
      * Statistics ready to show: their lines of text and the histogram's chart (null: nothing finite to plot),
      * made where the statistics are computed, off the FX thread.
      */
-    private record Shown(TensorStats a, TensorStats b, List<Fact> factsA, List<Fact> factsB, JFreeChart chart) {
+    record Shown(TensorStats a, TensorStats b, List<Fact> factsA, List<Fact> factsB, JFreeChart chart) {
         static Shown of(String nameA, TensorStats a, TensorStats b, boolean logCounts) {
             List<HistogramChart.Series> series = new ArrayList<>();
             if (a.histogram() != null) {
@@ -241,7 +259,7 @@ public final class TensorInsights implements TensorSections {
     }
 
     private static Node errorLabel(Throwable e) {
-        Label l = new Label(org.ckptinspector.gui.ErrorMessages.of(e));
+        Label l = new Label(org.ckptinspector.app.ErrorMessages.of(e));
         l.getStyleClass().addAll("placeholder", "fact-problem");
         l.setWrapText(true);
         return l;

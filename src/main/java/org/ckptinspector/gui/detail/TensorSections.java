@@ -2,7 +2,7 @@ package org.ckptinspector.gui.detail;
 
 import javafx.scene.control.TabPane;
 import javafx.scene.layout.VBox;
-import org.ckptinspector.gui.open.OpenedCheckpoint;
+import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.model.TensorRef;
 
 /** Adds the value-based parts of a tensor's detail (statistics, histogram, values, heat map). */

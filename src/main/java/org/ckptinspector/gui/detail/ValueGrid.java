@@ -22,12 +22,12 @@ import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
+import org.ckptinspector.app.PreviewGrid;
 
 /**
  * A {@link PreviewGrid} drawn on one canvas: a header row with the column indices and an index column with the
  * row labels, both staying in place while the cells scroll under them. Only the cells in view are drawn: one
- * node, where a table view builds, styles and lays out a control per cell (on the 2 GB benchmark file the values
- * tab's frame took the FX thread ~120 ms with the table, ~6 ms with this; bench/gui_responsiveness.sh). Pointing
+ * node, where a table view builds, styles and lays out a control per cell (see bench/README.md). Pointing
  * at a cell names its index and full-precision value ({@link #pointedProperty()}); Ctrl+C (or the context menu)
  * copies the whole preview as tab-separated full-precision values.
  */

@@ -6,7 +6,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import org.ckptinspector.gui.tree.Formats;
+import org.ckptinspector.app.Formats;
+import org.ckptinspector.app.PreviewGrid;
 
 /**
  * The Values tab: how much of the tensor the grid shows, the value the mouse points at, and the grid of the

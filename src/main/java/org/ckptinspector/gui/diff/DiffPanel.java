@@ -13,8 +13,10 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.ckptinspector.app.DiffStatus;
 import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.gui.icons.Icon;
+import org.ckptinspector.gui.task.FxThread;
 
 /**
  * The comparison panel under the tree: which files are compared, how many keys fall in each status, the key
@@ -34,6 +36,7 @@ public final class DiffPanel {
     private DiffResult result;
 
     public DiffPanel(Runnable close) {
+        FxThread.check();
         files.getStyleClass().add("diff-files");
         files.setId("diffFiles");
         Button closeButton = new Button();
@@ -95,7 +98,7 @@ public final class DiffPanel {
         for (DiffStatus s : DiffStatus.values()) {
             int c = n.getOrDefault(s, 0);
             if (c > 0 || s == DiffStatus.IDENTICAL || s == DiffStatus.CHANGED) {
-                var icon = s.icon().node(10);
+                var icon = Icon.of(s).node(10);
                 icon.getStyleClass().add(s.styleName());
                 Label chip = new Label(c + "  " + s.label(), icon);
                 chip.getStyleClass().addAll("chip", "count-chip");
@@ -118,11 +121,11 @@ public final class DiffPanel {
             return;
         }
         var r = result.loadStateDict();
-        boolean ok = LoadStateDictText.succeeds(r, strict.isSelected());
+        boolean ok = r.succeeds(strict.isSelected());
         verdict.setText(ok ? "loads" : "raises RuntimeError");
         verdict.getStyleClass().removeAll("verdict-ok", "verdict-fail");
         verdict.getStyleClass().addAll(ok ? "verdict-ok" : "verdict-fail");
-        torchText.setText(LoadStateDictText.of(r, result.modelClass(), strict.isSelected()));
+        torchText.setText(r.outcome(result.modelClass(), strict.isSelected()));
     }
 
     private void setVisible(boolean v) {

@@ -18,10 +18,10 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.task.Coalesced;
-import org.ckptinspector.gui.tree.LayerNode;
-import org.ckptinspector.gui.tree.LayerTreeTable;
+import org.ckptinspector.gui.task.FxThread;
 
 /**
  * The export basket: the tensors chosen for export, filled by ticking rows, dragging rows here, or "select by
@@ -40,6 +40,7 @@ public final class ExportBasket {
      * @param export opens the export dialog
      */
     public ExportBasket(ExportSelection selection, Supplier<LayerNode> root, Runnable export) {
+        FxThread.check();
         this.selection = selection;
         list.setId("exportBasketList");
         list.getStyleClass().add("basket-list");
@@ -97,7 +98,7 @@ public final class ExportBasket {
 
     private void installDropTarget() {
         box.addEventHandler(DragEvent.DRAG_OVER, e -> {
-            if (e.getDragboard().hasContent(LayerTreeTable.TENSOR_KEYS)) {
+            if (e.getDragboard().hasContent(ExportSelection.TENSOR_KEYS)) {
                 e.acceptTransferModes(TransferMode.COPY);
                 box.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("drop"), true);
                 e.consume();
@@ -106,7 +107,7 @@ public final class ExportBasket {
         box.addEventHandler(DragEvent.DRAG_EXITED, e ->
                 box.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("drop"), false));
         box.addEventHandler(DragEvent.DRAG_DROPPED, e -> {
-            Object keys = e.getDragboard().getContent(LayerTreeTable.TENSOR_KEYS);
+            Object keys = e.getDragboard().getContent(ExportSelection.TENSOR_KEYS);
             if (keys instanceof String s && !s.isEmpty()) {
                 selection.add(Arrays.asList(s.split("\n")));
                 e.setDropCompleted(true);

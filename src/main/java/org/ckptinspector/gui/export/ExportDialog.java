@@ -30,17 +30,20 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.stage.Window;
+import javafx.util.Duration;
 import javafx.util.StringConverter;
+import org.ckptinspector.app.ErrorMessages;
+import org.ckptinspector.app.ExportOutcome;
+import org.ckptinspector.app.RenamePreview;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.export.ExportPlanner;
 import org.ckptinspector.export.ExportResult;
-import org.ckptinspector.gui.ErrorMessages;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.MonitoredTask;
-import org.ckptinspector.gui.tree.Formats;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.DType;
+import org.controlsfx.control.Notifications;
 
 /**
  * The export dialog: rename rules with a live preview of the output keys (collisions flagged), format, dtype
@@ -372,18 +375,12 @@ public final class ExportDialog {
     }
 
     private void done(ExportResult r) {
-        StringBuilder b = new StringBuilder();
-        b.append("Wrote ").append(r.tensors()).append(r.tensors() == 1 ? " tensor" : " tensors").append(" (")
-                .append(r.storages()).append(r.storages() == 1 ? " storage" : " storages").append(", ")
-                .append(Formats.bytes(r.fileBytes())).append(") to ").append(r.output()).append('.');
-        if (r.verification() != null) {
-            b.append("\nVerified: re-read ").append(r.verification().checked())
-                    .append(" tensors; every dtype and shape matches and every byte is identical to the source.");
-        }
-        r.warnings().forEach(w -> b.append("\nNote: ").append(w));
-        r.requirements().forEach(q -> b.append("\nNeeds ").append(q));
-        finish(b.toString(), true);
+        finish(ExportOutcome.details(r), true);
         openButton.setVisible(true);
+        // The dialog may be closed or behind the main window by now; the notification shows either way.
+        Window owner = stage.getOwner() != null ? stage.getOwner() : stage;
+        Notifications.create().owner(owner).title("Export finished").text(ExportOutcome.summary(r))
+                .hideAfter(Duration.seconds(6)).showInformation();
     }
 
     private void failed(Throwable e) {

@@ -11,12 +11,13 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import org.ckptinspector.app.RenamePreview;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.export.ExportRequest;
-import org.ckptinspector.export.RenameRule;
 import org.ckptinspector.export.Selection;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.RenameRule;
 
 /**
  * What the export dialog edits: the chosen keys (fixed), rename rules, format, dtype, verification and the
@@ -34,7 +35,18 @@ public final class ExportForm {
     public ExportForm(List<String> keys, Path source) {
         this.keys = List.copyOf(keys);
         output.set(defaultOutput(source, ExportFormat.PTH));
-        format.addListener((obs, was, now) -> output.set(withExtension(output.get(), now)));
+        // The format and the file name's extension follow each other, so a typed x.safetensors writes safetensors.
+        format.addListener((obs, was, now) -> {
+            Path out = output.get();
+            if (out != null && ExportFormat.fromFileName(out).orElse(null) != now) {
+                output.set(withExtension(out, now));
+            }
+        });
+        output.addListener((obs, was, now) -> {
+            if (now != null) {
+                ExportFormat.fromFileName(now).ifPresent(format::set);
+            }
+        });
     }
 
     public List<String> keys() {
@@ -108,6 +120,10 @@ public final class ExportForm {
         }
         if (output.get() == null) {
             return Optional.of("Choose the output file.");
+        }
+        if (ExportFormat.fromFileName(output.get()).isEmpty()) {
+            return Optional.of("End the file name in ." + extension(format.get())
+                    + " (or .safetensors, .pth, .pt, .bin, .ckpt), so that the extension says what it holds.");
         }
         return Optional.empty();
     }

@@ -7,7 +7,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableSet;
-import org.ckptinspector.gui.tree.LayerNode;
+import javafx.scene.input.DataFormat;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.model.TensorRef;
 
 /**
@@ -15,6 +16,9 @@ import org.ckptinspector.model.TensorRef;
  * Ticking a module ticks every tensor below it.
  */
 public final class ExportSelection {
+    /** What a dragged tree row carries: the keys of the tensors at or below it, one a line. */
+    public static final DataFormat TENSOR_KEYS = new DataFormat("application/x-checkpoint-inspector-keys");
+
 
     /** How much of a row's tensors are chosen. */
     public enum State { NONE, SOME, ALL }

@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import org.ckptinspector.export.RenameRule;
+import org.ckptinspector.model.RenameRule;
 
 /**
  * A rename rule as the user types it: a Java regex and its replacement ({@code $1} for a group), as the CLI's

@@ -1,6 +1,7 @@
 package org.ckptinspector.gui.icons;
 
 import javafx.scene.layout.Region;
+import org.ckptinspector.app.DiffStatus;
 
 /**
  * The app's icons, drawn as SVG path shapes on a Region: they scale crisply at any screen density, take their
@@ -54,5 +55,17 @@ public enum Icon {
         r.setMaxSize(size, size);
         r.getStyleClass().addAll("icon", "icon-" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         return r;
+    }
+
+    /** The icon of a comparison status. */
+    public static Icon of(DiffStatus s) {
+        return switch (s) {
+            case IDENTICAL -> IDENTICAL;
+            case CHANGED -> CHANGED;
+            case DTYPE_MISMATCH, SHAPE_MISMATCH -> MISMATCH;
+            case ONLY_IN_A -> ONLY_A;
+            case ONLY_IN_B -> ONLY_B;
+            case NOT_COMPARED -> VALUE;
+        };
     }
 }

@@ -27,10 +27,11 @@ public final class SampleCheckpoint {
                 throw new IOException("the sample checkpoint is missing from this build");
             }
             Path dir = Files.createTempDirectory("ckpt-inspector-sample");
-            Path file = dir.resolve(NAME);
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            file.toFile().deleteOnExit();
+            // Deleted at exit in the reverse order of registering: the file, then its (then empty) folder.
             dir.toFile().deleteOnExit();
+            Path file = dir.resolve(NAME);
+            file.toFile().deleteOnExit();
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
             extracted = file;
             return file;
         }

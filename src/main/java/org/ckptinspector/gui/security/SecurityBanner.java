@@ -9,6 +9,7 @@ import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
+import org.ckptinspector.app.UnsafeGlobals;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.security.GlobalClass;
 

@@ -19,17 +19,21 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.util.Duration;
+import org.ckptinspector.app.LayerFilter;
 import org.ckptinspector.gui.icons.Icon;
+import org.ckptinspector.gui.task.FxThread;
 import org.ckptinspector.model.DType;
+import org.controlsfx.control.textfield.TextFields;
 
 /**
- * The filter controls above the tree: a text field (substring, or regex with the ".*" toggle), and a dtype menu
- * listing the dtypes the file holds. Typing is debounced so the tree rebuilds once per pause, not per key.
+ * The filter controls above the tree: a text field with a clear button (substring, or regex with the ".*"
+ * toggle), and a dtype menu listing the dtypes the file holds. Typing is debounced so the tree rebuilds once
+ * per pause, not per key.
  */
 public final class FilterBar {
     private static final PseudoClass INVALID = PseudoClass.getPseudoClass("invalid");
 
-    private final TextField field = new TextField();
+    private final TextField field = TextFields.createClearableTextField();
     private final ToggleButton regex = new ToggleButton(".*");
     private final MenuButton dtypeMenu = new MenuButton("All dtypes");
     private final HBox box;
@@ -37,6 +41,7 @@ public final class FilterBar {
     private final PauseTransition debounce = new PauseTransition(Duration.millis(150));
 
     public FilterBar() {
+        FxThread.check();
         field.setId("filterField");
         field.setPromptText("Filter keys   (Ctrl+F)");
         field.getStyleClass().add("filter-field");

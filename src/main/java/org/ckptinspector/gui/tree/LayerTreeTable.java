@@ -14,20 +14,25 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.SetChangeListener;
 import javafx.css.PseudoClass;
 import javafx.scene.control.SelectionMode;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableRow;
 import javafx.scene.control.TreeTableView;
-import javafx.scene.control.Tooltip;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.input.DataFormat;
 import javafx.scene.input.Dragboard;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
-import org.ckptinspector.gui.diff.DiffStatus;
+import org.ckptinspector.app.DiffStatus;
+import org.ckptinspector.app.FilteredTree;
+import org.ckptinspector.app.Formats;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.ValueText;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.task.Coalesced;
+import org.ckptinspector.gui.task.FxThread;
 
 /**
  * The layer tree: a TreeTableView over {@link LayerNode}s with name, dtype, shape, parameter and size columns,
@@ -39,8 +44,6 @@ import org.ckptinspector.gui.task.Coalesced;
  * {@code refresh()}, which throws every cell away and builds and styles them all again.
  */
 public final class LayerTreeTable {
-    /** What a dragged row carries: the keys of the tensors at or below it, one a line. */
-    public static final DataFormat TENSOR_KEYS = new DataFormat("application/x-checkpoint-inspector-keys");
 
     private final TreeTableView<LayerNode> table = new TreeTableView<>();
     private final ReadOnlyObjectWrapper<LayerNode> selected = new ReadOnlyObjectWrapper<>();
@@ -82,6 +85,7 @@ public final class LayerTreeTable {
     }
 
     public LayerTreeTable(ExportSelection exportSelection) {
+        FxThread.check();
         this.exportSelection = exportSelection;
         table.setId("layerTree");
         table.getStyleClass().add("layer-tree");
@@ -153,7 +157,7 @@ public final class LayerTreeTable {
         }
         TreeItem<LayerNode> top = table.getRoot();
         if (top == null) {
-            top = new TreeItem<>(new LayerNode("", "", null, LayerNode.Kind.ROOT));
+            top = new TreeItem<>(LayerNode.emptyRoot());
             top.setExpanded(true);
             table.setRoot(top);
         }
@@ -163,7 +167,7 @@ public final class LayerTreeTable {
         for (int i = 0; i < n; i++) {
             int k = top.getChildren().size();
             LayerNode.Kind kind = k % 2 == 0 ? LayerNode.Kind.MODULE : LayerNode.Kind.VALUE;
-            top.getChildren().add(new TreeItem<>(top.getValue().addChild("row" + k, kind)));
+            top.getChildren().add(new TreeItem<>(top.getValue().addPlaceholder("row" + k, kind)));
         }
         table.getSelectionModel().clearSelection();
         return top.getChildren().size() < room;
@@ -287,7 +291,7 @@ public final class LayerTreeTable {
             return null;
         }
         ClipboardContent content = new ClipboardContent();
-        content.put(TENSOR_KEYS, String.join("\n", keys));
+        content.put(ExportSelection.TENSOR_KEYS, String.join("\n", keys));
         content.putString(String.join("\n", keys));
         return content;
     }

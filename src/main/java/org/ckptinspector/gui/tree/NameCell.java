@@ -6,6 +6,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.TreeTableCell;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.icons.Icon;
 

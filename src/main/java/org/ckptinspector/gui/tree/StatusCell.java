@@ -3,9 +3,11 @@ package org.ckptinspector.gui.tree;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import javafx.scene.control.TreeTableCell;
 import javafx.scene.control.Tooltip;
-import org.ckptinspector.gui.diff.DiffStatus;
+import javafx.scene.control.TreeTableCell;
+import org.ckptinspector.app.DiffStatus;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.gui.icons.Icon;
 
 /**
  * The diff mark of a row: an icon whose shape and colour tell the status, with the status as tooltip. A cell
@@ -44,7 +46,7 @@ final class StatusCell extends TreeTableCell<LayerNode, LayerNode> implements La
             setAccessibleText(null);
             return;
         }
-        var icon = s.icon().node(12);
+        var icon = Icon.of(s).node(12);
         icon.getStyleClass().add(s.styleName());
         setGraphic(icon);
         setTooltip(tooltips.computeIfAbsent(s, x -> new Tooltip(x.label() + ": " + x.description())));

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.ckptinspector.export.RenameRule;
+import org.ckptinspector.app.RenamePreview;
+import org.ckptinspector.export.ExportFormat;
+import org.ckptinspector.model.RenameRule;
 import org.junit.jupiter.api.Test;
 
 /** The live rename preview and the export form's checks, without a window. */
@@ -39,5 +41,22 @@ class ExportFormTest {
         ExportForm f = new ExportForm(List.of("a.b"), Path.of("/tmp/x.pt"));
         f.rules().add(new RuleText("(", "x"));
         assertTrue(f.problem().orElseThrow().contains("invalid regex"));
+    }
+
+    @Test
+    void theFormatFollowsTheTypedExtensionAndTheExtensionTheFormat() {
+        ExportForm f = new ExportForm(List.of("fc1.weight"), Path.of("/tmp/x.ckpt"));
+        assertEquals(ExportFormat.PTH, f.formatProperty().get());
+        f.outputProperty().set(Path.of("/tmp/out.safetensors"));
+        assertEquals(ExportFormat.SAFETENSORS, f.formatProperty().get());
+        assertEquals(Path.of("/tmp/out.safetensors"), f.outputProperty().get());
+        f.outputProperty().set(Path.of("/tmp/out.pt"));
+        assertEquals(ExportFormat.PTH, f.formatProperty().get());
+        assertEquals(Path.of("/tmp/out.pt"), f.outputProperty().get(), "a torch extension stays as typed");
+        f.formatProperty().set(ExportFormat.SAFETENSORS);
+        assertEquals(Path.of("/tmp/out.safetensors"), f.outputProperty().get());
+        f.outputProperty().set(Path.of("/tmp/notes.txt"));
+        assertEquals(ExportFormat.SAFETENSORS, f.formatProperty().get(), "an unknown extension keeps the format");
+        assertTrue(f.problem().orElseThrow().startsWith("End the file name in .safetensors"), f.problem().get());
     }
 }

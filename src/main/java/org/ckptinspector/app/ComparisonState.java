@@ -1,0 +1,144 @@
+package org.ckptinspector.app;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.ckptinspector.app.Comparison;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.diff.DiffResult;
+import org.ckptinspector.diff.KeyStatus;
+import org.ckptinspector.diff.ModuleStatuses;
+import org.ckptinspector.diff.ValueChange;
+import org.ckptinspector.model.TensorRef;
+
+/**
+ * The comparison in force: which of A's rows match which of B's tensors, the status of every row of the merged
+ * tree (modules summed up by the diff's own rule), and each tensor's Δ statistics. Empty outside diff mode.
+ */
+public final class ComparisonState implements Comparison.Lookup {
+    private Marks marks;
+
+    /**
+     * What a finished diff marks on its merged tree; computed once, off the FX thread, and not changed after.
+     */
+    public static final class Marks {
+        private final DiffResult result;
+        private final Map<String, KeyStatus> statuses;
+        private final Map<TensorRef, String> nameOfA = new IdentityHashMap<>();
+        private final Map<TensorRef, String> nameOfB = new IdentityHashMap<>();
+        private final Map<String, TensorRef> bByName = new HashMap<>();
+        private final Map<String, ValueChange> changes = new HashMap<>();
+        private final Set<String> dtypeMismatch = new HashSet<>();
+        private final Map<LayerNode, DiffStatus> rowStatus = new IdentityHashMap<>();
+
+        private Marks(DiffMerge merged) {
+            result = merged.result();
+            result.reportKeyOfA().forEach((aKey, name) -> merged.a().tensor(aKey)
+                    .ifPresent(t -> nameOfA.put(t, name)));
+            merged.bByName().forEach((name, t) -> {
+                bByName.put(name, t);
+                nameOfB.put(t, name);
+            });
+            result.changed().forEach(c -> changes.put(c.key(), c));
+            result.dtypeMismatch().forEach(d -> dtypeMismatch.add(d.key()));
+            statuses = result.keyStatuses();
+            Map<String, KeyStatus> byTreeKey = new LinkedHashMap<>();
+            collect(merged.tree(), byTreeKey);
+            mark(merged.tree(), ModuleStatuses.of(byTreeKey));
+        }
+
+        /** The marks of a merged diff; any thread. */
+        public static Marks of(DiffMerge merged) {
+            return new Marks(merged);
+        }
+
+        private void collect(LayerNode n, Map<String, KeyStatus> out) {
+            n.tensor().ifPresent(t -> {
+                String name = nameOf(t);
+                KeyStatus s = name == null ? null : statuses.get(name);
+                if (s != null) {
+                    out.put(n.key(), s);
+                }
+            });
+            n.children().forEach(c -> collect(c, out));
+        }
+
+        private void mark(LayerNode n, ModuleStatuses modules) {
+            Optional<KeyStatus> s = modules.status(n.key());
+            if (s.isPresent() && (n.tensor().isPresent() || n.aggregate().tensors() > 0)) {
+                DiffStatus d = DiffStatus.of(s.get());
+                String name = n.tensor().map(this::nameOf).orElse(null);
+                rowStatus.put(n, refine(d, name));
+            }
+            n.children().forEach(c -> mark(c, modules));
+        }
+
+        /** A changed key whose dtypes differ shows as a dtype mismatch; a shape mismatch stays one. */
+        private DiffStatus refine(DiffStatus d, String name) {
+            return d == DiffStatus.CHANGED && name != null && dtypeMismatch.contains(name)
+                    ? DiffStatus.DTYPE_MISMATCH : d;
+        }
+
+        private String nameOf(TensorRef t) {
+            String a = nameOfA.get(t);
+            return a != null ? a : nameOfB.get(t);
+        }
+    }
+
+    /** Takes a finished diff and the merged tree it marks. */
+    public void set(DiffMerge merged) {
+        set(Marks.of(merged));
+    }
+
+    /** Takes the marks of a finished diff, computed beforehand. */
+    public void set(Marks m) {
+        marks = m;
+    }
+
+    public void clear() {
+        marks = null;
+    }
+
+    public boolean isActive() {
+        return marks != null;
+    }
+
+    public DiffResult result() {
+        return marks == null ? null : marks.result;
+    }
+
+    /** The mark of a row of the merged tree, or null (not compared, or a value row). */
+    public DiffStatus status(LayerNode n) {
+        return marks == null ? null : marks.rowStatus.get(n);
+    }
+
+    @Override
+    public Optional<Comparison> of(TensorRef t) {
+        if (marks == null) {
+            return Optional.empty();
+        }
+        String aName = marks.nameOfA.get(t);
+        if (aName == null) {
+            String bName = marks.nameOfB.get(t);
+            return bName == null ? Optional.empty()
+                    : Optional.of(new Comparison(null, null, DiffStatus.ONLY_IN_B.label()));
+        }
+        KeyStatus s = marks.statuses.get(aName);
+        DiffStatus d = s == null ? null : marks.refine(DiffStatus.of(s), aName);
+        String words = d == null ? "not compared" : d.label() + (aName.equals(t.key()) ? "" : "  (B: " + aName + ")");
+        return Optional.of(new Comparison(marks.bByName.get(aName), marks.changes.get(aName), words));
+    }
+
+    /** How many keys have each status, a dtype change counted as such rather than as a value change. */
+    public Map<DiffStatus, Integer> counts() {
+        Map<DiffStatus, Integer> n = new java.util.EnumMap<>(DiffStatus.class);
+        if (marks != null) {
+            marks.statuses.forEach((key, s) -> n.merge(marks.refine(DiffStatus.of(s), key), 1, Integer::sum));
+        }
+        return n;
+    }
+}

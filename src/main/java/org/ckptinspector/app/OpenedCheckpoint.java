@@ -1,0 +1,88 @@
+package org.ckptinspector.app;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.LayerTreeBuilder;
+import org.ckptinspector.format.CheckpointOpener;
+import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.Storage;
+import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.security.CheckpointGlobals;
+import org.ckptinspector.task.TaskMonitor;
+
+/**
+ * A checkpoint open in the app with what the views need from it: its layer tree and which tensors share a
+ * storage. Built off the FX thread; the checkpoint stays open (mapped) until {@link #close()}.
+ */
+public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String, List<TensorRef>> storageUsers,
+        List<String> globals) {
+
+    public static OpenedCheckpoint open(Path file, TaskMonitor monitor) throws IOException {
+        monitor.progress(0, 4, "Opening " + file.getFileName());
+        Checkpoint c = CheckpointOpener.open(file);
+        try {
+            monitor.checkCancelled();
+            monitor.progress(1, 4, "Building the layer tree");
+            LayerNode tree = LayerTreeBuilder.build(c, monitor);
+            monitor.progress(2, 4, "Indexing storages");
+            Map<String, List<TensorRef>> users = new HashMap<>();
+            for (TensorRef t : c.tensors()) {
+                Storage s = t.storage();
+                if (s != null && s.shareable()) {
+                    users.computeIfAbsent(s.key(), k -> new ArrayList<>()).add(t);
+                }
+            }
+            monitor.progress(3, 4, "Scanning every pickle for globals");
+            List<String> globals = CheckpointGlobals.names(c);
+            monitor.progress(4, 4, "Done");
+            return new OpenedCheckpoint(c, tree, users, globals);
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    public Path file() {
+        return checkpoint.file();
+    }
+
+    /**
+     * Each opening is a document of its own (with its own mapping of the file), so documents are equal only
+     * to themselves. A record's equality would compare whole checkpoints, tensor by tensor, each time the
+     * window's open document changes; and reopening a file would then look like no change at all.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+
+    /** The other tensors viewing {@code t}'s storage; none for a tensor of another file. */
+    public List<TensorRef> sharing(TensorRef t) {
+        if (t.storage() == null || !t.storage().shareable()) {
+            return List.of();
+        }
+        List<TensorRef> users = storageUsers.getOrDefault(t.storage().key(), List.of());
+        if (users.stream().noneMatch(o -> o == t)) {
+            return List.of();
+        }
+        return users.stream().filter(o -> o != t).toList();
+    }
+
+    public void close() {
+        try {
+            checkpoint.close();
+        } catch (IOException e) {
+            // the mapping is released with the process anyway; nothing the user can act on
+        }
+    }
+}

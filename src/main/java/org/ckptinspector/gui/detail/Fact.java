@@ -1,4 +1,0 @@
-package org.ckptinspector.gui.detail;
-
-/** One labelled line of the detail pane ({@code stride: [10, 1]}). */
-public record Fact(String label, String value) {}

@@ -1,0 +1,186 @@
+package org.ckptinspector.trajectory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.model.DType;
+import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.ParallelUnits;
+import org.ckptinspector.values.ValueReader;
+
+/**
+ * One key over the run and the work of reading it: element ranges are units that read each step's values of the
+ * range once, in step order, and set each against the previous, the first and the last step.
+ */
+final class KeyTrack {
+    /** Values per unit and step; 4 Mi values keep every thread busy on a few large tensors. */
+    static final long UNIT_VALUES = 1L << 22;
+    /** Values decoded at once: 512 KiB of doubles per buffer, four buffers per thread. */
+    static final int CHUNK = ValueReader.CHUNK_VALUES;
+
+    final String key;
+    final TensorRef reference;
+    private final int steps;
+    private final List<Integer> absent = new ArrayList<>();
+    private final List<TensorTrajectory.Excluded> excluded = new ArrayList<>();
+    /** Steps whose values are read, ascending. */
+    private final int[] read;
+    private final ValueReader[] readers;
+    private final Path[] files;
+    private StepSums[][] partials;
+
+    /** A thread's decode buffers. */
+    static final class Scratch {
+        final double[][] buffers = new double[4][CHUNK];
+    }
+
+    /** @param tensors the key's tensor at each step (null where absent); @param files each step's file */
+    KeyTrack(String key, TensorRef[] tensors, Path[] files) throws CheckpointException {
+        this.key = key;
+        this.steps = tensors.length;
+        this.files = files;
+        TensorRef ref = null;
+        List<Integer> ok = new ArrayList<>();
+        this.readers = new ValueReader[steps];
+        for (int i = 0; i < steps; i++) {
+            TensorRef t = tensors[i];
+            if (t == null) {
+                absent.add(i);
+                continue;
+            }
+            if (ref == null) {
+                ref = t;
+            }
+            String why = exclusion(t, ref);
+            if (why != null) {
+                excluded.add(new TensorTrajectory.Excluded(i, why));
+                continue;
+            }
+            readers[i] = ValueReader.of(t);
+            ok.add(i);
+        }
+        this.reference = ref;
+        this.read = ok.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static String exclusion(TensorRef t, TensorRef ref) {
+        if (!Arrays.equals(t.shape(), ref.shape())) {
+            return "shape " + Arrays.toString(t.shape()) + " differs from " + Arrays.toString(ref.shape())
+                    + " at its first step";
+        }
+        if (t.dtype().kind() == DType.Kind.COMPLEX) {
+            return "complex values are not tracked";
+        }
+        if (!t.hasValues()) {
+            return ValueReader.unreadableReason(t).orElse("it has no data");
+        }
+        return ValueReader.unreadableReason(t).orElse(null);
+    }
+
+    long byteWork() {
+        long bytes = 0;
+        for (int i : read) {
+            bytes += readers[i].tensor().nbytes();
+        }
+        return bytes;
+    }
+
+    List<ParallelUnits.Unit<Scratch>> units(ParallelUnits.Progress progress) {
+        long total = read.length == 0 ? 0 : readers[read[0]].size();
+        int count = (int) ((total + UNIT_VALUES - 1) / UNIT_VALUES);
+        partials = new StepSums[count][];
+        List<ParallelUnits.Unit<Scratch>> units = new ArrayList<>();
+        for (int u = 0; u < count; u++) {
+            int index = u;
+            long first = u * UNIT_VALUES;
+            long n = Math.min(UNIT_VALUES, total - first);
+            units.add(scratch -> partials[index] = range(first, n, scratch, progress));
+        }
+        return units;
+    }
+
+    private StepSums[] range(long from, long count, Scratch scratch, ParallelUnits.Progress progress)
+            throws IOException {
+        StepSums[] sums = new StepSums[steps];
+        for (int k = 0; k < read.length; k++) {
+            sums[read[k]] = StepSums.open(k > 0 && read[k - 1] == read[k] - 1);
+        }
+        int firstStep = read[0];
+        int lastStep = read[read.length - 1];
+        double[] first = scratch.buffers[0];
+        double[] last = scratch.buffers[1];
+        long bytesPerValue = 0;
+        for (int i : read) {
+            bytesPerValue += readers[i].tensor().dtype().itemSize();
+        }
+        for (long done = 0; done < count; ) {
+            int n = (int) Math.min(CHUNK, count - done);
+            long at = from + done;
+            decode(firstStep, at, first, n);
+            decode(lastStep, at, last, n);
+            double[] previous = null;
+            for (int i : read) {
+                double[] x;
+                if (i == firstStep) {
+                    x = first;
+                } else if (i == lastStep) {
+                    x = last;
+                } else {
+                    x = previous == scratch.buffers[2] ? scratch.buffers[3] : scratch.buffers[2];
+                    decode(i, at, x, n);
+                }
+                sums[i].add(x, previous, first, last, n);
+                previous = x;
+            }
+            done += n;
+            progress.add(n * bytesPerValue);
+        }
+        return sums;
+    }
+
+    private void decode(int step, long at, double[] dst, int n) throws CheckpointException {
+        try {
+            readers[step].read(at, dst, 0, n);
+        } catch (IOException | IndexOutOfBoundsException e) {
+            CheckpointException.Kind kind = e instanceof CheckpointException c ? c.kind()
+                    : CheckpointException.Kind.IO;
+            throw new CheckpointException(kind, files[step] + ": cannot read tensor " + key + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The key's sums per step, the units' partial sums added in order (null where nothing was read). */
+    StepSums[] totals() {
+        StepSums[] total = new StepSums[steps];
+        for (StepSums[] unit : partials) {
+            for (int i = 0; i < steps; i++) {
+                if (unit[i] != null) {
+                    total[i] = total[i] == null ? unit[i] : total[i].merge(unit[i]);
+                }
+            }
+        }
+        return total;
+    }
+
+    TensorTrajectory result(StepSums[] sums) {
+        Integer firstNonfinite = null;
+        List<Long> nonfinite = new ArrayList<>();
+        boolean frozen = read.length == steps;
+        for (int i = 0; i < steps; i++) {
+            long bad = sums[i] == null ? 0 : sums[i].nonfinite();
+            nonfinite.add(bad);
+            if (bad > 0 && firstNonfinite == null) {
+                firstNonfinite = i;
+            }
+            if (i > 0 && (sums[i] == null || !sums[i].unchanged())) {
+                frozen = false;
+            }
+        }
+        return new TensorTrajectory(key, reference.dtype().torchName(),
+                Arrays.stream(reference.shape()).boxed().toList(), frozen, firstNonfinite, absent, excluded,
+                nonfinite, Series.of(sums));
+    }
+}
