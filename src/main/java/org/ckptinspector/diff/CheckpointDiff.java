@@ -97,16 +97,15 @@ public final class CheckpointDiff {
     }
 
     /**
-     * Values (epoch, args, optimizer hyper-parameters…) are compared between two torch pickles whose keys line up
-     * as they are; the headers of other formats (a GGUF version, safetensors {@code __metadata__}) and values
-     * outside an aligned sub-dict are not training state.
+     * Values are compared between two pickled checkpoints, or two safetensors files, whose keys line up as they
+     * are: across formats or wrappers (an aligned sub-dict) the values are not the same kind of thing.
      */
     private static boolean valuesCompared(Checkpoint a, Checkpoint b, String alignment) {
-        return alignment == null && isPickled(a.format()) && isPickled(b.format());
+        return alignment == null && isPickled(a.format()) == isPickled(b.format());
     }
 
     private static boolean isPickled(Format f) {
-        return f == Format.TORCH_ZIP || f == Format.TORCH_LEGACY || f == Format.TORCH_TAR;
+        return f != Format.SAFETENSORS && f != Format.SHARDED;
     }
 
     private static void compareBytes(List<PairComparison> pairs, int threads, TaskMonitor monitor)
