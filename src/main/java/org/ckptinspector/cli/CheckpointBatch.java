@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.ckptinspector.format.folder.FolderReader;
 
 /**
  * The files of a command that accepts {@code FILE... | DIR}: folders are searched recursively for checkpoint
@@ -69,15 +70,18 @@ final class CheckpointBatch {
     }
 
     /**
-     * The files named by command-line arguments: files as given, folders searched recursively (in name order)
-     * for files with a checkpoint extension or a DCP {@code .metadata}. Shard indexes found in a folder are
-     * left out, since their shards are found too; named explicitly they are read as one checkpoint.
+     * The files named by command-line arguments: files and checkpoint folders ({@link FolderReader}) as given,
+     * other folders searched recursively (in name order) for files with a checkpoint extension and for DCP
+     * folders (by their {@code .metadata}). Shard indexes found in a folder are left out, since their shards are
+     * found too; named explicitly they are read as one checkpoint.
      */
     static CheckpointBatch of(List<Path> arguments) throws IOException {
         List<Path> files = new ArrayList<>();
         boolean folder = false;
         for (Path a : arguments) {
-            if (Files.isDirectory(a)) {
+            if (FolderReader.isCheckpointFolder(a)) {
+                files.add(a);
+            } else if (Files.isDirectory(a)) {
                 folder = true;
                 files.addAll(search(a));
             } else {
@@ -190,7 +194,8 @@ final class CheckpointBatch {
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (attrs.isRegularFile() && isCheckpointName(file.getFileName().toString())) {
-                    found.add(file);
+                    // a DCP folder is one checkpoint, found by its metadata
+                    found.add(file.getFileName().toString().equals(DCP_METADATA) ? file.getParent() : file);
                 }
                 return FileVisitResult.CONTINUE;
             }

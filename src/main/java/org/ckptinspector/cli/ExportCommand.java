@@ -40,7 +40,7 @@ final class ExportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SRC", description = "checkpoint file or shard index")
+    @Parameters(index = "0", paramLabel = "SRC", description = "checkpoint file, shard index or checkpoint folder")
     Path source;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "output file (.pth/.pt/.bin or .safetensors)")

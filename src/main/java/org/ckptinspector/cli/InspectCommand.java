@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ckptinspector.diff.ConfigCheck;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
@@ -26,7 +27,7 @@ final class InspectCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "checkpoint files or shard indexes, or folders to search for checkpoint files")
+            description = "checkpoint files, shard indexes or checkpoint folders, or folders to search for them")
     List<Path> files;
 
     @Option(names = "--json", description = "print one JSON object (see the CLI contract); for many files, one "
@@ -77,6 +78,8 @@ final class InspectCommand implements Callable<Integer> {
             if (!unsafe.isEmpty()) {
                 out.println("Globals outside torch's weights_only allow-list (not executed): " + String.join(", ", unsafe));
             }
+            ConfigCheck.of(c).ifPresent(check -> check.findings().forEach(f -> out.println(
+                    "config.json " + f.field() + (f.ok() ? ": ok, " : ": MISMATCH, ") + f.note())));
             for (String w : c.warnings()) {
                 out.println("warning: " + w);
             }

@@ -36,7 +36,7 @@ final class ScanCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "checkpoint files or shard indexes, or folders to search for checkpoint files")
+            description = "checkpoint files, shard indexes or checkpoint folders, or folders to search for them")
     List<Path> files;
 
     @Option(names = "--json", description = "one JSON object for one file; for many, one JSON line per file and a "

@@ -35,7 +35,7 @@ final class StatsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "checkpoint files or shard indexes, or folders to search for checkpoint files")
+            description = "checkpoint files, shard indexes or checkpoint folders, or folders to search for them")
     List<Path> files;
 
     @Option(names = "--key", paramLabel = "KEY", description = "only this tensor (repeatable)")

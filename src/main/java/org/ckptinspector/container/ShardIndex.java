@@ -21,12 +21,11 @@ import org.ckptinspector.model.PyValue;
  * A shard index ({@code model.safetensors.index.json}, {@code pytorch_model.bin.index.json}): its weight_map
  * from tensor name to shard file, each shard a plain file name in the index's folder (anything that could leave
  * the folder is refused). Read with Jackson's streaming parser under the rules of a parsed tree: a repeated key
- * keeps its first place and its last value, and text after the root value is ignored. Only a value that is
- * neither text nor a scalar (an object in the metadata, a number for a shard name) is built as a tree, for its
- * JSON text.
+ * keeps its first place and its last value, and text after the root value is ignored. Only a shard name that is
+ * not text is built as a tree, for its JSON text in the error. Nesting is bounded by the parser's limit.
  *
  * @param weightMap tensor name to shard file name, in the index's order
- * @param metadata the index's metadata object's values (objects and arrays as their JSON text); empty when none
+ * @param metadata the index's metadata object as Python values; empty when none
  */
 public record ShardIndex(Path index, Map<String, String> weightMap, PyValue.Dict metadata) {
     /** An index is small; a larger "index" is refused rather than parsed. */
@@ -121,11 +120,26 @@ public record ShardIndex(Path index, Map<String, String> weightMap, PyValue.Dict
             case VALUE_FALSE -> new PyValue.Bool(false);
             case VALUE_NULL -> PyValue.None.NONE;
             case VALUE_STRING -> new PyValue.Str(p.getText());
-            default -> new PyValue.Str(treeText(p));
+            case START_OBJECT -> {
+                PyValue.Dict d = new PyValue.Dict();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    d.put(new PyValue.Str(key), value(p, p.nextToken()));
+                }
+                yield d;
+            }
+            case START_ARRAY -> {
+                PyValue.PyList l = new PyValue.PyList();
+                for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
+                    l.add(value(p, item));
+                }
+                yield l;
+            }
+            default -> new PyValue.Str(p.getText());
         };
     }
 
-    /** The current value as a tree prints it; data binding is loaded only here, for values no index has. */
+    /** The current value as a tree prints it; data binding is loaded only here, for shard names no index has. */
     private static String treeText(JsonParser p) throws IOException {
         return new ObjectMapper().readTree(p).toString();
     }

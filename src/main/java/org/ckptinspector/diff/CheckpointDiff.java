@@ -87,6 +87,7 @@ public final class CheckpointDiff {
         estimateRanks(differing, options.threads(), monitor);
         List<ValueChange> changed = differing.stream().map(PairComparison::result).toList();
         LoadStateDictReport load = LoadStateDictCheck.check(shapes(aligned.a()), shapes(aligned.b()));
+        load = load.withNotes(tiedNotes(a, load));
         Map<String, String> reportKeyOfA = new LinkedHashMap<>();
         aligned.a().forEach(t -> reportKeyOfA.put(t.fileKey(), t.name()));
         return new DiffResult(a.file(), b.file(), aligned.description(), onlyInA, onlyInB, shapeMismatch,
@@ -106,6 +107,18 @@ public final class CheckpointDiff {
 
     private static boolean isPickled(Format f) {
         return f != Format.SAFETENSORS && f != Format.SHARDED;
+    }
+
+    /** A note for each missing key that A's config.json ties to its embedding, as transformers would load it. */
+    private static List<String> tiedNotes(Checkpoint a, LoadStateDictReport load) {
+        Optional<ConfigCheck> check = ConfigCheck.of(a);
+        List<String> notes = new ArrayList<>();
+        for (String key : load.missingKeys()) {
+            check.flatMap(c -> c.tie(key)).ifPresent(f -> notes.add("\"" + key + "\" is missing, but A's "
+                    + "config.json sets tie_word_embeddings: transformers ties it to the input embedding when it "
+                    + "loads the model, so from_pretrained does not miss it"));
+        }
+        return notes;
     }
 
     private static void compareBytes(List<PairComparison> pairs, int threads, TaskMonitor monitor)

@@ -11,9 +11,10 @@ import java.util.stream.Collectors;
  * @param missingKeys the model's keys the checkpoint lacks, in the order torch reports them
  * @param unexpectedKeys the checkpoint's keys the model does not have, in torch's order
  * @param sizeMismatch shared keys whose shapes differ (torch's 0-dim ← [1] exception applied), in torch's order
+ * @param notes what torch's lines do not say, such as a missing key that the checkpoint's config.json ties
  */
 public record LoadStateDictReport(List<String> missingKeys, List<String> unexpectedKeys,
-        List<SizeMismatch> sizeMismatch) {
+        List<SizeMismatch> sizeMismatch, List<String> notes) {
 
     /** A key whose shape in the checkpoint differs from the model's. */
     public record SizeMismatch(String key, List<Long> checkpointShape, List<Long> modelShape) {
@@ -33,6 +34,20 @@ public record LoadStateDictReport(List<String> missingKeys, List<String> unexpec
         missingKeys = List.copyOf(missingKeys);
         unexpectedKeys = List.copyOf(unexpectedKeys);
         sizeMismatch = List.copyOf(sizeMismatch);
+        notes = List.copyOf(notes);
+    }
+
+    /** The report of torch's own findings, without notes. */
+    public LoadStateDictReport(List<String> missingKeys, List<String> unexpectedKeys,
+            List<SizeMismatch> sizeMismatch) {
+        this(missingKeys, unexpectedKeys, sizeMismatch, List.of());
+    }
+
+    /** The same report with notes added. */
+    public LoadStateDictReport withNotes(List<String> more) {
+        List<String> all = new ArrayList<>(notes);
+        all.addAll(more);
+        return new LoadStateDictReport(missingKeys, unexpectedKeys, sizeMismatch, all);
     }
 
     /** True when {@code load_state_dict(strict=True)} succeeds. */

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import org.ckptinspector.container.TarArchive;
 import org.ckptinspector.container.ZipArchive;
+import org.ckptinspector.format.folder.FolderReader;
 import org.ckptinspector.format.gguf.GgufReader;
 import org.ckptinspector.format.numpy.NumpyReader;
 import org.ckptinspector.format.pt2.Pt2Reader;
@@ -26,7 +27,8 @@ import org.ckptinspector.pickle.Opcode;
  * Opens any supported checkpoint, choosing the reader by the file's content, never by its name, in the order
  * {@code torch.load} tries them: torch zip (the zip magic at offset 0), the oldest torch tar format (whatever
  * Python's tarfile opens), then the formats torch does not read (GGUF, numpy .npy, safetensors, a shard index;
- * a zip may also be numpy .npz or a torch.export .pt2), then the legacy pickle stream (any pickle).
+ * a zip may also be numpy .npz or a torch.export .pt2), then the legacy pickle stream (any pickle); or a
+ * folder (DCP, HF model, PEFT adapter, Trainer checkpoint), read by {@link FolderReader}.
  */
 public final class CheckpointOpener {
     private static final int HEAD = 512;
@@ -38,6 +40,9 @@ public final class CheckpointOpener {
 
     public static Checkpoint open(Path file) throws CheckpointException {
         try {
+            if (Files.isDirectory(file)) {
+                return FolderReader.read(file);
+            }
             return switch (detect(file)) {
                 case TORCH_ZIP -> TorchReaders.zip(file);
                 case TORCH_LEGACY -> TorchReaders.legacy(file);

@@ -14,6 +14,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
 import javafx.stage.Stage;
 import org.ckptinspector.gui.icons.Icon;
+import org.ckptinspector.gui.open.FolderChooser;
 import org.ckptinspector.gui.open.RecentFiles;
 
 /** The main window's menu bar (with the keyboard shortcuts) and tool bar. */
@@ -40,7 +41,9 @@ final class AppMenus {
         };
         recent.files().addListener((ListChangeListener<Path>) c -> fillRecent.run());
         fillRecent.run();
-        Menu file = new Menu("File", null, open, recentMenu, item("Open Sample Checkpoint", null, w::openSample),
+        MenuItem openFolder = item("Open Folder…", "Shortcut+Shift+O", () -> FolderChooser.choose(stage,
+                recent.files().isEmpty() ? null : recent.files().get(0)).ifPresent(w::openFile));
+        Menu file = new Menu("File", null, open, openFolder, recentMenu, item("Open Sample Checkpoint", null, w::openSample),
                 new SeparatorMenuItem(),
                 item("Compare With…", "Shortcut+D", w::showCompareDialog),
                 item("Close Comparison", null, () -> w.workspace().setComparison(null)),

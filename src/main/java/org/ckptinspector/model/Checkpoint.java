@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param root the file's root object (a state_dict, a Lightning dict, a module object, a bare tensor…)
  * @param tensors every tensor reachable from the root, in file order, with keys and paths set
  * @param metadata the non-tensor values worth showing (epoch, hyper-parameters, safetensors {@code __metadata__})
+ * @param folder what the folder holds when the checkpoint was opened from a folder, else null
  */
 public record Checkpoint(
         Path file,
@@ -26,13 +27,25 @@ public record Checkpoint(
         List<GlobalRef> globals,
         List<String> warnings,
         PyValue metadata,
-        List<Closeable> resources) implements Closeable {
+        List<Closeable> resources,
+        CheckpointFolder folder) implements Closeable {
 
     public Checkpoint {
         tensors = List.copyOf(tensors);
         globals = List.copyOf(globals);
         warnings = List.copyOf(warnings);
         resources = List.copyOf(resources);
+    }
+
+    /** A checkpoint read from a single file. */
+    public Checkpoint(Path file, Format format, PyValue root, List<TensorRef> tensors, List<GlobalRef> globals,
+            List<String> warnings, PyValue metadata, List<Closeable> resources) {
+        this(file, format, root, tensors, globals, warnings, metadata, resources, null);
+    }
+
+    /** What the folder holds, when the checkpoint was opened from a folder. */
+    public Optional<CheckpointFolder> folderRef() {
+        return Optional.ofNullable(folder);
     }
 
     /** The tensor with this key, if any. */

@@ -10,7 +10,11 @@ public enum Format {
     GGUF("gguf"),
     NPY("npy"),
     NPZ("npz"),
-    PT2("pt2");
+    PT2("pt2"),
+    /** A torch.distributed.checkpoint folder ({@code .metadata} and {@code .distcp} files). */
+    DCP("dcp"),
+    /** A folder of checkpoint files read as one checkpoint (HF model, PEFT adapter, Trainer checkpoint-N). */
+    FOLDER("folder");
 
     private final String id;
 

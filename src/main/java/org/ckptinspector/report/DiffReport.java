@@ -109,6 +109,7 @@ public final class DiffReport {
         json.writeBooleanField("non_strict_ok", l.nonStrictOk());
         json.writeStringField("strict_error", l.errorMessage(r.modelClass(), true));
         json.writeStringField("non_strict_error", l.errorMessage(r.modelClass(), false));
+        JsonValues.writeStrings("notes", l.notes(), json);
         json.writeEndObject();
         json.writeEndObject();
     }
@@ -150,6 +151,7 @@ public final class DiffReport {
                 out.append("RuntimeError: ").append(error).append('\n');
             }
         }
+        l.notes().forEach(n -> out.append("note: ").append(n).append('\n'));
         out.append('\n').append(r.isIdentical() ? "identical" : "the checkpoints differ").append('\n');
         return out.toString();
     }

@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.ckptinspector.diff.ConfigCheck;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.CheckpointFolder;
 import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.security.CheckpointGlobals;
@@ -31,10 +35,18 @@ public final class InspectReport {
         json.writeStartObject();
         json.writeStringField("file", c.file().toString());
         json.writeStringField("format", c.format().id());
+        if (c.folder() != null) {
+            folder(c.folder(), json);
+        }
+        Optional<ConfigCheck> check = ConfigCheck.of(c);
+        if (check.isPresent()) {
+            configCheck(check.get(), json);
+        }
+        Map<String, List<CheckpointFolder.Chunk>> chunks = c.folder() == null ? Map.of() : c.folder().chunks();
         TrainingState training = TrainingState.of(c);
         json.writeArrayFieldStart("tensors");
         for (TensorRef t : c.tensors()) {
-            tensor(t, training.role(t).orElse(null), withHash, json);
+            tensor(t, training.role(t).orElse(null), withHash, chunks.get(t.key()), json);
         }
         json.writeEndArray();
         List<String> names = CheckpointGlobals.names(c);
@@ -177,8 +189,47 @@ public final class InspectReport {
         }
     }
 
-    private static void tensor(TensorRef t, TrainingState.StateRole role, boolean withHash, JsonGenerator json)
-            throws IOException {
+    /** {@code "folder": {"kind", "files": [{"name", "role", "prefix", "format"}], "config"}}. */
+    private static void folder(CheckpointFolder f, JsonGenerator json) throws IOException {
+        json.writeObjectFieldStart("folder");
+        json.writeStringField("kind", f.kind().id());
+        json.writeArrayFieldStart("files");
+        for (CheckpointFolder.Part p : f.parts()) {
+            json.writeStartObject();
+            json.writeStringField("name", p.name());
+            json.writeStringField("role", p.role());
+            json.writeStringField("prefix", p.keyPrefix().isEmpty() ? null : p.keyPrefix());
+            json.writeStringField("format", p.format());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeFieldName("config");
+        JsonValues.write(f.config(), json);
+        json.writeEndObject();
+    }
+
+    /** {@code "config_check": [{"field", "config", "weights", "tensor", "ok", "note"}]}. */
+    private static void configCheck(ConfigCheck check, JsonGenerator json) throws IOException {
+        json.writeArrayFieldStart("config_check");
+        for (ConfigCheck.Finding f : check.findings()) {
+            json.writeStartObject();
+            json.writeStringField("field", f.field());
+            json.writeNumberField("config", f.config());
+            if (f.weights() == null) {
+                json.writeNullField("weights");
+            } else {
+                json.writeNumberField("weights", f.weights());
+            }
+            json.writeStringField("tensor", f.tensor());
+            json.writeBooleanField("ok", f.ok());
+            json.writeStringField("note", f.note());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static void tensor(TensorRef t, TrainingState.StateRole role, boolean withHash,
+            List<CheckpointFolder.Chunk> chunks, JsonGenerator json) throws IOException {
         json.writeStartObject();
         json.writeStringField("key", t.key());
         path(t.path(), json);
@@ -200,6 +251,21 @@ public final class InspectReport {
         if (withHash) {
             // Meta tensors and tensors with problems have no values, so no hash.
             json.writeStringField("sha256", t.hasValues() ? TensorHash.sha256(t) : null);
+        }
+        if (chunks != null) {
+            json.writeArrayFieldStart("chunks");
+            for (CheckpointFolder.Chunk ch : chunks) {
+                json.writeStartObject();
+                json.writeFieldName("offsets");
+                json.writeArray(ch.offsets(), 0, ch.offsets().length);
+                json.writeFieldName("sizes");
+                json.writeArray(ch.sizes(), 0, ch.sizes().length);
+                json.writeStringField("file", ch.file());
+                json.writeNumberField("byte_offset", ch.byteOffset());
+                json.writeNumberField("byte_length", ch.byteLength());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
         }
         json.writeEndObject();
     }

@@ -5,16 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ckptinspector.format.CheckpointOpener;
+import org.ckptinspector.format.dcp.DcpReader;
+import org.ckptinspector.format.folder.FolderReader;
 import org.ckptinspector.format.safetensors.SafetensorsReader;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.model.CheckpointFolder;
 import org.ckptinspector.container.LegacyStream;
 import org.ckptinspector.container.ShardIndex;
 import org.ckptinspector.container.TorchTar;
@@ -67,6 +72,10 @@ public final class CheckpointScanner {
     }
 
     private void scanFile(Path file, String prefix, int shardDepth) throws IOException {
+        if (Files.isDirectory(file) && shardDepth == 0) {
+            scanFolder(file);
+            return;
+        }
         CheckpointOpener.Container container = CheckpointOpener.detect(file);
         if (container == CheckpointOpener.Container.SAFETENSORS) {
             validateSafetensors(file);
@@ -204,6 +213,52 @@ public final class CheckpointScanner {
             monitor.checkCancelled();
         } catch (CheckpointException e) {
             out.error(e.getMessage());
+        }
+    }
+
+    /**
+     * A folder: its checkpoint files as files of their own; for a DCP folder the {@code .metadata} pickle and then
+     * every item of the {@code .distcp} files (each a torch.save archive) where the metadata places it, as torch's
+     * DCP loader reads them.
+     */
+    private void scanFolder(Path dir) throws IOException {
+        if (!DcpReader.isDcp(dir)) {
+            for (Path p : FolderReader.checkpointFiles(dir)) {
+                scanFile(p, p.getFileName() + " > ", 0);
+            }
+            return;
+        }
+        scanFile(dir.resolve(".metadata"), ".metadata > ", 1);
+        List<CheckpointFolder.Chunk> items;
+        try {
+            items = DcpReader.items(dir);
+        } catch (CheckpointException e) {
+            out.error(e.getMessage() + "; the .distcp items were not scanned");
+            return;
+        }
+        Map<String, MappedFile> files = new HashMap<>();
+        try {
+            for (CheckpointFolder.Chunk item : items) {
+                MappedFile data = files.get(item.file());
+                Path p = dir.resolve(item.file());
+                if (data == null && Files.isRegularFile(p)) {
+                    data = MappedFile.open(p);
+                    files.put(item.file(), data);
+                }
+                if (data == null || item.byteOffset() > data.length() - item.byteLength()) {
+                    out.warning(p + ": the item at " + item.byteOffset() + " is missing or reaches past the end; "
+                            + "torch fails to read it too");
+                    continue;
+                }
+                String name = item.file() + "@" + item.byteOffset();
+                new ZipMembers(out, monitor, this::scanPayload).scan(
+                        data.region(item.byteOffset(), item.byteLength()), name + " > ", p + ", item at "
+                        + item.byteOffset(), 0);
+            }
+        } finally {
+            for (MappedFile f : files.values()) {
+                f.close();
+            }
         }
     }
 

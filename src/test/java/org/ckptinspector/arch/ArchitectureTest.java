@@ -94,4 +94,11 @@ class ArchitectureTest {
     static final ArchRule exportDoesNotUseDiff = noClasses().that().resideInAPackage("org.ckptinspector.export..")
             .should().dependOnClassesThat().resideInAPackage("org.ckptinspector.diff..")
             .because("what both need (the rename rule) lives in the model");
+
+    @ArchTest
+    static final ArchRule containerLayerStaysBelowReadersAndScanner = noClasses().that()
+            .resideInAPackage("org.ckptinspector.container..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.ckptinspector.format..",
+                    "org.ckptinspector.security..", "org.ckptinspector.report..")
+            .because("readers and scanner find records through the same container layer, so they cannot disagree");
 }

@@ -72,9 +72,9 @@ class ShardIndexTest {
         PyValue.Dict expectedMeta = new PyValue.Dict();
         JsonNode meta = root.get("metadata");
         if (meta != null && meta.isObject()) {
-            meta.fields().forEachRemaining(m -> expectedMeta.put(new PyValue.Str(m.getKey()), scalar(m.getValue())));
+            meta.fields().forEachRemaining(m -> expectedMeta.put(new PyValue.Str(m.getKey()), org.ckptinspector.format.sharded.JsonTree.convert(m.getValue())));
         }
-        assertEquals(expectedMeta.entries(), parsed.metadata().entries());
+        assertEquals(json(expectedMeta), json(parsed.metadata()));
     }
 
     @ParameterizedTest
@@ -91,20 +91,12 @@ class ShardIndexTest {
         assertThrows(java.nio.file.NoSuchFileException.class, () -> ShardIndex.read(dir.resolve("missing.json")));
     }
 
-    /** How the tree-based reader turned a metadata value into a Python value. */
-    private static PyValue scalar(JsonNode n) {
-        if (n.isIntegralNumber()) {
-            return new PyValue.Int(n.bigIntegerValue());
+    /** A value's JSON text as reports write it: Python containers compare by identity. */
+    private static String json(PyValue v) throws IOException {
+        java.io.StringWriter out = new java.io.StringWriter();
+        try (com.fasterxml.jackson.core.JsonGenerator g = new com.fasterxml.jackson.core.JsonFactory().createGenerator(out)) {
+            org.ckptinspector.report.JsonValues.write(v, g);
         }
-        if (n.isNumber()) {
-            return new PyValue.Float(n.doubleValue());
-        }
-        if (n.isBoolean()) {
-            return new PyValue.Bool(n.booleanValue());
-        }
-        if (n.isNull()) {
-            return PyValue.None.NONE;
-        }
-        return new PyValue.Str(n.isTextual() ? n.asText() : n.toString());
+        return out.toString();
     }
 }

@@ -126,6 +126,13 @@ class ExportRoundTripTest {
             if (exportable.isEmpty()) {
                 return;
             }
+            // numpy arrays are tensors here but not in the manifest, which lists what torch loads as tensors
+            List<Pattern> numpy = c.tensors().stream()
+                    .filter(t -> t.storage() != null && t.storage().key().startsWith("numpy/"))
+                    .map(t -> exact(t.key())).toList();
+            if (!numpy.isEmpty()) {
+                all = all.withExclude(numpy);
+            }
             List<RenameRule> renames = exportable.stream().anyMatch(t -> t.key().isEmpty())
                     ? List.of(RenameRule.parse("^$=tensor")) : List.of();
             ExportRequest request = ExportRequest.of(all, ExportFormat.PTH).withRenames(renames);

@@ -20,6 +20,13 @@ import org.ckptinspector.report.InspectReport;
 import org.ckptinspector.security.CheckpointScanner;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.TensorHash;
+import java.util.Set;
+import java.util.TreeSet;
+import org.ckptinspector.format.CheckpointOpener;
+import org.ckptinspector.security.CheckpointGlobals;
+import org.ckptinspector.security.GlobalClass;
+import org.ckptinspector.security.GlobalPolicy;
+import org.ckptinspector.security.ScanFinding;
 import org.junit.jupiter.api.AfterAll;
 
 /**
@@ -81,6 +88,34 @@ class CheckpointFuzzTest {
             CheckpointScanner.scan(file, TaskMonitor.NONE);
         } catch (CheckpointException expected) {
             // a file that is no checkpoint at all
+        }
+    }
+
+    /**
+     * Any zip, tar or pickle stream, opened as {@code inspect} opens it and scanned as {@code scan} scans it,
+     * both through the one container layer: every dangerous global the reader names, the scanner must find.
+     */
+    @FuzzTest
+    void readerAndScannerAgree(byte[] data) throws IOException {
+        Path file = write(data);
+        Set<String> scanned = new TreeSet<>();
+        try {
+            for (ScanFinding f : CheckpointScanner.scan(file, TaskMonitor.NONE).globals()) {
+                if (f.globalClass() == GlobalClass.DANGEROUS) {
+                    scanned.add(f.global().qualifiedName());
+                }
+            }
+        } catch (CheckpointException refused) {
+            // then the reader must not name a dangerous global either
+        }
+        try (Checkpoint c = CheckpointOpener.open(file)) {
+            for (String g : CheckpointGlobals.names(c)) {
+                if (GlobalPolicy.classify(g) == GlobalClass.DANGEROUS && !scanned.contains(g)) {
+                    throw new AssertionError("the reader names " + g + ", the scanner found " + scanned);
+                }
+            }
+        } catch (CheckpointException expected) {
+            // refusing bad input is the other acceptable outcome
         }
     }
 

@@ -13,7 +13,6 @@ import org.ckptinspector.model.Format;
 import org.ckptinspector.model.GlobalRef;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
-import org.ckptinspector.pickle.PythonCalls;
 import org.ckptinspector.pickle.RestrictedUnpickler;
 
 /** What the three torch readers share: unpickling an object pickle, and turning its value into a checkpoint. */
@@ -24,7 +23,7 @@ final class TorchCheckpoints {
     static RestrictedUnpickler.Result unpickle(Path file, String record, ByteRegion pickle,
             RestrictedUnpickler.PersistentLoader loader, List<String> warnings) throws CheckpointException {
         RestrictedUnpickler u = new RestrictedUnpickler(record, file + ", " + record,
-                new PythonCalls().orElse(new TorchCalls(warnings)), loader);
+                TorchZipReader.torchCalls(warnings), loader);
         return u.load(pickle);
     }
 
@@ -54,7 +53,7 @@ final class TorchCheckpoints {
     }
 
     /** Closes what a failed open leaves open, keeping the original failure. */
-    private static void closeQuietly(List<Closeable> resources, Throwable failure) {
+    static void closeQuietly(List<Closeable> resources, Throwable failure) {
         for (Closeable c : resources) {
             try {
                 c.close();

@@ -10,6 +10,7 @@ import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.Format;
+import org.ckptinspector.pickle.PythonCalls;
 import org.ckptinspector.pickle.RestrictedUnpickler;
 
 /**
@@ -25,8 +26,30 @@ public final class TorchZipReader {
         return TorchCheckpoints.readMapped(file, (mapped, resources) -> read(file, mapped, resources));
     }
 
-    private static Checkpoint read(Path file, MappedFile mapped, List<Closeable> resources) throws IOException {
-        ZipRecords zip = ZipRecords.open(file, mapped);
+    /**
+     * Reads a {@code torch.save} archive that lies inside a larger file (an item of a DCP {@code .distcp} file) as
+     * a checkpoint of its own; closing it closes only what reading the item opened, not {@code file}'s mapping.
+     */
+    public static Checkpoint readEmbedded(Path file, ByteRegion archive) throws IOException {
+        List<Closeable> resources = new ArrayList<>();
+        try {
+            return read(file, archive, resources);
+        } catch (IOException | RuntimeException | Error e) {
+            TorchCheckpoints.closeQuietly(resources, e);
+            throw e;
+        }
+    }
+
+    /**
+     * The interpreter of torch's pickled helpers ({@code torch.Size}, the layout helper, tensor rebuilds) for
+     * pickles that are not inside a torch.save archive, such as a DCP {@code .metadata}.
+     */
+    public static RestrictedUnpickler.Calls torchCalls(List<String> warnings) {
+        return new PythonCalls().orElse(new TorchCalls(warnings));
+    }
+
+    private static Checkpoint read(Path file, ByteRegion archive, List<Closeable> resources) throws IOException {
+        ZipRecords zip = ZipRecords.open(file, archive);
         resources.add(zip);
         List<String> warnings = new ArrayList<>();
         if (zip.listed("constants.pkl")) {

@@ -14,7 +14,6 @@ import java.util.Set;
 import org.ckptinspector.container.ZipArchive;
 import org.ckptinspector.container.ZipEntry;
 import org.ckptinspector.io.ByteRegion;
-import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.model.CheckpointException;
 
 /**
@@ -30,7 +29,7 @@ final class ZipRecords implements Closeable {
         this.root = zip.folder();
     }
 
-    static ZipRecords open(Path file, MappedFile mapped) throws CheckpointException {
+    static ZipRecords open(Path file, ByteRegion mapped) throws CheckpointException {
         try {
             ZipArchive zip = ZipArchive.open(mapped, file.toString());
             if (zip.folder() == null) {
