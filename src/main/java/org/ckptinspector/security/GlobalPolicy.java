@@ -143,11 +143,6 @@ public final class GlobalPolicy {
                 qualifiedName.substring(dot + 1));
     }
 
-    /** Maps Python 2 spellings of builtins and copyreg to Python 3's, as torch's unpickler does first. */
-    public static String normalizeModule(String module) {
-        return org.ckptinspector.pickle.PythonCalls.normalizeModule(module);
-    }
-
     /** The more severe of two classes. */
     public static GlobalClass worse(GlobalClass a, GlobalClass b) {
         return a.compareTo(b) >= 0 ? a : b;

@@ -13,6 +13,7 @@ import java.util.StringJoiner;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.Format;
 import org.ckptinspector.model.PyValue;
+import org.ckptinspector.pickle.PythonCalls;
 import org.ckptinspector.security.GlobalClass;
 import org.ckptinspector.security.GlobalPolicy;
 
@@ -88,7 +89,7 @@ public record WeightsOnlyVerdict(boolean loads, List<String> blocking, String sn
     private static String normalized(String qualified) {
         int dot = qualified.lastIndexOf('.');
         return dot < 0 ? qualified
-                : GlobalPolicy.normalizeModule(qualified.substring(0, dot)) + qualified.substring(dot);
+                : PythonCalls.normalizeModule(qualified.substring(0, dot)) + qualified.substring(dot);
     }
 
     /**

@@ -16,7 +16,7 @@ import org.ckptinspector.model.DType;
 import org.ckptinspector.model.GlobalRef;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.pickle.RestrictedUnpickler;
-import org.ckptinspector.security.GlobalPolicy;
+import org.ckptinspector.pickle.PythonCalls;
 
 /**
  * The {@code .metadata} pickle of a DCP folder (FileSystemWriter layout), read by the restricted unpickler: its
@@ -69,7 +69,7 @@ record DcpMetadata(List<Item> items, List<GlobalRef> globals) {
                     .load(mapped);
         }
         for (GlobalRef g : r.globals()) {
-            String q = GlobalPolicy.normalizeModule(g.module()) + "." + g.name();
+            String q = PythonCalls.normalizeModule(g.module()) + "." + g.name();
             boolean dtype = g.module().equals("torch") && DType.fromTorchName(g.name()).isPresent();
             if (!dtype && !ALLOWED.contains(q)) {
                 throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED, file + ": names the global "
