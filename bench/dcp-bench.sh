@@ -25,21 +25,7 @@ if [ ! -f "$JAR" ]; then
   mvn -B -q -o package -DskipTests
 fi
 
-now() { date +%s.%N; }
-
-# Runs "$@" REPS times (after one warm-up) and prints "best median" in seconds.
-measure() {
-  "$@" > /dev/null 2>&1
-  local times=()
-  for _ in $(seq "$REPS"); do
-    local t0 t1
-    t0=$(now)
-    "$@" > /dev/null 2>&1
-    t1=$(now)
-    times+=("$(echo "$t1 - $t0" | bc -l)")
-  done
-  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%.3f %.3f\n", a[1], a[int((NR+1)/2)]}'
-}
+. bench/measure.sh
 
 echo "pth: $BIG ($(du -h "$BIG" | cut -f1)); dcp: $DCP ($(du -sh "$DCP" | cut -f1)); $REPS runs each"
 read -r pth_best pth_median < <(measure java -jar "$JAR" inspect "$BIG" --json)
