@@ -41,7 +41,7 @@ public final class CheckpointOpener {
     public static Checkpoint open(Path file) throws CheckpointException {
         try {
             if (Files.isDirectory(file)) {
-                return FolderReader.read(file);
+                return FolderReader.read(file, CheckpointOpener::open);
             }
             return switch (detect(file)) {
                 case TORCH_ZIP -> TorchReaders.zip(file);

@@ -3,6 +3,7 @@ package org.ckptinspector.security;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.ckptinspector.pickle.PythonCalls;
 
 /**
  * Classifies the globals a pickle names. SAFE is torch 2.13's {@code weights_only} allow-list; DANGEROUS is
@@ -131,7 +132,7 @@ public final class GlobalPolicy {
      * Classifies a global as a pickle names it: the worse of its classes as written and as Python 3 maps it.
      */
     public static GlobalClass classify(String module, String name) {
-        GlobalClass asWritten = classifyResolved(normalizeModule(module), name);
+        GlobalClass asWritten = classifyResolved(PythonCalls.normalizeModule(module), name);
         String[] mapped = Python2Names.map(module, name);
         return worse(asWritten, classifyResolved(mapped[0], mapped[1]));
     }

@@ -31,6 +31,10 @@ class FolderOpenFxTest extends FxAppTestSupport {
     @Test
     void aTrainerFolderOpensAsOneCheckpointWithAPrefixPerFile(FxRobot robot) {
         open(robot, TRAINER);
+        // the file pane names the folder's kind and the files read as its parts
+        waitFor(() -> robot.lookup(n -> n instanceof javafx.scene.control.Labeled l && l.getText() != null
+                && l.getText().startsWith("trainer-checkpoint: ") && l.getText().contains("optimizer.pt")).tryQuery()
+                .isPresent());
         row("model.model.embed_tokens.weight");
         row("optimizer.state.0.exp_avg");
         row("rng_state.cpu");

@@ -10,9 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.format.dcp.DcpReader;
 import org.ckptinspector.format.sharded.JsonTree;
+import org.ckptinspector.format.sharded.ShardedReader.ShardOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.CheckpointFolder;
@@ -45,12 +45,13 @@ public final class FolderReader {
 
     private FolderReader() {}
 
-    public static Checkpoint read(Path dir) throws IOException {
+    /** Reads the folder; each checkpoint file in it is opened through {@code opener} (the reader its content calls for). */
+    public static Checkpoint read(Path dir, ShardOpener opener) throws IOException {
         if (DcpReader.isDcp(dir)) {
             return DcpReader.read(dir);
         }
         Selection sel = select(dir);
-        Composite c = new Composite(dir, sel.kind() == CheckpointFolder.Kind.TRAINER_CHECKPOINT);
+        Composite c = new Composite(dir, sel.kind() == CheckpointFolder.Kind.TRAINER_CHECKPOINT, opener);
         try {
             for (String f : sel.checkpointFiles()) {
                 c.add(f, sel.role(f));
@@ -158,6 +159,7 @@ public final class FolderReader {
     private static final class Composite {
         private final Path dir;
         private final boolean prefixed;
+        private final ShardOpener opener;
         private final List<Closeable> resources = new ArrayList<>();
         private final List<CheckpointFolder.Part> parts = new ArrayList<>();
         private final List<Checkpoint> opened = new ArrayList<>();
@@ -167,16 +169,17 @@ public final class FolderReader {
         private final PyValue.Dict root = new PyValue.Dict();
         private PyValue single;
 
-        Composite(Path dir, boolean prefixed) {
+        Composite(Path dir, boolean prefixed, ShardOpener opener) {
             this.dir = dir;
             this.prefixed = prefixed;
+            this.opener = opener;
         }
 
         /** Reads {@code name}; in a Trainer folder its keys get {@code prefix}, elsewhere they stay as they are. */
         void add(String name, String role) throws IOException {
             Checkpoint c;
             try {
-                c = CheckpointOpener.open(dir.resolve(name));
+                c = opener.open(dir.resolve(name));
             } catch (CheckpointException e) {
                 if (!prefixed) {
                     throw e;

@@ -1,6 +1,7 @@
 package org.ckptinspector.gui.detail;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -205,8 +206,15 @@ public final class DetailPane {
         List<Fact> f = new ArrayList<>();
         f.add(new Fact("path", c.file().toAbsolutePath().toString()));
         f.add(new Fact("format", c.format().id()));
+        c.folderRef().ifPresent(folder -> f.add(new Fact("folder", folder.kind().id() + ": " + folder.parts().stream()
+                .map(p -> p.name()).collect(java.util.stream.Collectors.joining(", ")))));
         try {
-            f.add(new Fact("file size", Formats.bytes(Files.size(c.file()))));
+            long size = 0;
+            for (Path p : c.folderRef().map(folder -> folder.parts().stream().map(part -> c.file().resolve(part.name()))
+                    .toList()).orElse(List.of(c.file()))) {
+                size += Files.size(p);
+            }
+            f.add(new Fact(c.folderRef().isPresent() ? "folder size" : "file size", Formats.bytes(size)));
         } catch (java.io.IOException e) {
             f.add(new Fact("file size", "unknown"));
         }
