@@ -110,6 +110,21 @@ class LowMemoryCliTest {
     }
 
     /** Child JVM: runs both commands on every file of the given folders, one line per run. */
+    /**
+     * Runs {@link #main} on {@code root} in a 128 MiB JVM and asserts every file's inspect and scan ended cleanly
+     * (exit 0, 1 or 2, no stack trace, no exhausted heap); returns the number of runs.
+     */
+    static int assertEveryFileCleanIn128MegabyteJvm(Path root) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-Xmx128m", "-Xss512k", "-cp", System.getProperty("java.class.path"),
+                LowMemoryCliTest.class.getName(), root.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), out);
+        assertEquals(List.of(), out.lines().filter(l -> !l.startsWith("OK ") && !l.startsWith("DONE ")).toList());
+        return out.lines().filter(l -> l.startsWith("DONE ")).mapToInt(l -> Integer.parseInt(l.split(" ")[1]))
+                .findFirst().orElseThrow(() -> new AssertionError("no DONE line: " + out));
+    }
+
     public static void main(String[] args) throws IOException {
         List<Path> files = new ArrayList<>();
         for (String root : args) {
