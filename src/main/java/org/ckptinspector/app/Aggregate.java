@@ -21,6 +21,13 @@ public final class Aggregate {
         return a;
     }
 
+    /** The totals of several aggregates. */
+    static Aggregate sum(Iterable<Aggregate> parts) {
+        Aggregate a = new Aggregate();
+        parts.forEach(a::addAll);
+        return a;
+    }
+
     void addAll(Aggregate other) {
         other.byDType.forEach(this::add);
     }

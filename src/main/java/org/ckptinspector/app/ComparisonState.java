@@ -12,6 +12,7 @@ import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.diff.KeyStatus;
 import org.ckptinspector.diff.ModuleStatuses;
+import org.ckptinspector.diff.ModuleUpdate;
 import org.ckptinspector.diff.ValueChange;
 import org.ckptinspector.model.TensorRef;
 
@@ -34,6 +35,12 @@ public final class ComparisonState implements Comparison.Lookup {
         private final Map<String, ValueChange> changes = new HashMap<>();
         private final Set<String> dtypeMismatch = new HashSet<>();
         private final Map<LayerNode, DiffStatus> rowStatus = new IdentityHashMap<>();
+        /** The totals of each side below the rows that hold more than one tensor. */
+        private final Map<LayerNode, Sides> moduleSides = new IdentityHashMap<>();
+        /** The update verdict of the rows whose tensors the diff rolled up as one module. */
+        private final Map<LayerNode, String> moduleVerdicts = new IdentityHashMap<>();
+        private final Map<String, String> moduleVerdictByName = new HashMap<>();
+        private final Set<String> identical = new HashSet<>();
 
         private Marks(DiffMerge merged) {
             result = merged.result();
@@ -46,9 +53,46 @@ public final class ComparisonState implements Comparison.Lookup {
             result.changed().forEach(c -> changes.put(c.key(), c));
             result.dtypeMismatch().forEach(d -> dtypeMismatch.add(d.key()));
             statuses = result.keyStatuses();
+            identical.addAll(result.identical());
+            result.moduleUpdates().forEach(u -> moduleVerdictByName.put(u.module(), u.label()));
             Map<String, KeyStatus> byTreeKey = new LinkedHashMap<>();
             collect(merged.tree(), byTreeKey);
             mark(merged.tree(), ModuleStatuses.of(byTreeKey));
+            sides(merged.tree());
+        }
+
+        /** Sums each side's tensors below {@code n}, keeping the sums of rows that are not a tensor. */
+        private Sides sides(LayerNode n) {
+            if (n.tensor().isPresent()) {
+                TensorRef t = n.tensor().get();
+                String aName = nameOfA.get(t);
+                if (aName == null) {
+                    return new Sides(Aggregate.EMPTY, nameOfB.containsKey(t) ? Aggregate.of(t) : Aggregate.EMPTY);
+                }
+                TensorRef b = bByName.get(aName);
+                if (n.parent().isPresent() && !moduleVerdicts.containsKey(n.parent().get())) {
+                    String v = moduleVerdictByName.get(ModuleUpdate.moduleOf(aName));
+                    if (v != null) {
+                        moduleVerdicts.put(n.parent().get(), v);
+                    }
+                }
+                return new Sides(Aggregate.of(t), b == null ? Aggregate.EMPTY : Aggregate.of(b));
+            }
+            if (n.children().isEmpty()) {
+                return new Sides(Aggregate.EMPTY, Aggregate.EMPTY);
+            }
+            java.util.List<Aggregate> a = new java.util.ArrayList<>();
+            java.util.List<Aggregate> b = new java.util.ArrayList<>();
+            for (LayerNode c : n.children()) {
+                Sides s = sides(c);
+                a.add(s.a());
+                b.add(s.b());
+            }
+            Sides s = new Sides(Aggregate.sum(a), Aggregate.sum(b));
+            if (s.a().tensors() + s.b().tensors() > 0) {
+                moduleSides.put(n, s);
+            }
+            return s;
         }
 
         /** The marks of a merged diff; any thread. */
@@ -87,6 +131,63 @@ public final class ComparisonState implements Comparison.Lookup {
             String a = nameOfA.get(t);
             return a != null ? a : nameOfB.get(t);
         }
+    }
+
+    /**
+     * The totals of a row's tensors in A and in B (a tensor row: its own tensor and its counterpart), or null
+     * outside diff mode and for rows without tensors.
+     */
+    public record Sides(Aggregate a, Aggregate b) {}
+
+    /** The two sides of a row of the merged tree, or null (no comparison, no tensors). */
+    public Sides sides(LayerNode n) {
+        if (marks == null) {
+            return null;
+        }
+        if (n.tensor().isEmpty()) {
+            return marks.moduleSides.get(n);
+        }
+        TensorRef t = n.tensor().get();
+        String aName = marks.nameOfA.get(t);
+        if (aName == null) {
+            return marks.nameOfB.containsKey(t) ? new Sides(Aggregate.EMPTY, Aggregate.of(t)) : null;
+        }
+        TensorRef b = marks.bByName.get(aName);
+        return new Sides(Aggregate.of(t), b == null ? Aggregate.EMPTY : Aggregate.of(b));
+    }
+
+    /** B's tensor matched with this row's tensor of A, or null. */
+    public TensorRef counterpart(LayerNode n) {
+        if (marks == null || n.tensor().isEmpty()) {
+            return null;
+        }
+        String aName = marks.nameOfA.get(n.tensor().get());
+        return aName == null ? null : marks.bByName.get(aName);
+    }
+
+    /**
+     * How the update from B to A looks on this row ({@code frozen}, {@code sparse}, {@code low-rank (rank 4)},
+     * {@code full}), as {@code diff --json} judges it: a tensor's own verdict, a module's roll-up over the
+     * tensors directly in it; null where the values were not compared.
+     */
+    public String verdict(LayerNode n) {
+        if (marks == null) {
+            return null;
+        }
+        if (n.tensor().isEmpty()) {
+            return marks.moduleVerdicts.get(n);
+        }
+        String aName = marks.nameOfA.get(n.tensor().get());
+        if (aName == null) {
+            return null;
+        }
+        ValueChange c = marks.changes.get(aName);
+        if (c != null) {
+            return c.update() == null ? null : c.update().label();
+        }
+        return marks.identical.contains(aName)
+                ? new org.ckptinspector.diff.UpdateVerdict(org.ckptinspector.diff.UpdateVerdict.Kind.FROZEN, null, null)
+                        .label() : null;
     }
 
     /** Takes a finished diff and the merged tree it marks. */

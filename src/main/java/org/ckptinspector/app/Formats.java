@@ -13,19 +13,23 @@ public final class Formats {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
-    /** {@code 1.2M}, {@code 7.0B}, {@code 950}: parameter counts as papers write them. */
+    /** {@code 1.20 M}, {@code 537.0 M}, {@code 7.00 B}, {@code 950}: parameter counts as papers write them. */
     public static String compactCount(long n) {
-        if (n < 1000) {
+        if (n < 1000 && n > -1000) {
             return Long.toString(n);
         }
-        String[] suffix = {"K", "M", "B", "T"};
-        double v = n;
+        String[] suffix = {"K", "M", "B", "T", "P", "E"};
+        double v = Math.abs((double) n);
         int i = -1;
         while (v >= 1000 && i < suffix.length - 1) {
             v /= 1000;
             i++;
         }
-        return String.format(Locale.ROOT, v < 10 ? "%.2f%s" : v < 100 ? "%.1f%s" : "%.0f%s", v, suffix[i]);
+        if (v >= 999.95 && i < suffix.length - 1) {
+            v /= 1000;
+            i++;
+        }
+        return String.format(Locale.ROOT, v < 10 ? "%s%.2f %s" : "%s%.1f %s", n < 0 ? "-" : "", v, suffix[i]);
     }
 
     /** {@code 512 B}, {@code 3.4 KiB}, {@code 1.25 GiB}. */

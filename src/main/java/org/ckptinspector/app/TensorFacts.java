@@ -57,6 +57,27 @@ public final class TensorFacts {
         return f;
     }
 
+    /**
+     * The properties of A's tensor beside those of B's, line by line in A's order, then the lines only B has;
+     * either side may be null (the tensor is missing there).
+     */
+    public static List<SideFact> sideBySide(TensorRef a, TensorRef b) {
+        List<Fact> fa = a == null ? List.of() : of(a, List.of());
+        List<Fact> fb = b == null ? List.of() : of(b, List.of());
+        java.util.Map<String, String> bByLabel = new java.util.LinkedHashMap<>();
+        fb.forEach(f -> bByLabel.merge(f.label(), f.value(), (x, y) -> x + "; " + y));
+        java.util.Map<String, String> aByLabel = new java.util.LinkedHashMap<>();
+        fa.forEach(f -> aByLabel.merge(f.label(), f.value(), (x, y) -> x + "; " + y));
+        List<SideFact> out = new ArrayList<>();
+        aByLabel.forEach((label, v) -> out.add(new SideFact(label, v, bByLabel.get(label))));
+        bByLabel.forEach((label, v) -> {
+            if (!aByLabel.containsKey(label)) {
+                out.add(new SideFact(label, null, v));
+            }
+        });
+        return out;
+    }
+
     private static String describe(Quantization q) {
         if (q instanceof Quantization.PerTensor p) {
             return p.qscheme() + ", scale " + Formats.number(p.scale()) + ", zero point " + p.zeroPoint();

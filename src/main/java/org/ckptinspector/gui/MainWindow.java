@@ -87,7 +87,7 @@ public final class MainWindow {
         this.background = background;
         this.recent = recent;
         this.statusBar = new StatusBar(background);
-        this.detail = new DetailPane(new TensorInsights(background, comparisons), tree::select);
+        this.detail = new DetailPane(new TensorInsights(background, comparisons), tree::select, comparisons);
         this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
 
         this.diffPanel = new DiffPanel(() -> workspace.setComparison(null));
@@ -336,7 +336,7 @@ public final class MainWindow {
 
     /** Shows the rows of the unfiltered tree, then applies the filter in force, if any. */
     private void showRows(LayerTreeTable.Rows rows) {
-        tree.show(rows);
+        tree.showKeepingView(rows);
         LayerFilter f = filterBar.filterProperty().get();
         if (!f.isEmpty() || comparisons.isActive() && diffPanel.differencesOnlyProperty().get()) {
             applyFilter(f);
@@ -366,7 +366,7 @@ public final class MainWindow {
                     DiffMerge merged = compared.merged();
                     comparisons.set(compared.marks());
                     currentTree = merged.tree();
-                    tree.setDiffStatus(comparisons::status);
+                    tree.setComparison(comparisons);
                     showRows(compared.rows());
                     diffPanel.show(merged.result(), comparisons.counts(), a.file().getFileName().toString(),
                             b.file().getFileName().toString());
@@ -384,7 +384,7 @@ public final class MainWindow {
     private void endComparison() {
         comparisons.clear();
         diffPanel.hide();
-        tree.setDiffStatus(null);
+        tree.setComparison(null);
         OpenedCheckpoint doc = workspace.primary();
         if (doc != null && currentTree != doc.tree()) {
             currentTree = doc.tree();

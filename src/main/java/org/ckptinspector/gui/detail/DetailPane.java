@@ -17,7 +17,11 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
+import javafx.scene.layout.FlowPane;
+import org.ckptinspector.app.ComparisonState;
 import org.ckptinspector.app.DTypeBreakdown;
+import org.ckptinspector.app.DamagedRows;
+import org.ckptinspector.app.TreeColumnText;
 import org.ckptinspector.app.Fact;
 import org.ckptinspector.app.Formats;
 import org.ckptinspector.app.LayerNode;
@@ -40,15 +44,26 @@ public final class DetailPane {
     private final VBox root = new VBox(header, body);
     private final TensorSections sections;
     private final Consumer<LayerNode> navigate;
+    private final ComparisonState comparison;
+    private final TreeColumnText columnText;
+    /** The id of the tab the user chose last, chosen again for the next tensor that has it. */
+    private String chosenTab;
 
     /**
      * @param sections builds the tensor tabs beyond the properties (statistics, values, heat map)
      * @param navigate selects a row in the tree (for "shares storage with" and the largest tensors)
      */
     public DetailPane(TensorSections sections, Consumer<LayerNode> navigate) {
+        this(sections, navigate, new ComparisonState());
+    }
+
+    /** @param comparison the comparison in force, whose B side the pane shows beside A */
+    public DetailPane(TensorSections sections, Consumer<LayerNode> navigate, ComparisonState comparison) {
         FxThread.check();
         this.sections = sections;
         this.navigate = navigate;
+        this.comparison = comparison;
+        this.columnText = new TreeColumnText(comparison);
         root.getStyleClass().add("detail-pane");
         root.setId("detailPane");
         header.getStyleClass().add("detail-header");
@@ -79,7 +94,7 @@ public final class DetailPane {
             case TENSOR -> showTensor(node, node.tensor().orElseThrow(), doc);
             case VALUE -> body.getChildren().setAll(scroll(valueView(node)));
             case ROOT -> body.getChildren().setAll(scroll(section("File", FactGrid.of(fileFacts(doc))),
-                    breakdown(node)));
+                    damage(node), breakdown(node)));
             default -> body.getChildren().setAll(scroll(breakdown(node)));
         }
     }
@@ -114,16 +129,21 @@ public final class DetailPane {
         HBox chips = new HBox(6);
         chips.setAlignment(Pos.CENTER_LEFT);
         chips.getChildren().add(chip(kindText(node), "kind-chip"));
-        node.tensor().ifPresent(t -> {
-            chips.getChildren().add(chip(t.dtype().torchName(), "dtype-chip"));
-            chips.getChildren().add(chip(Formats.shape(t.shape()), "shape-chip"));
-        });
-        if (node.aggregate().tensors() > 0) {
-            chips.getChildren().add(chip(Formats.compactCount(node.aggregate().parameters()) + " params",
-                    "plain-chip"));
-            chips.getChildren().add(chip(Formats.bytes(node.aggregate().bytes()), "plain-chip"));
+        if (node.tensor().isPresent()) {
+            chips.getChildren().add(chip(columnText.type(node), "dtype-chip"));
+            chips.getChildren().add(chip(columnText.shape(node), "shape-chip"));
         }
-        return new VBox(4, title, chips);
+        if (node.aggregate().tensors() > 0) {
+            chips.getChildren().add(chip(columnText.parameters(node), "plain-chip", " params"));
+            chips.getChildren().add(chip(columnText.bytes(node), "plain-chip", ""));
+        }
+        String verdict = comparison.verdict(node);
+        if (verdict != null) {
+            chips.getChildren().add(chip("update: " + verdict, "verdict-chip"));
+        }
+        FlowPane wrapping = new FlowPane(6, 4, chips.getChildren().toArray(Node[]::new));
+        wrapping.setId("detailChips");
+        return new VBox(4, title, wrapping);
     }
 
     private static String kindText(LayerNode n) {
@@ -138,7 +158,7 @@ public final class DetailPane {
 
     private void showTensor(LayerNode node, TensorRef t, OpenedCheckpoint doc) {
         List<TensorRef> sharing = doc.sharing(t);
-        VBox overview = new VBox(16, section("Properties", FactGrid.of(TensorFacts.of(t, sharing))));
+        VBox overview = new VBox(16, properties(node, t, sharing));
         if (!sharing.isEmpty()) {
             overview.getChildren().add(links("Tensors sharing this storage", sharing.stream()
                     .flatMap(o -> doc.tree().find(n -> n.tensor().orElse(null) == o).stream()).toList()));
@@ -150,7 +170,46 @@ public final class DetailPane {
         tabs.getStyleClass().add("detail-tabs");
         tabs.setId("detailTabs");
         sections.addTo(tabs, overview, t, doc);
+        tabs.getTabs().stream().filter(tab -> tab.getId() != null && tab.getId().equals(chosenTab)).findFirst()
+                .ifPresent(tab -> tabs.getSelectionModel().select(tab));
+        tabs.getSelectionModel().selectedItemProperty().addListener((obs, was, tab) ->
+                chosenTab = tab == null ? null : tab.getId());
         body.getChildren().setAll(tabs);
+    }
+
+    /** A tensor's properties; in Compare mode beside its counterpart's in B. */
+    private Node properties(LayerNode node, TensorRef t, List<TensorRef> sharing) {
+        ComparisonState.Sides sides = comparison.sides(node);
+        if (sides == null) {
+            return section("Properties", FactGrid.of(TensorFacts.of(t, sharing)));
+        }
+        boolean onlyB = sides.a().tensors() == 0;
+        TensorRef b = onlyB ? t : comparison.counterpart(node);
+        return section("Properties  ·  A beside B", FactGrid.ofSides(TensorFacts.sideBySide(onlyB ? null : t, b)));
+    }
+
+    /** The file's tensors with warnings, each a link to its row; nothing for a sound file. */
+    private Node damage(LayerNode root) {
+        DamagedRows damaged = DamagedRows.of(root);
+        if (damaged.tensors().isEmpty()) {
+            return new VBox();
+        }
+        VBox list = new VBox(2);
+        for (LayerNode n : damaged.tensors().subList(0, Math.min(8, damaged.tensors().size()))) {
+            javafx.scene.control.Hyperlink link = new javafx.scene.control.Hyperlink(n.key());
+            link.getStyleClass().add("tensor-link");
+            link.setOnAction(e -> navigate.accept(n));
+            Label why = new Label(damaged.reason(n));
+            why.getStyleClass().addAll("link-meta", "fact-problem");
+            why.setWrapText(true);
+            list.getChildren().add(new VBox(0, link, why));
+        }
+        int n = damaged.tensors().size();
+        Label head = new Label(n + (n == 1 ? " tensor has" : " tensors have") + " warnings; their rows carry ⚠.");
+        head.getStyleClass().add("fact-problem");
+        head.setId("damageLine");
+        VBox box = new VBox(6, head, list);
+        return section("Warnings", box);
     }
 
     private Node valueView(LayerNode node) {
@@ -170,7 +229,13 @@ public final class DetailPane {
             box.getChildren().add(section(node.typeName().isEmpty() ? "Contents" : node.typeName(), l));
             return box;
         }
-        box.getChildren().add(section("By dtype", new DTypeTable(DTypeBreakdown.of(node.aggregate())).view()));
+        ComparisonState.Sides sides = comparison.sides(node);
+        if (sides == null) {
+            box.getChildren().add(section("By dtype", new DTypeTable(DTypeBreakdown.of(node.aggregate())).view()));
+        } else {
+            box.getChildren().add(section("By dtype in A", new DTypeTable(DTypeBreakdown.of(sides.a())).view()));
+            box.getChildren().add(section("By dtype in B", new DTypeTable(DTypeBreakdown.of(sides.b())).view()));
+        }
         List<LayerNode> largest = new ArrayList<>();
         collectTensors(node, largest);
         largest.sort(Comparator.comparingLong((LayerNode n) -> n.aggregate().bytes()).reversed());
@@ -241,6 +306,19 @@ public final class DetailPane {
         Label l = new Label(text);
         l.getStyleClass().addAll("chip", style);
         return l;
+    }
+
+    /** A chip with a compact value, the exact one as tooltip. */
+    private static Label chip(TreeColumnText.Cell cell, String style, String unit) {
+        Label l = chip(cell.text() + unit, style);
+        if (cell.exact() != null) {
+            l.setTooltip(new javafx.scene.control.Tooltip(cell.exact()));
+        }
+        return l;
+    }
+
+    private static Label chip(TreeColumnText.Cell cell, String style) {
+        return chip(cell, style, "");
     }
 
     static ScrollPane scroll(Node... content) {

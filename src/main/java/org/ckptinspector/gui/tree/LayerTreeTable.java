@@ -25,11 +25,12 @@ import javafx.scene.input.Dragboard;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.TransferMode;
+import org.ckptinspector.app.ComparisonState;
+import org.ckptinspector.app.DamagedRows;
 import org.ckptinspector.app.DiffStatus;
 import org.ckptinspector.app.FilteredTree;
-import org.ckptinspector.app.Formats;
+import org.ckptinspector.app.TreeColumnText;
 import org.ckptinspector.app.LayerNode;
-import org.ckptinspector.app.ValueText;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.task.Coalesced;
 import org.ckptinspector.gui.task.FxThread;
@@ -53,6 +54,10 @@ public final class LayerTreeTable {
     private final Coalesced marksChanged = new Coalesced(this::updateMarks);
     private Set<LayerNode> expanded = expansionSet();
     private Function<LayerNode, DiffStatus> diffStatus = n -> null;
+    private TreeColumnText columnText = new TreeColumnText(new ComparisonState());
+    private final TreeTableColumn<LayerNode, LayerNode> verdictColumn;
+    private final ColumnFit columnFit;
+    private DamagedRows damaged = DamagedRows.none();
     private LayerNode root;
     private FilteredTree filtered;
 
@@ -70,12 +75,14 @@ public final class LayerTreeTable {
         private final FilteredTree filtered;
         private final Set<LayerNode> expanded;
         private final TreeItem<LayerNode> root;
+        private final DamagedRows damaged;
 
         private Rows(LayerNode tree, FilteredTree filtered, Set<LayerNode> expanded, TreeItem<LayerNode> root) {
             this.tree = tree;
             this.filtered = filtered;
             this.expanded = expanded;
             this.root = root;
+            this.damaged = DamagedRows.of(tree);
         }
 
         /** The tree these rows show. */
@@ -91,11 +98,24 @@ public final class LayerTreeTable {
         table.getStyleClass().add("layer-tree");
         table.setShowRoot(true);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        table.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setColumnResizePolicy(TreeTableView.UNCONSTRAINED_RESIZE_POLICY);
         TreeTableColumn<LayerNode, LayerNode> name = nameColumn();
-        table.getColumns().setAll(List.of(statusColumn, name, typeColumn(), shapeColumn(),
-                parametersColumn(), bytesColumn()));
+        List<ColumnFit.Sized> valueColumns = List.of(
+                textColumn("Type", "typeColumn", "type-column", n -> columnText.type(n)),
+                textColumn("Shape / value", "shapeColumn", "shape-column", n -> columnText.shape(n)),
+                textColumn("Params", "parametersColumn", "number-column", n -> columnText.parameters(n)),
+                textColumn("Size", "bytesColumn", "number-column", n -> columnText.bytes(n)),
+                textColumn("Update", "verdictColumn", "verdict-column", n -> columnText.verdict(n)));
+        verdictColumn = column(valueColumns.get(4));
+        verdictColumn.setVisible(false);
+        verdictColumn.setSortable(false);
+        sortBy(valueColumns.get(2), n -> n.aggregate().parameters());
+        sortBy(valueColumns.get(3), n -> n.aggregate().bytes());
+        List<TreeTableColumn<LayerNode, ?>> columns = new java.util.ArrayList<>(List.of(statusColumn, name));
+        valueColumns.forEach(c -> columns.add(c.column()));
+        table.getColumns().setAll(columns);
         table.setTreeColumn(name);
+        columnFit = new ColumnFit(table, name, valueColumns);
         statusColumn.setVisible(false);
         statusColumn.setId("statusColumn");
         statusColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().getValue()));
@@ -175,15 +195,42 @@ public final class LayerTreeTable {
 
     /** Shows rows made by {@link #prepare}, selecting the first; rows expand as the user left them after. */
     public void show(Rows rows) {
-        root = rows.tree;
-        filtered = rows.filtered;
-        expanded = rows.expanded;
-        table.setRoot(rows.root);
+        take(rows);
         table.getSelectionModel().clearSelection();
         if (table.getRoot() != null) {
             table.getSelectionModel().select(0);
             table.getFocusModel().focus(0);
         }
+    }
+
+    /**
+     * Shows rows made by {@link #prepare} for another tree of the same file (the merged tree of a comparison, or
+     * the file's own tree after one), keeping the view: the rows with the keys the user had expanded stay
+     * expanded, and the row with the selected key stays selected (else the first row).
+     */
+    public void showKeepingView(Rows rows) {
+        ViewState.of(table, expanded).applyTo(rows.root, rows.expanded);
+        LayerNode keep = selected.get();
+        take(rows);
+        LayerNode same = keep == null ? null : ViewState.findKey(rows.root, keep.key());
+        if (same == null || !select(same)) {
+            table.getSelectionModel().clearAndSelect(0);
+            table.getFocusModel().focus(0);
+        }
+    }
+
+    private void take(Rows rows) {
+        root = rows.tree;
+        filtered = rows.filtered;
+        expanded = rows.expanded;
+        damaged = rows.damaged;
+        table.setRoot(rows.root);
+        columnFit.fit(root, filtered);
+    }
+
+    /** The rows with warnings of the tree shown. */
+    public DamagedRows damaged() {
+        return damaged;
     }
 
     /** Applies a filter: all visible rows expand while filtering, the user's expansion returns after. */
@@ -201,6 +248,17 @@ public final class LayerTreeTable {
         diffStatus = status == null ? n -> null : status;
         statusColumn.setVisible(status != null);
         marksChanged.request();
+    }
+
+    /**
+     * Shows a comparison on the rows (null: none): its marks, both sides in the value columns and the update
+     * verdict column.
+     */
+    public void setComparison(ComparisonState comparison) {
+        setDiffStatus(comparison == null ? null : comparison::status);
+        columnText = new TreeColumnText(comparison == null ? new ComparisonState() : comparison);
+        verdictColumn.setVisible(comparison != null);
+        columnFit.fit(root, filtered);
     }
 
     /** Selects and reveals the row of {@code node} if it is visible. */
@@ -354,85 +412,32 @@ public final class LayerTreeTable {
         TreeTableColumn<LayerNode, LayerNode> c = new TreeTableColumn<>("Name");
         c.setId("nameColumn");
         c.setCellValueFactory(v -> new ReadOnlyObjectWrapper<>(v.getValue().getValue()));
-        c.setCellFactory(col -> track(new NameCell(exportSelection)));
+        c.setCellFactory(col -> track(new NameCell(exportSelection, n -> damaged.reason(n))));
         c.setPrefWidth(330);
         c.setComparator((a, b) -> a.name().compareToIgnoreCase(b.name()));
         return c;
     }
 
-    private static TreeTableColumn<LayerNode, String> typeColumn() {
-        TreeTableColumn<LayerNode, String> c = textColumn("Type", "typeColumn", 110, LayerTreeTable::typeText);
-        c.getStyleClass().add("type-column");
-        return c;
-    }
-
-    private static TreeTableColumn<LayerNode, String> shapeColumn() {
-        TreeTableColumn<LayerNode, String> c = textColumn("Shape / value", "shapeColumn", 170,
-                LayerTreeTable::shapeText);
-        c.getStyleClass().add("shape-column");
-        return c;
-    }
-
-    private static TreeTableColumn<LayerNode, Long> parametersColumn() {
-        return numberColumn("Params", "parametersColumn", n -> n.aggregate().parameters(), Formats::count);
-    }
-
-    private static TreeTableColumn<LayerNode, Long> bytesColumn() {
-        return numberColumn("Size", "bytesColumn", n -> n.aggregate().bytes(), Formats::bytes);
-    }
-
-    static String typeText(LayerNode n) {
-        return switch (n.kind()) {
-            case TENSOR -> n.typeName();
-            case MODULE -> n.aggregate().byDType().size() == 1
-                    ? n.aggregate().byDType().keySet().iterator().next().torchName() : "module";
-            default -> n.typeName();
-        };
-    }
-
-    static String shapeText(LayerNode n) {
-        if (n.tensor().isPresent()) {
-            return Formats.shape(n.tensor().get().shape());
-        }
-        if (n.kind() == LayerNode.Kind.VALUE) {
-            return n.value().map(ValueText::shortText).orElse("");
-        }
-        if (n.kind() == LayerNode.Kind.MODULE || n.kind() == LayerNode.Kind.CONTAINER
-                || n.kind() == LayerNode.Kind.ROOT) {
-            long t = n.aggregate().tensors();
-            int items = n.children().size();
-            return t == 0 ? items + (items == 1 ? " item" : " items") : t + (t == 1 ? " tensor" : " tensors");
-        }
-        return "";
-    }
-
-    private static TreeTableColumn<LayerNode, String> textColumn(String title, String id, double width,
-            Function<LayerNode, String> text) {
-        TreeTableColumn<LayerNode, String> c = new TreeTableColumn<>(title);
+    private ColumnFit.Sized textColumn(String title, String id, String style,
+            Function<LayerNode, TreeColumnText.Cell> text) {
+        TreeTableColumn<LayerNode, LayerNode> c = new TreeTableColumn<>(title);
         c.setId(id);
-        c.setPrefWidth(width);
-        c.setCellValueFactory(v -> new ReadOnlyObjectWrapper<>(text.apply(v.getValue().getValue())));
-        return c;
+        c.getStyleClass().add(style);
+        c.setPrefWidth(90);
+        c.setCellValueFactory(v -> new ReadOnlyObjectWrapper<>(v.getValue().getValue()));
+        Tooltip tip = new Tooltip();
+        c.setCellFactory(col -> track(new ColumnTextCell(text, tip)));
+        c.setComparator(java.util.Comparator.comparing(n -> text.apply(n).text()));
+        return new ColumnFit.Sized(c, text);
     }
 
-    private static TreeTableColumn<LayerNode, Long> numberColumn(String title, String id,
-            Function<LayerNode, Long> value, Function<Long, String> format) {
-        TreeTableColumn<LayerNode, Long> c = new TreeTableColumn<>(title);
-        c.setId(id);
-        c.setPrefWidth(110);
-        c.getStyleClass().add("number-column");
-        c.setCellValueFactory(v -> {
-            LayerNode n = v.getValue().getValue();
-            return new ReadOnlyObjectWrapper<>(n.aggregate().tensors() == 0 ? null : value.apply(n));
-        });
-        c.setCellFactory(col -> new javafx.scene.control.TreeTableCell<>() {
-            @Override
-            protected void updateItem(Long item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty || item == null ? null : format.apply(item));
-            }
-        });
-        return c;
+    @SuppressWarnings("unchecked")
+    private static TreeTableColumn<LayerNode, LayerNode> column(ColumnFit.Sized s) {
+        return (TreeTableColumn<LayerNode, LayerNode>) s.column();
+    }
+
+    private static void sortBy(ColumnFit.Sized s, java.util.function.ToLongFunction<LayerNode> value) {
+        column(s).setComparator(java.util.Comparator.comparingLong(value));
     }
 
     /** A row: style classes by kind, diff pseudo-classes, and a drag source of tensor keys. */

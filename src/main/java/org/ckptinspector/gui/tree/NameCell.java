@@ -3,9 +3,11 @@ package org.ckptinspector.gui.tree;
 import javafx.geometry.Pos;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.TreeTableCell;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
+import java.util.function.Function;
 import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.icons.Icon;
@@ -13,13 +15,18 @@ import org.ckptinspector.gui.icons.Icon;
 /** The name cell: an export check box, an icon for the row's kind, and the key segment. */
 final class NameCell extends TreeTableCell<LayerNode, LayerNode> implements LayerTreeTable.Marked {
     private final ExportSelection selection;
+    private final Function<LayerNode, String> damage;
     private final CheckBox check = new CheckBox();
     private final Label label = new Label();
     private final HBox box = new HBox(6);
     private Icon shownIcon;
+    private Region damageMark;
+    private Tooltip damageTip;
 
-    NameCell(ExportSelection selection) {
+    /** @param damage the warning of a damaged row (or of the damaged rows below it), null for a sound one */
+    NameCell(ExportSelection selection, Function<LayerNode, String> damage) {
         this.selection = selection;
+        this.damage = damage;
         check.setFocusTraversable(false);
         check.getStyleClass().add("export-check");
         check.setOnAction(e -> {
@@ -45,7 +52,7 @@ final class NameCell extends TreeTableCell<LayerNode, LayerNode> implements Laye
         if (icon != shownIcon) {
             Region r = icon.node(14);
             r.getStyleClass().add("kind-icon");
-            if (box.getChildren().size() == 3) {
+            if (shownIcon != null) {
                 box.getChildren().set(1, r);
             } else {
                 box.getChildren().add(1, r);
@@ -53,6 +60,7 @@ final class NameCell extends TreeTableCell<LayerNode, LayerNode> implements Laye
             shownIcon = icon;
         }
         updateMarks();
+        showDamage(damage.apply(node));
         label.setText(displayName(node));
         setText(node.key());
         setGraphic(box);
@@ -71,6 +79,28 @@ final class NameCell extends TreeTableCell<LayerNode, LayerNode> implements Laye
         ExportSelection.State s = hasTensors ? selection.state(node) : ExportSelection.State.NONE;
         check.setIndeterminate(s == ExportSelection.State.SOME);
         check.setSelected(s == ExportSelection.State.ALL);
+    }
+
+    /** A warning sign after the name, with the reason as tooltip; made for the first damaged row shown. */
+    private void showDamage(String reason) {
+        if (reason == null) {
+            if (damageMark != null) {
+                damageMark.setVisible(false);
+                damageMark.setManaged(false);
+            }
+            return;
+        }
+        if (damageMark == null) {
+            damageMark = Icon.WARNING.node(12);
+            damageMark.getStyleClass().add("damage-mark");
+            damageTip = new Tooltip();
+            Tooltip.install(damageMark, damageTip);
+            box.getChildren().add(damageMark);
+        }
+        damageTip.setText(reason);
+        damageMark.setAccessibleText("warning: " + reason);
+        damageMark.setVisible(true);
+        damageMark.setManaged(true);
     }
 
     static String displayName(LayerNode n) {
