@@ -58,8 +58,10 @@ final class StatusBar {
         String head = shownTensors < all.tensors()
                 ? "Showing " + Formats.count(shownTensors) + " of " + Formats.count(all.tensors()) + " tensors"
                 : Formats.count(all.tensors()) + (all.tensors() == 1 ? " tensor" : " tensors");
-        totals.setText(head + "  ·  " + Formats.count(all.parameters()) + " parameters  ·  "
+        totals.setText(head + "  ·  " + Formats.compactCount(all.parameters()) + " parameters  ·  "
                 + Formats.bytes(all.bytes()));
+        totals.setTooltip(new javafx.scene.control.Tooltip(Formats.count(all.parameters()) + " parameters, "
+                + Formats.count(all.bytes()) + " bytes"));
         dtypes.getChildren().clear();
         for (Map.Entry<DType, DTypeTotals> e : all.byDType().entrySet()) {
             Label chip = new Label(e.getKey().torchName() + "  " + Formats.bytes(e.getValue().bytes()));

@@ -23,6 +23,7 @@ final class DTypeTable {
         for (int i = 0; i < heads.length; i++) {
             Label h = new Label(heads[i]);
             h.getStyleClass().add("table-head");
+            h.setMinWidth(Region.USE_PREF_SIZE);
             grid.add(h, i, 0);
             if (i > 0 && i < 4) {
                 GridPane.setHalignment(h, HPos.RIGHT);
@@ -31,15 +32,16 @@ final class DTypeTable {
         int r = 1;
         for (DTypeBreakdown.Row row : rows) {
             grid.add(cell(row.dtype().torchName(), "dtype-name"), 0, r);
-            grid.add(number(Formats.count(row.tensors())), 1, r);
-            grid.add(number(Formats.count(row.parameters())), 2, r);
-            grid.add(number(Formats.bytes(row.bytes())), 3, r);
+            grid.add(number(Formats.count(row.tensors()), null), 1, r);
+            grid.add(number(Formats.compactCount(row.parameters()), Formats.count(row.parameters()) + " parameters"),
+                    2, r);
+            grid.add(number(Formats.bytes(row.bytes()), Formats.count(row.bytes()) + " bytes"), 3, r);
             grid.add(shareBar(row), 4, r);
             r++;
         }
         ColumnConstraints last = new ColumnConstraints();
         last.setHgrow(Priority.ALWAYS);
-        last.setMinWidth(120);
+        last.setMinWidth(80);
         grid.getColumnConstraints().addAll(new ColumnConstraints(), new ColumnConstraints(),
                 new ColumnConstraints(), new ColumnConstraints(), last);
     }
@@ -51,11 +53,16 @@ final class DTypeTable {
     private static Label cell(String text, String style) {
         Label l = new Label(text);
         l.getStyleClass().add(style);
+        l.setMinWidth(Region.USE_PREF_SIZE);
         return l;
     }
 
-    private static Label number(String text) {
+    /** A right-aligned number; {@code exact} (if not null) as its tooltip. */
+    private static Label number(String text, String exact) {
         Label l = cell(text, "number");
+        if (exact != null) {
+            l.setTooltip(new javafx.scene.control.Tooltip(exact));
+        }
         GridPane.setHalignment(l, HPos.RIGHT);
         return l;
     }

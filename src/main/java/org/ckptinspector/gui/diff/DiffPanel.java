@@ -51,8 +51,17 @@ public final class DiffPanel {
         differencesOnly.setId("differencesOnly");
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(10, Icon.COMPARE.node(14), files, spacer, align, differencesOnly, closeButton);
-        head.setAlignment(Pos.CENTER_LEFT);
+        files.setWrapText(true);
+        files.setMinHeight(Region.USE_PREF_SIZE);
+        HBox.setHgrow(files, Priority.SOMETIMES);
+        align.setMinWidth(Region.USE_PREF_SIZE);
+        differencesOnly.setMinWidth(Region.USE_PREF_SIZE);
+        closeButton.setMinWidth(Region.USE_PREF_SIZE);
+        HBox options = new HBox(10, align, differencesOnly);
+        options.setAlignment(Pos.CENTER_LEFT);
+        HBox title = new HBox(10, Icon.COMPARE.node(14), files, spacer, closeButton);
+        title.setAlignment(Pos.CENTER_LEFT);
+        VBox head = new VBox(4, title, options);
         alignment.getStyleClass().add("link-meta");
         alignment.setWrapText(true);
 
@@ -62,6 +71,10 @@ public final class DiffPanel {
         strict.setId("strictToggle");
         strict.setOnAction(e -> showLoadStateDict());
         verdict.setId("lsdVerdict");
+        strict.setMinWidth(Region.USE_PREF_SIZE);
+        verdict.setMinWidth(Region.USE_PREF_SIZE);
+        lsdTitle.setWrapText(true);
+        lsdTitle.setMinHeight(Region.USE_PREF_SIZE);
         HBox lsdHead = new HBox(12, lsdTitle, strict, verdict);
         lsdHead.setAlignment(Pos.CENTER_LEFT);
         torchText.setEditable(false);

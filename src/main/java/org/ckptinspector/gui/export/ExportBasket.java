@@ -15,7 +15,6 @@ import javafx.scene.input.DragEvent;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.TransferMode;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.ckptinspector.app.LayerNode;
@@ -67,9 +66,14 @@ public final class ExportBasket {
         exportButton.setTooltip(new Tooltip("Export the chosen tensors (Ctrl+E)"));
         exportButton.setOnAction(e -> export.run());
         exportButton.disableProperty().bind(javafx.beans.binding.Bindings.isEmpty(items));
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox head = new HBox(8, Icon.BASKET.node(14), title, spacer, byRegex, clear, exportButton);
+        title.setMinWidth(Region.USE_PREF_SIZE);
+        HBox named = new HBox(8, Icon.BASKET.node(14), title);
+        named.setAlignment(Pos.CENTER_LEFT);
+        HBox buttons = new HBox(8, byRegex, clear, exportButton);
+        buttons.getChildren().forEach(b -> ((Region) b).setMinWidth(Region.USE_PREF_SIZE));
+        buttons.setAlignment(Pos.CENTER_LEFT);
+        // The buttons go under the title when the pane is too narrow for both on one line.
+        javafx.scene.layout.FlowPane head = new javafx.scene.layout.FlowPane(16, 6, named, buttons);
         head.setAlignment(Pos.CENTER_LEFT);
         hint.getStyleClass().add("link-meta");
         box = new VBox(8, head, hint, list);
@@ -117,15 +121,39 @@ public final class ExportBasket {
         });
     }
 
+    /** How many tensors a regex being typed finds, or why it is not a regex yet. */
+    static String matchCount(LayerNode root, String regex) {
+        if (regex.isEmpty()) {
+            return "Type a regex; the count of tensors it finds shows here.";
+        }
+        try {
+            int n = ExportSelection.matching(root, regex).size();
+            return n + (n == 1 ? " tensor matches" : " tensors match");
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return "Not a regex yet: " + e.getDescription();
+        }
+    }
+
     private void askRegex(LayerNode root) {
         if (root == null) {
             return;
         }
-        TextInputDialog d = new TextInputDialog("fc");
+        TextInputDialog d = new TextInputDialog("");
         d.setTitle("Select by regex");
         d.setHeaderText("Add every tensor whose key the regex finds (Java syntax, e.g. ^encoder\\..*weight$)");
         d.initOwner(box.getScene().getWindow());
         d.getDialogPane().getStylesheets().addAll(box.getScene().getStylesheets());
+        d.getDialogPane().setId("regexDialog");
+        Label count = new Label();
+        count.setId("regexMatchCount");
+        count.getStyleClass().add("link-meta");
+        javafx.scene.Node field = d.getDialogPane().getContent();
+        d.getDialogPane().setContent(new VBox(8, field, count));
+        Runnable recount = () -> count.setText(matchCount(root, d.getEditor().getText()));
+        d.getEditor().textProperty().addListener((obs, was, now) -> recount.run());
+        recount.run();
+        d.getDialogPane().lookupButton(javafx.scene.control.ButtonType.OK).disableProperty()
+                .bind(d.getEditor().textProperty().isEmpty());
         d.showAndWait().ifPresent(regex -> {
             try {
                 selection.selectByRegex(root, regex);

@@ -67,11 +67,15 @@ public final class ExportSelection {
 
     /** Adds every tensor below {@code root} whose key the regex finds; returns how many matched. */
     public int selectByRegex(LayerNode root, String regex) {
-        Pattern p = Pattern.compile(regex);
-        List<String> matched = root.tensorsBelow().stream().map(TensorRef::key).filter(k -> p.matcher(k).find())
-                .toList();
+        List<String> matched = matching(root, regex);
         keys.addAll(matched);
         return matched.size();
+    }
+
+    /** The keys of the tensors below {@code root} that the regex finds; throws for an invalid regex. */
+    public static List<String> matching(LayerNode root, String regex) {
+        Pattern p = Pattern.compile(regex);
+        return root.tensorsBelow().stream().map(TensorRef::key).filter(k -> p.matcher(k).find()).toList();
     }
 
     /** The keys of all tensors at or below {@code n}. */

@@ -28,6 +28,11 @@ final class ColumnFit {
     private static final int MEASURED = 12;
     private static final double CELL_PADDING = 18;
     private static final double NAME_MIN = 170;
+    /** The most of the table's width the name column asks for to show its longest name. */
+    private static final double NAME_SHARE = 0.5;
+    /** A row's indent per level, its disclosure arrow, and the check box and icon before its name. */
+    private static final double INDENT = 10;
+    private static final double BEFORE_NAME = 18 + 16 + 6 + 14 + 6 + 12 + 6;
 
     /** A value column and the text its cells show. */
     record Sized(TreeTableColumn<LayerNode, ?> column, Function<LayerNode, TreeColumnText.Cell> text) {}
@@ -35,6 +40,8 @@ final class ColumnFit {
     private final TreeTableView<LayerNode> table;
     private final TreeTableColumn<LayerNode, ?> name;
     private final List<Sized> columns;
+    /** The width the longest name of the rows asks for. */
+    private double nameNeed;
 
     ColumnFit(TreeTableView<LayerNode> table, TreeTableColumn<LayerNode, ?> name, List<Sized> columns) {
         this.table = table;
@@ -49,6 +56,7 @@ final class ColumnFit {
             return;
         }
         List<LayerNode> rows = rows(root, filtered);
+        nameNeed = nameNeed(rows);
         for (Sized s : columns) {
             if (!s.column().isVisible()) {
                 continue;
@@ -77,7 +85,28 @@ final class ColumnFit {
             }
         }
         double scrollBar = 16;
-        name.setPrefWidth(Math.max(NAME_MIN, table.getWidth() - others - scrollBar - 2));
+        double need = Math.min(nameNeed, table.getWidth() * NAME_SHARE);
+        name.setPrefWidth(Math.max(Math.max(NAME_MIN, need), table.getWidth() - others - scrollBar - 2));
+    }
+
+    /** The width of the widest name cell among the rows: indent, arrow, check box, icon and bold name. */
+    private static double nameNeed(List<LayerNode> rows) {
+        Font bold = Font.font(Font.getDefault().getFamily(), FontWeight.BOLD, 13);
+        List<LayerNode> longest = new ArrayList<>(rows);
+        longest.sort(Comparator.comparingInt((LayerNode n) -> n.name().length() + 2 * depth(n)).reversed());
+        double w = 0;
+        for (LayerNode n : longest.subList(0, Math.min(MEASURED, longest.size()))) {
+            w = Math.max(w, depth(n) * INDENT + BEFORE_NAME + width(NameCell.displayName(n), bold));
+        }
+        return w;
+    }
+
+    private static int depth(LayerNode n) {
+        int d = 0;
+        for (LayerNode p = n.parent().orElse(null); p != null; p = p.parent().orElse(null)) {
+            d++;
+        }
+        return d;
     }
 
     private static List<LayerNode> rows(LayerNode root, FilteredTree filtered) {

@@ -1,0 +1,101 @@
+package org.ckptinspector.gui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.ContentDisplay;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TreeTableCell;
+import javafx.scene.text.Text;
+import org.ckptinspector.Fixtures;
+import org.junit.jupiter.api.Test;
+import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The main views at 1024×700 (the tree with the file pane and the basket, a module, a tensor, a damaged file, and
+ * Compare mode): no label, button, check box, tab or cell on screen shows its text cut short with an ellipsis.
+ */
+class NothingElidedFxTest extends FxAppTestSupport {
+    private static final Path DIFF_DIR = Path.of("src/test/resources/diff");
+
+    @Test
+    void noLabeledIsElidedAt1024x700(FxRobot robot) {
+        robot.interact(() -> {
+            stage.setWidth(1024);
+            stage.setHeight(700);
+        });
+        List<String> elided = new ArrayList<>();
+        open(robot, Fixtures.file("torch-2.13", "transformer_encoder.pt"));
+        check(robot, "file pane", elided);
+        String module = window.tree().view().getRoot().getChildren().get(0).getValue().key();
+        select(robot, module);
+        check(robot, "module " + module, elided);
+        String tensor = window.workspace().primary().checkpoint().tensors().get(0).key();
+        select(robot, tensor);
+        check(robot, "tensor " + tensor, elided);
+
+        open(robot, Path.of("src/test/resources/hostile/corrupt_shape_overflow.pt"));
+        check(robot, "damaged file", elided);
+        select(robot, "fc.weight");
+        check(robot, "damaged tensor", elided);
+
+        var pair = DetailAndDiffFxTest.pair("values");
+        open(robot, DIFF_DIR.resolve(pair.get("a").asText()));
+        robot.interact(() -> window.compareWith(DIFF_DIR.resolve(pair.get("b").asText())));
+        waitFor(() -> robot.lookup("#diffPanel").query().isVisible() && idle());
+        check(robot, "compare, file pane", elided);
+        select(robot, "shape.mismatch");
+        check(robot, "compare, tensor", elided);
+        robot.interact(() -> robot.lookup("#detailTabs").queryAs(TabPane.class).getSelectionModel().select(1));
+        waitFor(this::idle);
+        check(robot, "compare, values", elided);
+        screenshot(robot, "elision-compare-1024");
+        assertEquals(List.of(), elided);
+    }
+
+    private void check(FxRobot robot, String view, List<String> out) {
+        waitFor(this::idle);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            stage.getScene().getRoot().applyCss();
+            stage.getScene().getRoot().layout();
+            Bounds window = stage.getScene().getRoot().localToScene(stage.getScene().getRoot().getLayoutBounds());
+            collect(stage.getScene().getRoot(), window, view, out);
+        });
+        screenshot(robot, "elision-" + view.replace(' ', '-').replace(",", ""));
+    }
+
+    private static void collect(Node n, Bounds window, String view, List<String> out) {
+        if (!n.isVisible()) {
+            return;
+        }
+        if (n instanceof Labeled l && l.getText() != null && !l.getText().isEmpty()
+                && l.getContentDisplay() != ContentDisplay.GRAPHIC_ONLY && onScreen(l, window)
+                && !(l instanceof TreeTableCell<?, ?> c && (c.isEmpty() || !c.getTableColumn().isVisible()))) {
+            for (Node child : l.getChildrenUnmodifiable()) {
+                if (child instanceof Text t && child.getClass().getSimpleName().equals("LabeledText")
+                        && !t.getText().equals(l.getText())) {
+                    out.add(view + ": \"" + t.getText() + "\" for \"" + l.getText() + "\" ("
+                            + (l.getId() != null ? "#" + l.getId() : l.getStyleClass()) + ")");
+                }
+            }
+        }
+        if (n instanceof Parent p) {
+            for (Node c : p.getChildrenUnmodifiable()) {
+                collect(c, window, view, out);
+            }
+        }
+    }
+
+    private static boolean onScreen(Node n, Bounds window) {
+        Bounds b = n.localToScene(n.getLayoutBounds());
+        return b.getWidth() > 0 && b.getHeight() > 0 && window.intersects(b);
+    }
+}
