@@ -1,6 +1,7 @@
 package org.ckptinspector.gui;
 
 import java.nio.file.Path;
+import java.util.List;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
@@ -12,6 +13,8 @@ import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Region;
 import javafx.stage.Stage;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.open.FolderChooser;
@@ -46,7 +49,7 @@ final class AppMenus {
         Menu file = new Menu("File", null, open, openFolder, recentMenu, item("Open Sample Checkpoint", null, w::openSample),
                 new SeparatorMenuItem(),
                 item("Compare With…", "Shortcut+D", w::showCompareDialog),
-                item("Close Comparison", null, () -> w.workspace().setComparison(null)),
+                closeComparison(),
                 new SeparatorMenuItem(),
                 item("Export…", "Shortcut+E", w::showExportDialog),
                 new SeparatorMenuItem(),
@@ -62,6 +65,13 @@ final class AppMenus {
         MenuBar bar = new MenuBar(file, view, help);
         bar.setId("menuBar");
         return bar;
+    }
+
+    private MenuItem closeComparison() {
+        MenuItem close = item("Close Comparison", null, () -> w.workspace().setComparison(null));
+        close.setId("closeComparison");
+        close.disableProperty().bind(w.workspace().comparisonProperty().isNull());
+        return close;
     }
 
     private static MenuItem item(String text, String accelerator, Runnable action) {
@@ -97,23 +107,41 @@ final class AppMenus {
         return b;
     }
 
+    /** The keyboard shortcuts, keys and what they do in two aligned columns. */
+    static final List<String[]> SHORTCUTS = List.of(
+            new String[] {"Ctrl+O", "Open a checkpoint"},
+            new String[] {"Ctrl+Shift+O", "Open a folder"},
+            new String[] {"Ctrl+D", "Compare with a second checkpoint"},
+            new String[] {"Ctrl+E", "Export the ticked tensors"},
+            new String[] {"Ctrl+F", "Filter keys (Esc clears)"},
+            new String[] {"Ctrl+W", "Close the file"},
+            new String[] {"↑ ↓", "Move through the tree"},
+            new String[] {"→ ←", "Expand / collapse a row"},
+            new String[] {"Ctrl+→ / ←", "Expand / collapse everything"},
+            new String[] {"Space", "Tick / untick the selected rows for export"},
+            new String[] {"Ctrl+Tab", "Next tab of the detail pane (Ctrl+Shift+Tab: previous)"},
+            new String[] {"Ctrl+C", "Copy the selected values (Values tab)"},
+            new String[] {"F1", "This list"});
+
     private void showShortcuts() {
         Alert a = new Alert(Alert.AlertType.INFORMATION);
         a.initOwner(stage);
         a.setTitle("Keyboard shortcuts");
         a.setHeaderText("Keyboard shortcuts");
-        Label text = new Label("""
-                Ctrl+O      Open a checkpoint
-                Ctrl+D      Compare with a second checkpoint
-                Ctrl+E      Export the ticked tensors
-                Ctrl+F      Filter keys (Esc clears)
-                Ctrl+W      Close the file
-                ↑ ↓         Move through the tree
-                → ←         Expand / collapse a row
-                Space       Tick / untick the selected rows for export
-                Ctrl+→ / ←  Expand / collapse everything""");
-        text.getStyleClass().add("mono");
-        a.getDialogPane().setContent(text);
+        GridPane grid = new GridPane();
+        grid.setHgap(18);
+        grid.setVgap(6);
+        grid.setId("shortcutList");
+        for (int i = 0; i < SHORTCUTS.size(); i++) {
+            Label keys = new Label(SHORTCUTS.get(i)[0]);
+            keys.getStyleClass().add("shortcut-keys");
+            keys.setMinWidth(Region.USE_PREF_SIZE);
+            Label what = new Label(SHORTCUTS.get(i)[1]);
+            what.setMinWidth(Region.USE_PREF_SIZE);
+            grid.addRow(i, keys, what);
+        }
+        a.getDialogPane().setContent(grid);
+        a.getDialogPane().setId("shortcutsDialog");
         a.getDialogPane().getStylesheets().addAll(w.scene().getStylesheets());
         a.show();
     }

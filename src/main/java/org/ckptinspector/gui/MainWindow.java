@@ -114,6 +114,11 @@ public final class MainWindow {
         scene = new Scene(root, 1280, 800);
         scene.getStylesheets().add(MainWindow.class.getResource("inspector.css").toExternalForm());
         FileDrops.install(root, this::openFiles);
+        securityBanner.setOnGlobal(g -> {
+            if (currentTree != null) {
+                org.ckptinspector.app.GlobalRows.firstUse(currentTree, g).ifPresent(tree::select);
+            }
+        });
 
         filterBar.filterProperty().addListener((obs, was, f) -> applyFilter(f));
         tree.selectedProperty().addListener((obs, was, node) -> showDetailSoon());

@@ -87,7 +87,7 @@ class SampleAndSecurityFxTest extends FxAppTestSupport {
     private static List<String> chips(FxRobot robot) {
         FlowPane chips = (FlowPane) robot.lookup("#securityHeadline").queryAs(Label.class).getParent()
                 .getChildrenUnmodifiable().get(1);
-        return chips.getChildren().stream().map(n -> ((Label) n).getText()).toList();
+        return chips.getChildren().stream().map(n -> ((javafx.scene.control.Labeled) n).getText()).toList();
     }
 
     private String valueText(String key) {

@@ -48,6 +48,8 @@ public final class DetailPane {
     private final TreeColumnText columnText;
     /** The id of the tab the user chose last, chosen again for the next tensor that has it. */
     private String chosenTab;
+    /** The tabs of the tensor shown, or null. */
+    private TabPane shownTabs;
 
     /**
      * @param sections builds the tensor tabs beyond the properties (statistics, values, heat map)
@@ -69,6 +71,23 @@ public final class DetailPane {
         header.getStyleClass().add("detail-header");
         VBox.setVgrow(body, Priority.ALWAYS);
         clear();
+        root.sceneProperty().addListener((obs, was, scene) -> {
+            if (scene != null) {
+                scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, this::switchTab);
+            }
+        });
+    }
+
+    /** Ctrl+Tab and Ctrl+Shift+Tab go through the tensor's tabs wherever the focus is. */
+    private void switchTab(javafx.scene.input.KeyEvent e) {
+        if (e.getCode() != javafx.scene.input.KeyCode.TAB || !e.isShortcutDown() || shownTabs == null
+                || shownTabs.getScene() == null) {
+            return;
+        }
+        int n = shownTabs.getTabs().size();
+        int i = shownTabs.getSelectionModel().getSelectedIndex();
+        shownTabs.getSelectionModel().select(Math.floorMod(i + (e.isShiftDown() ? -1 : 1), n));
+        e.consume();
     }
 
     public VBox view() {
@@ -175,6 +194,7 @@ public final class DetailPane {
         tabs.getSelectionModel().selectedItemProperty().addListener((obs, was, tab) ->
                 chosenTab = tab == null ? null : tab.getId());
         body.getChildren().setAll(tabs);
+        shownTabs = tabs;
     }
 
     /** A tensor's properties; in Compare mode beside its counterpart's in B. */

@@ -1,6 +1,7 @@
 package org.ckptinspector.gui.security;
 
 import java.util.List;
+import java.util.function.Consumer;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -18,6 +19,7 @@ public final class SecurityBanner {
     private final Label headline = new Label();
     private final FlowPane chips = new FlowPane(6, 6);
     private final HBox box;
+    private Consumer<String> onGlobal = g -> { };
 
     public SecurityBanner() {
         headline.setWrapText(true);
@@ -41,6 +43,11 @@ public final class SecurityBanner {
         return box;
     }
 
+    /** What a click on a global's tag does: show where the file uses it. */
+    public void setOnGlobal(Consumer<String> onGlobal) {
+        this.onGlobal = onGlobal;
+    }
+
     /** Shows the unsafe ones among a file's globals, or hides the banner when there are none. */
     public void show(List<String> globals) {
         List<UnsafeGlobals.Finding> findings = UnsafeGlobals.of(globals);
@@ -51,9 +58,11 @@ public final class SecurityBanner {
         }
         headline.setText(UnsafeGlobals.headline(findings));
         chips.getChildren().setAll(findings.stream().map(f -> {
-            Label chip = new Label(f.name());
-            chip.getStyleClass().addAll("chip", "global-" + f.verdict().id());
-            chip.setTooltip(new Tooltip(f.verdict().id()));
+            Button chip = new Button(f.name());
+            chip.getStyleClass().addAll("chip", "global-chip", "global-" + f.verdict().id());
+            chip.setId("global-" + f.name());
+            chip.setTooltip(new Tooltip(f.verdict().id() + " — click to show where the file uses it"));
+            chip.setOnAction(e -> onGlobal.accept(f.name()));
             return chip;
         }).toList());
         setVisible(!findings.isEmpty());
