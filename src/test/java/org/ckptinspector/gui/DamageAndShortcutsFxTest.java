@@ -124,7 +124,7 @@ class DamageAndShortcutsFxTest extends FxAppTestSupport {
     @Test
     void aGlobalsTagInTheBannerSelectsTheRowThatUsesIt(FxRobot robot) {
         open(robot, Path.of("src/test/resources/gui/dangerous_reduce.pt"));
-        Button chip = robot.lookup("#global-posix.system").queryAs(Button.class);
+        Button chip = robot.lookup((Node n) -> "global-posix.system".equals(n.getId())).queryAs(Button.class);
         robot.interact(chip::fire);
         waitFor(() -> window.tree().selectedProperty().get() != null
                 && window.tree().selectedProperty().get().key().equals("extra"));

@@ -29,10 +29,10 @@ final class ColumnFit {
     private static final double CELL_PADDING = 18;
     private static final double NAME_MIN = 170;
     /** The most of the table's width the name column asks for to show its longest name. */
-    private static final double NAME_SHARE = 0.5;
-    /** A row's indent per level, its disclosure arrow, and the check box and icon before its name. */
+    private static final double NAME_SHARE = 0.55;
+    /** A row's indent per level; its disclosure arrow, check box and icon before the name, the warning after. */
     private static final double INDENT = 10;
-    private static final double BEFORE_NAME = 18 + 16 + 6 + 14 + 6 + 12 + 6;
+    private static final double BEFORE_NAME = 18 + 16 + 6 + 14 + 6 + 12 + 6 + 20 + 18;
 
     /** A value column and the text its cells show. */
     record Sized(TreeTableColumn<LayerNode, ?> column, Function<LayerNode, TreeColumnText.Cell> text) {}
