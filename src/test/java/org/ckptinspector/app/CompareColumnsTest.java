@@ -38,6 +38,14 @@ class CompareColumnsTest {
                 assertEquals(Formats.shape(ta.shape()) + " → " + Formats.shape(tb.shape()), text.shape(row).text());
                 assertEquals(ta.numel() == tb.numel(), !text.parameters(row).text().contains("→"), k.asText());
             }
+            for (JsonNode k : pair.get("dtype_mismatch")) {
+                TensorRef ta = a.checkpoint().tensor(k.asText()).orElseThrow();
+                TensorRef tb = b.checkpoint().tensor(k.asText()).orElseThrow();
+                LayerNode row = node(tree, k.asText());
+                assertEquals(ta.dtype().torchName() + " → " + tb.dtype().torchName(), text.type(row).text());
+                assertEquals(java.util.Arrays.equals(ta.shape(), tb.shape()),
+                        state.of(ta).orElseThrow().change() != null, "values compared: " + k.asText());
+            }
             for (JsonNode k : pair.get("only_in_b")) {
                 LayerNode row = node(tree, k.asText());
                 assertTrue(text.type(row).text().startsWith("— → "), text.type(row).text());

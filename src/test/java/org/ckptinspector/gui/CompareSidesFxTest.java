@@ -51,6 +51,10 @@ class CompareSidesFxTest extends FxAppTestSupport {
             select(robot, key);
             assertEquals(a.dtype().torchName() + " → " + b.dtype().torchName(), cellText("typeColumn", key), key);
             assertEquals(b.dtype().torchName(), label("#sideB-dtype").getText(), key);
+            if (java.util.Arrays.equals(a.shape(), b.shape())) {
+                waitFor(() -> robot.lookup(".fact-label").queryAllAs(Label.class).stream()
+                        .anyMatch(l -> l.getText().equals("max |A − B|")));
+            }
         }
         select(robot, "shape.mismatch");
         screenshot(robot, "compare-both-sides");
