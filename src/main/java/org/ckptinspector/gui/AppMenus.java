@@ -1,6 +1,9 @@
 package org.ckptinspector.gui;
 
 import java.nio.file.Path;
+import java.util.function.Predicate;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
@@ -13,6 +16,7 @@ import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
 import javafx.stage.Stage;
+import org.ckptinspector.app.WindowModel;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.open.FolderChooser;
 import org.ckptinspector.gui.open.RecentFiles;
@@ -79,14 +83,20 @@ final class AppMenus {
         Button compare = toolButton("Compare", Icon.COMPARE, "Compare with a second checkpoint (Ctrl+D)",
                 w::showCompareDialog);
         compare.setId("compareButton");
-        compare.disableProperty().bind(w.workspace().primaryProperty().isNull());
+        compare.disableProperty().bind(disabledUnless(c -> c.compare()));
         Button export = toolButton("Export", Icon.EXPORT, "Export the tensors in the basket (Ctrl+E)",
                 w::showExportDialog);
         export.setId("exportButton");
-        export.disableProperty().bind(w.workspace().primaryProperty().isNull());
+        export.disableProperty().bind(disabledUnless(c -> c.export()));
         ToolBar bar = new ToolBar(open, compare, export);
         bar.getStyleClass().add("main-toolbar");
         return bar;
+    }
+
+    /** True while the window's commands say the predicate's command does not apply. */
+    private BooleanBinding disabledUnless(Predicate<WindowModel.Commands> applies) {
+        return Bindings.createBooleanBinding(() -> w.commandsProperty().get() == null
+                || !applies.test(w.commandsProperty().get()), w.commandsProperty());
     }
 
     static Button toolButton(String text, Icon icon, String tip, Runnable action) {
