@@ -47,14 +47,18 @@ final class AppMenus {
         fillRecent.run();
         MenuItem openFolder = item("Open Folder…", "Shortcut+Shift+O", () -> FolderChooser.choose(stage,
                 recent.files().isEmpty() ? null : recent.files().get(0)).ifPresent(w::openFile));
+        MenuItem compare = item("Compare With…", "Shortcut+D", w::showCompareDialog);
+        compare.disableProperty().bind(disabledUnless(WindowModel.Commands::compare));
+        MenuItem closeComparison = item("Close Comparison", null, () -> w.workspace().setComparison(null));
+        closeComparison.disableProperty().bind(disabledUnless(WindowModel.Commands::closeComparison));
+        MenuItem export = item("Export…", "Shortcut+E", w::showExportDialog);
+        export.disableProperty().bind(disabledUnless(WindowModel.Commands::export));
+        MenuItem closeFile = item("Close File", "Shortcut+W", w.workspace()::closeAll);
+        closeFile.disableProperty().bind(disabledUnless(WindowModel.Commands::closeFile));
         Menu file = new Menu("File", null, open, openFolder, recentMenu, item("Open Sample Checkpoint", null, w::openSample),
-                new SeparatorMenuItem(),
-                item("Compare With…", "Shortcut+D", w::showCompareDialog),
-                item("Close Comparison", null, () -> w.workspace().setComparison(null)),
-                new SeparatorMenuItem(),
-                item("Export…", "Shortcut+E", w::showExportDialog),
-                new SeparatorMenuItem(),
-                item("Close File", "Shortcut+W", w.workspace()::closeAll),
+                new SeparatorMenuItem(), compare, closeComparison,
+                new SeparatorMenuItem(), export,
+                new SeparatorMenuItem(), closeFile,
                 item("Quit", "Shortcut+Q", stage::close));
         Menu view = new Menu("View", null,
                 item("Filter Keys", "Shortcut+F", w::focusFilter),
@@ -83,11 +87,11 @@ final class AppMenus {
         Button compare = toolButton("Compare", Icon.COMPARE, "Compare with a second checkpoint (Ctrl+D)",
                 w::showCompareDialog);
         compare.setId("compareButton");
-        compare.disableProperty().bind(disabledUnless(c -> c.compare()));
+        compare.disableProperty().bind(disabledUnless(WindowModel.Commands::compare));
         Button export = toolButton("Export", Icon.EXPORT, "Export the tensors in the basket (Ctrl+E)",
                 w::showExportDialog);
         export.setId("exportButton");
-        export.disableProperty().bind(disabledUnless(c -> c.export()));
+        export.disableProperty().bind(disabledUnless(WindowModel.Commands::export));
         ToolBar bar = new ToolBar(open, compare, export);
         bar.getStyleClass().add("main-toolbar");
         return bar;
