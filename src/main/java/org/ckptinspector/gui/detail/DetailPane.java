@@ -44,8 +44,9 @@ public final class DetailPane {
     private final VBox root = new VBox(header, body);
     private final TensorSections sections;
     private final Consumer<LayerNode> navigate;
-    private final ComparisonState comparison;
-    private final TreeColumnText columnText;
+    private final java.util.function.Supplier<ComparisonState> comparisons;
+    private ComparisonState comparison = new ComparisonState();
+    private TreeColumnText columnText = new TreeColumnText(comparison);
     /** The id of the tab the user chose last, chosen again for the next tensor that has it. */
     private String chosenTab;
     /** The tabs of the tensor shown, or null. */
@@ -56,16 +57,16 @@ public final class DetailPane {
      * @param navigate selects a row in the tree (for "shares storage with" and the largest tensors)
      */
     public DetailPane(TensorSections sections, Consumer<LayerNode> navigate) {
-        this(sections, navigate, new ComparisonState());
+        this(sections, navigate, ComparisonState::new);
     }
 
-    /** @param comparison the comparison in force, whose B side the pane shows beside A */
-    public DetailPane(TensorSections sections, Consumer<LayerNode> navigate, ComparisonState comparison) {
+    /** @param comparisons the comparison in force, whose B side the pane shows beside A */
+    public DetailPane(TensorSections sections, Consumer<LayerNode> navigate,
+            java.util.function.Supplier<ComparisonState> comparisons) {
         FxThread.check();
         this.sections = sections;
         this.navigate = navigate;
-        this.comparison = comparison;
-        this.columnText = new TreeColumnText(comparison);
+        this.comparisons = comparisons;
         root.getStyleClass().add("detail-pane");
         root.setId("detailPane");
         header.getStyleClass().add("detail-header");
@@ -107,6 +108,10 @@ public final class DetailPane {
         if (node == null || doc == null) {
             clear();
             return;
+        }
+        if (comparisons.get() != comparison) {
+            comparison = comparisons.get();
+            columnText = new TreeColumnText(comparison);
         }
         setHeader(node);
         switch (node.kind()) {

@@ -243,22 +243,25 @@ public final class LayerTreeTable {
         }
     }
 
-    /** Marks rows with a diff status (null: no comparison). */
+    /**
+     * Marks rows with a diff status (null: no comparison); with marks, the value columns show both sides of the
+     * comparison given to {@link #showSidesOf} and the update verdict column shows.
+     */
     public void setDiffStatus(Function<LayerNode, DiffStatus> status) {
         diffStatus = status == null ? n -> null : status;
         statusColumn.setVisible(status != null);
+        verdictColumn.setVisible(status != null);
         marksChanged.request();
+        columnFit.fit(root, filtered);
     }
 
     /**
-     * Shows a comparison on the rows (null: none): its marks, both sides in the value columns and the update
-     * verdict column.
+     * The comparison whose two sides the value columns show (as {@code A → B}) while it is active; outside diff
+     * mode it is empty and the columns show the file's own values.
      */
-    public void setComparison(ComparisonState comparison) {
-        setDiffStatus(comparison == null ? null : comparison::status);
-        columnText = new TreeColumnText(comparison == null ? new ComparisonState() : comparison);
-        verdictColumn.setVisible(comparison != null);
-        columnFit.fit(root, filtered);
+    public void showSidesOf(ComparisonState comparison) {
+        columnText = new TreeColumnText(comparison);
+        marksChanged.request();
     }
 
     /** Selects and reveals the row of {@code node} if it is visible. */
