@@ -14,17 +14,18 @@ import java.util.Map;
 public final class DamagedRows {
     private static final DamagedRows NONE = new DamagedRows(Map.of(), List.of());
 
-    private final Map<LayerNode, String> rows;
+    /** A damaged tensor's first problem; for a row above damaged tensors, how many there are. */
+    private final Map<LayerNode, Object> rows;
     private final List<LayerNode> tensors;
 
-    private DamagedRows(Map<LayerNode, String> rows, List<LayerNode> tensors) {
+    private DamagedRows(Map<LayerNode, Object> rows, List<LayerNode> tensors) {
         this.rows = rows;
         this.tensors = tensors;
     }
 
     /** The damaged rows of {@code tree}; any thread. */
     public static DamagedRows of(LayerNode tree) {
-        Map<LayerNode, String> rows = new IdentityHashMap<>();
+        Map<LayerNode, Object> rows = new IdentityHashMap<>();
         List<LayerNode> tensors = new ArrayList<>();
         collect(tree, rows, tensors);
         return tensors.isEmpty() ? NONE : new DamagedRows(rows, Collections.unmodifiableList(tensors));
@@ -35,12 +36,12 @@ public final class DamagedRows {
         return NONE;
     }
 
-    private static void collect(LayerNode n, Map<LayerNode, String> rows, List<LayerNode> tensors) {
+    private static void collect(LayerNode n, Map<LayerNode, Object> rows, List<LayerNode> tensors) {
         n.tensor().filter(t -> !t.problems().isEmpty()).ifPresent(t -> {
             tensors.add(n);
-            String why = t.problems().get(0);
-            for (LayerNode p = n; p != null && !rows.containsKey(p); p = p.parent().orElse(null)) {
-                rows.put(p, p == n ? why : null);
+            rows.put(n, t.problems().get(0));
+            for (LayerNode p = n.parent().orElse(null); p != null; p = p.parent().orElse(null)) {
+                rows.merge(p, 1, (x, y) -> x instanceof Integer i ? i + 1 : x);
             }
         });
         n.children().forEach(c -> collect(c, rows, tensors));
@@ -59,21 +60,12 @@ public final class DamagedRows {
         if (!rows.containsKey(n)) {
             return null;
         }
-        String why = rows.get(n);
-        if (why != null) {
-            return why;
+        Object why = rows.get(n);
+        if (why instanceof String s) {
+            return s;
         }
-        long below = tensors.stream().filter(t -> isBelow(t, n)).count();
+        int below = (Integer) why;
         return below + (below == 1 ? " damaged tensor below" : " damaged tensors below");
-    }
-
-    private static boolean isBelow(LayerNode t, LayerNode n) {
-        for (LayerNode p = t; p != null; p = p.parent().orElse(null)) {
-            if (p == n) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The damaged tensor rows, in tree order. */

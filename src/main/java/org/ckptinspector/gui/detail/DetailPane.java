@@ -150,8 +150,8 @@ public final class DetailPane {
         title.getStyleClass().add("detail-title");
         title.setId("detailTitle");
         title.setWrapText(true);
-        HBox chips = new HBox(6);
-        chips.setAlignment(Pos.CENTER_LEFT);
+        FlowPane chips = new FlowPane(6, 4);
+        chips.setId("detailChips");
         chips.getChildren().add(chip(kindText(node), "kind-chip"));
         if (node.tensor().isPresent()) {
             chips.getChildren().add(chip(columnText.type(node), "dtype-chip"));
@@ -165,9 +165,7 @@ public final class DetailPane {
         if (verdict != null) {
             chips.getChildren().add(chip("update: " + verdict, "verdict-chip"));
         }
-        FlowPane wrapping = new FlowPane(6, 4, chips.getChildren().toArray(Node[]::new));
-        wrapping.setId("detailChips");
-        return new VBox(4, title, wrapping);
+        return new VBox(4, title, chips);
     }
 
     private static String kindText(LayerNode n) {

@@ -22,8 +22,8 @@ import org.ckptinspector.app.TreeColumnText;
  * bound) and gives the name column the width left; the user can resize any column after.
  */
 final class ColumnFit {
-    /** Rows looked at; a bigger tree is sized by its first rows. */
-    private static final int MAX_ROWS = 20_000;
+    /** Rows looked at, on the FX thread; a bigger tree is sized by its first rows. */
+    private static final int MAX_ROWS = 3_000;
     /** The longest texts of a column that are measured; length picks them, as measuring is slow. */
     private static final int MEASURED = 12;
     private static final double CELL_PADDING = 18;
