@@ -84,21 +84,22 @@ public final class LowRankDelta {
 
     /**
      * Writes ΔW[row, from .. from + count) into {@code dst[offset ..]} as peft's float32 arithmetic gives it:
-     * (B·A) rounded to float32 (its sums kept in double, which differs from a float32 matmul in the last bit at
-     * most), times the float32 scale.
+     * B·A with one fused multiply-add per rank in rank order (what torch's MKL sgemm does for LoRA-sized
+     * products: bit-identical on the fixtures, where sums kept in double differed in the last bit of 38% of the
+     * values), times the float32 scale.
      */
     public void row(int row, int from, int count, float[] dst, int offset) {
-        double[] acc = new double[count];
+        float[] acc = new float[count];
         int base = row * rank;
         for (int k = 0; k < rank; k++) {
-            double uk = u[base + k];
+            float uk = u[base + k];
             int vb = k * cols + from;
             for (int j = 0; j < count; j++) {
-                acc[j] += uk * v[vb + j];
+                acc[j] = Math.fma(uk, v[vb + j], acc[j]);
             }
         }
         for (int j = 0; j < count; j++) {
-            dst[offset + j] = (float) acc[j] * scale;
+            dst[offset + j] = acc[j] * scale;
         }
     }
 
