@@ -166,7 +166,8 @@ public final class AdapterReport {
         if (v == Math.rint(v) && Math.abs(v) < 1e9) {
             return Long.toString((long) v);
         }
-        return String.format(Locale.ROOT, "%.6g", v);
+        String s = String.format(Locale.ROOT, "%.6g", v);
+        return s.contains(".") && !s.contains("e") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
     }
 
     private static void number(String field, Double v, JsonGenerator json) throws IOException {
