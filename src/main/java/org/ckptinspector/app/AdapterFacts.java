@@ -31,9 +31,10 @@ public final class AdapterFacts {
         if (c.fanInFanOut()) {
             f.add(new Fact("fan_in_fan_out", "yes: ΔW = (B·A)ᵀ"));
         }
+        String common = commonPrefix(s.modules().stream().map(AdapterSummary.Module::module).toList());
         for (AdapterSummary.Module m : s.modules()) {
             LoraModule l = m.lora();
-            f.add(new Fact(l.module(), String.format(Locale.ROOT, "rank %d · alpha %s · scale %s · ‖ΔW‖ %s%s",
+            f.add(new Fact(label(l.module().substring(common.length())), String.format(Locale.ROOT, "rank %d · alpha %s · scale %s · ‖ΔW‖ %s%s",
                     l.rank(), Formats.number(l.alpha()), Formats.number(l.scale()),
                     m.deltaNorm() == null ? "unread (" + m.note() + ")" : Formats.number(m.deltaNorm()),
                     l.kind() == LoraModule.Kind.EMBEDDING ? " · embedding" : "")));
@@ -45,5 +46,36 @@ public final class AdapterFacts {
             f.add(new Fact("not mergeable", p));
         }
         return f;
+    }
+
+    /** The dotted prefix all module names share ({@code model.}), which the labels leave out. */
+    static String commonPrefix(List<String> names) {
+        if (names.size() < 2) {
+            return "";
+        }
+        String p = names.get(0);
+        for (String n : names) {
+            while (!n.startsWith(p)) {
+                p = p.substring(0, p.length() - 1);
+            }
+        }
+        return p.substring(0, p.lastIndexOf('.') + 1);
+    }
+
+    /**
+     * A label short enough for the fact column: {@code layer 0 o_proj} for {@code layers.0.self_attn.o_proj}
+     * (the block number and the layer's own name), the name itself when it is short.
+     */
+    static String label(String module) {
+        String[] parts = module.split("\\.");
+        if (module.length() <= 14 || parts.length < 2) {
+            return module;
+        }
+        for (String p : parts) {
+            if (p.matches("\\d+")) {
+                return "layer " + p + " " + parts[parts.length - 1];
+            }
+        }
+        return parts[parts.length - 2] + "." + parts[parts.length - 1];
     }
 }
