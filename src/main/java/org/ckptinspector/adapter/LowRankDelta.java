@@ -11,7 +11,7 @@ import org.ckptinspector.values.ValueReader;
  * (it casts float16/bfloat16 factors to float32 before it multiplies); ΔW itself is never held: {@link #row}
  * computes any part of a row, {@link #frobeniusNorm} works from the r×r Gram matrices.
  */
-public final class LowRankDelta {
+public final class LowRankDelta implements MergedWeight.Delta {
     /** Most factor elements held (256 MiB of floats): LoRA factors are small by design. */
     static final long MAX_FACTOR_VALUES = 1L << 26;
 
@@ -78,6 +78,7 @@ public final class LowRankDelta {
         return rows;
     }
 
+    @Override
     public int cols() {
         return cols;
     }
@@ -88,6 +89,7 @@ public final class LowRankDelta {
      * products: bit-identical on the fixtures, where sums kept in double differed in the last bit of 38% of the
      * values), times the float32 scale.
      */
+    @Override
     public void row(int row, int from, int count, float[] dst, int offset) {
         float[] acc = new float[count];
         int base = row * rank;

@@ -62,18 +62,8 @@ public final class MergedWeight implements ByteRegion {
      * key, path, dtype and shape; {@code delta} null adds nothing (a replacement cast to the base's dtype).
      */
     public static TensorRef of(TensorRef base, TensorRef source, LowRankDelta delta) throws CheckpointException {
-        Delta d = delta == null ? NONE : new Delta() {
-            @Override
-            public int cols() {
-                return delta.cols();
-            }
-
-            @Override
-            public void row(int row, int from, int count, float[] dst, int offset) {
-                delta.row(row, from, count, dst, offset);
-            }
-        };
-        return tensor(base, new MergedWeight(ValueReader.of(source), source.dtype(), base.dtype(), d, base.numel()));
+        return tensor(base, new MergedWeight(ValueReader.of(source), source.dtype(), base.dtype(),
+                delta == null ? NONE : delta, base.numel()));
     }
 
     /** {@code bias} + scale·{@code loraBias} (peft's {@code lora_bias} merge). */
