@@ -110,11 +110,11 @@ public record AdapterMerge(Checkpoint base, Checkpoint adapterFile, LoraAdapter 
         }
         for (Change c : changes) {
             TensorRef source = c.replacement() == null ? c.base() : c.replacement();
-            if (c.lora() != null && !MergedWeight.MERGEABLE.contains(source.dtype())) {
-                problems.add(c.key() + ": a " + source.dtype() + " weight; peft merges into float32, float16, "
-                        + "bfloat16 or float64 weights");
-            } else if (!source.hasValues()) {
+            if (!source.hasValues() || !c.base().hasValues()) {
                 problems.add(c.key() + ": its values cannot be read");
+            } else if (!copied(c) && !MergedWeight.MERGEABLE.contains(c.base().dtype())) {
+                problems.add(c.key() + ": a " + c.base().dtype() + " weight; peft merges into float32, float16, "
+                        + "bfloat16 or float64 weights");
             }
         }
         return new AdapterMerge(base, adapterFile, adapter, changes, problems);
@@ -124,8 +124,12 @@ public record AdapterMerge(Checkpoint base, Checkpoint adapterFile, LoraAdapter 
     public boolean computable(Change c) {
         TensorRef source = c.replacement() == null ? c.base() : c.replacement();
         return adapter.mergeable() && source.hasValues() && c.base().hasValues()
-                && (c.lora() == null && source.dtype() == c.base().dtype()
-                        || MergedWeight.MERGEABLE.contains(c.base().dtype()));
+                && (copied(c) || MergedWeight.MERGEABLE.contains(c.base().dtype()));
+    }
+
+    /** A replacement of the base's own dtype is taken as it is, whatever the dtype. */
+    private static boolean copied(Change c) {
+        return c.lora() == null && c.replacement() != null && c.replacement().dtype() == c.base().dtype();
     }
 
     /** The base key for {@code key}: itself, else the one base key that ends with it or that it ends with. */
