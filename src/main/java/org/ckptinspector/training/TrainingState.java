@@ -10,7 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.CheckpointFolder;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.Format;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
 
@@ -131,14 +133,35 @@ public record TrainingState(String modelKey, List<ModelParameter> parameters, Li
         String prefix = modelKey == null ? "" : modelKey + ".";
         List<ModelParameter> strict = external != null ? external : parameters(model, prefix, true);
         List<ModelParameter> loose = external != null ? external : parameters(model, prefix, false);
+        String unordered = external != null ? null : unorderedModel(c, modelKey);
         for (int i = 0; i < dicts.size(); i++) {
-            OptimizerMapping m = OptimizerMapping.solve(strict, dicts.get(i));
+            OptimizerMapping m = solve(strict, dicts.get(i), unordered);
             if (m.status() == OptimizerMapping.Status.NO_FIT && loose.size() > strict.size()) {
-                m = OptimizerMapping.solve(loose, dicts.get(i));
+                m = solve(loose, dicts.get(i), unordered);
             }
             found.add(new Optimizer(optimizerPaths.get(i), dicts.get(i), m));
         }
         return new TrainingState(modelKey, strict, found, breakdown(c, model, optimizerPaths));
+    }
+
+    private static OptimizerMapping solve(List<ModelParameter> model, OptimizerStateDict o, String unordered) {
+        return unordered == null ? OptimizerMapping.solve(model, o) : OptimizerMapping.solveByShape(model, o, unordered);
+    }
+
+    /**
+     * Why the model's tensors are not in its parameter order, or null when they are: in a checkpoint folder whose
+     * model file is safetensors (its header, and transformers' shard index, list tensors sorted by name).
+     */
+    private static String unorderedModel(Checkpoint c, String modelKey) {
+        for (CheckpointFolder.Part p : c.folderRef().map(CheckpointFolder::parts).orElse(List.of())) {
+            boolean model = p.keyPrefix().isEmpty() ? modelKey == null && p.role().matches("model|adapter")
+                    : p.keyPrefix().equals(modelKey);
+            if (model && (p.format().equals(Format.SAFETENSORS.id()) || p.format().equals(Format.SHARDED.id()))) {
+                return p.name() + " lists the model's tensors sorted by name, not in the model's parameter order,"
+                        + " so only shapes tell the optimizer's parameters apart";
+            }
+        }
+        return null;
     }
 
     /**
