@@ -49,7 +49,7 @@ public record TrainingSummary(List<Fact> facts) {
         facts.add(new Fact("other tensors", Formats.bytes(s.breakdown().other())));
         for (TrainingState.Optimizer o : s.optimizers()) {
             int ids = o.stateDict().ids().size();
-            facts.add(new Fact("optimizer " + o.key(), ids + " parameters in " + o.stateDict().groups().size()
+            facts.add(new Fact("optimizer", o.key() + ": " + ids + " parameters in " + o.stateDict().groups().size()
                     + " group" + (o.stateDict().groups().size() == 1 ? "" : "s") + ", names "
                     + o.mapping().status().id() + (o.mapping().reason() == null ? "" : ": " + o.mapping().reason())));
         }

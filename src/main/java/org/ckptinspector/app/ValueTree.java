@@ -47,7 +47,8 @@ public record ValueTree(String name, String path, String type, String value, Lis
             }
         }
         PyValue v = leaf.value();
-        String text = entries == null || !(v instanceof PyValue.Obj) ? CheckpointValues.text(v) : "";
+        String text = v instanceof PyValue.Dict d && d.size() > 0 ? "{" + d.size() + (d.size() == 1 ? " entry}" : " entries}")
+                : entries == null || !(v instanceof PyValue.Obj) ? CheckpointValues.text(v) : "";
         return new ValueTree(name, leaf.path(), v.typeName(), text, children);
     }
 

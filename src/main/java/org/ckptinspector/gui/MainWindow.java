@@ -40,6 +40,9 @@ import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.MonitoredTask;
 import org.ckptinspector.gui.task.NextFrame;
 import org.ckptinspector.gui.tree.FilterBar;
+import org.ckptinspector.gui.training.ContentsTabs;
+import org.ckptinspector.gui.training.OptimizerMomentsSection;
+import org.ckptinspector.gui.training.TrainingPane;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
@@ -70,6 +73,7 @@ public final class MainWindow {
     private final Scene scene;
     private final DiffPanel diffPanel;
     private final ExportBasket basket;
+    private final TrainingPane trainingPane;
     private ExportDialog exportDialog;
     private LayerNode currentTree;
     private boolean detailQueued;
@@ -87,13 +91,21 @@ public final class MainWindow {
         this.background = background;
         this.recent = recent;
         this.statusBar = new StatusBar(background);
-        this.detail = new DetailPane(new TensorInsights(background, comparisons), tree::select);
+        TensorInsights insights = new TensorInsights(background, comparisons);
+        OptimizerMomentsSection moments = new OptimizerMomentsSection(background);
+        this.detail = new DetailPane((tabs, overview, t, doc) -> {
+            insights.addTo(tabs, overview, t, doc);
+            moments.addTo(tabs, overview, t, doc);
+        }, tree::select);
+        this.trainingPane = new TrainingPane(background, () -> stage);
         this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
 
         this.diffPanel = new DiffPanel(() -> workspace.setComparison(null));
-        VBox treeColumn = new VBox(filterBar.view(), tree.view(), diffPanel.view());
-        treeColumn.getStyleClass().add("tree-column");
+        VBox layers = new VBox(filterBar.view(), tree.view());
         VBox.setVgrow(tree.view(), Priority.ALWAYS);
+        VBox treeColumn = new VBox(ContentsTabs.of(layers, trainingPane.view()), diffPanel.view());
+        treeColumn.getStyleClass().add("tree-column");
+        VBox.setVgrow(treeColumn.getChildren().get(0), Priority.ALWAYS);
         this.basket = new ExportBasket(exportSelection, () -> currentTree, this::showExportDialog);
         VBox detailColumn = new VBox(detail.view(), basket.view());
         VBox.setVgrow(detail.view(), Priority.ALWAYS);
@@ -292,6 +304,7 @@ public final class MainWindow {
 
     private void showDocument(OpenedCheckpoint doc) {
         exportSelection.clear();
+        trainingPane.show(doc);
         securityBanner.show(doc == null ? java.util.List.of() : doc.globals());
         if (doc == null) {
             workArea.setVisible(false);
@@ -442,6 +455,10 @@ public final class MainWindow {
             filterBar.field().requestFocus();
             filterBar.field().selectAll();
         }
+    }
+
+    public TrainingPane trainingPane() {
+        return trainingPane;
     }
 
     public FilterBar filterBar() {
