@@ -44,9 +44,8 @@ public record TrainingSummary(List<Fact> facts) {
         }
         facts.add(new Fact("model parameters", Formats.count(s.parameterCount())
                 + (s.modelKey() == null ? "" : "   (in " + s.modelKey() + ")")));
-        facts.add(new Fact("model", Formats.bytes(s.breakdown().model())));
-        facts.add(new Fact("optimizer state", Formats.bytes(s.breakdown().optimizer())));
-        facts.add(new Fact("other tensors", Formats.bytes(s.breakdown().other())));
+        facts.add(new Fact("sizes", "model " + Formats.bytes(s.breakdown().model()) + "  ·  optimizer state "
+                + Formats.bytes(s.breakdown().optimizer()) + "  ·  other tensors " + Formats.bytes(s.breakdown().other())));
         for (TrainingState.Optimizer o : s.optimizers()) {
             int ids = o.stateDict().ids().size();
             facts.add(new Fact("optimizer", o.key() + ": " + ids + " parameters in " + o.stateDict().groups().size()

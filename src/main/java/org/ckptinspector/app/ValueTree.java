@@ -47,8 +47,16 @@ public record ValueTree(String name, String path, String type, String value, Lis
             }
         }
         PyValue v = leaf.value();
-        String text = v instanceof PyValue.Dict d && d.size() > 0 ? "{" + d.size() + (d.size() == 1 ? " entry}" : " entries}")
-                : entries == null || !(v instanceof PyValue.Obj) ? CheckpointValues.text(v) : "";
+        String text;
+        if (entries == null) {
+            text = CheckpointValues.text(v);
+        } else if (v instanceof PyValue.Dict) {
+            text = entries.size() + (entries.size() == 1 ? " entry" : " entries");
+        } else if (v instanceof PyValue.PyList || v instanceof PyValue.Tuple) {
+            text = entries.size() + (entries.size() == 1 ? " item" : " items");
+        } else {
+            text = "";
+        }
         return new ValueTree(name, leaf.path(), v.typeName(), text, children);
     }
 

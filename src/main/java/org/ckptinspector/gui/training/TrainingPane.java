@@ -64,15 +64,16 @@ public final class TrainingPane {
         table.setPlaceholder(placeholder("No values."));
         exportResult.setWrapText(true);
         exportResult.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        exportResult.managedProperty().bind(exportResult.textProperty().isNotEmpty());
         exportResult.setId("slimExportResult");
         exportResult.getStyleClass().add("link-meta");
         exports.setAlignment(Pos.CENTER_LEFT);
         VBox head = new VBox(10, section("Training", summary), exports, exportResult);
         head.getStyleClass().add("detail-content");
         VBox valuesBox = new VBox(6, search, table);
+        valuesBox.setStyle("-fx-padding: 0 18 12 18;");
         VBox.setVgrow(table, Priority.ALWAYS);
         VBox.setVgrow(valuesBox, Priority.ALWAYS);
-        valuesBox.getStyleClass().add("detail-content");
         root = new VBox(head, valuesBox);
         root.setId("contentsPane");
         root.getStyleClass().add("detail-pane");
