@@ -6,7 +6,6 @@ import javafx.concurrent.Task;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.layout.VBox;
@@ -15,6 +14,7 @@ import org.ckptinspector.app.Fact;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.OptimizerMoments;
 import org.ckptinspector.app.StatisticsFacts;
+import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.FactGrid;
 import org.ckptinspector.gui.detail.HistogramChart;
 import org.ckptinspector.gui.detail.TensorSections;
@@ -58,7 +58,8 @@ public final class OptimizerMomentsSection implements TensorSections {
         tab.setId("optimizerTab");
         tabs.getTabs().add(tab);
         if (moments.isEmpty()) {
-            tab.setContent(scroll(TrainingPane.section("Optimizer state", TrainingPane.placeholder(why.get()))));
+            tab.setContent(DetailPane.scroll(DetailPane.section("Optimizer state",
+                    TrainingPane.placeholder(why.get()))));
             return;
         }
         tab.setContent(loading());
@@ -89,7 +90,7 @@ public final class OptimizerMomentsSection implements TensorSections {
                 out.add(new Shown(mo, StatisticsFacts.of(s), chart));
             }
             return out;
-        }), shown -> tab.setContent(view(shown)), e -> tab.setContent(scroll(TrainingPane.placeholder(
+        }), shown -> tab.setContent(view(shown)), e -> tab.setContent(DetailPane.scroll(TrainingPane.placeholder(
                 ErrorMessages.of(e))))));
     }
 
@@ -107,18 +108,9 @@ public final class OptimizerMomentsSection implements TensorSections {
                 box.getChildren().add(viewer);
             }
             box.getChildren().add(FactGrid.of(s.facts()));
-            sections.add(TrainingPane.section(s.moment().state(), box));
+            sections.add(DetailPane.section(s.moment().state(), box));
         }
-        return scroll(sections.toArray(Node[]::new));
-    }
-
-    private static ScrollPane scroll(Node... content) {
-        VBox box = new VBox(18, content);
-        box.getStyleClass().add("detail-content");
-        ScrollPane s = new ScrollPane(box);
-        s.setFitToWidth(true);
-        s.getStyleClass().add("detail-scroll");
-        return s;
+        return DetailPane.scroll(sections.toArray(Node[]::new));
     }
 
     private static Node loading() {

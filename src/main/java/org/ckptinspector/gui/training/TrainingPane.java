@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Pos;
-import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
@@ -26,6 +25,7 @@ import org.ckptinspector.app.TrainingSummary;
 import org.ckptinspector.app.ValueTree;
 import org.ckptinspector.export.ExportResult;
 import org.ckptinspector.export.Exporter;
+import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.FactGrid;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.FxThread;
@@ -68,7 +68,7 @@ public final class TrainingPane {
         exportResult.setId("slimExportResult");
         exportResult.getStyleClass().add("link-meta");
         exports.setAlignment(Pos.CENTER_LEFT);
-        VBox head = new VBox(10, section("Training", summary), exports, exportResult);
+        VBox head = new VBox(10, DetailPane.section("Training", summary), exports, exportResult);
         head.getStyleClass().add("detail-content");
         VBox valuesBox = new VBox(6, search, table);
         valuesBox.setStyle("-fx-padding: 0 18 12 18;");
@@ -197,14 +197,6 @@ public final class TrainingPane {
         c.setPrefWidth(share * 600);
         c.setSortable(false);
         return c;
-    }
-
-    static VBox section(String title, Node content) {
-        Label l = new Label(title);
-        l.getStyleClass().add("section-title");
-        VBox box = new VBox(8, l, content);
-        box.getStyleClass().add("detail-section");
-        return box;
     }
 
     static Label placeholder(String text) {
