@@ -2,7 +2,6 @@ package org.ckptinspector.gui.training;
 
 import java.util.ArrayList;
 import java.util.List;
-import javafx.concurrent.Task;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
@@ -14,12 +13,12 @@ import org.ckptinspector.app.Fact;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.OptimizerMoments;
 import org.ckptinspector.app.StatisticsFacts;
+import org.ckptinspector.app.TaskRunner;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.FactGrid;
 import org.ckptinspector.gui.detail.HistogramChart;
 import org.ckptinspector.gui.detail.TensorSections;
 import org.ckptinspector.gui.task.Background;
-import org.ckptinspector.gui.task.MonitoredTask;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.stats.StatsOptions;
 import org.ckptinspector.stats.TensorStatistics;
@@ -36,7 +35,7 @@ public final class OptimizerMomentsSection implements TensorSections {
     static final int BINS = 50;
 
     private final Background background;
-    private final List<Task<?>> running = new ArrayList<>();
+    private final List<TaskRunner.Handle> running = new ArrayList<>();
 
     public OptimizerMomentsSection(Background background) {
         this.background = background;
@@ -47,7 +46,7 @@ public final class OptimizerMomentsSection implements TensorSections {
 
     @Override
     public void addTo(TabPane tabs, VBox overview, TensorRef t, OpenedCheckpoint doc) {
-        running.forEach(Task::cancel);
+        running.forEach(TaskRunner.Handle::cancel);
         running.clear();
         List<OptimizerMoments.Moment> moments = OptimizerMoments.of(doc.checkpoint(), doc.training(), t);
         var why = OptimizerMoments.whyNone(doc.training(), t);
@@ -80,8 +79,8 @@ public final class OptimizerMomentsSection implements TensorSections {
     }
 
     private void compute(Tab tab, List<OptimizerMoments.Moment> moments) {
-        StatsOptions options = StatsOptions.DEFAULT.withBins(BINS).withThreads(Background.analysisThreads());
-        running.add(background.runQuietly(new MonitoredTask<List<Shown>>("Optimizer state", m -> {
+        StatsOptions options = StatsOptions.DEFAULT.withBins(BINS).withThreads(TaskRunner.analysisThreads());
+        running.add(background.<List<Shown>>runQuietly("Optimizer state", m -> {
             List<Shown> out = new ArrayList<>();
             for (OptimizerMoments.Moment mo : moments) {
                 TensorStats s = TensorStatistics.compute(mo.tensor(), options, m);
@@ -90,7 +89,7 @@ public final class OptimizerMomentsSection implements TensorSections {
                 out.add(new Shown(mo, StatisticsFacts.of(s), chart));
             }
             return out;
-        }), shown -> tab.setContent(view(shown)), e -> tab.setContent(DetailPane.scroll(TrainingPane.placeholder(
+        }, shown -> tab.setContent(view(shown)), e -> tab.setContent(DetailPane.scroll(TrainingPane.placeholder(
                 ErrorMessages.of(e))))));
     }
 

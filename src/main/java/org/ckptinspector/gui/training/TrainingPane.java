@@ -21,15 +21,14 @@ import org.ckptinspector.app.ErrorMessages;
 import org.ckptinspector.app.ExportOutcome;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.SlimExport;
+import org.ckptinspector.app.TaskRunner;
 import org.ckptinspector.app.TrainingSummary;
 import org.ckptinspector.app.ValueTree;
-import org.ckptinspector.export.ExportResult;
 import org.ckptinspector.export.Exporter;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.FactGrid;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.FxThread;
-import org.ckptinspector.gui.task.MonitoredTask;
 
 /**
  * The Contents tab: the training summary (epoch, step, loss, lr; model, optimizer and other sizes), the one-click
@@ -169,17 +168,20 @@ public final class TrainingPane {
         if (source == null || kind.unavailable(source.checkpoint(), source.training()).isPresent()) {
             return;
         }
-        var request = kind.request(source.checkpoint(), source.training())
-                .withThreads(Math.max(1, Background.analysisThreads()));
+        var request = kind.request(source.checkpoint(), source.training()).withThreads(TaskRunner.analysisThreads());
         exportResult.setText("Writing " + out.getFileName() + "…");
-        background.run(new MonitoredTask<ExportResult>(kind.title() + " to " + out.getFileName(),
-                m -> Exporter.export(source.checkpoint(), request, out, m)), r -> {
+        background.run(kind.title() + " to " + out.getFileName(),
+                m -> Exporter.export(source.checkpoint(), request, out, m), r -> {
                     if (doc == source) {
                         exportResult.setText(ExportOutcome.summary(r) + " torch.load(weights_only=True) reads it.");
                     }
                 }, e -> {
                     if (doc == source) {
                         exportResult.setText("Nothing was written. " + ErrorMessages.of(e));
+                    }
+                }, () -> {
+                    if (doc == source) {
+                        exportResult.setText("Cancelled; nothing was written.");
                     }
                 });
     }
