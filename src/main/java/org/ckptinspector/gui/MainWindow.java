@@ -24,6 +24,7 @@ import org.ckptinspector.app.ErrorMessages;
 import org.ckptinspector.app.FilteredTree;
 import org.ckptinspector.app.LayerFilter;
 import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.OpenRequest;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.TensorInsights;
@@ -39,6 +40,7 @@ import org.ckptinspector.gui.security.SecurityBanner;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.MonitoredTask;
 import org.ckptinspector.gui.task.NextFrame;
+import org.ckptinspector.gui.timeline.TimelineLauncher;
 import org.ckptinspector.gui.tree.FilterBar;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 import org.ckptinspector.model.DType;
@@ -70,6 +72,7 @@ public final class MainWindow {
     private final Scene scene;
     private final DiffPanel diffPanel;
     private final ExportBasket basket;
+    private final TimelineLauncher timelines;
     private ExportDialog exportDialog;
     private LayerNode currentTree;
     private boolean detailQueued;
@@ -88,6 +91,7 @@ public final class MainWindow {
         this.recent = recent;
         this.statusBar = new StatusBar(background);
         this.detail = new DetailPane(new TensorInsights(background, comparisons), tree::select);
+        this.timelines = new TimelineLauncher(stage, background, this::openFiles, this::showError);
         this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
 
         this.diffPanel = new DiffPanel(() -> workspace.setComparison(null));
@@ -113,7 +117,7 @@ public final class MainWindow {
 
         scene = new Scene(root, 1280, 800);
         scene.getStylesheets().add(MainWindow.class.getResource("inspector.css").toExternalForm());
-        FileDrops.install(root, this::openFiles);
+        FileDrops.install(root, this::openPaths);
 
         filterBar.filterProperty().addListener((obs, was, f) -> applyFilter(f));
         tree.selectedProperty().addListener((obs, was, node) -> showDetailSoon());
@@ -204,7 +208,29 @@ public final class MainWindow {
     }
 
     public void openFile(Path file) {
-        openFiles(file, null);
+        openPaths(java.util.List.of(file));
+    }
+
+    /** Opens what the user named ({@link OpenRequest}): one checkpoint, two to compare, or a run's Timeline. */
+    public void openPaths(java.util.List<Path> paths) {
+        OpenRequest request;
+        try {
+            request = OpenRequest.of(paths);
+        } catch (java.io.IOException | RuntimeException e) {
+            showError("Cannot open " + paths.get(0).getFileName(), e);
+            return;
+        }
+        if (request instanceof OpenRequest.Run run) {
+            timelines.open(run.files());
+        } else if (request instanceof OpenRequest.Pair pair) {
+            openFiles(pair.a(), pair.b());
+        } else {
+            openFiles(((OpenRequest.One) request).file(), null);
+        }
+    }
+
+    public TimelineLauncher timelines() {
+        return timelines;
     }
 
     /** Opens {@code b} as the comparison of the open file. */
@@ -247,9 +273,9 @@ public final class MainWindow {
     }
 
     void showOpenDialog() {
-        File f = chooser("Open checkpoint").showOpenDialog(stage);
-        if (f != null) {
-            openFile(f.toPath());
+        java.util.List<File> files = chooser("Open checkpoints").showOpenMultipleDialog(stage);
+        if (files != null && !files.isEmpty()) {
+            openPaths(files.stream().map(File::toPath).toList());
         }
     }
 
