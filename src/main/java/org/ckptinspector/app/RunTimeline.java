@@ -126,7 +126,7 @@ public final class RunTimeline {
         if (Double.isNaN(v) || v <= 0) {
             return Double.isNaN(v) ? Double.NaN : 0;
         }
-        double lo = smallestPositive();
+        double lo = smallestChange();
         double hi = heat.max();
         if (!(hi > lo)) {
             return 1;
@@ -134,7 +134,8 @@ public final class RunTimeline {
         return Math.max(0, Math.min(1, (Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo))));
     }
 
-    private double smallestPositive() {
+    /** The smallest change above zero in the heat map (the low end of its scale), NaN if none. */
+    public double smallestChange() {
         double lo = Double.POSITIVE_INFINITY;
         for (double[] row : heat.values()) {
             for (double v : row) {
@@ -143,7 +144,7 @@ public final class RunTimeline {
                 }
             }
         }
-        return lo;
+        return lo == Double.POSITIVE_INFINITY ? Double.NaN : lo;
     }
 
     /** What a cell says under the pointer. */

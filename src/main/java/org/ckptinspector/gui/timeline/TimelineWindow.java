@@ -23,6 +23,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
+import org.ckptinspector.app.Formats;
 import org.ckptinspector.app.RunTimeline;
 import org.ckptinspector.trajectory.Metric;
 import org.jfree.chart.fx.ChartViewer;
@@ -37,6 +38,7 @@ public final class TimelineWindow {
     private final Stage stage = new Stage();
     private final ChartViewer chart;
     private final Label chartTitle = new Label();
+    private final ChangeHeatMap heat;
 
     /**
      * @param stylesheets the main window's, so both look alike
@@ -82,14 +84,16 @@ public final class TimelineWindow {
         HBox chartBar = new HBox(10, chartTitle, gap, metricLabel, metric);
         chartBar.setAlignment(Pos.CENTER_LEFT);
 
-        ChangeHeatMap heat = new ChangeHeatMap(model, (row, step) -> model.comparison(step)
+        heat = new ChangeHeatMap(model, (row, step) -> model.comparison(step)
                 .ifPresent(files -> compare.accept(files.get(0), files.get(1))));
         Label heatTitle = new Label("RELATIVE CHANGE TO THE PREVIOUS STEP, PER MODULE");
         heatTitle.getStyleClass().add("section-title");
-        Label heatHint = new Label("darker: more change (log scale)  ·  click a cell to compare that step with the one before");
+        Label heatHint = new Label("click a cell to compare that step with the one before  ·  grey: no figure "
+                + "(first step, or absent)");
         heatHint.getStyleClass().add("link-meta");
         heatHint.setMinWidth(0);
-        VBox right = new VBox(8, chartBar, chart, heatTitle, heatHint, heat.view(), heat.readout());
+        HBox legend = legend();
+        VBox right = new VBox(8, chartBar, chart, heatTitle, heat.view(), legend, heatHint, heat.readout());
         right.getStyleClass().add("detail-content");
         VBox.setVgrow(chart, Priority.ALWAYS);
         VBox.setVgrow(heat.view(), Priority.SOMETIMES);
@@ -143,6 +147,21 @@ public final class TimelineWindow {
         refresh();
     }
 
+    /** The colour scale: the smallest change above zero to the largest, on a log scale. */
+    private HBox legend() {
+        Region bar = new Region();
+        bar.setPrefSize(180, 10);
+        bar.setMaxHeight(10);
+        bar.setStyle("-fx-background-color: linear-gradient(to right, #eef2ff, #1e2a78); -fx-background-radius: 3;");
+        Label lo = new Label(Formats.number(model.smallestChange()));
+        Label hi = new Label(Formats.number(model.heatMap().max()) + "  (log scale; 0 = unchanged)");
+        lo.getStyleClass().add("link-meta");
+        hi.getStyleClass().add("link-meta");
+        HBox box = new HBox(8, lo, bar, hi);
+        box.setAlignment(Pos.CENTER_LEFT);
+        return box;
+    }
+
     private String frozenText() {
         List<String> keys = model.frozenTensors();
         return keys.isEmpty() ? "Frozen: none — every tensor changes at some step"
@@ -177,6 +196,11 @@ public final class TimelineWindow {
     /** The chart of the selection (for tests and screenshots). */
     public ChartViewer chartViewer() {
         return chart;
+    }
+
+    /** The heat map of relative change. */
+    public ChangeHeatMap heatMap() {
+        return heat;
     }
 
     /** A chooser row: the name, with what sets it apart. */

@@ -60,8 +60,10 @@ final class TrajectoryChart {
             m.setLabel("first NaN/Inf");
             m.setLabelFont(TICKS);
             m.setLabelPaint(NONFINITE);
-            m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-            m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+            m.setLabelBackgroundColor(Color.WHITE);
+            m.setLabelOffset(new RectangleInsets(2, 4, 2, 4));
+            m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+            m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
             plot.addDomainMarker(m);
         }
         JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, false);
