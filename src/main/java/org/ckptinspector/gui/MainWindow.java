@@ -29,6 +29,7 @@ import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.TensorInsights;
 import org.ckptinspector.gui.diff.DiffPanel;
+import org.ckptinspector.gui.export.DragOut;
 import org.ckptinspector.gui.export.ExportBasket;
 import org.ckptinspector.gui.export.ExportDialog;
 import org.ckptinspector.gui.export.ExportSelection;
@@ -73,6 +74,7 @@ public final class MainWindow {
     private final DiffPanel diffPanel;
     private final ExportBasket basket;
     private final TimelineLauncher timelines;
+    private final DragOut dragOut;
     private ExportDialog exportDialog;
     private LayerNode currentTree;
     private boolean detailQueued;
@@ -91,6 +93,10 @@ public final class MainWindow {
         this.recent = recent;
         this.statusBar = new StatusBar(background);
         this.detail = new DetailPane(new TensorInsights(background, comparisons), tree::select);
+        this.dragOut = new DragOut(background, () -> workspace.primary() == null ? null
+                : workspace.primary().checkpoint(), java.util.prefs.Preferences.userNodeForPackage(DragOut.class),
+                this::showError);
+        tree.setDragFiles(dragOut::files);
         this.timelines = new TimelineLauncher(stage, background, this::openFiles, this::showError);
         this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
 
@@ -227,6 +233,10 @@ public final class MainWindow {
         } else {
             openFiles(((OpenRequest.One) request).file(), null);
         }
+    }
+
+    public DragOut dragOut() {
+        return dragOut;
     }
 
     public TimelineLauncher timelines() {
