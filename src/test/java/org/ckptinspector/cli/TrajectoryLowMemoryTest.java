@@ -53,7 +53,9 @@ class TrajectoryLowMemoryTest {
         List<String> args = new ArrayList<>(List.of(dir.resolve("four.json").toString()));
         files.forEach(f -> args.add(f.toString()));
         String torch = python(Path.of("bench/trajectory_torch_baseline.py"), args.toArray(String[]::new));
-        assertTrue(torch.contains("agree=yes"), torch + "\n(2 files: " + small + "; 4 files: " + large + ")");
+        String report = torch.strip() + "\n2 files: " + small + "\n4 files: " + large;
+        assertTrue(torch.contains("agree=yes"), report);
+        System.out.println(report);
     }
 
     private static long step(Path f) {

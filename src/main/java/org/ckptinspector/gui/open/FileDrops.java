@@ -31,7 +31,8 @@ public final class FileDrops {
         target.addEventHandler(DragEvent.DRAG_DROPPED, e -> {
             target.getStyleClass().remove("drop-target");
             Dragboard db = e.getDragboard();
-            if (!hasFiles(db)) {
+            // rows dragged out of the app's own tree carry a file too, which is for other applications
+            if (!hasFiles(db) || e.getGestureSource() != null) {
                 return;
             }
             List<File> files = db.getFiles();
