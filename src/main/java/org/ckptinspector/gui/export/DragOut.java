@@ -14,9 +14,9 @@ import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.ToggleGroup;
 import org.ckptinspector.app.DragExtraction;
 import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.TaskRunner;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.gui.task.Background;
-import org.ckptinspector.gui.task.MonitoredTask;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.task.TaskMonitor;
 
@@ -102,9 +102,9 @@ public final class DragOut {
                 return List.of();
             }
         } else {
-            background.run(new MonitoredTask<>("Writing " + extraction.fileName() + " for the drop",
-                    m -> extraction.write(folder, Background.analysisThreads(), m)), r -> { },
-                    e -> onError.accept("Cannot write " + extraction.fileName(), e));
+            background.run("Writing " + extraction.fileName() + " for the drop",
+                    m -> extraction.write(folder, TaskRunner.analysisThreads(), m), r -> { },
+                    e -> onError.accept("Cannot write " + extraction.fileName(), e), () -> { });
         }
         return List.of(file);
     }

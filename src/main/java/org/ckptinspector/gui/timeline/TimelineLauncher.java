@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.BiConsumer;
 import javafx.stage.Stage;
 import org.ckptinspector.app.RunTimeline;
+import org.ckptinspector.app.TaskRunner;
 import org.ckptinspector.gui.task.Background;
-import org.ckptinspector.gui.task.MonitoredTask;
 
 /**
  * Reads a run in the background, with progress and cancel in the main window's status bar like the other long
@@ -34,8 +34,8 @@ public final class TimelineLauncher {
     /** Computes the trajectory of {@code files} and shows it. */
     public void open(List<Path> files) {
         String name = name(files);
-        background.run(new MonitoredTask<>("Trajectory of " + files.size() + " checkpoints in " + name,
-                m -> RunTimeline.compute(files, Background.analysisThreads(), m)), run -> {
+        background.run("Trajectory of " + files.size() + " checkpoints in " + name,
+                m -> RunTimeline.compute(files, TaskRunner.analysisThreads(), m), run -> {
                     TimelineWindow w = new TimelineWindow(owner, owner.getScene().getStylesheets(), name, run,
                             (a, b) -> {
                                 compare.accept(a, b);
@@ -45,7 +45,7 @@ public final class TimelineLauncher {
                     w.stage().setHeight(owner.getHeight());
                     w.stage().show();
                     shown = w;
-                }, error -> onError.accept("Cannot read the run", error));
+                }, error -> onError.accept("Cannot read the run", error), () -> { });
     }
 
     /** The Timeline shown last, or null. */
