@@ -67,7 +67,7 @@ public final class ComparisonState implements Comparison.Lookup {
                 TensorRef t = n.tensor().get();
                 String aName = nameOfA.get(t);
                 if (aName == null) {
-                    return new Sides(Aggregate.EMPTY, nameOfB.containsKey(t) ? Aggregate.of(t) : Aggregate.EMPTY);
+                    return new Sides(Aggregate.EMPTY, nameOfB.containsKey(t) ? n.aggregate() : Aggregate.EMPTY);
                 }
                 TensorRef b = bByName.get(aName);
                 if (n.parent().isPresent() && !moduleVerdicts.containsKey(n.parent().get())) {
@@ -76,7 +76,7 @@ public final class ComparisonState implements Comparison.Lookup {
                         moduleVerdicts.put(n.parent().get(), v);
                     }
                 }
-                return new Sides(Aggregate.of(t), b == null ? Aggregate.EMPTY : Aggregate.of(b));
+                return new Sides(n.aggregate(), b == null ? Aggregate.EMPTY : likeA(n, b));
             }
             if (n.children().isEmpty()) {
                 return new Sides(Aggregate.EMPTY, Aggregate.EMPTY);
@@ -150,10 +150,15 @@ public final class ComparisonState implements Comparison.Lookup {
         TensorRef t = n.tensor().get();
         String aName = marks.nameOfA.get(t);
         if (aName == null) {
-            return marks.nameOfB.containsKey(t) ? new Sides(Aggregate.EMPTY, Aggregate.of(t)) : null;
+            return marks.nameOfB.containsKey(t) ? new Sides(Aggregate.EMPTY, n.aggregate()) : null;
         }
         TensorRef b = marks.bByName.get(aName);
-        return new Sides(Aggregate.of(t), b == null ? Aggregate.EMPTY : Aggregate.of(b));
+        return new Sides(n.aggregate(), b == null ? Aggregate.EMPTY : likeA(n, b));
+    }
+
+    /** The totals of B's tensor {@code b}, its elements parameters when those of A's row are. */
+    private static Aggregate likeA(LayerNode n, TensorRef b) {
+        return Aggregate.of(b, n.aggregate().parameters() > 0 || n.tensor().orElseThrow().numel() == 0);
     }
 
     /** B's tensor matched with this row's tensor of A, or null. */

@@ -117,8 +117,10 @@ public final class DetailPane {
         switch (node.kind()) {
             case TENSOR -> showTensor(node, node.tensor().orElseThrow(), doc);
             case VALUE -> body.getChildren().setAll(scroll(valueView(node)));
-            case ROOT -> body.getChildren().setAll(scroll(section("File", FactGrid.of(fileFacts(doc))),
-                    damage(node), breakdown(node)));
+            case ROOT -> body.getChildren().setAll(doc.adapterFacts().isEmpty()
+                    ? scroll(section("File", FactGrid.of(fileFacts(doc))), damage(node), breakdown(node))
+                    : scroll(section("File", FactGrid.of(fileFacts(doc))), damage(node),
+                            section("PEFT adapter", FactGrid.of(doc.adapterFacts())), breakdown(node)));
             default -> body.getChildren().setAll(scroll(breakdown(node)));
         }
     }
@@ -317,7 +319,7 @@ public final class DetailPane {
         return f;
     }
 
-    static VBox section(String title, Node content) {
+    public static VBox section(String title, Node content) {
         Label l = new Label(title);
         l.getStyleClass().add("section-title");
         VBox box = new VBox(8, l, content);
@@ -344,7 +346,7 @@ public final class DetailPane {
         return chip(cell, style, "");
     }
 
-    static ScrollPane scroll(Node... content) {
+    public static ScrollPane scroll(Node... content) {
         VBox box = new VBox(18, content);
         box.getStyleClass().add("detail-content");
         ScrollPane s = new ScrollPane(box);
