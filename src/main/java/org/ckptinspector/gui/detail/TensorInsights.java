@@ -109,6 +109,10 @@ public final class TensorInsights implements TensorSections {
             overview.getChildren().add(0, DetailPane.section("Statistics", why));
             return;
         }
+        if (org.ckptinspector.app.SingleValue.applies(t)) {
+            overview.getChildren().add(0, SingleValueView.of(t, comparisons.of(t)));
+            return;
+        }
         Optional<Comparison> cmp = comparisons.of(t);
         StackPane statsHolder = new StackPane();
         overview.getChildren().add(0, statsHolder);
@@ -131,7 +135,7 @@ public final class TensorInsights implements TensorSections {
             } else if (tab == heat && heat.getUserData() == null) {
                 heat.setUserData(Boolean.TRUE);
                 run("Drawing " + t.key(), m -> HeatMapView.draw(HeatMapData.of(t, HEATMAP_CELLS, HEATMAP_CELLS, m)),
-                        drawn -> heat.setContent(HeatMapView.of(drawn)), heat::setContent);
+                        drawn -> heat.setContent(HeatMapView.of(drawn, t, this::run)), heat::setContent);
             }
         });
     }
