@@ -168,13 +168,4 @@ public final class PreviewGrid {
             default -> Formats.number(v);
         };
     }
-
-    /** The widest text a value of {@code dtype} usually takes, to size columns before they are read. */
-    public static String widestText(DType dtype) {
-        return switch (dtype.kind()) {
-            case BOOL -> "False";
-            case INT, UINT, RAW -> "-0000";
-            default -> "-0.000123457";
-        };
-    }
 }

@@ -7,8 +7,9 @@ import org.ckptinspector.app.ValuePage;
 
 /**
  * Where a {@link ValueGrid}'s columns are: the index column, wide enough for the largest row label, then value
- * columns of one width, enough for the first page's longest text, a typical value of the dtype and the largest
- * column index. One width for all lets the grid place any of millions of columns without reading them.
+ * columns of one width, enough for the longest text read so far and the largest column index. One width for
+ * all lets the grid place any of millions of columns without reading them; a page with a longer text widens
+ * them ({@link #fitting}).
  */
 final class GridColumns {
     private static final double PAD = 10;
@@ -27,13 +28,7 @@ final class GridColumns {
 
     /** Measures the first page's longest text (by characters: the widest in a monospaced font). */
     static GridColumns of(PreviewGrid grid, Font font) {
-        ValuePage page = grid.firstPage();
-        String longest = PreviewGrid.widestText(grid.dtype());
-        for (String[] row : page.texts()) {
-            for (String s : row) {
-                longest = s != null && s.length() > longest.length() ? s : longest;
-            }
-        }
+        String longest = longest(grid.firstPage());
         long cols = grid.totalColumns();
         long rows = grid.totalRows();
         String header = Long.toString(Math.max(0, cols - 1));
@@ -43,6 +38,24 @@ final class GridColumns {
         double w = Math.max(width(probe, longest), width(probe, header));
         return new GridColumns(Math.ceil(Math.max(MIN_INDEX_WIDTH, width(probe, label) + 2 * PAD)),
                 Math.ceil(Math.max(MIN_VALUE_WIDTH, w + 2 * PAD)), cols);
+    }
+
+    /** These columns, or wider ones when {@code page} has a longer text than fits. */
+    GridColumns fitting(ValuePage page, Font font) {
+        Text probe = new Text();
+        probe.setFont(font);
+        double w = Math.ceil(width(probe, longest(page)) + 2 * PAD);
+        return w <= width ? this : new GridColumns(indexWidth, w, count);
+    }
+
+    private static String longest(ValuePage page) {
+        String longest = "";
+        for (String[] row : page.texts()) {
+            for (String s : row) {
+                longest = s != null && s.length() > longest.length() ? s : longest;
+            }
+        }
+        return longest;
     }
 
     private static double width(Text probe, String s) {

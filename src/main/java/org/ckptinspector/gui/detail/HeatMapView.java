@@ -106,15 +106,18 @@ final class HeatMapView {
         canvas.setId("heatMap");
         caption.setId("heatCaption");
         caption.getStyleClass().add("link-meta");
-        caption.setMinWidth(Region.USE_PREF_SIZE);
+        caption.setWrapText(true);
         readout.setId("heatReadout");
         readout.getStyleClass().add("value-pointed");
+        readout.setMinHeight(Region.USE_PREF_SIZE);
         Button out = zoomButton("−", "heatZoomOut", "Zoom out", () -> canvas.zoomBy(0.5));
-        Button in = zoomButton("+", "heatZoomIn", "Zoom in (or scroll over the map)", () -> canvas.zoomBy(2));
+        Button in = zoomButton("+", "heatZoomIn", "Zoom in (or scroll over the map; drag to pan)",
+                () -> canvas.zoomBy(2));
         Button fit = zoomButton("Fit", "heatZoomFit", "Show the whole map", canvas::fit);
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox top = new HBox(8, caption, spacer);
+        HBox.setHgrow(caption, Priority.SOMETIMES);
         top.setAlignment(Pos.CENTER_LEFT);
         HeatLayout layout = canvas.base.data().layout();
         if (loader != null && (layout instanceof HeatLayout.Kernels
@@ -127,17 +130,13 @@ final class HeatMapView {
         frame.setMinSize(0, 0);
         VBox.setVgrow(frame, Priority.ALWAYS);
         legend.setAlignment(Pos.CENTER_LEFT);
-        Region gap = new Region();
-        HBox.setHgrow(gap, Priority.ALWAYS);
-        HBox bottom = new HBox(12, legend, gap, readout);
-        bottom.setAlignment(Pos.CENTER_LEFT);
         box.getChildren().add(top);
         if (loader != null && layout instanceof HeatLayout.Plane p && p.slice().sliceable()) {
             slices = new SliceBar(p.slice(), this::showPlane);
             slices.setId("heatSlice");
             box.getChildren().add(slices);
         }
-        box.getChildren().addAll(frame, bottom);
+        box.getChildren().addAll(frame, legend, readout);
         box.getStyleClass().add("detail-content");
         shown(canvas.base.data());
         return box;
@@ -220,8 +219,11 @@ final class HeatMapView {
         double bound = Math.max(Math.abs(data.min()), Math.abs(data.max()));
         Label lo = new Label(Formats.number(data.diverging() ? -bound : data.min()));
         Label hi = new Label(Formats.number(data.diverging() ? bound : data.max()));
-        lo.getStyleClass().add("link-meta");
-        hi.getStyleClass().add("link-meta");
+        for (Label l : new Label[] {lo, hi}) {
+            l.getStyleClass().add("link-meta");
+            l.setMinWidth(Region.USE_PREF_SIZE);
+        }
+        bar.setMinWidth(40);
         return java.util.List.of(lo, bar, hi);
     }
 
@@ -420,7 +422,7 @@ final class HeatMapView {
 
         @Override
         protected double computePrefWidth(double h) {
-            return 400;
+            return 240;
         }
 
         @Override
@@ -465,7 +467,7 @@ final class HeatMapView {
             g.setStroke(Color.web("#c9ccd3"));
             g.setLineWidth(1);
             double pxPerRow = c / d.rowsPerCell();
-            long rowStep = step(rowUnit, 18 / pxPerRow);
+            long rowStep = step(rowUnit, 16 / pxPerRow);
             g.setTextAlign(TextAlignment.RIGHT);
             g.setTextBaseline(VPos.CENTER);
             long r0 = d.row() + (long) Math.max(0, Math.floor(-oy / pxPerRow));
@@ -481,7 +483,9 @@ final class HeatMapView {
                 }
             }
             double pxPerCol = c / d.colsPerCell();
-            long colStep = step(colUnit, 40 / pxPerCol);
+            String widest = layout.colTick((d.col() + d.cols() - 1) / colUnit * colUnit);
+            double labelPx = 12 + 7 * (widest == null ? 4 : widest.length());
+            long colStep = step(colUnit, labelPx / pxPerCol);
             g.setTextAlign(TextAlignment.CENTER);
             g.setTextBaseline(VPos.BOTTOM);
             long c0 = d.col() + (long) Math.max(0, Math.floor(-ox / pxPerCol));

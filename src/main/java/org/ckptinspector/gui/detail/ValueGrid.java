@@ -38,6 +38,8 @@ final class ValueGrid extends Region {
     /** Rows and columns read beyond those in view, so that scrolling a little reads nothing. */
     private static final int MARGIN_ROWS = 64;
     private static final int MARGIN_COLS = 16;
+    /** Slices up to this many cells are copied whole. */
+    private static final long MAX_COPY = 100_000;
     private static final Color TEXT = Color.web("#1d2330");
     private static final Color MUTED = Color.web("#6b7383");
     private static final Color LINE = Color.web("#e2e5ea");
@@ -142,11 +144,24 @@ final class ValueGrid extends Region {
         return markRow < 0 ? null : new long[] {markRow, markCol};
     }
 
-    /** Puts the cells in view on the clipboard: one line per row, tab between columns, full precision. */
+    /**
+     * Puts the slice's values on the clipboard, or the cells in view when the slice has more than
+     * {@value #MAX_COPY} cells: one line per row, tab between columns, full precision.
+     */
     void copy() {
         long[] v = inView();
+        ValuePage source = page;
+        if (grid.totalRows() * grid.totalColumns() <= MAX_COPY) {
+            v = new long[] {0, grid.totalRows() - 1, 0, grid.totalColumns() - 1};
+            try {
+                source = grid.page(0, (int) grid.totalRows(), 0, (int) grid.totalColumns());
+            } catch (java.io.IOException | RuntimeException e) {
+                pointed.set(org.ckptinspector.app.ErrorMessages.of(e));
+                return;
+            }
+        }
         ClipboardContent content = new ClipboardContent();
-        content.putString(grid.exactBlock(page, v[0], v[1] + 1, v[2], v[3] + 1));
+        content.putString(grid.exactBlock(source, v[0], v[1] + 1, v[2], v[3] + 1));
         Clipboard.getSystemClipboard().setContent(content);
         pointed.set(String.format(Locale.ROOT, "Copied %d × %d values", v[1] - v[0] + 1, v[3] - v[2] + 1));
     }
@@ -161,7 +176,10 @@ final class ValueGrid extends Region {
 
     @Override
     protected double computePrefWidth(double height) {
-        return snappedLeftInset() + contentWidth() + snappedRightInset();
+        // Room for the vertical scroll bar when the rows will not all fit, so the columns need no horizontal one.
+        double shown = getHeight() > 0 ? getHeight() : 400;
+        boolean tall = contentHeight() > shown - snappedTopInset() - snappedBottomInset();
+        return snappedLeftInset() + contentWidth() + (tall ? vbar.prefWidth(-1) : 0) + snappedRightInset();
     }
 
     /** The height depends on the width: a grid narrower than its columns needs room for the scroll bar. */
@@ -235,6 +253,11 @@ final class ValueGrid extends Region {
         try {
             page = grid.page(v[0] - MARGIN_ROWS, (int) (v[1] - v[0] + 1 + 2 * MARGIN_ROWS),
                     v[2] - MARGIN_COLS, (int) (v[3] - v[2] + 1 + 2 * MARGIN_COLS));
+            GridColumns wider = columns.fitting(page, font);
+            if (wider != columns) {
+                columns = wider;
+                requestLayout();
+            }
         } catch (java.io.IOException | RuntimeException e) {
             pointed.set(org.ckptinspector.app.ErrorMessages.of(e));
         }

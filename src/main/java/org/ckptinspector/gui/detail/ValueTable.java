@@ -39,8 +39,8 @@ final class ValueTable {
         slices = new SliceBar(grid.slice(), this::showSlice);
         slices.setId("valueSlice");
         goTo.setId("goToIndex");
-        goTo.setPromptText(grid.slice().rank() <= 1 ? "index" : "[i, j, …] or position");
-        goTo.setPrefColumnCount(12);
+        goTo.setPromptText(grid.slice().rank() <= 1 ? "index" : "[i, j, …]");
+        goTo.setPrefColumnCount(9);
         goTo.setTooltip(new Tooltip("Go to an element: its index, one number per dimension, or its position in "
                 + "row-major order; Enter"));
         goTo.setOnAction(e -> goTo(goTo.getText()));
