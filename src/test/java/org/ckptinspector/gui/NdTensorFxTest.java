@@ -10,6 +10,7 @@ import javafx.geometry.Point2D;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Spinner;
@@ -139,6 +140,16 @@ class NdTensorFxTest extends FxAppTestSupport {
         assertReadout(p.matcher(readout.getText()), reader, t);
         screenshot(robot, "nd-heat-map-readout-1024");
         robot.interact(() -> robot.lookup("#heatZoomFit").queryAs(Button.class).fire());
+
+        // One plane instead of the kernels: dims 2 and 3 of out channel 37, in channel 0.
+        robot.interact(() -> robot.lookup("#heatMode").queryAs(ChoiceBox.class).setValue("Plane"));
+        waitFor(() -> caption.getText().startsWith("7 rows (dim 2) × 7 columns (dim 3)") && idle());
+        robot.interact(() -> ((Spinner<Integer>) robot.lookup("#heatSlice #sliceIndex0").queryAs(Spinner.class))
+                .getValueFactory().setValue(37));
+        waitFor(this::idle);
+        robot.moveTo(map, Pos.CENTER, new Point2D(0, 0), Motion.DIRECT);
+        waitFor(() -> readout.getText().startsWith("[37, 0, "));
+        assertReadout(p.matcher(readout.getText()), reader, t);
     }
 
     @Test

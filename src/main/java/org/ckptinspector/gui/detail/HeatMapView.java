@@ -107,6 +107,7 @@ final class HeatMapView {
         caption.setId("heatCaption");
         caption.getStyleClass().add("link-meta");
         caption.setWrapText(true);
+        caption.setMinHeight(Region.USE_PREF_SIZE);
         readout.setId("heatReadout");
         readout.getStyleClass().add("value-pointed");
         readout.setMinHeight(Region.USE_PREF_SIZE);
@@ -145,6 +146,7 @@ final class HeatMapView {
     private ChoiceBox<String> modeChoice(HeatLayout layout) {
         ChoiceBox<String> mode = new ChoiceBox<>();
         mode.setId("heatMode");
+        mode.setMinWidth(Region.USE_PREF_SIZE);
         long[] shape = tensor.shape();
         boolean conv = HeatLayout.Kernels.applies(shape);
         if (conv) {
@@ -192,10 +194,13 @@ final class HeatMapView {
                         + " (zoom in for detail)";
         String what = data.layout() instanceof HeatLayout.Kernels k
                 ? Formats.count(k.out()) + " × " + Formats.count(k.in()) + " kernels of " + k.kh() + " × " + k.kw()
-                        + (k.groups() > 1 ? " (out channels in " + k.groups() + " columns)" : "")
                 : Formats.count(data.rows()) + " rows (" + data.layout().rowTitle() + ") × "
                         + Formats.count(data.cols()) + " columns (" + data.layout().colTitle() + ")";
         caption.setText(what + reduced);
+        caption.setTooltip(data.layout() instanceof HeatLayout.Kernels k && k.groups() > 1
+                ? new Tooltip("Out channels run down " + k.groups() + " side-by-side columns of kernels; each column "
+                        + "shows all " + k.in() + " in channels")
+                : null);
         legend.getChildren().setAll(legendOf(data));
     }
 
