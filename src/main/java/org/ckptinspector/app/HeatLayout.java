@@ -160,7 +160,7 @@ public sealed interface HeatLayout {
 
         @Override
         public String rowTitle() {
-            return groups == 1 ? "out channel" : "out channel (first column)";
+            return "out channel";
         }
 
         @Override
@@ -173,9 +173,17 @@ public sealed interface HeatLayout {
             return row % (kh + 1) == 0 ? Long.toString(row / (kh + 1)) : null;
         }
 
+        /**
+         * The in channel at a kernel's first column; at the first kernel of a further column of out channels,
+         * what it adds to the row's out channel ({@code +13}).
+         */
         @Override
         public String colTick(long col) {
-            return col % (kw + 1) == 0 ? Long.toString(col / (kw + 1) % in) : null;
+            if (col % (kw + 1) != 0) {
+                return null;
+            }
+            long block = col / (kw + 1);
+            return block % in == 0 && block > 0 ? "+" + block / in * perGroup() : Long.toString(block % in);
         }
     }
 }

@@ -158,6 +158,14 @@ class TensorSliceTest {
                 }
             }
             assertNull(k.indexAt(7, 0), "the gap below the first kernel row");
+            // The axes' labels name the kernel under them: row number plus the column's "+N" is the out channel.
+            long row = 6 * 8;
+            long col = 2 * 3 * 8;
+            assertTrue(k.colTick(col).startsWith("+"), k.colTick(col));
+            assertEquals(Long.parseLong(k.rowTick(row)) + Long.parseLong(k.colTick(col).substring(1)),
+                    k.indexAt(row, col)[0]);
+            assertEquals("1", k.colTick(8));
+            assertEquals(1, k.indexAt(0, 8)[1]);
             assertTrue(Double.isNaN(d.cells()[7][0]));
         }
     }

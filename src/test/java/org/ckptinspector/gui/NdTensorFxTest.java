@@ -134,6 +134,7 @@ class NdTensorFxTest extends FxAppTestSupport {
         robot.moveTo(map, Pos.CENTER, new Point2D(3, 3), Motion.DIRECT);
         waitFor(() -> p.matcher(readout.getText()).matches());
         assertReadout(p.matcher(readout.getText()), reader, t);
+        screenshot(robot, "nd-heat-map-zoomed-1280");
         resize(robot, 1024, 700);
         robot.moveTo(map, Pos.CENTER, new Point2D(-7, 5), Motion.DIRECT);
         waitFor(() -> p.matcher(readout.getText()).matches());

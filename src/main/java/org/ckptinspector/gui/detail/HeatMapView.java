@@ -198,8 +198,8 @@ final class HeatMapView {
                         + Formats.count(data.cols()) + " columns (" + data.layout().colTitle() + ")";
         caption.setText(what + reduced);
         caption.setTooltip(data.layout() instanceof HeatLayout.Kernels k && k.groups() > 1
-                ? new Tooltip("Out channels run down " + k.groups() + " side-by-side columns of kernels; each column "
-                        + "shows all " + k.in() + " in channels")
+                ? new Tooltip("Out channels run down " + k.groups() + " side-by-side columns of kernels, each with all "
+                        + k.in() + " in channels; a column's out channel is the row's number plus the +N above it")
                 : null);
         legend.getChildren().setAll(legendOf(data));
     }
@@ -488,7 +488,9 @@ final class HeatMapView {
                 }
             }
             double pxPerCol = c / d.colsPerCell();
-            String widest = layout.colTick((d.col() + d.cols() - 1) / colUnit * colUnit);
+            // A kernel grid's "+13" marks may run into a neighbour; its in-channel labels set the spacing.
+            String widest = layout instanceof HeatLayout.Kernels k ? Long.toString(k.in() - 1)
+                    : layout.colTick(d.col() + d.cols() - 1);
             double labelPx = 12 + 7 * (widest == null ? 4 : widest.length());
             long colStep = step(colUnit, labelPx / pxPerCol);
             g.setTextAlign(TextAlignment.CENTER);
