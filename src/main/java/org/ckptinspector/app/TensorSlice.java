@@ -191,11 +191,7 @@ public record TensorSlice(long[] shape, int rowDim, int colDim, long[] fixed, in
 
     /** Row-major stride of dimension {@code dim}, in values. */
     public static long strideOf(long[] shape, int dim) {
-        long s = 1;
-        for (int d = shape.length - 1; d > dim; d--) {
-            s *= Math.max(1, shape[d]);
-        }
-        return s;
+        return org.ckptinspector.model.TensorRef.contiguousStrides(shape)[dim];
     }
 
     /** Row-major position of {@code index}. */
