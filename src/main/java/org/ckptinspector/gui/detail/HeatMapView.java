@@ -23,9 +23,11 @@ import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
 import javafx.util.Duration;
+import org.ckptinspector.app.ErrorMessages;
 import org.ckptinspector.app.Formats;
 import org.ckptinspector.app.HeatLayout;
 import org.ckptinspector.app.HeatMapData;
+import org.ckptinspector.app.TaskRunner;
 import org.ckptinspector.app.TensorSlice;
 import org.ckptinspector.model.TensorRef;
 
@@ -51,17 +53,19 @@ final class HeatMapView {
     record Drawn(HeatMapData data, WritableImage image) {}
 
     private final TensorRef tensor;
-    private final Loader loader;
+    private final TaskRunner runner;
     private final HeatCanvas canvas;
     private final Label caption = new Label();
     private final Label readout = new Label();
     private final HBox legend = new HBox(8);
     private final VBox box = new VBox(8);
     private SliceBar slices;
+    /** The drawing under way, cancelled when another one starts. */
+    private TaskRunner.Handle work;
 
-    private HeatMapView(Drawn drawn, TensorRef tensor, Loader loader) {
+    private HeatMapView(Drawn drawn, TensorRef tensor, TaskRunner runner) {
         this.tensor = tensor;
-        this.loader = loader;
+        this.runner = runner;
         this.canvas = new HeatCanvas(drawn);
     }
 
@@ -95,11 +99,11 @@ final class HeatMapView {
     }
 
     /**
-     * The tab's content; with a {@code tensor} and a {@code loader}, other planes and zoomed windows are
+     * The tab's content; with a {@code tensor} and a {@code runner}, other planes and zoomed windows are
      * computed through it.
      */
-    static Node of(Drawn drawn, TensorRef tensor, Loader loader) {
-        return new HeatMapView(drawn, tensor, loader).build();
+    static Node of(Drawn drawn, TensorRef tensor, TaskRunner runner) {
+        return new HeatMapView(drawn, tensor, runner).build();
     }
 
     private Node build() {
@@ -121,7 +125,7 @@ final class HeatMapView {
         HBox.setHgrow(caption, Priority.SOMETIMES);
         top.setAlignment(Pos.CENTER_LEFT);
         HeatLayout layout = canvas.base.data().layout();
-        if (loader != null && (layout instanceof HeatLayout.Kernels
+        if (runner != null && (layout instanceof HeatLayout.Kernels
                 || layout instanceof HeatLayout.Plane p && p.slice().sliceable())) {
             top.getChildren().add(modeChoice(layout));
         }
@@ -132,7 +136,7 @@ final class HeatMapView {
         VBox.setVgrow(frame, Priority.ALWAYS);
         legend.setAlignment(Pos.CENTER_LEFT);
         box.getChildren().add(top);
-        if (loader != null && layout instanceof HeatLayout.Plane p && p.slice().sliceable()) {
+        if (runner != null && layout instanceof HeatLayout.Plane p && p.slice().sliceable()) {
             slices = new SliceBar(p.slice(), this::showPlane);
             slices.setId("heatSlice");
             box.getChildren().add(slices);
@@ -174,17 +178,24 @@ final class HeatMapView {
         return mode;
     }
 
+    private void cancelWork() {
+        if (work != null) {
+            work.cancel();
+        }
+    }
+
     private void showPlane(TensorSlice s) {
         recompute(new HeatLayout.Plane(s));
     }
 
     private void recompute(HeatLayout layout) {
         caption.setText("Drawing …");
-        loader.load("Drawing " + tensor.key(), m -> draw(HeatMapData.of(tensor, layout, 0, 0, layout.rows(),
-                layout.cols(), CELLS, CELLS, m)), d -> {
+        cancelWork();
+        work = runner.runQuietly("Drawing " + tensor.key(), m -> draw(HeatMapData.of(tensor, layout, 0, 0,
+                layout.rows(), layout.cols(), CELLS, CELLS, m)), d -> {
                     canvas.setBase(d);
                     shown(d.data());
-                }, n -> caption.setText("Cannot draw this view"));
+                }, e -> caption.setText("Cannot draw this view: " + ErrorMessages.of(e)));
     }
 
     private void shown(HeatMapData data) {
@@ -361,7 +372,7 @@ final class HeatMapView {
         private void moved() {
             detail = null;
             paint();
-            if (loader != null && tensor != null && !base.data().exact() && zoom > 1) {
+            if (runner != null && tensor != null && !base.data().exact() && zoom > 1) {
                 settle.playFromStart();
             } else {
                 settle.stop();
@@ -381,7 +392,8 @@ final class HeatMapView {
             long rows = Math.min(d.row() + d.rows(), d.row() + y1 * d.rowsPerCell()) - row;
             long cols = Math.min(d.col() + d.cols(), d.col() + x1 * d.colsPerCell()) - col;
             Drawn was = base;
-            loader.load("Drawing " + tensor.key(), m -> HeatMapView.draw(HeatMapData.of(tensor, d.layout(), row, col,
+            cancelWork();
+            work = runner.runQuietly("Drawing " + tensor.key(), m -> HeatMapView.draw(HeatMapData.of(tensor, d.layout(), row, col,
                     rows, cols, CELLS, CELLS, m)), r -> {
                         if (base == was) {
                             detail = r;
@@ -389,7 +401,7 @@ final class HeatMapView {
                                 (double) rows / d.rowsPerCell()};
                             paint();
                         }
-                    }, n -> { });
+                    }, e -> { });
         }
 
         private void hover(double mx, double my) {
