@@ -151,7 +151,9 @@ final class HeatMapView {
         ChoiceBox<String> mode = new ChoiceBox<>();
         mode.setId("heatMode");
         mode.setMinWidth(Region.USE_PREF_SIZE);
-        long[] shape = tensor.shape();
+        // The values' shape (a packed dtype has more values than elements), as the layout was made for.
+        long[] shape = layout instanceof HeatLayout.Kernels k ? new long[] {k.out(), k.in(), k.kh(), k.kw()}
+                : ((HeatLayout.Plane) layout).slice().shape();
         boolean conv = HeatLayout.Kernels.applies(shape);
         if (conv) {
             mode.getItems().add("Kernels");
