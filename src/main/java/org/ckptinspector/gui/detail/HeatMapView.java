@@ -40,7 +40,7 @@ import org.ckptinspector.model.TensorRef;
  * light-to-dark scale over [min, max]. Images are drawn off the FX thread ({@link #draw}).
  */
 final class HeatMapView {
-    static final int CELLS = 256;
+    private static final int CELLS = org.ckptinspector.app.InsightsModel.HEATMAP_CELLS;
     private static final Color NEG = Color.web("#2f5fd0");
     private static final Color MID = Color.web("#f7f7f7");
     private static final Color POS = Color.web("#d0342c");

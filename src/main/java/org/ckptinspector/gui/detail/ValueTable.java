@@ -21,6 +21,8 @@ import org.ckptinspector.app.TensorSlice;
  * the whole slice.
  */
 final class ValueTable {
+    private static final String GO_TO_HELP = "Go to an element: its index, one number per dimension (negative ones "
+            + "count from the end), or its position in row-major order; Enter";
     private final ValueGrid view;
     private final Label caption = new Label();
     private final Label pointed = new Label();
@@ -41,8 +43,7 @@ final class ValueTable {
         goTo.setId("goToIndex");
         goTo.setPromptText(grid.slice().rank() <= 1 ? "index" : "[i, j, …]");
         goTo.setPrefColumnCount(9);
-        goTo.setTooltip(new Tooltip("Go to an element: its index, one number per dimension, or its position in "
-                + "row-major order; Enter"));
+        goTo.setTooltip(new Tooltip(GO_TO_HELP));
         goTo.setOnAction(e -> goTo(goTo.getText()));
         caption();
     }
@@ -88,10 +89,13 @@ final class ValueTable {
             return;
         }
         goTo.getStyleClass().remove("field-error");
+        goTo.getTooltip().setText(GO_TO_HELP);
         TensorSlice s = grid.slice().containing(index);
         if (!s.equals(grid.slice())) {
             showSlice(s);
             slices.show(s);
+        } else {
+            caption();
         }
         long[] cell = s.cellOf(index);
         view.reveal(cell[0], cell[1]);
