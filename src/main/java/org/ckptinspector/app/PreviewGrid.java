@@ -85,19 +85,30 @@ public final class PreviewGrid {
         long c0 = Math.max(0, Math.min(col, s.cols()));
         int nr = (int) Math.max(0, Math.min(rows, s.rows() - r0));
         int nc = (int) Math.max(0, Math.min(cols, s.cols() - c0));
-        double[][] values = new double[nr][];
-        String[][] texts = new String[nr][];
+        double[][] values = new double[nr][nc];
+        String[][] texts = new String[nr][nc];
         long stride = s.colStride();
+        long rowStride = s.rowStride();
+        if (rowStride < stride && nr > 0) {
+            // Columns lie closer together than rows (a transposed plane): read a column at a time.
+            double[] line = new double[nr];
+            for (int c = 0; c < nc; c++) {
+                readLine(reader, s.flat(r0, c0 + c), rowStride, nr, line);
+                for (int r = 0; r < nr; r++) {
+                    values[r][c] = line[r];
+                    texts[r][c] = text(line[r], dtype);
+                }
+            }
+            return new ValuePage(r0, c0, values, texts);
+        }
         for (int r = 0; r < nr; r++) {
             int n = nc;
             while (n > 0 && !s.has(r0 + r, c0 + n - 1)) {
                 n--;
             }
-            double[] v = new double[nc];
+            double[] v = values[r];
             Arrays.fill(v, Double.NaN);
             readLine(reader, s.flat(r0 + r, c0), stride, n, v);
-            values[r] = v;
-            texts[r] = new String[nc];
             for (int c = 0; c < n; c++) {
                 texts[r][c] = text(v[c], dtype);
             }

@@ -162,6 +162,15 @@ public record TensorSlice(long[] shape, int rowDim, int colDim, long[] fixed, in
         return rank() < 2 ? 1 : strideOf(shape, colDim);
     }
 
+    /** Distance in the flat order between neighbouring cells of a column. */
+    public long rowStride() {
+        return switch (rank()) {
+            case 0 -> 1;
+            case 1 -> wrap;
+            default -> strideOf(shape, rowDim);
+        };
+    }
+
     /** The label in front of a row: the row's index along its dimension, or a wrapped vector's first index. */
     public long rowLabel(long row) {
         return rank() == 1 ? row * wrap : row;
