@@ -18,11 +18,11 @@ import org.ckptinspector.training.TrainingState;
 
 /**
  * A checkpoint open in the app with what the views need from it: its layer tree, which tensors share a storage,
- * and its training state (model parameters, optimizers named by parameter). Built off the FX thread; the
- * checkpoint stays open (mapped) until {@link #close()}.
+ * a PEFT adapter's facts (empty for other files) and its training state (model parameters, optimizers named by
+ * parameter). Built off the FX thread; the checkpoint stays open (mapped) until {@link #close()}.
  */
 public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String, List<TensorRef>> storageUsers,
-        List<String> globals, TrainingState training) {
+        List<String> globals, List<Fact> adapterFacts, TrainingState training) {
 
     public static OpenedCheckpoint open(Path file, TaskMonitor monitor) throws IOException {
         monitor.progress(0, 4, "Opening " + file.getFileName());
@@ -42,8 +42,10 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
             }
             monitor.progress(3, 4, "Scanning every pickle for globals");
             List<String> globals = CheckpointGlobals.names(c);
+            // An adapter's ‖ΔW‖ reads every factor: done here, off the FX thread.
+            List<Fact> adapter = AdapterFacts.of(c);
             monitor.progress(4, 4, "Done");
-            return new OpenedCheckpoint(c, tree, users, globals, training);
+            return new OpenedCheckpoint(c, tree, users, globals, adapter, training);
         } catch (RuntimeException e) {
             c.close();
             throw e;
