@@ -1,6 +1,8 @@
 package org.ckptinspector.gui;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.prefs.Preferences;
 import java.util.concurrent.CompletableFuture;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -17,11 +19,13 @@ import javafx.stage.Stage;
 import org.ckptinspector.app.ComparisonState;
 import org.ckptinspector.app.ErrorMessages;
 import org.ckptinspector.app.ExportModel;
+import org.ckptinspector.app.OpenRequest;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.WindowModel;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.TensorInsights;
 import org.ckptinspector.gui.diff.DiffPanel;
+import org.ckptinspector.gui.export.DragOut;
 import org.ckptinspector.gui.export.ExportBasket;
 import org.ckptinspector.gui.export.ExportDialog;
 import org.ckptinspector.gui.export.ExportSelection;
@@ -36,6 +40,7 @@ import org.ckptinspector.gui.task.NextFrame;
 import org.ckptinspector.gui.training.ContentsTabs;
 import org.ckptinspector.gui.training.OptimizerMomentsSection;
 import org.ckptinspector.gui.training.TrainingPane;
+import org.ckptinspector.gui.timeline.TimelineLauncher;
 import org.ckptinspector.gui.tree.FilterBar;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 
@@ -61,6 +66,8 @@ public final class MainWindow {
     private final Scene scene;
     private final DiffPanel diffPanel;
     private final TrainingPane trainingPane;
+    private final TimelineLauncher timelines;
+    private final DragOut dragOut;
     private ExportDialog exportDialog;
     private boolean detailQueued;
 
@@ -76,6 +83,10 @@ public final class MainWindow {
             moments.addTo(tabs, overview, t, doc);
         }, tree::select);
         this.trainingPane = new TrainingPane(background, () -> stage);
+        this.dragOut = new DragOut(background, this::openCheckpoint, Preferences.userNodeForPackage(DragOut.class),
+                this::showError);
+        tree.setDragFiles(dragOut::files);
+        this.timelines = new TimelineLauncher(stage, background, this::openFiles, this::showError);
         this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
 
         this.diffPanel = new DiffPanel(() -> workspace().setComparison(null));
@@ -108,7 +119,7 @@ public final class MainWindow {
 
         scene = new Scene(root, 1280, 800);
         scene.getStylesheets().add(MainWindow.class.getResource("inspector.css").toExternalForm());
-        FileDrops.install(root, model::openFiles);
+        FileDrops.install(root, this::openPaths);
 
         filterBar.filterProperty().addListener((obs, was, f) -> model.setFilter(f));
         tree.selectedProperty().addListener((obs, was, node) -> showDetailSoon());
@@ -177,7 +188,39 @@ public final class MainWindow {
     }
 
     public void openFile(Path file) {
-        model.openFile(file);
+        openPaths(List.of(file));
+    }
+
+    /** Opens what the user named ({@link OpenRequest}): one checkpoint, two to compare, or a run's Timeline. */
+    public void openPaths(List<Path> paths) {
+        OpenRequest request;
+        try {
+            request = OpenRequest.of(paths);
+        } catch (java.io.IOException | RuntimeException e) {
+            showError("Cannot open " + paths.get(0).getFileName(), e);
+            return;
+        }
+        if (request instanceof OpenRequest.Run run) {
+            timelines.open(run.files());
+        } else if (request instanceof OpenRequest.Pair pair) {
+            model.openFiles(pair.a(), pair.b());
+        } else {
+            model.openFile(((OpenRequest.One) request).file());
+        }
+    }
+
+    /** Opens the Timeline of a run. */
+    public TimelineLauncher timelines() {
+        return timelines;
+    }
+
+    private org.ckptinspector.model.Checkpoint openCheckpoint() {
+        return model.primary() == null ? null : model.primary().checkpoint();
+    }
+
+    /** Turns rows dragged out of the tree into files. */
+    public DragOut dragOut() {
+        return dragOut;
     }
 
     /** Opens {@code b} as the comparison of the open file. */
@@ -194,7 +237,10 @@ public final class MainWindow {
     }
 
     void showOpenDialog() {
-        CheckpointChooser.choose(stage, "Open checkpoint", nearFile()).ifPresent(this::openFile);
+        List<Path> files = CheckpointChooser.chooseMany(stage, "Open checkpoints", nearFile());
+        if (!files.isEmpty()) {
+            openPaths(files);
+        }
     }
 
     void showCompareDialog() {
