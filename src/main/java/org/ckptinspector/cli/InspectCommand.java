@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.ckptinspector.diff.ConfigCheck;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.report.InspectReport;
 import org.ckptinspector.report.TrainingText;
@@ -64,7 +65,7 @@ final class InspectCommand implements Callable<Integer> {
             for (TensorRef t : c.tensors()) {
                 params += t.numel();
                 String role = training.role(t).map(r -> "  [" + (r.param() == null ? "?" : r.param()) + " "
-                        + r.state() + "]").orElse("");
+                        + r.state() + "]").orElse("") + scaleNote(t);
                 out.printf("%-" + width + "s  %-14s  %-20s  %12d  %s%s%s%n", t.key(), t.dtype().torchName(),
                         Arrays.toString(t.shape()), t.numel(), t.storage() == null ? "-" : t.storage().key(),
                         hash && t.hasValues() ? "  " + org.ckptinspector.values.TensorHash.sha256(t) : "", role);
@@ -90,5 +91,13 @@ final class InspectCommand implements Callable<Integer> {
             }
             return Cli.OK;
         }
+    }
+
+    /** {@code  [× l.weight_scale_inv, block 128×128]} for a scaled float8 weight, else empty. */
+    private static String scaleNote(TensorRef t) {
+        if (t.quantization() instanceof Quantization.Scaled s) {
+            return "  [× " + s.scale().key() + ", " + s.layout().id() + " " + s.blockRows() + "×" + s.blockCols() + "]";
+        }
+        return "";
     }
 }
