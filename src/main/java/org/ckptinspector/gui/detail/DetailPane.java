@@ -138,7 +138,9 @@ public final class DetailPane {
 
     private void showTensor(LayerNode node, TensorRef t, OpenedCheckpoint doc) {
         List<TensorRef> sharing = doc.sharing(t);
-        VBox overview = new VBox(16, section("Properties", FactGrid.of(TensorFacts.of(t, sharing))));
+        TensorRef original = node.tensor().orElse(t);
+        VBox overview = new VBox(16, section("Properties", FactGrid.of(TensorFacts.of(original, sharing))));
+        ScaleSwitch.of(original, t, shown -> showTensor(node, shown, doc)).ifPresent(sw -> overview.getChildren().add(0, sw));
         if (!sharing.isEmpty()) {
             overview.getChildren().add(links("Tensors sharing this storage", sharing.stream()
                     .flatMap(o -> doc.tree().find(n -> n.tensor().orElse(null) == o).stream()).toList()));
