@@ -134,7 +134,8 @@ final class InspectCommand implements Callable<Integer> {
     /** {@code  [× l.weight_scale_inv, block 128×128]} for a scaled float8 weight, else empty. */
     private static String scaleNote(TensorRef t) {
         if (t.quantization() instanceof Quantization.Scaled s) {
-            return "  [× " + s.scale().key() + ", " + s.layout().id() + " " + s.blockRows() + "×" + s.blockCols() + "]";
+            return "  [× " + s.scale().key() + ", " + s.layout().id() + " " + s.blockRows() + "×" + s.blockCols()
+                    + "]";
         }
         return "";
     }

@@ -27,7 +27,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code stats FILE... | DIR [--key KEY]... [--bins N] [--raw] [--json]}: statistics, histograms and a health sweep. */
+/**
+ * {@code stats FILE... | DIR [--key KEY]... [--bins N] [--raw] [--json]}: statistics, histograms and a health
+ * sweep.
+ */
 @Command(name = "stats", description = "Statistics, histograms and a health check of a checkpoint's tensors.")
 final class StatsCommand implements Callable<Integer> {
     private static final String BARS = " ▁▂▃▄▅▆▇█";

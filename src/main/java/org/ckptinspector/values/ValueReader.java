@@ -18,7 +18,8 @@ import org.ckptinspector.task.TaskMonitor;
  * <p>Contract: a reader yields {@link #size()} values for a {@link ValueView}; value {@code i} is the {@code i}-th
  * number of the tensor's logical row-major order after decoding (float16/bfloat16/float8/float4 through exact
  * tables, integers exactly up to 2^53 and rounded to nearest beyond, uint64 as unsigned, bool as 0/1, quantized
- * dequantized as torch does, scaled float8 weights times their scales ({@link ScaledWeights}), GGML blocks as gguf-py dequantizes them, complex as the view asks, the conjugate and
+ * dequantized as torch does, scaled float8 weights times their scales ({@link ScaledWeights}), GGML blocks as
+ * gguf-py dequantizes them, complex as the view asks, the conjugate and
  * negative bits resolved as {@link TensorBytes} resolves them, sparse tensors as their dense form). NaN payloads and ±0 are kept as decoded. {@code size()} is {@code numel} except for float4_e2m1fn_x2 (two values per stored
  * byte, low nibble first) and {@link ValueView#REAL_IMAG} of complex tensors (two per element).
  * {@link #forEach} streams the values in bounded chunks of at most {@link #CHUNK_VALUES} through one reused

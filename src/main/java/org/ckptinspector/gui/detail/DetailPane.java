@@ -151,7 +151,8 @@ public final class DetailPane {
         tabs.getStyleClass().add("detail-tabs");
         tabs.setId("detailTabs");
         sections.addTo(tabs, overview, t, doc);
-        ScaleSwitch.of(original, t, shown -> showTensor(node, shown, doc)).ifPresent(sw -> overview.getChildren().add(0, sw));
+        ScaleSwitch.of(original, t, shown -> showTensor(node, shown, doc))
+                .ifPresent(sw -> overview.getChildren().add(0, sw));
         body.getChildren().setAll(tabs);
     }
 
