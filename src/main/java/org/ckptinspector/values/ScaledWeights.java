@@ -39,7 +39,7 @@ public final class ScaledWeights implements ByteRegion {
         this.values = codes.size();
     }
 
-    /** The float32 view of scaled weight {@code t}; refused, with the reason, when its codes or scale are unreadable. */
+    /** The float32 view of scaled weight {@code t}; refused, with the reason, when codes or scale are unreadable. */
     public static TensorRef view(TensorRef t) throws CheckpointException {
         if (!(t.quantization() instanceof Quantization.Scaled s)) {
             throw new IllegalArgumentException(t + " has no scale");
