@@ -63,6 +63,8 @@ public final class ExportPlanner {
         List<String> warnings = new ArrayList<>();
         if (request.dtype() != null) {
             dropAppliedScales(chosen, relativeKeys, warnings);
+        } else {
+            warnUnscaled(chosen, warnings);
         }
         List<ExportItem> items = new ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) {
@@ -120,6 +122,22 @@ public final class ExportPlanner {
         if (!dropped.isEmpty()) {
             warnings.add("left out " + Keys.abbreviate(dropped) + ": the float8 weights they scale are written "
                     + "dequantized");
+        }
+    }
+
+    /** Without {@code --dtype}, a scaled float8 weight exported without its scale is only codes: say so. */
+    private static void warnUnscaled(List<TensorRef> chosen, List<String> warnings) {
+        Set<TensorRef> kept = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(chosen);
+        List<String> unscaled = new ArrayList<>();
+        for (TensorRef t : chosen) {
+            if (t.quantization() instanceof Quantization.Scaled s && !kept.contains(s.scale())) {
+                unscaled.add(t.key() + " (" + s.scale().key() + ")");
+            }
+        }
+        if (!unscaled.isEmpty()) {
+            warnings.add(Keys.abbreviate(unscaled) + " written as float8 codes without the scale that dequantizes "
+                    + "them; select the scale too, or give --dtype");
         }
     }
 

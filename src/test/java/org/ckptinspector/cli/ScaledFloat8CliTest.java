@@ -156,6 +156,10 @@ class ScaledFloat8CliTest {
             assertEquals("l.weight_scale_inv", w.get("scale").get("key").asText());
         }
         assertTrue(Files.size(tmp.resolve("raw.safetensors")) < 70_000);
+        CliRun alone = CliRun.of("export", src.toString(), tmp.resolve("alone.safetensors").toString(),
+                "--keys", "l.weight");
+        assertEquals(0, alone.code(), alone.err());
+        assertTrue(alone.err().contains("l.weight (l.weight_scale_inv) written as float8 codes without"), alone.err());
     }
 
     private static Map<String, String> hashes(Path file) throws Exception {
