@@ -7,12 +7,14 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ckptinspector.adapter.AdapterSummary;
 import org.ckptinspector.diff.ConfigCheck;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.RepeatedBlocks;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.report.AdapterReport;
 import org.ckptinspector.report.InspectReport;
 import org.ckptinspector.report.TrainingText;
 import org.ckptinspector.training.TrainingState;
@@ -102,6 +104,7 @@ final class InspectCommand implements Callable<Integer> {
             }
             ConfigCheck.of(c).ifPresent(check -> check.findings().forEach(f -> out.println(
                     "config.json " + f.field() + (f.ok() ? ": ok, " : ": MISMATCH, ") + f.note())));
+            AdapterSummary.of(c).ifPresent(a -> AdapterReport.text(a).forEach(out::println));
             for (String w : c.warnings()) {
                 out.println("warning: " + w);
             }
