@@ -66,7 +66,8 @@ final class AppMenus {
                 new SeparatorMenuItem(),
                 item("Expand All", "Shortcut+RIGHT", () -> w.tree().expandAll(true)),
                 item("Collapse All", "Shortcut+LEFT", () -> w.tree().expandAll(false)),
-                new SeparatorMenuItem(), collapseBlocksItem());
+                new SeparatorMenuItem(), collapseBlocksItem(),
+                new SeparatorMenuItem(), w.dragOut().formatMenu());
         Menu help = new Menu("Help", null, item("Keyboard Shortcuts", "F1", this::showShortcuts));
         MenuBar bar = new MenuBar(file, view, help);
         bar.setId("menuBar");
