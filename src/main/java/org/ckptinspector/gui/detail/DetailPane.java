@@ -182,7 +182,8 @@ public final class DetailPane {
 
     private void showTensor(LayerNode node, TensorRef t, OpenedCheckpoint doc) {
         List<TensorRef> sharing = doc.sharing(t);
-        VBox overview = new VBox(16, properties(node, t, sharing));
+        TensorRef original = node.tensor().orElse(t);
+        VBox overview = new VBox(16, properties(node, original, sharing));
         if (!sharing.isEmpty()) {
             overview.getChildren().add(links("Tensors sharing this storage", sharing.stream()
                     .flatMap(o -> doc.tree().find(n -> n.tensor().orElse(null) == o).stream()).toList()));
@@ -198,6 +199,8 @@ public final class DetailPane {
                 .ifPresent(tab -> tabs.getSelectionModel().select(tab));
         tabs.getSelectionModel().selectedItemProperty().addListener((obs, was, tab) ->
                 chosenTab = tab == null ? null : tab.getId());
+        ScaleSwitch.of(original, t, shown -> showTensor(node, shown, doc))
+                .ifPresent(sw -> overview.getChildren().add(0, sw));
         body.getChildren().setAll(tabs);
         shownTabs = tabs;
     }
