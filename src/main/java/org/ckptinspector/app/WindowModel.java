@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
 
@@ -47,7 +46,7 @@ public final class WindowModel<R> {
         /** The open file's totals, and how many of its tensors the filter shows. */
         void showTotals(Aggregate all, long shownTensors);
 
-        void showComparison(DiffResult result, Map<DiffStatus, Integer> counts, String fileA, String fileB);
+        void showComparison(DiffSummary result, Map<DiffStatus, Integer> counts, String fileA, String fileB);
 
         void hideComparison();
 
@@ -279,7 +278,7 @@ public final class WindowModel<R> {
             currentTree = merged.tree();
             view.showMarks(comparisons::status);
             showRows(done.rows());
-            view.showComparison(merged.result(), comparisons.counts(), a.file().getFileName().toString(),
+            view.showComparison(DiffSummary.of(merged.result()), comparisons.counts(), a.file().getFileName().toString(),
                     b.file().getFileName().toString());
         }, error -> {
             view.showError("Cannot compare the files", error);
