@@ -99,6 +99,11 @@ public final class WindowModel<R> {
         return comparison;
     }
 
+    /** The tree the rows show: A's, or in diff mode the merged tree of A and B; null while no file is open. */
+    public LayerNode currentTree() {
+        return currentTree;
+    }
+
     /** The comparison's marks (empty outside diff mode); the detail pane looks tensors up in it. */
     public ComparisonState comparisons() {
         return comparisons;
