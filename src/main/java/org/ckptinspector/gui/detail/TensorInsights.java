@@ -142,7 +142,7 @@ public final class TensorInsights implements TensorSections, InsightsModel.Liste
             none.getStyleClass().add("placeholder");
             box.getChildren().add(none);
         } else {
-            box.getChildren().add(HistogramChart.viewer(shown.chart()));
+            box.getChildren().addAll(HistogramChart.viewer(shown.chart()), HistogramZoom.of(shown.chart()));
         }
         VBox stats = new VBox(16);
         if (s.factsB() == null) {
