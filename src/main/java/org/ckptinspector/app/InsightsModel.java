@@ -40,9 +40,13 @@ public final class InsightsModel<S, H> {
         record Failed<T>(String message) implements Load<T> {}
     }
 
-    /** Statistics of A, and of B in diff mode, with their lines of text. */
+    /**
+     * Statistics of A, and of B in diff mode (else {@code factsB} is null), with their lines of text and
+     * histograms; in diff mode also the diff status in words and how the values changed (empty when not compared).
+     */
     public record Statistics(String nameA, TensorStats a, TensorStats b, List<Fact> factsA, List<Fact> factsB,
-            Optional<Comparison> comparison, boolean logCounts) {}
+            List<HistogramBars> histograms, Optional<String> comparedStatus, List<Fact> changeFacts,
+            boolean logCounts) {}
 
     /** Receives each tab's state as it changes, for the selected tensor only; on the window's thread. */
     public interface Listener<S, H> {
@@ -217,8 +221,16 @@ public final class InsightsModel<S, H> {
 
     private static Statistics statistics(String nameA, TensorStats a, TensorStats b, Optional<Comparison> cmp,
             boolean logCounts) {
-        return new Statistics(nameA, a, b, StatisticsFacts.of(a), b == null ? null : StatisticsFacts.of(b), cmp,
-                logCounts);
+        List<HistogramBars> bars = new ArrayList<>();
+        if (a.histogram() != null) {
+            bars.add(HistogramBars.of(nameA, a.histogram()));
+        }
+        if (b != null && b.histogram() != null) {
+            bars.add(HistogramBars.of("B", b.histogram()));
+        }
+        List<Fact> change = cmp.map(Comparison::change).map(StatisticsFacts::of).orElse(List.of());
+        return new Statistics(nameA, a, b, StatisticsFacts.of(a), b == null ? null : StatisticsFacts.of(b),
+                List.copyOf(bars), cmp.map(Comparison::status), change, logCounts);
     }
 
     /** The bins and scale in force for {@code t}: a tensor with few values gets fewer bins. */

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.task.TaskMonitor;
@@ -48,7 +47,7 @@ public final class WindowModel<R> {
         /** The open file's totals, and how many of its tensors the filter shows. */
         void showTotals(Aggregate all, long shownTensors);
 
-        void showComparison(DiffResult result, Map<DiffStatus, Integer> counts, String fileA, String fileB);
+        void showComparison(DiffSummary result, Map<DiffStatus, Integer> counts, String fileA, String fileB);
 
         void hideComparison();
 
@@ -100,6 +99,11 @@ public final class WindowModel<R> {
 
     public OpenedCheckpoint comparison() {
         return comparison;
+    }
+
+    /** The tree the rows show: A's, or in diff mode the merged tree of A and B; null while no file is open. */
+    public LayerNode currentTree() {
+        return currentTree;
     }
 
     /** The comparison's marks (empty outside diff mode); the detail pane looks tensors up in it. */
@@ -297,7 +301,7 @@ public final class WindowModel<R> {
             currentTree = merged.tree();
             view.showMarks(comparisons::status);
             showRows(done.rows());
-            view.showComparison(merged.result(), comparisons.counts(), a.file().getFileName().toString(),
+            view.showComparison(DiffSummary.of(merged.result()), comparisons.counts(), a.file().getFileName().toString(),
                     b.file().getFileName().toString());
         }, error -> {
             view.showError("Cannot compare the files", error);

@@ -4,7 +4,7 @@ import java.math.BigInteger;
 import org.ckptinspector.model.PyValue;
 
 /**
- * torch's legacy stream (docs: container-rules §1.2): five pickles read one after the other from offset 0, then
+ * torch's legacy stream (docs/container-rules.md §1.2): five pickles read one after the other from offset 0, then
  * raw storage data. torch recognises it by the value of the first pickle, not by its bytes, so the magic number
  * may be written with any opcodes ({@code PROTO 4} + {@code LONG}, protocol 0 text).
  */

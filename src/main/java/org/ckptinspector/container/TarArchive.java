@@ -12,7 +12,7 @@ import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.pickle.PythonInts;
 
 /**
- * A tar archive as Python's {@code tarfile} (3.11) reads it with {@code mode="r:"} (docs: container-rules §3):
+ * A tar archive as Python's {@code tarfile} (3.11) reads it with {@code mode="r:"} (docs/container-rules.md §3):
  * headers valid by the unsigned or signed checksum, {@code nti} numbers (octal text with Python's
  * {@code int(s, 8)} leniency, or base-256), GNU long names and links, PAX extended and global headers with their
  * {@code path}, {@code linkpath}, {@code size} and {@code GNU.sparse.name} overrides, unknown type flags read as

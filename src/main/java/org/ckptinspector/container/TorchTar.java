@@ -10,9 +10,9 @@ import org.ckptinspector.model.DType;
 import org.ckptinspector.model.PyValue;
 
 /**
- * What {@code torch.serialization._legacy_load.legacy_load} reads of a file that {@code tarfile} opens (docs:
- * container-rules §1.1 e, §3): {@code extract("storages")}, {@code extract("tensors")} into a temp folder, then
- * {@code extractfile("pickle")}, each found with tarfile's own lookup (last of equal names, links followed as
+ * What {@code torch.serialization._legacy_load.legacy_load} reads of a file that {@code tarfile} opens
+ * (docs/container-rules.md §1.1 e, §3): {@code extract("storages")}, {@code extract("tensors")} into a temp folder,
+ * then {@code extractfile("pickle")}, each found with tarfile's own lookup (last of equal names, links followed as
  * extraction or {@code extractfile} follows them). Any TarError on the way makes torch unpickle the whole file
  * as a legacy stream instead ({@link Outcome#FALLS_BACK}); a missing member or a link that leaves the archive
  * makes it fail ({@link Outcome#FAILS}) after reading the members before it.

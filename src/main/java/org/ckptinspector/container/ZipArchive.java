@@ -11,7 +11,7 @@ import org.ckptinspector.model.CheckpointException;
 
 /**
  * A zip archive read by the rules of the miniz reader inside torch's {@code PyTorchStreamReader}
- * (docs: container-rules §2): the end record is searched backwards from the end, its counts and sizes must agree,
+ * (docs/container-rules.md §2): the end record is searched backwards from the end, its counts and sizes must agree,
  * exactly the entries it declares are parsed (each checked as miniz checks it), and a name is looked up with
  * miniz's ASCII-case-insensitive binary search over its heap-sorted index, so of several entries that match, the
  * one torch reads is the one {@link #locate} returns. Entries after the declared count, invisible to torch but

@@ -11,7 +11,7 @@ import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.Format;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
-import org.ckptinspector.task.ParallelUnits;
+import org.ckptinspector.task.Progress;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.ValueReader;
 
@@ -128,7 +128,7 @@ public final class CheckpointDiff {
             p.checkMetadata();
             total += p.byteWork();
         }
-        ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, total, "comparing bytes");
+        Progress progress = new Progress(monitor, total, "comparing bytes");
         List<ParallelWork.Unit> units = new ArrayList<>();
         pairs.forEach(p -> units.addAll(p.byteUnits(progress)));
         ParallelWork.run(units, threads, monitor);
@@ -137,7 +137,7 @@ public final class CheckpointDiff {
     private static void compareValues(List<PairComparison> pairs, int threads, TaskMonitor monitor)
             throws IOException {
         long total = pairs.stream().mapToLong(PairComparison::valueWork).sum();
-        ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, total, "computing differences");
+        Progress progress = new Progress(monitor, total, "computing differences");
         List<ParallelWork.Unit> units = new ArrayList<>();
         pairs.forEach(p -> units.addAll(p.valueUnits(progress)));
         ParallelWork.run(units, threads, monitor);
@@ -151,7 +151,7 @@ public final class CheckpointDiff {
             budget = left >= 0 ? left : budget;
         }
         long total = pairs.stream().mapToLong(PairComparison::rankWork).sum();
-        ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, total, "estimating update ranks");
+        Progress progress = new Progress(monitor, total, "estimating update ranks");
         List<ParallelWork.Unit> units = new ArrayList<>();
         pairs.forEach(p -> units.addAll(p.rankUnits(progress)));
         ParallelWork.run(units, threads, monitor);

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.ckptinspector.model.DType;
-import org.ckptinspector.task.ParallelUnits;
+import org.ckptinspector.task.Progress;
 
 /**
  * The numerical rank of ΔW = A − B, a tensor viewed as the matrix (shape[0], numel / shape[0]), by randomized
@@ -46,13 +46,13 @@ final class DeltaRank {
     private final int n;
     private final int k;
     private final Source source;
-    private final ParallelUnits.Progress progress;
+    private final Progress progress;
     private final long bytesPerPass;
     private double squaresA;
     private double squaresB;
     private boolean nonfinite;
 
-    private DeltaRank(long m, int n, int k, Source source, ParallelUnits.Progress progress, long bytesPerPass) {
+    private DeltaRank(long m, int n, int k, Source source, Progress progress, long bytesPerPass) {
         this.m = m;
         this.n = n;
         this.k = k;
@@ -94,7 +94,7 @@ final class DeltaRank {
 
     /** Estimates the rank of ΔW; call only when {@link #refusal} is null. */
     static Estimate estimate(long[] shape, DType a, DType b, Source source, long seed,
-            ParallelUnits.Progress progress) throws IOException {
+            Progress progress) throws IOException {
         long rows = shape[0];
         long numel = 1;
         for (long d : shape) {

@@ -11,7 +11,7 @@ import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Layout;
 import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.TensorRef;
-import org.ckptinspector.task.ParallelUnits;
+import org.ckptinspector.task.Progress;
 import org.ckptinspector.values.TensorBytes;
 import org.ckptinspector.values.TensorHash;
 import org.ckptinspector.values.ValueReader;
@@ -88,7 +88,7 @@ final class PairComparison {
     }
 
     /** The byte comparison in units; none when the pair already differs. */
-    List<ParallelWork.Unit> byteUnits(ParallelUnits.Progress progress) {
+    List<ParallelWork.Unit> byteUnits(Progress progress) {
         List<ParallelWork.Unit> units = new ArrayList<>();
         if (bytesDiffer.get()) {
             return units;
@@ -119,7 +119,7 @@ final class PairComparison {
     }
 
     private void compareBytes(TensorRef ra, TensorRef rb, long first, long count, ParallelWork.Scratch scratch,
-            ParallelUnits.Progress progress) throws IOException {
+            Progress progress) throws IOException {
         int item = ra.dtype().itemSize();
         int perBlock = Math.max(1, granularity.byteBlock() / item);
         long done = 0;
@@ -198,7 +198,7 @@ final class PairComparison {
     }
 
     /** The value comparison in units; each fills its own partial sums, merged in order by {@link #result()}. */
-    List<ParallelWork.Unit> valueUnits(ParallelUnits.Progress progress) {
+    List<ParallelWork.Unit> valueUnits(Progress progress) {
         long total = readers == null ? 0 : readers[0].size();
         long perUnit = granularity.valueUnit();
         int count = (int) ((total + perUnit - 1) / perUnit);
@@ -215,7 +215,7 @@ final class PairComparison {
     }
 
     private DeltaAccumulator compareValues(long first, long count, ParallelWork.Scratch scratch,
-            ParallelUnits.Progress progress) throws IOException {
+            Progress progress) throws IOException {
         DeltaAccumulator acc = new DeltaAccumulator();
         int half = readers.length / 2;
         int bytesPerValue = a.tensor().dtype().itemSize() + b.tensor().dtype().itemSize();
@@ -277,7 +277,7 @@ final class PairComparison {
     }
 
     /** The rank estimate of ΔW = A − B as one unit, none unless {@link #claimRank} granted it. */
-    List<ParallelWork.Unit> rankUnits(ParallelUnits.Progress progress) {
+    List<ParallelWork.Unit> rankUnits(Progress progress) {
         if (rank != null) {
             return List.of();
         }

@@ -15,6 +15,7 @@ import org.ckptinspector.io.FileSpan;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.task.ParallelUnits;
+import org.ckptinspector.task.Progress;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.TensorBytes;
 
@@ -95,7 +96,7 @@ final class DataWriter {
 
     /** Writes every piece added so far on up to {@code threads} threads. */
     void write(int threads, TaskMonitor monitor) throws IOException {
-        ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, totalBytes, "writing tensor data");
+        Progress progress = new Progress(monitor, totalBytes, "writing tensor data");
         List<ParallelUnits.Unit<Scratch>> units = new ArrayList<>();
         for (Piece p : pieces) {
             units.add(scratch -> {

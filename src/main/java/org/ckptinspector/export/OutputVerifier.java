@@ -19,6 +19,7 @@ import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.task.ParallelUnits;
+import org.ckptinspector.task.Progress;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.TensorBytes;
 
@@ -87,7 +88,7 @@ final class OutputVerifier {
     /** Compares the pieces on {@code threads} threads; the first failure or a cancel stops the others. */
     private static void compareAll(List<Piece> pieces, long totalBytes, int threads, TaskMonitor monitor)
             throws IOException {
-        ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, totalBytes, "verifying");
+        Progress progress = new Progress(monitor, totalBytes, "verifying");
         List<ParallelUnits.Unit<Staging>> units = new ArrayList<>();
         for (Piece p : pieces) {
             units.add(staging -> {

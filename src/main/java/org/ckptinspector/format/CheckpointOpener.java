@@ -17,6 +17,9 @@ import org.ckptinspector.format.numpy.NumpyReader;
 import org.ckptinspector.format.pt2.Pt2Reader;
 import org.ckptinspector.format.safetensors.SafetensorsReader;
 import org.ckptinspector.format.sharded.ShardedReader;
+import org.ckptinspector.format.torch.TorchLegacyReader;
+import org.ckptinspector.format.torch.TorchTarReader;
+import org.ckptinspector.format.torch.TorchZipReader;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.HeapRegion;
 import org.ckptinspector.model.Checkpoint;
@@ -53,9 +56,9 @@ public final class CheckpointOpener {
                 return FolderReader.read(file, CheckpointOpener::read);
             }
             return switch (detect(file)) {
-                case TORCH_ZIP -> TorchReaders.zip(file);
-                case TORCH_LEGACY -> TorchReaders.legacy(file);
-                case TORCH_TAR -> TorchReaders.tar(file);
+                case TORCH_ZIP -> TorchZipReader.read(file);
+                case TORCH_LEGACY -> TorchLegacyReader.read(file);
+                case TORCH_TAR -> TorchTarReader.read(file);
                 case SAFETENSORS -> SafetensorsReader.read(file);
                 case SHARD_INDEX -> ShardedReader.read(file, CheckpointOpener::read);
                 case GGUF -> GgufReader.read(file);

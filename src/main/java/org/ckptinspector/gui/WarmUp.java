@@ -18,11 +18,11 @@ import javafx.scene.layout.VBox;
 import org.ckptinspector.app.ComparisonModel;
 import org.ckptinspector.app.ComparisonState;
 import org.ckptinspector.app.DiffMerge;
+import org.ckptinspector.app.DiffSummary;
 import org.ckptinspector.app.FilteredTree;
 import org.ckptinspector.app.LayerFilter;
 import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.app.OpenedCheckpoint;
-import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.TensorInsights;
 import org.ckptinspector.gui.diff.DiffPanel;
@@ -48,7 +48,7 @@ final class WarmUp {
     private WarmUp() {}
 
     /** The sample opened, compared with itself and analysed: everything the views need, made off the FX thread. */
-    record Prepared(OpenedCheckpoint doc, DiffResult diff, ComparisonState comparison, ExportSelection selection,
+    record Prepared(OpenedCheckpoint doc, DiffSummary diff, ComparisonState comparison, ExportSelection selection,
             LayerNode module, LayerNode tensor, LayerTreeTable.Rows rows, LayerTreeTable.Rows markedRows,
             List<TensorInsights.Prepared> insights) {}
 
@@ -112,7 +112,7 @@ final class WarmUp {
             List<TensorInsights.Prepared> insights = List.of(
                     new TensorInsights(null, t -> java.util.Optional.empty()).prepareAll(tensor.tensor().get()),
                     new TensorInsights(null, comparison).prepareAll(tensor.tensor().get()));
-            return new Prepared(doc, merged.result(), comparison, selection, tensor.parent().orElseThrow(), tensor,
+            return new Prepared(doc, DiffSummary.of(merged.result()), comparison, selection, tensor.parent().orElseThrow(), tensor,
                     LayerTreeTable.prepare(doc.tree(), FilteredTree.of(doc.tree(), LayerFilter.NONE)),
                     LayerTreeTable.prepare(merged.tree(), FilteredTree.of(merged.tree(), LayerFilter.NONE)),
                     insights);

@@ -12,12 +12,12 @@ import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import org.ckptinspector.app.Aggregate;
 import org.ckptinspector.app.DiffStatus;
+import org.ckptinspector.app.DiffSummary;
 import org.ckptinspector.app.FilteredTree;
 import org.ckptinspector.app.LayerFilter;
 import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.WindowModel;
-import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.diff.DiffPanel;
 import org.ckptinspector.gui.export.ExportSelection;
@@ -100,7 +100,7 @@ final class WindowView implements WindowModel.View<LayerTreeTable.Rows> {
     }
 
     @Override
-    public void showComparison(DiffResult r, Map<DiffStatus, Integer> counts, String fileA, String fileB) {
+    public void showComparison(DiffSummary r, Map<DiffStatus, Integer> counts, String fileA, String fileB) {
         p.diffPanel().show(r, counts, fileA, fileB);
     }
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.Progress;
 import org.ckptinspector.task.TaskMonitor;
 
 /**

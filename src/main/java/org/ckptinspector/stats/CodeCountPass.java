@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.Progress;
 import org.ckptinspector.values.CodeTable;
 import org.ckptinspector.values.TensorBytes;
 

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Layout;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.Progress;
 import org.ckptinspector.values.TensorBytes;
 import org.ckptinspector.values.ValueView;
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Optional;
 import org.ckptinspector.model.Layout;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.Progress;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.CodeTable;
 import org.ckptinspector.values.ValueReader;

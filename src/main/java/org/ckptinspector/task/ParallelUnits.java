@@ -21,29 +21,6 @@ public final class ParallelUnits {
         void run(S scratch) throws IOException;
     }
 
-    /** Progress in bytes over all units of one phase, reported as units (or parts of them) finish. */
-    public static final class Progress {
-        private final TaskMonitor monitor;
-        private final long total;
-        private final String message;
-        private long done;
-
-        public Progress(TaskMonitor monitor, long total, String message) {
-            this.monitor = monitor;
-            this.total = total;
-            this.message = message;
-        }
-
-        /** Counts finished bytes; reports stay in order however the threads interleave. */
-        public void add(long bytes) {
-            synchronized (this) {
-                done += bytes;
-                monitor.progress(done, total, message);
-            }
-            monitor.checkCancelled();
-        }
-    }
-
     /** Runs all units on up to {@code threads} threads; helper threads are named {@code name-1, name-2, …}. */
     public static <S> void run(List<? extends Unit<S>> units, int threads, Supplier<S> scratch, TaskMonitor monitor,
             String name) throws IOException {

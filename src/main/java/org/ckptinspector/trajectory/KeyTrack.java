@@ -9,6 +9,7 @@ import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.task.ParallelUnits;
+import org.ckptinspector.task.Progress;
 import org.ckptinspector.values.ValueReader;
 
 /**
@@ -88,7 +89,7 @@ final class KeyTrack {
         return bytes;
     }
 
-    List<ParallelUnits.Unit<Scratch>> units(ParallelUnits.Progress progress) {
+    List<ParallelUnits.Unit<Scratch>> units(Progress progress) {
         long total = read.length == 0 ? 0 : readers[read[0]].size();
         int count = (int) ((total + UNIT_VALUES - 1) / UNIT_VALUES);
         partials = new StepSums[count][];
@@ -102,7 +103,7 @@ final class KeyTrack {
         return units;
     }
 
-    private StepSums[] range(long from, long count, Scratch scratch, ParallelUnits.Progress progress)
+    private StepSums[] range(long from, long count, Scratch scratch, Progress progress)
             throws IOException {
         StepSums[] sums = new StepSums[steps];
         for (int k = 0; k < read.length; k++) {

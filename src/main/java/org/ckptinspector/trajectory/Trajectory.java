@@ -11,6 +11,7 @@ import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.task.ParallelUnits;
+import org.ckptinspector.task.Progress;
 import org.ckptinspector.task.TaskMonitor;
 
 /**
@@ -67,7 +68,7 @@ public final class Trajectory {
             tracks.add(new KeyTrack(e.getKey(), e.getValue(), files));
         }
         long total = tracks.stream().mapToLong(KeyTrack::byteWork).sum();
-        ParallelUnits.Progress progress = new ParallelUnits.Progress(monitor, total, "reading " + n + " checkpoints");
+        Progress progress = new Progress(monitor, total, "reading " + n + " checkpoints");
         List<ParallelUnits.Unit<KeyTrack.Scratch>> units = new ArrayList<>();
         tracks.forEach(t -> units.addAll(t.units(progress)));
         ParallelUnits.run(units, threads, KeyTrack.Scratch::new, monitor, "trajectory-worker");

@@ -5,7 +5,7 @@ import org.ckptinspector.model.DType;
 
 /**
  * Dequantizes GGML blocks to float32 exactly as gguf-py's {@code quants.dequantize} does: the scalar formulas of
- * llm-formats.md §1.7–1.8 in float arithmetic, in the same operation order (Java has no FMA contraction), which
+ * docs/llm-formats.md §1.7–1.8 in float arithmetic, in the same operation order (Java has no FMA contraction), which
  * reproduces gguf-py bit for bit.
  */
 final class GgmlBlocks {

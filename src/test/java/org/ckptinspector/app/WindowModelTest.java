@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.ckptinspector.Fixtures;
-import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +89,9 @@ class WindowModelTest {
         assertEquals(pair.get("only_in_a").size(), view.counts.get(DiffStatus.ONLY_IN_A));
         assertEquals(pair.get("only_in_b").size(), view.counts.get(DiffStatus.ONLY_IN_B));
         assertTrue(view.title.contains("  ↔  "), view.title);
+        assertTrue(view.summary.outcome(true).startsWith("RuntimeError: Error(s) in loading state_dict for values_b:"),
+                "B has keys A lacks, so torch's strict load_state_dict raises");
+        assertEquals("Keys compared as they are.", view.summary.alignmentText());
         assertTrue(view.commands.closeComparison());
         pair.get("only_in_b").forEach(k -> assertEquals(DiffStatus.ONLY_IN_B,
                 view.marks.apply(view.rows.find(n -> n.key().equals(k.asText())).orElseThrow())));
@@ -132,6 +134,7 @@ class WindowModelTest {
         Set<DType> dtypes;
         Function<LayerNode, DiffStatus> marks;
         Map<DiffStatus, Integer> counts;
+        DiffSummary summary;
         long shownTensors;
         String title;
         String errorTitle;
@@ -180,9 +183,10 @@ class WindowModelTest {
         }
 
         @Override
-        public void showComparison(DiffResult result, Map<DiffStatus, Integer> n, String fileA, String fileB) {
+        public void showComparison(DiffSummary result, Map<DiffStatus, Integer> n, String fileA, String fileB) {
             comparisonHidden = false;
             counts = n;
+            summary = result;
         }
 
         @Override

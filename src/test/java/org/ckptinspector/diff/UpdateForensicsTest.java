@@ -101,7 +101,7 @@ class UpdateForensicsTest {
             long cost = DeltaRank.multiplyAdds(new long[] {64, 48});
             assertEquals(-1, p.claimRank(cost - 1));
             assertEquals(0, p.rankWork());
-            var progress = new org.ckptinspector.task.ParallelUnits.Progress(TaskMonitor.NONE, 1, "");
+            var progress = new org.ckptinspector.task.Progress(TaskMonitor.NONE, 1, "");
             assertTrue(p.rankUnits(progress).isEmpty());
             ParallelWork.run(p.valueUnits(progress), 1, TaskMonitor.NONE);
             UpdateVerdict v = p.result().update();
@@ -141,7 +141,7 @@ class UpdateForensicsTest {
         };
         DeltaRank.Estimate e = DeltaRank.estimate(new long[] {m, n}, org.ckptinspector.model.DType.FLOAT64,
                 org.ckptinspector.model.DType.FLOAT64, source, 1,
-                new org.ckptinspector.task.ParallelUnits.Progress(TaskMonitor.NONE, 1, ""));
+                new org.ckptinspector.task.Progress(TaskMonitor.NONE, 1, ""));
         assertNull(e.rank());
         assertTrue(e.reason().startsWith("rank above"), e.reason());
     }

@@ -22,11 +22,11 @@ import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 
 /**
- * Reads a GGUF file (versions 2 and 3, llama.cpp's format; llm-formats.md §1): the header's key/values as metadata
- * (arrays longer than {@value #SHOWN_ITEMS} items summarised) and the tensor infos as tensors in torch order (GGUF's
- * {@code ne} reversed), over the mapped data section. Only the header is read at open; values are read on demand.
- * F32/F16/BF16/F64 and the integer types are plain dtypes; quantized tensors keep their GGML block type as dtype.
- * The rules of gguf.cpp are applied: magic, version, counts that fit the file, unique non-empty keys and tensor
+ * Reads a GGUF file (versions 2 and 3, llama.cpp's format; docs/llm-formats.md §1): the header's key/values as
+ * metadata (arrays longer than {@value #SHOWN_ITEMS} items summarised) and the tensor infos as tensors in torch
+ * order (GGUF's {@code ne} reversed), over the mapped data section. Only the header is read at open; values are read on
+ * demand. F32/F16/BF16/F64 and the integer types are plain dtypes; quantized tensors keep their GGML block type as
+ * dtype. The rules of gguf.cpp are applied: magic, version, counts that fit the file, unique non-empty keys and tensor
  * names, known value and tensor types, at most 4 dimensions, rows of whole blocks, a power-of-two
  * {@code general.alignment}, and tensor data aligned, inside the file and not overlapping.
  */

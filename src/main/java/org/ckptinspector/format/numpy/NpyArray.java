@@ -16,8 +16,8 @@ import org.ckptinspector.pickle.PythonCalls;
 import org.ckptinspector.pickle.RestrictedUnpickler;
 
 /**
- * One {@code .npy} payload (a file, or a member of an {@code .npz}), llm-formats.md §5.1: a numeric array becomes a
- * tensor over its bytes; an object array's pickle is only run through the restricted unpickler, which names its
+ * One {@code .npy} payload (a file, or a member of an {@code .npz}), docs/llm-formats.md §5.1: a numeric array becomes
+ * a tensor over its bytes; an object array's pickle is only run through the restricted unpickler, which names its
  * globals and builds inert values; other dtypes (strings, dates, structured) are reported, not read.
  */
 sealed interface NpyArray {

@@ -31,7 +31,7 @@ import org.ckptinspector.pickle.PythonCalls;
 import org.ckptinspector.pickle.RestrictedUnpickler;
 
 /**
- * Reads a torch.export {@code .pt2} archive (llm-formats.md §6): the weights and tensor constants listed in
+ * Reads a torch.export {@code .pt2} archive (docs/llm-formats.md §6): the weights and tensor constants listed in
  * {@code data/weights/model_weights_config.json} and {@code data/constants/model_constants_config.json}, each a
  * strided view (sizes, strides, storage offset from its {@code tensor_meta}) over the raw storage bytes of its
  * record; records several names share are one shared storage. Pickled payloads (tensor subclasses, custom and

@@ -4,8 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.util.List;
-import org.ckptinspector.stats.Histogram;
-import org.ckptinspector.stats.HistogramScale;
+import org.ckptinspector.app.HistogramBars;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -28,9 +27,6 @@ public final class HistogramChart {
     private static final Color[] COLORS = {new Color(74, 99, 231, 200), new Color(232, 89, 12, 140)};
     private static final Font TICKS = new Font("SansSerif", Font.PLAIN, 11);
 
-    /** One histogram to draw, under a legend name. */
-    public record Series(String name, Histogram histogram) {}
-
     private HistogramChart() {}
 
     /** The chart in a viewer; FX thread, unless the viewer is being built off screen. */
@@ -43,12 +39,12 @@ public final class HistogramChart {
     }
 
     /** The chart itself: plain Java2D objects, safe to build on any thread. */
-    public static JFreeChart chart(List<Series> series, boolean logCounts) {
+    public static JFreeChart chart(List<HistogramBars> series, boolean logCounts) {
         XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
-        for (Series s : series) {
+        for (HistogramBars s : series) {
             XYIntervalSeries xy = new XYIntervalSeries(s.name());
-            double[] e = s.histogram().edges();
-            long[] c = s.histogram().counts();
+            double[] e = s.edges();
+            long[] c = s.counts();
             for (int i = 0; i < c.length; i++) {
                 if (logCounts && c[i] == 0) {
                     continue;
@@ -57,7 +53,7 @@ public final class HistogramChart {
             }
             data.addSeries(xy);
         }
-        boolean logX = !series.isEmpty() && series.get(0).histogram().scale() == HistogramScale.LOG_ABS;
+        boolean logX = !series.isEmpty() && series.get(0).logAbs();
         ValueAxis x = logX ? new LogAxis("|value|") : new NumberAxis("value");
         ValueAxis y = logCounts ? new LogAxis("count") : new NumberAxis("count");
         if (x instanceof NumberAxis nx) {

@@ -25,7 +25,6 @@ import org.ckptinspector.app.InsightsModel;
 import org.ckptinspector.app.InsightsModel.Load;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.PreviewGrid;
-import org.ckptinspector.app.StatisticsFacts;
 import org.ckptinspector.app.TaskRunner;
 import org.ckptinspector.gui.task.FxThread;
 import org.ckptinspector.model.TensorRef;
@@ -54,14 +53,7 @@ public final class TensorInsights implements TensorSections, InsightsModel.Liste
     /** Statistics ready to show with the histogram's chart (null: nothing finite to plot), made off the FX thread. */
     public record Shown(InsightsModel.Statistics s, JFreeChart chart) {
         static Shown of(InsightsModel.Statistics s) {
-            List<HistogramChart.Series> series = new ArrayList<>();
-            if (s.a().histogram() != null) {
-                series.add(new HistogramChart.Series(s.nameA(), s.a().histogram()));
-            }
-            if (s.b() != null && s.b().histogram() != null) {
-                series.add(new HistogramChart.Series("B", s.b().histogram()));
-            }
-            return new Shown(s, series.isEmpty() ? null : HistogramChart.chart(series, s.logCounts()));
+            return new Shown(s, s.histograms().isEmpty() ? null : HistogramChart.chart(s.histograms(), s.logCounts()));
         }
     }
 
@@ -157,10 +149,10 @@ public final class TensorInsights implements TensorSections, InsightsModel.Liste
             none.getStyleClass().add("placeholder");
             box.getChildren().add(none);
         } else {
-            box.getChildren().add(HistogramChart.viewer(shown.chart()));
+            box.getChildren().addAll(HistogramChart.viewer(shown.chart()), HistogramZoom.of(shown.chart()));
         }
         VBox stats = new VBox(16);
-        if (s.b() == null) {
+        if (s.factsB() == null) {
             stats.getChildren().add(DetailPane.section("Statistics", FactGrid.of(s.factsA())));
         } else {
             HBox sides = new HBox(24, DetailPane.section("Statistics of A", FactGrid.of(s.factsA())),
@@ -168,10 +160,10 @@ public final class TensorInsights implements TensorSections, InsightsModel.Liste
             sides.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
             stats.getChildren().add(sides);
         }
-        s.comparison().ifPresent(c -> {
-            Label status = new Label(c.status());
+        s.comparedStatus().ifPresent(c -> {
+            Label status = new Label(c);
             status.getStyleClass().addAll("chip", "diff-chip");
-            Node content = c.change() == null ? status : new VBox(8, status, FactGrid.of(StatisticsFacts.of(c.change())));
+            Node content = s.changeFacts().isEmpty() ? status : new VBox(8, status, FactGrid.of(s.changeFacts()));
             stats.getChildren().add(0, DetailPane.section("Compared with B", content));
         });
         return new VBox(16, DetailPane.section("Histogram", box), stats);

@@ -14,7 +14,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import org.ckptinspector.app.DiffStatus;
-import org.ckptinspector.diff.DiffResult;
+import org.ckptinspector.app.DiffSummary;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.task.FxThread;
 
@@ -33,7 +33,7 @@ public final class DiffPanel {
     private final Label verdict = new Label();
     private final TextArea torchText = new TextArea();
     private final VBox box;
-    private DiffResult result;
+    private DiffSummary result;
 
     public DiffPanel(Runnable close) {
         FxThread.check();
@@ -104,7 +104,7 @@ public final class DiffPanel {
     }
 
     /** @param n how many keys have each status */
-    public void show(DiffResult r, Map<DiffStatus, Integer> n, String fileA, String fileB) {
+    public void show(DiffSummary r, Map<DiffStatus, Integer> n, String fileA, String fileB) {
         result = r;
         files.setText("A  " + fileA + "   ↔   B  " + fileB);
         counts.getChildren().clear();
@@ -119,7 +119,7 @@ public final class DiffPanel {
                 counts.getChildren().add(chip);
             }
         }
-        alignment.setText(r.alignment() == null ? "Keys compared as they are." : "Alignment: " + r.alignment());
+        alignment.setText(r.alignmentText());
         showLoadStateDict();
         setVisible(true);
     }
@@ -133,12 +133,11 @@ public final class DiffPanel {
         if (result == null) {
             return;
         }
-        var r = result.loadStateDict();
-        boolean ok = r.succeeds(strict.isSelected());
+        boolean ok = result.loads(strict.isSelected());
         verdict.setText(ok ? "loads" : "raises RuntimeError");
         verdict.getStyleClass().removeAll("verdict-ok", "verdict-fail");
         verdict.getStyleClass().addAll(ok ? "verdict-ok" : "verdict-fail");
-        torchText.setText(r.outcome(result.modelClass(), strict.isSelected()));
+        torchText.setText(result.outcome(strict.isSelected()));
     }
 
     private void setVisible(boolean v) {

@@ -10,6 +10,7 @@ import javafx.scene.control.TabPane;
 import javafx.scene.layout.VBox;
 import org.ckptinspector.app.ErrorMessages;
 import org.ckptinspector.app.Fact;
+import org.ckptinspector.app.HistogramBars;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.OptimizerMoments;
 import org.ckptinspector.app.StatisticsFacts;
@@ -85,7 +86,7 @@ public final class OptimizerMomentsSection implements TensorSections {
             for (OptimizerMoments.Moment mo : moments) {
                 TensorStats s = TensorStatistics.compute(mo.tensor(), options, m);
                 JFreeChart chart = s.histogram() == null ? null : HistogramChart.chart(
-                        List.of(new HistogramChart.Series(mo.state(), s.histogram())), false);
+                        List.of(HistogramBars.of(mo.state(), s.histogram())), false);
                 out.add(new Shown(mo, StatisticsFacts.of(s), chart));
             }
             return out;
