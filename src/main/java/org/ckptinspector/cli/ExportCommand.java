@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.ckptinspector.adapter.AdapterMerge;
 import org.ckptinspector.export.ExportException;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.export.ExportItem;
@@ -70,6 +71,10 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "F", description = "pth or safetensors (default: from OUT's extension)")
     String format;
 
+    @Option(names = "--merge-adapter", paramLabel = "ADAPTER", description = "merge this PEFT LoRA adapter folder "
+            + "into SRC's weights (W + scale·B·A in float32, as peft's merge_and_unload, then SRC's dtype)")
+    Path adapter;
+
     @Option(names = "--no-verify", description = "skip re-reading the output to compare its values with the source")
     boolean noVerify;
 
@@ -84,7 +89,9 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ExportRequest request = ExportRequest.of(selection(), outputFormat()).withRenames(renameRules())
                 .withDtype(targetDtype()).withVerify(!noVerify);
-        try (Checkpoint c = CheckpointOpener.open(source)) {
+        try (Checkpoint base = CheckpointOpener.open(source);
+                Checkpoint adapterFile = adapter == null ? null : CheckpointOpener.open(adapter)) {
+            Checkpoint c = adapterFile == null ? base : AdapterMerge.of(base, adapterFile).mergedCheckpoint();
             long opened = System.nanoTime();
             ExportPlan plan = ExportPlanner.plan(c, request);
             long planned = System.nanoTime();

@@ -37,6 +37,9 @@ import org.ckptinspector.gui.open.StartScreen;
 import org.ckptinspector.gui.security.SecurityBanner;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.NextFrame;
+import org.ckptinspector.gui.training.ContentsTabs;
+import org.ckptinspector.gui.training.OptimizerMomentsSection;
+import org.ckptinspector.gui.training.TrainingPane;
 import org.ckptinspector.gui.timeline.TimelineLauncher;
 import org.ckptinspector.gui.tree.FilterBar;
 import org.ckptinspector.gui.tree.LayerTreeTable;
@@ -62,6 +65,7 @@ public final class MainWindow {
     private final StartScreen startScreen;
     private final Scene scene;
     private final DiffPanel diffPanel;
+    private final TrainingPane trainingPane;
     private final TimelineLauncher timelines;
     private final DragOut dragOut;
     private ExportDialog exportDialog;
@@ -72,8 +76,13 @@ public final class MainWindow {
         this.background = background;
         this.recent = recent;
         this.statusBar = new StatusBar(background);
-        this.detail = new DetailPane(new TensorInsights(background, t -> comparisonState().of(t)),
-                tree::select);
+        TensorInsights insights = new TensorInsights(background, t -> comparisonState().of(t));
+        OptimizerMomentsSection moments = new OptimizerMomentsSection(background);
+        this.detail = new DetailPane((tabs, overview, t, doc) -> {
+            insights.addTo(tabs, overview, t, doc);
+            moments.addTo(tabs, overview, t, doc);
+        }, tree::select);
+        this.trainingPane = new TrainingPane(background, () -> stage);
         this.dragOut = new DragOut(background, this::openCheckpoint, Preferences.userNodeForPackage(DragOut.class),
                 this::showError);
         tree.setDragFiles(dragOut::files);
@@ -81,9 +90,11 @@ public final class MainWindow {
         this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
 
         this.diffPanel = new DiffPanel(() -> workspace().setComparison(null));
-        VBox treeColumn = new VBox(filterBar.view(), tree.view(), diffPanel.view());
-        treeColumn.getStyleClass().add("tree-column");
+        VBox layers = new VBox(filterBar.view(), tree.view());
         VBox.setVgrow(tree.view(), Priority.ALWAYS);
+        VBox treeColumn = new VBox(ContentsTabs.of(layers, trainingPane.view()), diffPanel.view());
+        treeColumn.getStyleClass().add("tree-column");
+        VBox.setVgrow(treeColumn.getChildren().get(0), Priority.ALWAYS);
         ExportBasket basket = new ExportBasket(exportSelection, () -> workspace().primary() == null ? null
                 : workspace().primary().tree(), this::showExportDialog);
         VBox detailColumn = new VBox(detail.view(), basket.view());
@@ -96,7 +107,7 @@ public final class MainWindow {
 
         this.model = new WindowModel<>(background, new WindowView(new WindowView.Parts(stage, recent,
                 exportSelection, securityBanner, center, workArea, startScreen, tree, detail, filterBar, statusBar,
-                diffPanel), commands, this::showError));
+                diffPanel, trainingPane), commands, this::showError));
         model.start();
         BorderPane root = new BorderPane();
         AppMenus menus = new AppMenus(this, stage, recent);
@@ -161,6 +172,10 @@ public final class MainWindow {
 
     public SplitPane workArea() {
         return workArea;
+    }
+
+    public TrainingPane trainingPane() {
+        return trainingPane;
     }
 
     public FilterBar filterBar() {

@@ -78,8 +78,10 @@ public final class DetailPane {
         switch (node.kind()) {
             case TENSOR -> showTensor(node, node.tensor().orElseThrow(), doc);
             case VALUE -> body.getChildren().setAll(scroll(valueView(node)));
-            case ROOT -> body.getChildren().setAll(scroll(section("File", FactGrid.of(fileFacts(doc))),
-                    breakdown(node)));
+            case ROOT -> body.getChildren().setAll(doc.adapterFacts().isEmpty()
+                    ? scroll(section("File", FactGrid.of(fileFacts(doc))), breakdown(node))
+                    : scroll(section("File", FactGrid.of(fileFacts(doc))),
+                            section("PEFT adapter", FactGrid.of(doc.adapterFacts())), breakdown(node)));
             default -> body.getChildren().setAll(scroll(breakdown(node)));
         }
     }
@@ -229,7 +231,7 @@ public final class DetailPane {
         return f;
     }
 
-    static VBox section(String title, Node content) {
+    public static VBox section(String title, Node content) {
         Label l = new Label(title);
         l.getStyleClass().add("section-title");
         VBox box = new VBox(8, l, content);
@@ -243,7 +245,7 @@ public final class DetailPane {
         return l;
     }
 
-    static ScrollPane scroll(Node... content) {
+    public static ScrollPane scroll(Node... content) {
         VBox box = new VBox(18, content);
         box.getStyleClass().add("detail-content");
         ScrollPane s = new ScrollPane(box);
