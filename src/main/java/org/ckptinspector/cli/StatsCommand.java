@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.ScalePartners;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.report.StatsJson;
 import org.ckptinspector.stats.CheckpointStatistics;
@@ -26,7 +27,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code stats FILE... | DIR [--key KEY]... [--bins N] [--json]}: statistics, histograms and a health sweep. */
+/**
+ * {@code stats FILE... | DIR [--key KEY]... [--bins N] [--raw] [--json]}: statistics, histograms and a health
+ * sweep.
+ */
 @Command(name = "stats", description = "Statistics, histograms and a health check of a checkpoint's tensors.")
 final class StatsCommand implements Callable<Integer> {
     private static final String BARS = " ▁▂▃▄▅▆▇█";
@@ -46,6 +50,10 @@ final class StatsCommand implements Callable<Integer> {
 
     @Option(names = "--log-bins", description = "space the bins evenly in log |x| (zeros left out)")
     boolean logBins;
+
+    @Option(names = "--raw", description = "statistics of the stored codes of scaled float8 weights, without "
+            + "their scales")
+    boolean raw;
 
     @Option(names = "--json", description = "print one JSON object (see the CLI contract); for many files, one "
             + "JSON line per file")
@@ -79,6 +87,9 @@ final class StatsCommand implements Callable<Integer> {
                 selected.add(t.get());
             }
             List<TensorRef> tensors = keys.isEmpty() ? c.tensors() : selected;
+            if (raw) {
+                tensors = tensors.stream().map(ScalePartners::rawCodes).toList();
+            }
             StatsReport report = CheckpointStatistics.compute(tensors, options, TaskMonitor.NONE);
             if (json && lines) {
                 JsonOutput.line(out, json -> StatsJson.write(file, report, json));
