@@ -2,7 +2,6 @@ package org.ckptinspector.gui;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.prefs.Preferences;
 import java.util.concurrent.CompletableFuture;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -84,7 +83,7 @@ public final class MainWindow {
             moments.addTo(tabs, overview, t, doc);
         }, tree::select, this::comparisonState);
         this.trainingPane = new TrainingPane(background, () -> stage);
-        this.dragOut = new DragOut(background, this::openCheckpoint, Preferences.userNodeForPackage(DragOut.class),
+        this.dragOut = new DragOut(background, this::openCheckpoint, recent.preferences(),
                 this::showError);
         tree.setDragFiles(dragOut::files);
         this.timelines = new TimelineLauncher(stage, background, this::openFiles, this::showError);

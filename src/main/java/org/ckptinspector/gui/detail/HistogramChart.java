@@ -1,10 +1,9 @@
 package org.ckptinspector.gui.detail;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.util.List;
 import org.ckptinspector.app.HistogramBars;
+import org.ckptinspector.gui.chart.ChartStyle;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
@@ -25,7 +24,6 @@ import org.jfree.data.xy.XYIntervalSeriesCollection;
  */
 public final class HistogramChart {
     private static final Color[] COLORS = {new Color(74, 99, 231, 200), new Color(232, 89, 12, 140)};
-    private static final Font TICKS = new Font("SansSerif", Font.PLAIN, 11);
 
     private HistogramChart() {}
 
@@ -66,14 +64,7 @@ public final class HistogramChart {
             ly.setBase(10);
             ly.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
         }
-        for (ValueAxis a : List.of(x, y)) {
-            a.setTickLabelFont(TICKS);
-            a.setLabelFont(TICKS);
-            a.setTickLabelPaint(new Color(90, 97, 112));
-            a.setLabelPaint(new Color(107, 115, 131));
-            a.setAxisLinePaint(new Color(210, 214, 222));
-            a.setTickMarkPaint(new Color(210, 214, 222));
-        }
+        ChartStyle.axes(x, y);
         XYBarRenderer r = new XYBarRenderer(0.0);
         r.setBarPainter(new StandardXYBarPainter());
         r.setShadowVisible(false);
@@ -83,20 +74,14 @@ public final class HistogramChart {
             r.setSeriesPaint(i, COLORS[i % COLORS.length]);
         }
         XYPlot plot = new XYPlot(data, x, y, r);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setOutlineVisible(false);
-        plot.setDomainGridlinePaint(new Color(236, 238, 242));
-        plot.setRangeGridlinePaint(new Color(236, 238, 242));
-        plot.setDomainGridlineStroke(new BasicStroke(1f));
-        plot.setRangeGridlineStroke(new BasicStroke(1f));
-        plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+        ChartStyle.plot(plot);
         JFreeChart chart = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, series.size() > 1);
         chart.setBackgroundPaint(Color.WHITE);
         chart.setPadding(new RectangleInsets(4, 2, 2, 8));
         LegendTitle legend = chart.getLegend();
         if (legend != null) {
             legend.setPosition(RectangleEdge.TOP);
-            legend.setItemFont(TICKS);
+            legend.setItemFont(ChartStyle.TICKS);
             legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
         }
         return chart;

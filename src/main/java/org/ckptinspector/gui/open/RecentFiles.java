@@ -30,6 +30,11 @@ public final class RecentFiles {
         return new RecentFiles(Preferences.userNodeForPackage(RecentFiles.class));
     }
 
+    /** Where the list is kept; other per-user settings of the window live there too. */
+    public Preferences preferences() {
+        return prefs;
+    }
+
     /** Newest first; the view updates its menu from this list. */
     public ObservableList<Path> files() {
         return FXCollections.unmodifiableObservableList(files);

@@ -2,12 +2,11 @@ package org.ckptinspector.gui.timeline;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.util.List;
+import org.ckptinspector.gui.chart.ChartStyle;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
-import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -22,7 +21,6 @@ import org.jfree.data.xy.XYSeriesCollection;
  * labelled with its step number; a step without a figure is a gap; the first NaN/Inf step is a red marker.
  */
 final class TrajectoryChart {
-    private static final Font TICKS = new Font("SansSerif", Font.PLAIN, 11);
     private static final Color LINE = new Color(74, 99, 231);
     private static final Color NONFINITE = new Color(208, 52, 44);
 
@@ -38,27 +36,16 @@ final class TrajectoryChart {
         x.setGridBandsVisible(false);
         NumberAxis y = new NumberAxis(metric);
         y.setAutoRangeIncludesZero(false);
-        for (ValueAxis a : List.of(x, y)) {
-            a.setTickLabelFont(TICKS);
-            a.setLabelFont(TICKS);
-            a.setTickLabelPaint(new Color(90, 97, 112));
-            a.setLabelPaint(new Color(107, 115, 131));
-            a.setAxisLinePaint(new Color(210, 214, 222));
-            a.setTickMarkPaint(new Color(210, 214, 222));
-        }
+        ChartStyle.axes(x, y);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         r.setSeriesPaint(0, LINE);
         r.setSeriesStroke(0, new BasicStroke(2f));
         XYPlot plot = new XYPlot(new XYSeriesCollection(series), x, y, r);
-        plot.setBackgroundPaint(Color.WHITE);
-        plot.setOutlineVisible(false);
-        plot.setDomainGridlinePaint(new Color(236, 238, 242));
-        plot.setRangeGridlinePaint(new Color(236, 238, 242));
-        plot.setAxisOffset(RectangleInsets.ZERO_INSETS);
+        ChartStyle.plot(plot);
         if (nonfinite != null) {
             ValueMarker m = new ValueMarker(nonfinite, NONFINITE, new BasicStroke(1.5f));
             m.setLabel("first NaN/Inf");
-            m.setLabelFont(TICKS);
+            m.setLabelFont(ChartStyle.TICKS);
             m.setLabelPaint(NONFINITE);
             m.setLabelBackgroundColor(Color.WHITE);
             m.setLabelOffset(new RectangleInsets(2, 4, 2, 4));
