@@ -14,31 +14,28 @@ import org.ckptinspector.report.TrainingText;
 import org.ckptinspector.training.TrainingState;
 import org.ckptinspector.training.WeightsOnlyVerdict;
 import org.ckptinspector.security.CheckpointGlobals;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code inspect FILE... | DIR [--json] [--hash]}: the tensors, globals and values of checkpoints. */
-@Command(name = "inspect", description = "List the tensors, globals and values of a checkpoint.")
 final class InspectCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    private final PositionalParamSpec filesArg = CommandModel.positionals(Path.class, "FILE",
+            "checkpoint files, shard indexes or checkpoint folders, or folders to search for them");
+    private final OptionSpec jsonOption = CommandModel.flag("--json", "print one JSON object (see the CLI contract); "
+            + "for many files, one JSON line per file");
+    private final OptionSpec hashOption = CommandModel.flag("--hash", "add the SHA-256 of every tensor's values");
+    final CommandSpec spec = CommandModel.command(this, "inspect", "List the tensors, globals and values of a "
+            + "checkpoint.").addPositional(filesArg).addOption(jsonOption).addOption(hashOption);
 
-    @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "checkpoint files, shard indexes or checkpoint folders, or folders to search for them")
-    List<Path> files;
-
-    @Option(names = "--json", description = "print one JSON object (see the CLI contract); for many files, one "
-            + "JSON line per file")
-    boolean json;
-
-    @Option(names = "--hash", description = "add the SHA-256 of every tensor's values")
-    boolean hash;
+    private boolean json;
+    private boolean hash;
 
     @Override
     public Integer call() throws Exception {
+        json = jsonOption.getValue();
+        hash = hashOption.getValue();
+        List<Path> files = filesArg.getValue();
         CheckpointBatch batch = CheckpointBatch.of(files);
         boolean lines = batch.isMany();
         return batch.runPrinting((file, out, err) -> inspect(file, out, lines), json && lines,

@@ -17,34 +17,28 @@ import org.ckptinspector.security.GlobalClass;
 import org.ckptinspector.security.ScanFinding;
 import org.ckptinspector.security.ScanReport;
 import org.ckptinspector.task.TaskMonitor;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code scan FILE... | DIR [--json | --sarif]}: every global the files' pickles name, classified safe, unknown or
  * dangerous. Exit 0 when all are safe, 1 when any is unknown or dangerous, 2 when a file cannot be scanned
  * completely and nothing dangerous was found in it before the failure; over many files, the worst of these.
  */
-@Command(name = "scan", description = "List the globals a checkpoint's pickles name and flag the unsafe ones "
-        + "(nothing in the file is run). Folders are searched recursively; files are scanned in parallel.")
 final class ScanCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    private final PositionalParamSpec filesArg = CommandModel.positionals(Path.class, "FILE",
+            "checkpoint files, shard indexes or checkpoint folders, or folders to search for them");
+    private final OptionSpec jsonOption = CommandModel.flag("--json", "one JSON object for one file; for many, one "
+            + "JSON line per file and a summary line (see the CLI contract)");
+    private final OptionSpec sarifOption = CommandModel.flag("--sarif",
+            "print a SARIF 2.1.0 log of the findings, for CI code scanning");
+    final CommandSpec spec = CommandModel.command(this, "scan", "List the globals a checkpoint's pickles name and "
+            + "flag the unsafe ones (nothing in the file is run). Folders are searched recursively; files are "
+            + "scanned in parallel.").addPositional(filesArg).addOption(jsonOption).addOption(sarifOption);
 
-    @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "checkpoint files, shard indexes or checkpoint folders, or folders to search for them")
-    List<Path> files;
-
-    @Option(names = "--json", description = "one JSON object for one file; for many, one JSON line per file and a "
-            + "summary line (see the CLI contract)")
-    boolean json;
-
-    @Option(names = "--sarif", description = "print a SARIF 2.1.0 log of the findings, for CI code scanning")
-    boolean sarif;
+    private boolean json;
 
     /** One file's outcome: its report, or why it could not be scanned completely. */
     private record FileScan(Path file, ScanReport report, List<String> errors) {
@@ -109,6 +103,9 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<Path> files = filesArg.getValue();
+        json = jsonOption.getValue();
+        boolean sarif = sarifOption.getValue();
         if (json && sarif) {
             throw new ParameterException(spec.commandLine(), "--json and --sarif cannot be combined");
         }
