@@ -1,9 +1,6 @@
 package org.ckptinspector.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -122,7 +119,11 @@ final class ScanCommand implements Callable<Integer> {
         batch.run(FileScan::of, s -> {
             summary.add(s);
             if (json) {
-                JsonOutput.line(out, jsonLine(s));
+                try {
+                    JsonOutput.line(out, g -> jsonLine(s, g));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             } else if (!s.isUnreadable()) {
                 printText(out, s.report());
                 out.flush();
@@ -130,14 +131,17 @@ final class ScanCommand implements Callable<Integer> {
             printDiagnostics(err, s);
         });
         if (json) {
-            ObjectNode line = JsonNodeFactory.instance.objectNode();
-            ObjectNode sum = line.putObject("summary");
-            sum.put("files", summary.files());
-            for (int i = 0; i < summary.verdicts.length; i++) {
-                sum.put(summary.verdicts[i], summary.counts[i]);
-            }
-            sum.put("exit_code", summary.exitCode);
-            JsonOutput.line(out, line);
+            JsonOutput.line(out, g -> {
+                g.writeStartObject();
+                g.writeObjectFieldStart("summary");
+                g.writeNumberField("files", summary.files());
+                for (int i = 0; i < summary.verdicts.length; i++) {
+                    g.writeNumberField(summary.verdicts[i], summary.counts[i]);
+                }
+                g.writeNumberField("exit_code", summary.exitCode);
+                g.writeEndObject();
+                g.writeEndObject();
+            });
         } else {
             out.println(summary.text());
         }
@@ -156,7 +160,7 @@ final class ScanCommand implements Callable<Integer> {
             return Cli.ERROR;
         }
         if (json) {
-            JsonOutput.print(out, toJson(report));
+            JsonOutput.print(out, g -> write(report, g));
         } else {
             printText(out, report);
         }
@@ -211,35 +215,46 @@ final class ScanCommand implements Callable<Integer> {
         err.flush();
     }
 
-    private static ObjectNode jsonLine(FileScan s) {
+    /** One file's JSON line: its report, with the errors of an incomplete scan; or {file, verdict: error, error}. */
+    private static void jsonLine(FileScan s, JsonGenerator json) throws IOException {
+        json.writeStartObject();
         if (s.isUnreadable()) {
-            ObjectNode o = JsonNodeFactory.instance.objectNode();
-            o.put("file", s.file().toString());
-            o.put("verdict", "error");
-            o.put("error", s.errors().get(0));
-            return o;
+            json.writeStringField("file", s.file().toString());
+            json.writeStringField("verdict", "error");
+            json.writeStringField("error", s.errors().get(0));
+        } else {
+            fields(s.report(), json);
+            if (!s.report().isComplete()) {
+                json.writeArrayFieldStart("errors");
+                for (String e : s.report().errors()) {
+                    json.writeString(e);
+                }
+                json.writeEndArray();
+            }
         }
-        ObjectNode o = toJson(s.report());
-        if (!s.report().isComplete()) {
-            ArrayNode errors = o.putArray("errors");
-            s.report().errors().forEach(errors::add);
-        }
-        return o;
+        json.writeEndObject();
     }
 
-    static ObjectNode toJson(ScanReport report) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        root.put("file", report.file().toString());
-        root.put("verdict", report.verdict().id());
-        ArrayNode globals = root.putArray("globals");
+    /** The scan's document: {file, verdict, globals: [{name, class, record, offset}]}. */
+    static void write(ScanReport report, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        fields(report, json);
+        json.writeEndObject();
+    }
+
+    private static void fields(ScanReport report, JsonGenerator json) throws IOException {
+        json.writeStringField("file", report.file().toString());
+        json.writeStringField("verdict", report.verdict().id());
+        json.writeArrayFieldStart("globals");
         for (ScanFinding f : report.globals()) {
-            ObjectNode g = globals.addObject();
-            g.put("name", f.name());
-            g.put("class", f.globalClass().id());
-            g.put("record", f.global().record());
-            g.put("offset", f.global().offset());
+            json.writeStartObject();
+            json.writeStringField("name", f.name());
+            json.writeStringField("class", f.globalClass().id());
+            json.writeStringField("record", f.global().record());
+            json.writeNumberField("offset", f.global().offset());
+            json.writeEndObject();
         }
-        return root;
+        json.writeEndArray();
     }
 
     private static void printText(PrintWriter out, ScanReport report) {

@@ -39,7 +39,14 @@ public final class StartupTraining {
         runs.add(new String[] {"diff", sample, pth});
         runs.add(new String[] {"export", "--help"});
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), false, "UTF-8");
+        // The entry point too, which the installed command starts from (by name: cli does not depend on it).
+        try {
+            Class.forName("org.ckptinspector.Main");
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
         for (String[] run : runs) {
+            Cli.isCommandLine(run[0]);
             if (run[0].equals("export") && run.length > 2) {
                 Files.deleteIfExists(Path.of(run[2]));  // export never replaces a file
             }
