@@ -52,7 +52,11 @@ def set_eocd_count(data, count):
 
 
 def npy(header_dict, body):
-    header = repr(header_dict).encode("latin1")
+    return npy_text(repr(header_dict), body)
+
+
+def npy_text(header_text, body):
+    header = header_text.encode("latin1")
     header += b" " * ((64 - (10 + len(header) + 1) % 64) % 64) + b"\n"
     return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + body
 
@@ -139,6 +143,20 @@ def main():
     add("npz_object_array.npz", zip_bytes([("x.npy", npy({"descr": "|O", "fortran_order": False,
                                                           "shape": (1,)}, PAYLOAD))]), 1,
         "an .npz whose object array carries a payload pickle")
+    # numpy pickles whenever dtype(descr).hasobject: descr strings other than '|O' reach it too
+    obj_header = lambda descr: npy({"descr": descr, "fortran_order": False, "shape": (1,)}, PAYLOAD)
+    add("npy_descr_object_word.npy", obj_header("object"), 1, "a top-level .npy whose descr is 'object'")
+    add("npz_descr_object_word.npz", zip_bytes([("x.npy", obj_header("object"))]), 1,
+        "an .npz member whose descr is 'object'")
+    add("npz_descr_comma_object.npz", zip_bytes([("x.npy", obj_header("i4,O"))]), 1,
+        "descr 'i4,O': a comma string numpy reads as a structured dtype with an object field")
+    add("npz_descr_tuple_object.npz", zip_bytes([("x.npy", obj_header(("O", (1,))))]), 1,
+        "descr ('O', (1,)): a sub-array of objects")
+    add("npz_descr_fields_object.npz", zip_bytes([("x.npy", obj_header([("a", "<i4"), ("b", "|O")]))]), 1,
+        "a structured dtype with one object field")
+    unicode_descr = npy_text("{'descr': u'|O', 'fortran_order': False, 'shape': (1,), }", PAYLOAD)
+    add("npz_descr_unicode_prefix.npz", zip_bytes([("x.npy", unicode_descr)]), 1,
+        "descr u'|O': literal_eval reads the prefix, which a stricter header parser might refuse")
     add("npz_benign.npz", zip_bytes([("x.npy", npy({"descr": "<f4", "fortran_order": False, "shape": (2,)},
                                                    struct.pack("<2f", 1.0, 2.0)))]), 0,
         "an .npz of float32 data that starts like a pickle by chance", ())

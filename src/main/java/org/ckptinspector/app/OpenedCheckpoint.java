@@ -20,7 +20,7 @@ import org.ckptinspector.task.TaskMonitor;
  * storage. Built off the FX thread; the checkpoint stays open (mapped) until {@link #close()}.
  */
 public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String, List<TensorRef>> storageUsers,
-        List<String> globals) {
+        List<String> globals, List<Fact> adapterFacts) {
 
     public static OpenedCheckpoint open(Path file, TaskMonitor monitor) throws IOException {
         monitor.progress(0, 4, "Opening " + file.getFileName());
@@ -39,8 +39,10 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
             }
             monitor.progress(3, 4, "Scanning every pickle for globals");
             List<String> globals = CheckpointGlobals.names(c);
+            // An adapter's ‖ΔW‖ reads every factor: done here, off the FX thread.
+            List<Fact> adapter = AdapterFacts.of(c);
             monitor.progress(4, 4, "Done");
-            return new OpenedCheckpoint(c, tree, users, globals);
+            return new OpenedCheckpoint(c, tree, users, globals, adapter);
         } catch (RuntimeException e) {
             c.close();
             throw e;

@@ -33,7 +33,12 @@ final class CommandModel {
 
     /** An option with one text value, null when not given. */
     static OptionSpec text(String name, String label, String description) {
-        return OptionSpec.builder(name).type(String.class).paramLabel(label).description(description).build();
+        return option(name, String.class, label, description);
+    }
+
+    /** An option with one value of {@code type}, null when not given. */
+    static OptionSpec option(String name, Class<?> type, String label, String description) {
+        return OptionSpec.builder(name).type(type).paramLabel(label).description(description).build();
     }
 
     /** A repeatable option with a text value; the values in order, none when not given. */

@@ -4,12 +4,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ckptinspector.adapter.AdapterDiff;
+import org.ckptinspector.adapter.AdapterMerge;
+import org.ckptinspector.adapter.LoraAdapter;
 import org.ckptinspector.diff.CheckpointDiff;
 import org.ckptinspector.diff.DiffOptions;
 import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.RenameRule;
+import org.ckptinspector.report.AdapterReport;
 import org.ckptinspector.report.DiffReport;
 import org.ckptinspector.task.TaskMonitor;
 import picocli.CommandLine;
@@ -29,6 +33,7 @@ final class DiffCommand implements Callable<Integer> {
             + "regex found anywhere in the key unless anchored, TO its replacement ($1 for groups); repeatable");
     final CommandSpec spec = CommandModel.command(this, "diff", "Compare two checkpoints and dry-run load_state_dict "
             + "with A as the checkpoint and B as the model's state_dict.",
+            "With a PEFT adapter folder as B: which of A's tensors the adapter changes, and by how much.",
             "Exit code 0: identical; 1: they differ; 2: unreadable input or bad usage.")
             .addPositional(aArg).addPositional(bArg).addOption(jsonOption).addOption(alignOption)
             .addOption(renameOption);
@@ -51,6 +56,9 @@ final class DiffCommand implements Callable<Integer> {
         DiffOptions options = DiffOptions.defaults().withAlignPrefixes(alignPrefixes).withRenames(rules);
         DiffResult result;
         try (Checkpoint ca = CheckpointOpener.open(a); Checkpoint cb = CheckpointOpener.open(b)) {
+            if (LoraAdapter.of(cb).isPresent() && LoraAdapter.of(ca).isEmpty()) {
+                return adapterDiff(AdapterDiff.of(AdapterMerge.of(ca, cb), TaskMonitor.NONE));
+            }
             result = CheckpointDiff.compare(ca, cb, options, TaskMonitor.NONE);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());
@@ -64,5 +72,17 @@ final class DiffCommand implements Callable<Integer> {
             out.flush();
         }
         return result.isIdentical() ? Cli.OK : Cli.FINDING;
+    }
+
+    /** {@code diff BASE ADAPTER}: the base tensors the adapter changes, and by how much. */
+    private int adapterDiff(AdapterDiff d) throws java.io.IOException {
+        var out = spec.commandLine().getOut();
+        if (json) {
+            JsonOutput.print(out, json -> AdapterReport.write(d, json));
+        } else {
+            out.print(AdapterReport.toText(d));
+            out.flush();
+        }
+        return d.changed().isEmpty() && d.merge().problems().isEmpty() ? Cli.OK : Cli.FINDING;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import org.ckptinspector.adapter.AdapterMerge;
 import org.ckptinspector.export.ExportException;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.export.ExportItem;
@@ -54,6 +55,9 @@ final class ExportCommand implements Callable<Integer> {
             "pth or safetensors (default: from OUT's extension)");
     private final OptionSpec noVerifyOption = CommandModel.flag("--no-verify",
             "skip re-reading the output to compare its values with the source");
+    private final OptionSpec adapterOption = CommandModel.option("--merge-adapter", Path.class, "ADAPTER",
+            "merge this PEFT LoRA adapter folder into SRC's weights (W + scale·B·A in float32, as peft's "
+            + "merge_and_unload, then SRC's dtype)");
     /** For benchmarks: when the command started and where its time went, on stderr. */
     private final OptionSpec timingsOption = OptionSpec.builder("--timings").type(boolean.class).initialValue(false)
             .hidden(true).build();
@@ -61,7 +65,7 @@ final class ExportCommand implements Callable<Integer> {
             + "(loadable with torch.load(weights_only=True)) or .safetensors.")
             .addPositional(sourceArg).addPositional(outputArg).addOption(keysOption).addOption(includeOption)
             .addOption(excludeOption).addOption(rootOption).addOption(renameOption).addOption(dtypeOption)
-            .addOption(formatOption).addOption(noVerifyOption).addOption(timingsOption);
+            .addOption(formatOption).addOption(adapterOption).addOption(noVerifyOption).addOption(timingsOption);
 
     private Path source;
     private Path output;
@@ -72,6 +76,7 @@ final class ExportCommand implements Callable<Integer> {
     private List<String> renames;
     private String dtype;
     private String format;
+    private Path adapter;
     private boolean noVerify;
     private boolean timings;
 
@@ -86,6 +91,7 @@ final class ExportCommand implements Callable<Integer> {
         renames = renameOption.getValue();
         dtype = dtypeOption.getValue();
         format = formatOption.getValue();
+        adapter = adapterOption.getValue();
         noVerify = noVerifyOption.getValue();
         timings = timingsOption.getValue();
     }
@@ -98,7 +104,9 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ExportRequest request = ExportRequest.of(selection(), outputFormat()).withRenames(renameRules())
                 .withDtype(targetDtype()).withVerify(!noVerify);
-        try (Checkpoint c = CheckpointOpener.open(source)) {
+        try (Checkpoint base = CheckpointOpener.open(source);
+                Checkpoint adapterFile = adapter == null ? null : CheckpointOpener.open(adapter)) {
+            Checkpoint c = adapterFile == null ? base : AdapterMerge.of(base, adapterFile).mergedCheckpoint();
             long opened = System.nanoTime();
             ExportPlan plan = ExportPlanner.plan(c, request);
             long planned = System.nanoTime();

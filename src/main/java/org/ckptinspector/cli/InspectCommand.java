@@ -5,10 +5,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ckptinspector.adapter.AdapterSummary;
 import org.ckptinspector.diff.ConfigCheck;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.report.AdapterReport;
 import org.ckptinspector.report.InspectReport;
 import org.ckptinspector.report.TrainingText;
 import org.ckptinspector.training.TrainingState;
@@ -77,6 +79,7 @@ final class InspectCommand implements Callable<Integer> {
             }
             ConfigCheck.of(c).ifPresent(check -> check.findings().forEach(f -> out.println(
                     "config.json " + f.field() + (f.ok() ? ": ok, " : ": MISMATCH, ") + f.note())));
+            AdapterSummary.of(c).ifPresent(a -> AdapterReport.text(a).forEach(out::println));
             for (String w : c.warnings()) {
                 out.println("warning: " + w);
             }

@@ -1,6 +1,9 @@
 package org.ckptinspector.gui;
 
 import java.nio.file.Path;
+import java.util.function.Predicate;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.collections.ListChangeListener;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
@@ -13,6 +16,7 @@ import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
 import javafx.stage.Stage;
+import org.ckptinspector.app.WindowModel;
 import org.ckptinspector.gui.icons.Icon;
 import org.ckptinspector.gui.open.FolderChooser;
 import org.ckptinspector.gui.open.RecentFiles;
@@ -43,14 +47,18 @@ final class AppMenus {
         fillRecent.run();
         MenuItem openFolder = item("Open Folder…", "Shortcut+Shift+O", () -> FolderChooser.choose(stage,
                 recent.files().isEmpty() ? null : recent.files().get(0)).ifPresent(w::openFile));
+        MenuItem compare = item("Compare With…", "Shortcut+D", w::showCompareDialog);
+        compare.disableProperty().bind(disabledUnless(WindowModel.Commands::compare));
+        MenuItem closeComparison = item("Close Comparison", null, () -> w.workspace().setComparison(null));
+        closeComparison.disableProperty().bind(disabledUnless(WindowModel.Commands::closeComparison));
+        MenuItem export = item("Export…", "Shortcut+E", w::showExportDialog);
+        export.disableProperty().bind(disabledUnless(WindowModel.Commands::export));
+        MenuItem closeFile = item("Close File", "Shortcut+W", w.workspace()::closeAll);
+        closeFile.disableProperty().bind(disabledUnless(WindowModel.Commands::closeFile));
         Menu file = new Menu("File", null, open, openFolder, recentMenu, item("Open Sample Checkpoint", null, w::openSample),
-                new SeparatorMenuItem(),
-                item("Compare With…", "Shortcut+D", w::showCompareDialog),
-                item("Close Comparison", null, () -> w.workspace().setComparison(null)),
-                new SeparatorMenuItem(),
-                item("Export…", "Shortcut+E", w::showExportDialog),
-                new SeparatorMenuItem(),
-                item("Close File", "Shortcut+W", w.workspace()::closeAll),
+                new SeparatorMenuItem(), compare, closeComparison,
+                new SeparatorMenuItem(), export,
+                new SeparatorMenuItem(), closeFile,
                 item("Quit", "Shortcut+Q", stage::close));
         Menu view = new Menu("View", null,
                 item("Filter Keys", "Shortcut+F", w::focusFilter),
@@ -79,14 +87,20 @@ final class AppMenus {
         Button compare = toolButton("Compare", Icon.COMPARE, "Compare with a second checkpoint (Ctrl+D)",
                 w::showCompareDialog);
         compare.setId("compareButton");
-        compare.disableProperty().bind(w.workspace().primaryProperty().isNull());
+        compare.disableProperty().bind(disabledUnless(WindowModel.Commands::compare));
         Button export = toolButton("Export", Icon.EXPORT, "Export the tensors in the basket (Ctrl+E)",
                 w::showExportDialog);
         export.setId("exportButton");
-        export.disableProperty().bind(w.workspace().primaryProperty().isNull());
+        export.disableProperty().bind(disabledUnless(WindowModel.Commands::export));
         ToolBar bar = new ToolBar(open, compare, export);
         bar.getStyleClass().add("main-toolbar");
         return bar;
+    }
+
+    /** True while the window's commands say the predicate's command does not apply. */
+    private BooleanBinding disabledUnless(Predicate<WindowModel.Commands> applies) {
+        return Bindings.createBooleanBinding(() -> w.commandsProperty().get() == null
+                || !applies.test(w.commandsProperty().get()), w.commandsProperty());
     }
 
     static Button toolButton(String text, Icon icon, String tip, Runnable action) {

@@ -1,10 +1,9 @@
 package org.ckptinspector.gui;
 
-import java.io.File;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Orientation;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
@@ -14,51 +13,40 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
 import javafx.stage.Stage;
-import org.ckptinspector.app.ComparisonModel;
 import org.ckptinspector.app.ComparisonState;
-import org.ckptinspector.app.DiffMerge;
-import org.ckptinspector.app.DiffStatus;
 import org.ckptinspector.app.ErrorMessages;
-import org.ckptinspector.app.FilteredTree;
-import org.ckptinspector.app.LayerFilter;
-import org.ckptinspector.app.LayerNode;
+import org.ckptinspector.app.ExportModel;
 import org.ckptinspector.app.OpenedCheckpoint;
+import org.ckptinspector.app.WindowModel;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.TensorInsights;
 import org.ckptinspector.gui.diff.DiffPanel;
 import org.ckptinspector.gui.export.ExportBasket;
 import org.ckptinspector.gui.export.ExportDialog;
 import org.ckptinspector.gui.export.ExportSelection;
+import org.ckptinspector.gui.open.CheckpointChooser;
 import org.ckptinspector.gui.open.FileDrops;
 import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.open.SampleCheckpoint;
 import org.ckptinspector.gui.open.StartScreen;
 import org.ckptinspector.gui.security.SecurityBanner;
 import org.ckptinspector.gui.task.Background;
-import org.ckptinspector.gui.task.MonitoredTask;
 import org.ckptinspector.gui.task.NextFrame;
 import org.ckptinspector.gui.tree.FilterBar;
 import org.ckptinspector.gui.tree.LayerTreeTable;
-import org.ckptinspector.model.DType;
-import org.ckptinspector.model.TensorRef;
 
 /**
- * The main window: menu and tool bar, the security banner, the layer tree with its filter beside the detail
- * pane, and the status bar; the start screen while no file is open. Opening, comparing and exporting run as
- * background tasks.
+ * The main window, laid out over a {@link WindowModel}: menu and tool bar, the security banner, the layer tree
+ * with its filter beside the detail pane, and the status bar; the start screen while no file is open.
  */
 public final class MainWindow {
-    /** Placeholder rows the hidden tree makes per frame before the first file opens. */
-    private static final int PRIMED_ROWS_PER_FRAME = 6;
-
     private final Stage stage;
     private final Background background;
     private final RecentFiles recent;
-    private final Workspace workspace = new Workspace();
+    private final WindowModel<LayerTreeTable.Rows> model;
+    private final ReadOnlyObjectWrapper<WindowModel.Commands> commands = new ReadOnlyObjectWrapper<>();
     private final ExportSelection exportSelection = new ExportSelection();
-    private final ComparisonState comparisons = new ComparisonState();
     private final FilterBar filterBar = new FilterBar();
     private final LayerTreeTable tree = new LayerTreeTable(exportSelection);
     private final SecurityBanner securityBanner = new SecurityBanner();
@@ -69,32 +57,24 @@ public final class MainWindow {
     private final StartScreen startScreen;
     private final Scene scene;
     private final DiffPanel diffPanel;
-    private final ExportBasket basket;
     private ExportDialog exportDialog;
-    private LayerNode currentTree;
     private boolean detailQueued;
-    /** The rows of the file being opened, built with it off the FX thread. */
-    private LayerTreeTable.Rows openedRows;
-
-    /** A file opened in the background and, for the file to show, its tree's rows. */
-    private record Opened(OpenedCheckpoint doc, LayerTreeTable.Rows rows) {}
-
-    /** A comparison made in the background, with the rows of its merged tree. */
-    private record Compared(DiffMerge merged, ComparisonState.Marks marks, LayerTreeTable.Rows rows) {}
 
     public MainWindow(Stage stage, Background background, RecentFiles recent) {
         this.stage = stage;
         this.background = background;
         this.recent = recent;
         this.statusBar = new StatusBar(background);
-        this.detail = new DetailPane(new TensorInsights(background, comparisons), tree::select);
+        this.detail = new DetailPane(new TensorInsights(background, t -> comparisonState().of(t)),
+                tree::select);
         this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
 
-        this.diffPanel = new DiffPanel(() -> workspace.setComparison(null));
+        this.diffPanel = new DiffPanel(() -> workspace().setComparison(null));
         VBox treeColumn = new VBox(filterBar.view(), tree.view(), diffPanel.view());
         treeColumn.getStyleClass().add("tree-column");
         VBox.setVgrow(tree.view(), Priority.ALWAYS);
-        this.basket = new ExportBasket(exportSelection, () -> currentTree, this::showExportDialog);
+        ExportBasket basket = new ExportBasket(exportSelection, () -> workspace().primary() == null ? null
+                : workspace().primary().tree(), this::showExportDialog);
         VBox detailColumn = new VBox(detail.view(), basket.view());
         VBox.setVgrow(detail.view(), Priority.ALWAYS);
         workArea = new SplitPane(treeColumn, detailColumn);
@@ -103,6 +83,10 @@ public final class MainWindow {
         workArea.getStyleClass().add("work-area");
         center.getChildren().setAll(startScreen.view());
 
+        this.model = new WindowModel<>(background, new WindowView(new WindowView.Parts(stage, recent,
+                exportSelection, securityBanner, center, workArea, startScreen, tree, detail, filterBar, statusBar,
+                diffPanel), commands, this::showError));
+        model.start();
         BorderPane root = new BorderPane();
         AppMenus menus = new AppMenus(this, stage, recent);
         root.setTop(new VBox(menus.menuBar(), menus.toolBar(), securityBanner.view()));
@@ -113,22 +97,13 @@ public final class MainWindow {
 
         scene = new Scene(root, 1280, 800);
         scene.getStylesheets().add(MainWindow.class.getResource("inspector.css").toExternalForm());
-        FileDrops.install(root, this::openFiles);
+        FileDrops.install(root, model::openFiles);
 
-        filterBar.filterProperty().addListener((obs, was, f) -> applyFilter(f));
+        filterBar.filterProperty().addListener((obs, was, f) -> model.setFilter(f));
         tree.selectedProperty().addListener((obs, was, node) -> showDetailSoon());
-        workspace.primaryProperty().addListener((obs, was, doc) -> showDocument(doc));
-        workspace.comparisonProperty().addListener((obs, was, doc) -> {
-            if (doc == null) {
-                endComparison();
-            } else {
-                startComparison();
-            }
-        });
-        diffPanel.alignPrefixesProperty().addListener((obs, was, now) -> startComparison());
-        diffPanel.differencesOnlyProperty().addListener((obs, was, now) -> applyFilter(filterBar.filterProperty().get()));
+        diffPanel.alignPrefixesProperty().addListener((obs, was, now) -> model.setAlignPrefixes(now));
+        diffPanel.differencesOnlyProperty().addListener((obs, was, now) -> model.setDifferencesOnly(now));
         stage.setScene(scene);
-        updateTitle();
     }
 
     /**
@@ -138,39 +113,23 @@ public final class MainWindow {
      */
     public CompletableFuture<Void> warmUp() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        WarmUp.start(scene.getStylesheets().get(0), () -> prepareWorkArea(() -> done.complete(null)));
+        WarmUp.start(scene.getStylesheets().get(0), () -> WarmUp.primeWorkArea(scene, center, workArea, tree,
+                () -> model.primary() != null, () -> done.complete(null)));
         return done;
-    }
-
-    /**
-     * Puts the work area, hidden, under the start screen, and in the frames after gives its tree placeholder
-     * rows, a few a frame, so that the controls, cells and styles the first file needs exist before it opens
-     * rather than stalling the window when it does.
-     */
-    private void prepareWorkArea(Runnable then) {
-        if (workspace.primary() != null || center.getChildren().contains(workArea)) {
-            then.run();
-            return;
-        }
-        workArea.setVisible(false);
-        center.getChildren().add(0, workArea);
-        NextFrame.run(scene, () -> primeTree(then));
-    }
-
-    private void primeTree(Runnable then) {
-        if (workspace.primary() == null && tree.prime(PRIMED_ROWS_PER_FRAME)) {
-            NextFrame.run(scene, () -> primeTree(then));
-        } else {
-            NextFrame.run(scene, then);
-        }
     }
 
     public Scene scene() {
         return scene;
     }
 
-    public Workspace workspace() {
-        return workspace;
+    /** The window's model: the open files and what is shown of them. */
+    public WindowModel<LayerTreeTable.Rows> workspace() {
+        return model;
+    }
+
+    /** The commands that apply now; the menus bind to it. */
+    public ReadOnlyObjectProperty<WindowModel.Commands> commandsProperty() {
+        return commands.getReadOnlyProperty();
     }
 
     public Background background() {
@@ -182,7 +141,7 @@ public final class MainWindow {
     }
 
     public ComparisonState comparisonState() {
-        return comparisons;
+        return model.comparisons();
     }
 
     public ExportSelection exportSelection() {
@@ -193,49 +152,22 @@ public final class MainWindow {
         return workArea;
     }
 
+    public FilterBar filterBar() {
+        return filterBar;
+    }
+
     /** Opens {@code a}, and {@code b} (if not null) as the comparison once {@code a} is open. */
     public void openFiles(Path a, Path b) {
-        open(a, true, doc -> {
-            workspace.setPrimary(doc);
-            if (b != null) {
-                compareWith(b);
-            }
-        });
+        model.openFiles(a, b);
     }
 
     public void openFile(Path file) {
-        openFiles(file, null);
+        model.openFile(file);
     }
 
     /** Opens {@code b} as the comparison of the open file. */
     public void compareWith(Path b) {
-        if (workspace.primary() == null) {
-            openFile(b);
-            return;
-        }
-        open(b, false, workspace::setComparison);
-    }
-
-    /** Opens a file in the background; the one to show gets its tree's rows built there too. */
-    private void open(Path file, boolean shown, Consumer<OpenedCheckpoint> then) {
-        background.run(new MonitoredTask<>("Opening " + file.getFileName(), m -> {
-            OpenedCheckpoint doc = OpenedCheckpoint.open(file, m);
-            try {
-                return new Opened(doc, shown ? rowsOf(doc.tree()) : null);
-            } catch (RuntimeException e) {
-                doc.close();
-                throw e;
-            }
-        }), opened -> {
-            recent.add(file);
-            openedRows = opened.rows();
-            then.accept(opened.doc());
-            openedRows = null;
-        }, error -> showError("Cannot open " + file.getFileName(), error));
-    }
-
-    private static LayerTreeTable.Rows rowsOf(LayerNode root) {
-        return LayerTreeTable.prepare(root, FilteredTree.of(root, LayerFilter.NONE));
+        model.compareWith(b);
     }
 
     public void openSample() {
@@ -247,33 +179,16 @@ public final class MainWindow {
     }
 
     void showOpenDialog() {
-        File f = chooser("Open checkpoint").showOpenDialog(stage);
-        if (f != null) {
-            openFile(f.toPath());
-        }
+        CheckpointChooser.choose(stage, "Open checkpoint", nearFile()).ifPresent(this::openFile);
     }
 
     void showCompareDialog() {
-        File f = chooser("Compare with checkpoint").showOpenDialog(stage);
-        if (f != null) {
-            compareWith(f.toPath());
-        }
+        CheckpointChooser.choose(stage, "Compare with checkpoint", nearFile()).ifPresent(this::compareWith);
     }
 
-    private FileChooser chooser(String title) {
-        FileChooser c = new FileChooser();
-        c.setTitle(title);
-        c.getExtensionFilters().addAll(
-                new FileChooser.ExtensionFilter("Checkpoints", "*.pt", "*.pth", "*.ckpt", "*.bin",
-                        "*.safetensors", "*.json", "*.pkl", "*.tar"),
-                new FileChooser.ExtensionFilter("All files", "*"));
-        OpenedCheckpoint doc = workspace.primary();
-        Path dir = doc != null ? doc.file().toAbsolutePath().getParent()
-                : recent.files().isEmpty() ? null : recent.files().get(0).getParent();
-        if (dir != null && dir.toFile().isDirectory()) {
-            c.setInitialDirectory(dir.toFile());
-        }
-        return c;
+    private Path nearFile() {
+        OpenedCheckpoint doc = model.primary();
+        return doc != null ? doc.file() : recent.files().isEmpty() ? null : recent.files().get(0);
     }
 
     /**
@@ -285,122 +200,9 @@ public final class MainWindow {
             detailQueued = true;
             NextFrame.run(scene, () -> {
                 detailQueued = false;
-                detail.show(tree.selectedProperty().get(), workspace.primary());
+                detail.show(tree.selectedProperty().get(), model.primary());
             });
         }
-    }
-
-    private void showDocument(OpenedCheckpoint doc) {
-        exportSelection.clear();
-        securityBanner.show(doc == null ? java.util.List.of() : doc.globals());
-        if (doc == null) {
-            workArea.setVisible(false);
-            center.getChildren().setAll(workArea, startScreen.view());
-            tree.clear();
-            statusBar.showTotals(null, 0);
-            detail.clear();
-            updateTitle();
-            return;
-        }
-        EnumSet<DType> present = EnumSet.noneOf(DType.class);
-        doc.checkpoint().tensors().stream().map(TensorRef::dtype).forEach(present::add);
-        // The filter resets to none with the new file's dtypes; the rows below are already unfiltered.
-        currentTree = null;
-        filterBar.setDTypes(present);
-        currentTree = doc.tree();
-        boolean prepared = openedRows != null && openedRows.tree() == doc.tree();
-        tree.show(prepared ? openedRows : rowsOf(doc.tree()));
-        center.getChildren().setAll(workArea);
-        workArea.setVisible(true);
-        statusBar.showTotals(doc.tree().aggregate(), doc.tree().aggregate().tensors());
-        updateTitle();
-        tree.view().requestFocus();
-    }
-
-    private void applyFilter(LayerFilter f) {
-        OpenedCheckpoint doc = workspace.primary();
-        if (doc == null || currentTree == null) {
-            return;
-        }
-        boolean differencesOnly = comparisons.isActive() && diffPanel.differencesOnlyProperty().get();
-        FilteredTree filtered = differencesOnly
-                ? FilteredTree.of(currentTree, f, n -> {
-                    DiffStatus s = comparisons.status(n);
-                    return s != null && s != DiffStatus.IDENTICAL;
-                })
-                : FilteredTree.of(currentTree, f);
-        tree.applyFilter(filtered, !f.isEmpty() || differencesOnly);
-        statusBar.showTotals(doc.tree().aggregate(), f.isEmpty() ? doc.tree().aggregate().tensors()
-                : filtered.matchedTensors());
-    }
-
-    /** Shows the rows of the unfiltered tree, then applies the filter in force, if any. */
-    private void showRows(LayerTreeTable.Rows rows) {
-        tree.show(rows);
-        LayerFilter f = filterBar.filterProperty().get();
-        if (!f.isEmpty() || comparisons.isActive() && diffPanel.differencesOnlyProperty().get()) {
-            applyFilter(f);
-        } else {
-            OpenedCheckpoint doc = workspace.primary();
-            statusBar.showTotals(doc.tree().aggregate(), doc.tree().aggregate().tensors());
-        }
-    }
-
-    /** Compares A with B in the background, then shows the merged tree with its marks. */
-    private void startComparison() {
-        OpenedCheckpoint a = workspace.primary();
-        OpenedCheckpoint b = workspace.comparison();
-        if (a == null || b == null) {
-            return;
-        }
-        updateTitle();
-        boolean align = diffPanel.alignPrefixesProperty().get();
-        var task = background.run(new MonitoredTask<>("Comparing " + a.file().getFileName() + " with "
-                + b.file().getFileName(), m -> {
-                    var c = ComparisonModel.compare(a, b, align, Background.analysisThreads(), m);
-                    return new Compared(c.merged(), c.marks(), rowsOf(c.merged().tree()));
-                }), compared -> {
-                    if (workspace.primary() != a || workspace.comparison() != b) {
-                        return;
-                    }
-                    DiffMerge merged = compared.merged();
-                    comparisons.set(compared.marks());
-                    currentTree = merged.tree();
-                    tree.setDiffStatus(comparisons::status);
-                    showRows(compared.rows());
-                    diffPanel.show(merged.result(), comparisons.counts(), a.file().getFileName().toString(),
-                            b.file().getFileName().toString());
-                }, error -> {
-                    showError("Cannot compare the files", error);
-                    workspace.setComparison(null);
-                });
-        task.setOnCancelled(e -> {
-            if (workspace.comparison() == b) {
-                workspace.setComparison(null);
-            }
-        });
-    }
-
-    private void endComparison() {
-        comparisons.clear();
-        diffPanel.hide();
-        tree.setDiffStatus(null);
-        OpenedCheckpoint doc = workspace.primary();
-        if (doc != null && currentTree != doc.tree()) {
-            currentTree = doc.tree();
-            showRows(rowsOf(currentTree));
-        }
-        updateTitle();
-    }
-
-    private void updateTitle() {
-        OpenedCheckpoint a = workspace.primary();
-        OpenedCheckpoint b = workspace.comparison();
-        String t = "Checkpoint Inspector";
-        if (a != null) {
-            t = a.file().getFileName() + (b == null ? "" : "  ↔  " + b.file().getFileName()) + "  —  " + t;
-        }
-        stage.setTitle(t);
     }
 
     /**
@@ -408,20 +210,18 @@ public final class MainWindow {
      * source's file order. Rows only B has cannot be exported from A and are left out.
      */
     public ExportDialog showExportDialog() {
-        OpenedCheckpoint doc = workspace.primary();
+        OpenedCheckpoint doc = model.primary();
         if (doc == null) {
             return null;
         }
         if (exportSelection.keys().isEmpty()) {
             tree.selectedNodes().forEach(exportSelection::toggle);
         }
-        java.util.Set<String> chosen = exportSelection.keys();
-        java.util.List<String> keys = doc.checkpoint().tensors().stream().map(TensorRef::key)
-                .filter(chosen::contains).distinct().toList();
         if (exportDialog != null) {
             exportDialog.stage().close();
         }
-        exportDialog = new ExportDialog(stage, doc.checkpoint(), keys, background, this::openFile);
+        ExportModel export = new ExportModel(doc.checkpoint(), model.exportKeys(exportSelection.keys()), background);
+        exportDialog = new ExportDialog(stage, export, this::openFile);
         exportDialog.show();
         return exportDialog;
     }
@@ -438,13 +238,9 @@ public final class MainWindow {
     }
 
     void focusFilter() {
-        if (workspace.primary() != null) {
+        if (model.primary() != null) {
             filterBar.field().requestFocus();
             filterBar.field().selectAll();
         }
-    }
-
-    public FilterBar filterBar() {
-        return filterBar;
     }
 }

@@ -6,11 +6,14 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.SplitPane;
 import javafx.scene.control.TextArea;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.ckptinspector.app.ComparisonModel;
 import org.ckptinspector.app.ComparisonState;
@@ -27,6 +30,7 @@ import org.ckptinspector.gui.export.ExportBasket;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.open.SampleCheckpoint;
 import org.ckptinspector.gui.task.FxThread;
+import org.ckptinspector.gui.task.NextFrame;
 import org.ckptinspector.gui.tree.FilterBar;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 import org.ckptinspector.model.DType;
@@ -167,5 +171,32 @@ final class WarmUp {
             return new TextArea("warm-up");
         });
         return views;
+    }
+
+    /** Placeholder rows the hidden tree makes per frame before the first file opens. */
+    private static final int PRIMED_ROWS_PER_FRAME = 6;
+
+    /**
+     * Puts the work area, hidden, under the start screen in {@code center}, and in the frames after gives its tree
+     * placeholder rows, a few a frame, so that the controls, cells and styles the first file needs exist before
+     * it opens; then runs {@code then}. Does nothing more once a file is open.
+     */
+    static void primeWorkArea(Scene scene, StackPane center, SplitPane workArea, LayerTreeTable tree,
+            BooleanSupplier fileOpen, Runnable then) {
+        if (fileOpen.getAsBoolean() || center.getChildren().contains(workArea)) {
+            then.run();
+            return;
+        }
+        workArea.setVisible(false);
+        center.getChildren().add(0, workArea);
+        NextFrame.run(scene, () -> primeTree(scene, tree, fileOpen, then));
+    }
+
+    private static void primeTree(Scene scene, LayerTreeTable tree, BooleanSupplier fileOpen, Runnable then) {
+        if (!fileOpen.getAsBoolean() && tree.prime(PRIMED_ROWS_PER_FRAME)) {
+            NextFrame.run(scene, () -> primeTree(scene, tree, fileOpen, then));
+        } else {
+            NextFrame.run(scene, then);
+        }
     }
 }

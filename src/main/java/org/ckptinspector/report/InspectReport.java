@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.ckptinspector.adapter.AdapterSummary;
 import org.ckptinspector.diff.ConfigCheck;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointFolder;
@@ -39,6 +40,10 @@ public final class InspectReport {
         Optional<ConfigCheck> check = ConfigCheck.of(c);
         if (check.isPresent()) {
             configCheck(check.get(), json);
+        }
+        Optional<AdapterSummary> adapter = AdapterSummary.of(c);
+        if (adapter.isPresent()) {
+            AdapterReport.write(adapter.get(), json);
         }
         Map<String, List<CheckpointFolder.Chunk>> chunks = c.folder() == null ? Map.of() : c.folder().chunks();
         TrainingState training = TrainingState.of(c);

@@ -1,5 +1,6 @@
 package org.ckptinspector.training;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -8,11 +9,13 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.Format;
 import org.ckptinspector.model.PyValue;
+import org.ckptinspector.pickle.Opcode;
 import org.ckptinspector.pickle.PythonCalls;
 import org.ckptinspector.security.GlobalClass;
 import org.ckptinspector.security.GlobalPolicy;
@@ -39,6 +42,8 @@ public record WeightsOnlyVerdict(boolean loads, List<String> blocking, String sn
             Map.entry("c16", "Complex128DType"), Map.entry("c8", "Complex64DType"),
             Map.entry("f16", "LongDoubleDType"), Map.entry("c32", "CLongDoubleDType"),
             Map.entry("O8", "ObjectDType"), Map.entry("M8", "DateTime64DType"), Map.entry("m8", "TimeDelta64DType"));
+    /** Globals torch 1.x wrote and allowed that torch 2.x no longer has (the scanner still calls them safe). */
+    private static final Set<String> GONE_IN_TORCH_2 = Set.of("torch._utils._rebuild_sparse_csr_tensor");
     /** Values walked looking for numpy dtype objects; beyond it the walk stops (a hostile graph). */
     private static final int MAX_WALK = 2_000_000;
 
@@ -56,9 +61,22 @@ public record WeightsOnlyVerdict(boolean loads, List<String> blocking, String sn
                     "torch.load refuses the tar format with weights_only=True; load it once with "
                     + "weights_only=False (trusted files only) and save it again");
         }
+        Optional<Opcode> refused = refusedOpcode(c);
+        if (refused.isPresent()) {
+            return new WeightsOnlyVerdict(false, List.of(), null, "its pickle uses opcode " + refused.get()
+                    + " (pickle protocol " + refused.get().protocol() + "), which torch's weights_only unpickler "
+                    + "does not implement, so no allow-list makes it load; load it once with weights_only=False "
+                    + "(trusted files only) and save it again with torch.save");
+        }
         Set<String> blocking = new LinkedHashSet<>();
         List<String> dangerous = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
         for (String g : globals) {
+            if (GONE_IN_TORCH_2.contains(g)) {
+                blocking.add(g);
+                gone.add(g);
+                continue;
+            }
             GlobalClass k = GlobalPolicy.classify(g);
             if (k != GlobalClass.SAFE) {
                 blocking.add(normalized(g));
@@ -78,12 +96,25 @@ public record WeightsOnlyVerdict(boolean loads, List<String> blocking, String sn
         if (blocking.isEmpty()) {
             return new WeightsOnlyVerdict(true, List.of(), null, null);
         }
+        if (!gone.isEmpty() && dangerous.isEmpty()) {
+            return new WeightsOnlyVerdict(false, List.copyOf(blocking), null, String.join(", ", gone)
+                    + " was written by torch 1.x and no longer exists in torch 2.x, so no allow-list makes the file "
+                    + "load; load it with torch 1.x and save it again");
+        }
         if (!dangerous.isEmpty()) {
             return new WeightsOnlyVerdict(false, List.copyOf(blocking), null, String.join(", ", dangerous)
                     + (dangerous.size() == 1 ? " can" : " can each") + " run code or reach files, processes or "
                     + "the network when unpickled: never allow it; load the file only if you trust its source");
         }
         return new WeightsOnlyVerdict(false, List.copyOf(blocking), snippet(blocking), null);
+    }
+
+    private static Optional<Opcode> refusedOpcode(Checkpoint c) {
+        try {
+            return WeightsOnlyOpcodes.firstRefused(c.file(), c.format());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static String normalized(String qualified) {

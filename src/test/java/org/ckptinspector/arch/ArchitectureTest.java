@@ -17,7 +17,7 @@ class ArchitectureTest {
         "org.ckptinspector.pickle..", "org.ckptinspector.values..", "org.ckptinspector.stats..",
         "org.ckptinspector.diff..", "org.ckptinspector.export..", "org.ckptinspector.security..",
         "org.ckptinspector.task..", "org.ckptinspector.report..", "org.ckptinspector.training..",
-        "org.ckptinspector.trajectory..", "org.ckptinspector.container.."};
+        "org.ckptinspector.trajectory..", "org.ckptinspector.container..", "org.ckptinspector.adapter.."};
     /** The desktop app's views; what they show comes from {@code app}. */
     private static final String VIEWS = "org.ckptinspector.gui..";
 

@@ -11,16 +11,17 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TreeTableRow;
 import javafx.scene.input.DragEvent;
 import javafx.scene.input.TransferMode;
 import org.ckptinspector.Fixtures;
+import org.ckptinspector.app.RenameDraft;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.gui.export.ExportDialog;
-import org.ckptinspector.gui.export.RuleText;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
@@ -45,8 +46,8 @@ class ExportFxTest extends FxAppTestSupport {
         assertEquals(Set.of("fc1.weight", "fc2.bias"), Set.copyOf(window.exportSelection().keys()));
         Path out = tmp.resolve("picked.pth");
         ExportDialog dialog = openDialog(robot);
-        assertEquals(ExportFormat.PTH, dialog.form().formatProperty().get(), "torch format by default");
-        robot.interact(() -> dialog.form().outputProperty().set(out));
+        assertEquals(ExportFormat.PTH, dialog.model().format(), "torch format by default");
+        robot.interact(() -> dialog.model().setOutput(out));
         screenshot(robot, dialog, "05-export-dialog");
         robot.interact(() -> robot.lookup("#exportRun").queryAs(Button.class).fire());
         waitFor(() -> robot.lookup("#exportResult").queryAs(Label.class).isVisible() && idle());
@@ -72,23 +73,24 @@ class ExportFxTest extends FxAppTestSupport {
         tick(robot, "fc1");
         ExportDialog dialog = openDialog(robot);
         Button run = robot.lookup("#exportRun").queryAs(Button.class);
-        RuleText collide = new RuleText("^fc1\\.(weight|bias)$", "same");
-        robot.interact(() -> dialog.form().rules().add(collide));
+        AtomicReference<RenameDraft> rule = new AtomicReference<>();
+        robot.interact(() -> rule.set(dialog.model().addRule("^fc1\\.(weight|bias)$", "same")));
+        RenameDraft collide = rule.get();
         var preview = robot.lookup("#renamePreview").queryTableView();
         assertEquals(2, preview.getItems().size());
         assertTrue(preview.getItems().stream().allMatch(r -> r.toString().contains("COLLISION")), "both collide");
         assertTrue(run.isDisabled(), "a colliding export cannot start");
         screenshot(robot, dialog, "09-export-collision");
 
-        robot.interact(() -> collide.fromProperty().set("^fc1\\."));
-        robot.interact(() -> collide.toProperty().set("encoder."));
+        robot.interact(() -> collide.setFrom("^fc1\\."));
+        robot.interact(() -> collide.setTo("encoder."));
         assertFalse(run.isDisabled());
-        assertEquals(List.of("encoder.bias", "encoder.weight"), dialog.form().preview().rows().stream()
+        assertEquals(List.of("encoder.bias", "encoder.weight"), dialog.model().preview().rows().stream()
                 .map(r -> r.output()).sorted().toList());
         Path out = tmp.resolve("renamed.safetensors");
         robot.interact(() -> {
-            dialog.form().formatProperty().set(ExportFormat.SAFETENSORS);
-            dialog.form().outputProperty().set(out);
+            dialog.model().setFormat(ExportFormat.SAFETENSORS);
+            dialog.model().setOutput(out);
         });
         robot.interact(run::fire);
         waitFor(() -> robot.lookup("#exportResult").queryAs(Label.class).isVisible() && idle());
@@ -96,6 +98,42 @@ class ExportFxTest extends FxAppTestSupport {
             assertEquals(List.of("encoder.bias", "encoder.weight"), written.tensors().stream()
                     .map(TensorRef::key).sorted().toList());
         }
+    }
+
+    @Test
+    void writingOverAnExistingFileAsksFirstAndTheTypedExtensionSetsTheFormat(FxRobot robot) throws Exception {
+        open(robot, SIMPLE);
+        tick(robot, "fc1.weight");
+        ExportDialog dialog = openDialog(robot);
+        Path out = tmp.resolve("existing.safetensors");
+        Files.writeString(out, "the user's file");
+        robot.interact(() -> robot.lookup("#exportOutput").queryAs(javafx.scene.control.TextField.class)
+                .setText(out.toString()));
+        assertEquals(ExportFormat.SAFETENSORS, dialog.model().format(), "the typed extension sets the format");
+        assertEquals(".safetensors", robot.lookup("#exportFormat").queryComboBox().getValue());
+
+        robot.interact(() -> robot.lookup("#exportRun").queryAs(Button.class).fire());
+        waitFor(() -> robot.lookup("#overwriteDialog").tryQuery().isPresent());
+        screenshot(robot, ((javafx.scene.control.DialogPane) robot.lookup("#overwriteDialog").query()).getScene(),
+                "10-export-overwrite");
+        robot.interact(() -> buttonOf(robot, ButtonType.CANCEL).fire());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(idle());
+        assertEquals("the user's file", Files.readString(out), "declining leaves the file alone");
+        assertFalse(robot.lookup("#exportResult").queryAs(Label.class).isVisible(), "nothing ran");
+
+        robot.interact(() -> robot.lookup("#exportRun").queryAs(Button.class).fire());
+        waitFor(() -> robot.lookup("#overwriteDialog").tryQuery().isPresent());
+        robot.interact(() -> buttonOf(robot, ButtonType.OK).fire());
+        waitFor(() -> robot.lookup("#exportResult").queryAs(Label.class).isVisible() && idle());
+        try (Checkpoint written = CheckpointOpener.open(out)) {
+            assertEquals(List.of("fc1.weight"), written.tensors().stream().map(TensorRef::key).toList());
+        }
+    }
+
+    private static Button buttonOf(FxRobot robot, ButtonType type) {
+        return (Button) robot.lookup("#overwriteDialog").queryAs(javafx.scene.control.DialogPane.class)
+                .lookupButton(type);
     }
 
     @Test
@@ -167,9 +205,13 @@ class ExportFxTest extends FxAppTestSupport {
     }
 
     private void screenshot(FxRobot robot, ExportDialog dialog, String name) throws Exception {
+        screenshot(robot, dialog.stage().getScene(), name);
+    }
+
+    private void screenshot(FxRobot robot, javafx.scene.Scene scene, String name) throws Exception {
         AtomicReference<javafx.scene.image.WritableImage> img = new AtomicReference<>();
         org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
-        robot.interact(() -> img.set(dialog.stage().getScene().snapshot(null)));
+        robot.interact(() -> img.set(scene.snapshot(null)));
         Files.createDirectories(SCREENSHOTS);
         javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img.get(), null), "png",
                 SCREENSHOTS.resolve(name + ".png").toFile());

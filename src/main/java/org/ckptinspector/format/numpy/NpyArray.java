@@ -1,10 +1,9 @@
 package org.ckptinspector.format.numpy;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import org.ckptinspector.container.NpyHeader;
 import org.ckptinspector.format.torch.ByteSwappedRegion;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.CheckpointException;
@@ -22,10 +21,6 @@ import org.ckptinspector.pickle.RestrictedUnpickler;
  * globals and builds inert values; other dtypes (strings, dates, structured) are reported, not read.
  */
 sealed interface NpyArray {
-    /** numpy's {@code _MAX_HEADER_SIZE}. */
-    int MAX_HEADER = 10_000;
-    byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-
     /** A numeric array, as a tensor not yet placed under a key. */
     record Numeric(TensorRef tensor) implements NpyArray {}
 
@@ -35,60 +30,34 @@ sealed interface NpyArray {
     /** An array of a dtype that is not a number torch has. */
     record Unread(String reason) implements NpyArray {}
 
-    /** True when {@code head} starts with the NPY magic. */
-    static boolean sniff(ByteBuffer head) {
-        if (head.remaining() < MAGIC.length) {
-            return false;
-        }
-        for (int i = 0; i < MAGIC.length; i++) {
-            if (head.get(i) != MAGIC[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** Reads the array in {@code bytes}; {@code where} names it in messages ({@code file.npz, member w.npy}). */
     static NpyArray read(Path file, String where, ByteRegion bytes) throws IOException {
-        long length = bytes.length();
-        if (length < 10 || !sniff(bytes.slice(0, 6))) {
-            throw CheckpointException.corrupt(file, where + " does not start with the NPY magic");
-        }
-        ByteBuffer b = bytes.slice(0, (int) Math.min(12, length));
-        int major = b.get(6) & 0xFF;
-        if (major < 1 || major > 3 || b.get(7) != 0) {
-            throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED, file + ": " + where
-                    + " has NPY format version " + major + "." + (b.get(7) & 0xFF) + "; versions 1.0 to 3.0 exist");
-        }
-        long headerLength = major == 1 ? b.getShort(8) & 0xFFFF : length >= 12 ? b.getInt(8) & 0xFFFF_FFFFL : -1;
-        long dataStart = (major == 1 ? 10 : 12) + headerLength;
-        if (headerLength < 0 || dataStart > length) {
-            throw CheckpointException.corrupt(file, where + " has an NPY header longer than the data");
-        }
-        if (headerLength > MAX_HEADER) {
-            throw CheckpointException.limit(file, where + " has an NPY header of " + headerLength
-                    + " bytes, beyond numpy's limit of " + MAX_HEADER);
-        }
-        ByteBuffer h = bytes.slice(dataStart - headerLength, (int) headerLength);
-        String text = (major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).decode(h).toString();
         NpyHeader header;
         try {
-            header = NpyHeader.parse(text.strip());
-        } catch (IllegalArgumentException e) {
-            throw CheckpointException.corrupt(file, where + ": " + e.getMessage());
+            header = NpyHeader.read(bytes);
+        } catch (NpyHeader.Invalid e) {
+            String message = where + " " + e.getMessage();
+            throw switch (e.problem()) {
+                case UNSUPPORTED ->
+                        new CheckpointException(CheckpointException.Kind.UNSUPPORTED, file + ": " + message);
+                case LIMIT -> CheckpointException.limit(file, message);
+                default -> CheckpointException.corrupt(file, message);
+            };
         }
-        if (header.descr() == null) {
-            return new Unread("a structured dtype (a record of named fields)");
-        }
-        String descr = header.descr();
-        char order = descr.isEmpty() ? '|' : descr.charAt(0);
-        String code = "<>|=".indexOf(order) >= 0 ? descr.substring(1) : descr;
+        long length = bytes.length();
+        long dataStart = header.dataStart();
         ByteRegion data = bytes.region(dataStart, length - dataStart);
-        if (code.equals("O")) {
+        if (header.mayHoldObjects()) {
             RestrictedUnpickler u = new RestrictedUnpickler(where, file + ", " + where, new PythonCalls(), null);
             RestrictedUnpickler.Result r = u.load(data);
             return new Pickled(r.value(), r.globals());
         }
+        if (header.typeString() == null) {
+            return new Unread("a structured dtype (a record of named fields)");
+        }
+        String descr = header.typeString();
+        char order = descr.isEmpty() ? '|' : descr.charAt(0);
+        String code = "<>|=".indexOf(order) >= 0 ? descr.substring(1) : descr;
         DType dtype = DType.fromNumpyCode(code).orElse(null);
         if (dtype == null) {
             return new Unread("numpy dtype '" + descr + "', which is not a number type torch has");

@@ -2,9 +2,11 @@ package org.ckptinspector.format.numpy;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.ckptinspector.container.NpyHeader;
 import org.ckptinspector.container.ZipArchive;
 import org.ckptinspector.container.ZipEntry;
 import org.ckptinspector.io.ByteRegion;
@@ -66,7 +68,7 @@ public final class NumpyReader {
                 String key = member.endsWith(".npy") ? member.substring(0, member.length() - 4) : member;
                 ByteRegion bytes = zip.read(entry);
                 String where = "member " + member;
-                if (bytes.length() < 6 || !NpyArray.sniff(bytes.slice(0, 6))) {
+                if (!NpyHeader.sniff(bytes)) {
                     warnings.add(where + " is not an .npy array (np.load returns its raw bytes); it is not read");
                     continue;
                 }
@@ -104,7 +106,7 @@ public final class NumpyReader {
     }
 
     /** True when the file starts with the NPY magic. */
-    public static boolean sniff(java.nio.ByteBuffer head) {
-        return NpyArray.sniff(head);
+    public static boolean sniff(ByteBuffer head) {
+        return NpyHeader.sniff(head);
     }
 }

@@ -78,8 +78,10 @@ public final class DetailPane {
         switch (node.kind()) {
             case TENSOR -> showTensor(node, node.tensor().orElseThrow(), doc);
             case VALUE -> body.getChildren().setAll(scroll(valueView(node)));
-            case ROOT -> body.getChildren().setAll(scroll(section("File", FactGrid.of(fileFacts(doc))),
-                    breakdown(node)));
+            case ROOT -> body.getChildren().setAll(doc.adapterFacts().isEmpty()
+                    ? scroll(section("File", FactGrid.of(fileFacts(doc))), breakdown(node))
+                    : scroll(section("File", FactGrid.of(fileFacts(doc))),
+                            section("PEFT adapter", FactGrid.of(doc.adapterFacts())), breakdown(node)));
             default -> body.getChildren().setAll(scroll(breakdown(node)));
         }
     }

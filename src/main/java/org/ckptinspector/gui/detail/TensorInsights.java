@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import javafx.collections.FXCollections;
-import javafx.concurrent.Task;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.CheckBox;
@@ -21,186 +21,136 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.ckptinspector.app.Comparison;
-import org.ckptinspector.app.Fact;
-import org.ckptinspector.app.HeatMapData;
+import org.ckptinspector.app.InsightsModel;
+import org.ckptinspector.app.InsightsModel.Load;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.PreviewGrid;
 import org.ckptinspector.app.StatisticsFacts;
-import org.ckptinspector.app.StatsCache;
-import org.ckptinspector.gui.task.Background;
+import org.ckptinspector.app.TaskRunner;
 import org.ckptinspector.gui.task.FxThread;
-import org.ckptinspector.gui.task.MonitoredTask;
 import org.ckptinspector.model.TensorRef;
-import org.ckptinspector.stats.HistogramScale;
-import org.ckptinspector.stats.StatsOptions;
-import org.ckptinspector.stats.TensorStatistics;
-import org.ckptinspector.stats.TensorStats;
-import org.ckptinspector.task.TaskMonitor;
-import org.ckptinspector.values.ValueReader;
 import org.jfree.chart.JFreeChart;
 
 /**
- * The value-based parts of a tensor's detail: statistics with a histogram (bins, log counts, log |x|), and in
- * diff mode B's statistics, the Δ statistics and both histograms overlaid; a Values tab with the first rows and
- * columns; a Heat map tab for matrices. Everything that reads values runs in the background; selecting another
- * tensor cancels what the last one started.
+ * The value-based parts of a tensor's detail, laid out over an {@link InsightsModel}: statistics with a histogram
+ * (bins, log counts, log |x|), and in diff mode B's statistics, the Δ statistics and both histograms overlaid; a
+ * Values tab with the first rows and columns; a Heat map tab for matrices.
  */
-public final class TensorInsights implements TensorSections {
-    static final int PREVIEW_ROWS = 64;
-    static final int PREVIEW_COLS = 24;
-    static final int HEATMAP_CELLS = 256;
-    private static final List<Integer> BIN_CHOICES = List.of(10, 20, 50, 100, 200, 500, 1000);
+public final class TensorInsights implements TensorSections, InsightsModel.Listener<TensorInsights.Shown,
+        HeatMapView.Drawn> {
+    private final InsightsModel<Shown, HeatMapView.Drawn> model;
+    private StackPane statsHolder = new StackPane();
+    private Tab valuesTab = new Tab();
+    private Tab heatTab = new Tab();
 
-    private final Background background;
-    private final Comparison.Lookup comparisons;
-    private final StatsCache cache = new StatsCache();
-    private final List<Task<?>> running = new ArrayList<>();
-    private int bins = StatsOptions.DEFAULT_BINS;
-    private boolean logCounts;
-    private boolean logAbs;
-
-    public TensorInsights(Background background, Comparison.Lookup comparisons) {
-        this.background = background;
-        this.comparisons = comparisons;
+    /** @param runner runs the work; null for a view that only shows {@link #prepareAll}'s results */
+    public TensorInsights(TaskRunner runner, Comparison.Lookup comparisons) {
+        this.model = new InsightsModel<>(runner, comparisons, Shown::of, HeatMapView::draw);
+        model.setListener(this);
     }
 
-    /**
-     * Computes, at once and on the calling thread (any thread), what the views {@link #addTo} builds for
-     * {@code t} in the background show: the statistics with the histogram, the values and the heat map. For the
-     * start-up warm-up, which then lays them out off screen ({@link #viewsOf}) so that their first use is quick.
-     */
+    /** Statistics ready to show with the histogram's chart (null: nothing finite to plot), made off the FX thread. */
+    public record Shown(InsightsModel.Statistics s, JFreeChart chart) {
+        static Shown of(InsightsModel.Statistics s) {
+            List<HistogramChart.Series> series = new ArrayList<>();
+            if (s.a().histogram() != null) {
+                series.add(new HistogramChart.Series(s.nameA(), s.a().histogram()));
+            }
+            if (s.b() != null && s.b().histogram() != null) {
+                series.add(new HistogramChart.Series("B", s.b().histogram()));
+            }
+            return new Shown(s, series.isEmpty() ? null : HistogramChart.chart(series, s.logCounts()));
+        }
+    }
+
+    /** A tensor's statistics, values and heat map, computed; see {@link #prepareAll}. */
+    public record Prepared(InsightsModel.Everything<Shown, HeatMapView.Drawn> all) {}
+
+    /** Computes at once, on the calling thread (any), what the tabs show for {@code t}; for the warm-up. */
     public Prepared prepareAll(TensorRef t) throws IOException {
-        Optional<Comparison> cmp = comparisons.of(t);
-        StatsOptions options = options(t);
-        TensorStats a = TensorStatistics.compute(t, options, TaskMonitor.NONE);
-        TensorRef b = cmp.map(Comparison::b).orElse(null);
-        TensorStats sb = b == null ? null : TensorStatistics.compute(b, options, TaskMonitor.NONE);
-        Shown shown = Shown.of(cmp.isPresent() ? "A" : t.key(), a, sb, logCounts);
-        HeatMapView.Drawn heat = HeatMapData.applies(t)
-                ? HeatMapView.draw(HeatMapData.of(t, HEATMAP_CELLS, HEATMAP_CELLS, TaskMonitor.NONE)) : null;
-        return new Prepared(t, shown, cmp, PreviewGrid.of(t, PREVIEW_ROWS, PREVIEW_COLS), heat);
+        return new Prepared(model.computeAll(t));
     }
 
     /** The views of {@link #prepareAll}'s result; on the FX thread. */
-    public List<Node> viewsOf(Prepared p) {
+    public List<Node> viewsOf(Prepared prepared) {
         FxThread.check();
+        var p = prepared.all();
         List<Node> views = new ArrayList<>();
-        views.add(statisticsView(new StackPane(), p.t(), p.shown(), p.cmp()));
-        views.add(ValueTable.of(p.preview()));
-        if (p.heat() != null) {
-            views.add(HeatMapView.of(p.heat()));
+        views.add(statisticsView(p.statistics()));
+        views.add(ValueTable.of(p.values()));
+        if (p.heatMap() != null) {
+            views.add(HeatMapView.of(p.heatMap()));
         }
         return views;
     }
 
-    /** A tensor's statistics, values and heat map, computed; see {@link #prepareAll}. */
-    public record Prepared(TensorRef t, Shown shown, Optional<Comparison> cmp, PreviewGrid preview,
-            HeatMapView.Drawn heat) {}
-
     @Override
     public void addTo(TabPane tabs, VBox overview, TensorRef t, OpenedCheckpoint doc) {
-        running.forEach(Task::cancel);
-        running.clear();
-        Optional<String> unreadable = ValueReader.unreadableReason(t);
+        statsHolder = new StackPane();
+        valuesTab = new Tab("Values");
+        valuesTab.setId("valuesTab");
+        heatTab = new Tab("Heat map");
+        heatTab.setId("heatMapTab");
+        overview.getChildren().add(0, statsHolder);
+        Optional<String> unreadable = model.select(t);
         if (unreadable.isPresent()) {
             Label why = new Label("Values cannot be read: " + unreadable.get());
             why.getStyleClass().add("placeholder");
             why.setWrapText(true);
-            overview.getChildren().add(0, DetailPane.section("Statistics", why));
+            statsHolder.getChildren().setAll(DetailPane.section("Statistics", why));
             return;
         }
-        Optional<Comparison> cmp = comparisons.of(t);
-        StackPane statsHolder = new StackPane();
-        overview.getChildren().add(0, statsHolder);
-        showStatistics(statsHolder, t, cmp);
-        Tab values = new Tab("Values");
-        values.setId("valuesTab");
-        values.setContent(loading());
-        Tab heat = HeatMapData.applies(t) ? new Tab("Heat map") : null;
-        tabs.getTabs().add(values);
-        if (heat != null) {
-            heat.setId("heatMapTab");
-            heat.setContent(loading());
-            tabs.getTabs().add(heat);
+        valuesTab.setContent(loading());
+        tabs.getTabs().add(valuesTab);
+        if (model.hasHeatMap()) {
+            heatTab.setContent(loading());
+            tabs.getTabs().add(heatTab);
         }
+        Tab values = valuesTab;
+        Tab heat = heatTab;
         tabs.getSelectionModel().selectedItemProperty().addListener((obs, was, tab) -> {
-            if (tab == values && values.getUserData() == null) {
-                values.setUserData(Boolean.TRUE);
-                run("Reading values of " + t.key(), m -> PreviewGrid.of(t, PREVIEW_ROWS, PREVIEW_COLS),
-                        grid -> values.setContent(ValueTable.of(grid)), values::setContent);
-            } else if (tab == heat && heat.getUserData() == null) {
-                heat.setUserData(Boolean.TRUE);
-                run("Drawing " + t.key(), m -> HeatMapView.draw(HeatMapData.of(t, HEATMAP_CELLS, HEATMAP_CELLS, m)),
-                        drawn -> heat.setContent(HeatMapView.of(drawn)), heat::setContent);
+            if (tab == values) {
+                model.askValues();
+            } else if (tab == heat) {
+                model.askHeatMap();
             }
         });
     }
 
-    private void showStatistics(StackPane holder, TensorRef t, Optional<Comparison> cmp) {
-        StatsOptions options = options(t);
-        TensorRef b = cmp.map(Comparison::b).filter(x -> ValueReader.unreadableReason(x).isEmpty()).orElse(null);
-        TensorStats cachedA = cache.get(t, options);
-        TensorStats cachedB = b == null ? null : cache.get(b, options);
-        String nameA = cmp.isPresent() ? "A" : t.key();
-        boolean log = logCounts;
-        if (cachedA != null && (b == null || cachedB != null)) {
-            holder.getChildren().setAll(statisticsView(holder, t, Shown.of(nameA, cachedA, cachedB, log), cmp));
-            return;
-        }
-        holder.getChildren().setAll(DetailPane.section("Statistics", loading()));
-        run("Statistics of " + t.key(), m -> {
-            TensorStats sa = TensorStatistics.compute(t, options, m);
-            TensorStats sb = b == null ? null : TensorStatistics.compute(b, options, m);
-            return Shown.of(nameA, sa, sb, log);
-        }, s -> {
-            cache.put(t, options, s.a());
-            if (s.b() != null) {
-                cache.put(b, options, s.b());
-            }
-            holder.getChildren().setAll(statisticsView(holder, t, s, cmp));
-        }, n -> holder.getChildren().setAll(DetailPane.section("Statistics", n)));
+    @Override
+    public void statistics(Load<Shown> state) {
+        statsHolder.getChildren().setAll(state instanceof Load.Ready<Shown> r ? statisticsView(r.value())
+                : DetailPane.section("Statistics", view(state, x -> null)));
     }
 
-    /**
-     * Statistics ready to show: their lines of text and the histogram's chart (null: nothing finite to plot),
-     * made where the statistics are computed, off the FX thread.
-     */
-    record Shown(TensorStats a, TensorStats b, List<Fact> factsA, List<Fact> factsB, JFreeChart chart) {
-        static Shown of(String nameA, TensorStats a, TensorStats b, boolean logCounts) {
-            List<HistogramChart.Series> series = new ArrayList<>();
-            if (a.histogram() != null) {
-                series.add(new HistogramChart.Series(nameA, a.histogram()));
-            }
-            if (b != null && b.histogram() != null) {
-                series.add(new HistogramChart.Series("B", b.histogram()));
-            }
-            return new Shown(a, b, StatisticsFacts.of(a), b == null ? null : StatisticsFacts.of(b),
-                    series.isEmpty() ? null : HistogramChart.chart(series, logCounts));
-        }
+    @Override
+    public void values(Load<PreviewGrid> state) {
+        valuesTab.setContent(view(state, ValueTable::of));
     }
 
-    /**
-     * The bins and scale in force for {@code t}: a tensor with few values gets fewer bins. Computed on all cores but
-     * one.
-     */
-    StatsOptions options(TensorRef t) {
-        int n = bins;
-        if (t.numel() < 4L * bins) {
-            n = (int) Math.max(5, Math.min(bins, t.numel() / 4));
-        }
-        return StatsOptions.DEFAULT.withBins(n).withScale(logAbs ? HistogramScale.LOG_ABS : HistogramScale.LINEAR)
-                .withThreads(Background.analysisThreads());
+    @Override
+    public void heatMap(Load<HeatMapView.Drawn> state) {
+        heatTab.setContent(view(state, HeatMapView::of));
     }
 
-    private Node statisticsView(StackPane holder, TensorRef t, Shown s, Optional<Comparison> cmp) {
+    /** A tab's content: a spinner while loading, the view once ready, the reason when it failed. */
+    private static <T> Node view(Load<T> state, Function<T, Node> ready) {
+        if (state instanceof Load.Ready<T> r) {
+            return ready.apply(r.value());
+        }
+        return state instanceof Load.Failed<T> f ? errorLabel(f.message()) : loading();
+    }
+
+    private Node statisticsView(Shown shown) {
+        InsightsModel.Statistics s = shown.s();
         VBox box = new VBox(10);
-        box.getChildren().add(histogramControls(holder, t, cmp));
-        if (s.chart() == null) {
+        box.getChildren().add(histogramControls());
+        if (shown.chart() == null) {
             Label none = new Label("No finite values to plot.");
             none.getStyleClass().add("placeholder");
             box.getChildren().add(none);
         } else {
-            box.getChildren().add(HistogramChart.viewer(s.chart()));
+            box.getChildren().add(HistogramChart.viewer(shown.chart()));
         }
         VBox stats = new VBox(16);
         if (s.b() == null) {
@@ -211,7 +161,7 @@ public final class TensorInsights implements TensorSections {
             sides.getChildren().forEach(n -> HBox.setHgrow(n, Priority.ALWAYS));
             stats.getChildren().add(sides);
         }
-        cmp.ifPresent(c -> {
+        s.comparison().ifPresent(c -> {
             Label status = new Label(c.status());
             status.getStyleClass().addAll("chip", "diff-chip");
             Node content = c.change() == null ? status : new VBox(8, status, FactGrid.of(StatisticsFacts.of(c.change())));
@@ -220,17 +170,13 @@ public final class TensorInsights implements TensorSections {
         return new VBox(16, DetailPane.section("Histogram", box), stats);
     }
 
-    private Node histogramControls(StackPane holder, TensorRef t, Optional<Comparison> cmp) {
-        ComboBox<Integer> binBox = new ComboBox<>(FXCollections.observableArrayList(BIN_CHOICES));
+    private Node histogramControls() {
+        ComboBox<Integer> binBox = new ComboBox<>(FXCollections.observableArrayList(InsightsModel.BIN_CHOICES));
         binBox.setId("binsChoice");
-        binBox.setValue(bins);
-        binBox.setOnAction(e -> {
-            bins = binBox.getValue();
-            showStatistics(holder, t, cmp);
-        });
-        Runnable redraw = () -> showStatistics(holder, t, cmp);
-        CheckBox logY = option("log counts", "logCounts", logCounts, v -> logCounts = v, redraw);
-        CheckBox logX = option("log |x|", "logAbs", logAbs, v -> logAbs = v, redraw);
+        binBox.setValue(model.bins());
+        binBox.setOnAction(e -> model.setBins(binBox.getValue()));
+        CheckBox logY = option("log counts", "logCounts", model.logCounts(), model::setLogCounts);
+        CheckBox logX = option("log |x|", "logAbs", model.logAbs(), model::setLogAbs);
         Label binsLabel = new Label("bins");
         binsLabel.getStyleClass().add("fact-label");
         Region spacer = new Region();
@@ -241,25 +187,16 @@ public final class TensorInsights implements TensorSections {
         return row;
     }
 
-    private static CheckBox option(String text, String id, boolean value, Consumer<Boolean> set, Runnable redraw) {
+    private static CheckBox option(String text, String id, boolean value, Consumer<Boolean> set) {
         CheckBox box = new CheckBox(text);
         box.setId(id);
         box.setSelected(value);
-        box.setOnAction(e -> {
-            set.accept(box.isSelected());
-            redraw.run();
-        });
+        box.setOnAction(e -> set.accept(box.isSelected()));
         return box;
     }
 
-    private <T> void run(String title, MonitoredTask.Work<T> work, Consumer<T> done, Consumer<Node> failed) {
-        Task<T> task = background.runQuietly(new MonitoredTask<>(title, work), done,
-                e -> failed.accept(errorLabel(e)));
-        running.add(task);
-    }
-
-    private static Node errorLabel(Throwable e) {
-        Label l = new Label(org.ckptinspector.app.ErrorMessages.of(e));
+    private static Node errorLabel(String message) {
+        Label l = new Label(message);
         l.getStyleClass().addAll("placeholder", "fact-problem");
         l.setWrapText(true);
         return l;

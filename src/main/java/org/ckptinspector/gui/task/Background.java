@@ -9,14 +9,14 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.concurrent.Task;
 import javafx.concurrent.Worker;
+import org.ckptinspector.app.TaskRunner;
 import org.ckptinspector.task.CancelledException;
 
 /**
- * Runs tasks off the FX thread and publishes the one the user is waiting for, so the status bar can show its
- * progress and a cancel button. Success and failure handlers run on the FX thread; a cancelled task calls
- * neither.
+ * The desktop app's {@link TaskRunner}: runs tasks off the FX thread and publishes the one the user is waiting
+ * for, so the status bar can show its progress and a cancel button. Outcome handlers run on the FX thread.
  */
-public final class Background {
+public final class Background implements TaskRunner {
     private final ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "inspector-worker-" + COUNTER.incrementAndGet());
         t.setDaemon(true);
@@ -29,28 +29,32 @@ public final class Background {
     private final ObjectProperty<Task<?>> current = new SimpleObjectProperty<>();
     private final AtomicInteger running = new AtomicInteger();
 
-    /**
-     * Threads for one heavy computation (statistics, comparison, export): all cores but one, which stays with the
-     * window, so that the work does not make it stutter.
-     */
-    public static int analysisThreads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-    }
-
     /** The task shown in the status bar, or null when idle. */
     public ReadOnlyObjectProperty<Task<?>> currentProperty() {
         return current;
     }
 
-    /** Runs a task the user waits for: it is shown with progress and can be cancelled. */
-    public <T> Task<T> run(Task<T> task, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
-        current.set(task);
-        return submit(task, onSuccess, onFailure, true);
+    /** A running task; views bind its progress and message. */
+    public record TaskHandle(Task<?> task) implements Handle {
+        @Override
+        public void cancel() {
+            task.cancel();
+        }
     }
 
-    /** Runs a quiet task (statistics for the detail pane): not shown in the status bar. */
-    public <T> Task<T> runQuietly(Task<T> task, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
-        return submit(task, onSuccess, onFailure, false);
+    @Override
+    public <T> TaskHandle run(String title, Work<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure,
+            Runnable onCancelled) {
+        MonitoredTask<T> task = new MonitoredTask<>(title, work);
+        current.set(task);
+        task.setOnCancelled(e -> onCancelled.run());
+        return new TaskHandle(submit(task, onSuccess, onFailure, true));
+    }
+
+    @Override
+    public <T> TaskHandle runQuietly(String title, Work<T> work, Consumer<T> onSuccess,
+            Consumer<Throwable> onFailure) {
+        return new TaskHandle(submit(new MonitoredTask<>(title, work), onSuccess, onFailure, false));
     }
 
     private <T> Task<T> submit(Task<T> task, Consumer<T> onSuccess, Consumer<Throwable> onFailure, boolean shown) {

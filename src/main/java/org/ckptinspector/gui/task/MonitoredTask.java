@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.concurrent.Task;
+import org.ckptinspector.app.TaskRunner;
 import org.ckptinspector.task.TaskMonitor;
 
 /**
@@ -27,15 +28,9 @@ public final class MonitoredTask<T> extends Task<T> {
         return t;
     });
 
-    /** Core work that reports through a monitor. */
-    @FunctionalInterface
-    public interface Work<T> {
-        T run(TaskMonitor monitor) throws Exception;
-    }
-
     private record Report(long done, long total, String message) {}
 
-    private final Work<T> work;
+    private final TaskRunner.Work<T> work;
     private final AtomicReference<Report> latest = new AtomicReference<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile long lastPublished = System.nanoTime() - INTERVAL_NANOS;
@@ -55,7 +50,7 @@ public final class MonitoredTask<T> extends Task<T> {
         }
     };
 
-    public MonitoredTask(String title, Work<T> work) {
+    public MonitoredTask(String title, TaskRunner.Work<T> work) {
         this.work = work;
         updateTitle(title);
         updateMessage(title);
