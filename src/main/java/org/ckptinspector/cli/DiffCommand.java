@@ -57,7 +57,7 @@ final class DiffCommand implements Callable<Integer> {
         DiffResult result;
         try (Checkpoint ca = CheckpointOpener.open(a); Checkpoint cb = CheckpointOpener.open(b)) {
             if (LoraAdapter.of(cb).isPresent() && LoraAdapter.of(ca).isEmpty()) {
-                return adapterDiff(AdapterDiff.of(AdapterMerge.of(ca, cb), TaskMonitor.NONE));
+                return adapterDiff(AdapterDiff.of(AdapterMerge.of(ca, cb), TaskMonitor.NONE), json);
             }
             result = CheckpointDiff.compare(ca, cb, options, TaskMonitor.NONE);
         } catch (IllegalArgumentException e) {
@@ -75,10 +75,10 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     /** {@code diff BASE ADAPTER}: the base tensors the adapter changes, and by how much. */
-    private int adapterDiff(AdapterDiff d) throws java.io.IOException {
+    private int adapterDiff(AdapterDiff d, boolean json) throws java.io.IOException {
         var out = spec.commandLine().getOut();
         if (json) {
-            JsonOutput.print(out, json -> AdapterReport.write(d, json));
+            JsonOutput.print(out, g -> AdapterReport.write(d, g));
         } else {
             out.print(AdapterReport.toText(d));
             out.flush();
