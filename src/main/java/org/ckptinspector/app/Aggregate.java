@@ -6,7 +6,10 @@ import java.util.Map;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
 
-/** Totals over the tensors below a node: count, elements and bytes, overall and per dtype. */
+/**
+ * Totals over the tensors below a node: count, model parameters (elements of the tensors that are the model's
+ * parameters) and bytes, overall and per dtype.
+ */
 public final class Aggregate {
     /** No tensors; never changed. */
     static final Aggregate EMPTY = new Aggregate();
@@ -14,10 +17,10 @@ public final class Aggregate {
     private final EnumMap<DType, DTypeTotals> byDType = new EnumMap<>(DType.class);
     private DTypeTotals total = DTypeTotals.ZERO;
 
-    /** Totals of a single tensor. */
-    public static Aggregate of(TensorRef t) {
+    /** Totals of a single tensor; its elements count as parameters when it is one of the model's parameters. */
+    public static Aggregate of(TensorRef t, boolean parameter) {
         Aggregate a = new Aggregate();
-        a.add(t.dtype(), new DTypeTotals(1, t.numel(), t.nbytes()));
+        a.add(t.dtype(), new DTypeTotals(1, parameter ? t.numel() : 0, t.nbytes()));
         return a;
     }
 

@@ -6,11 +6,13 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.task.CancelledException;
 import org.ckptinspector.task.TaskMonitor;
+import org.ckptinspector.training.TrainingState;
 
 /**
  * Turns a checkpoint into the layer tree: dotted tensor keys become modules, the containers of the object tree
@@ -51,8 +53,16 @@ public final class LayerTreeBuilder {
 
     /** Builds the tree of {@code c}, stopping with {@link CancelledException} once {@code monitor} is cancelled. */
     public static LayerNode build(Checkpoint c, TaskMonitor monitor) {
+        return build(c, TrainingState.of(c), monitor);
+    }
+
+    /**
+     * Builds the tree of {@code c} whose training state is {@code training}: the rows' parameter counts are of
+     * the model's parameters only (tied weights once; optimizer state and buffers apart), as the CLI counts them.
+     */
+    public static LayerNode build(Checkpoint c, TrainingState training, TaskMonitor monitor) {
         return new LayerTreeBuilder(monitor).run(c, c.file().getFileName() == null ? c.file().toString()
-                : c.file().getFileName().toString());
+                : c.file().getFileName().toString(), training::isParameter);
     }
 
     /**
@@ -60,13 +70,16 @@ public final class LayerTreeBuilder {
      * checkpoint of a comparison has.
      */
     public static LayerNode build(Checkpoint c, Map<String, TensorRef> extraByKey) {
-        LayerNode root = build(c);
+        TrainingState training = TrainingState.of(c);
+        LayerNode root = build(c, training, TaskMonitor.NONE);
         extraByKey.forEach((key, t) -> placeAt(root, key, t));
-        computeAggregates(root);
+        // B's own tensors (B's training state is not at hand) count as parameters when floating-point.
+        computeAggregates(root, t -> training.isParameter(t) || extraByKey.get(t.key()) == t
+                && t.dtype().kind() == org.ckptinspector.model.DType.Kind.FLOAT);
         return root;
     }
 
-    private LayerNode run(Checkpoint c, String rootName) {
+    private LayerNode run(Checkpoint c, String rootName, Predicate<TensorRef> isParameter) {
         LayerNode root = new LayerNode(rootName, "", null, LayerNode.Kind.ROOT);
         walk(root, c.root(), 0);
         if (visits > MAX_VISITS || tooDeep) {
@@ -84,7 +97,7 @@ public final class LayerTreeBuilder {
             meta.setValue(d, describe(d));
             walkEntries(meta, d, 1);
         }
-        computeAggregates(root);
+        computeAggregates(root, isParameter);
         return root;
     }
 
@@ -245,10 +258,10 @@ public final class LayerTreeBuilder {
         return ValueText.shortText(k);
     }
 
-    private static Aggregate computeAggregates(LayerNode n) {
-        Aggregate a = n.tensor().map(Aggregate::of).orElse(null);
+    private static Aggregate computeAggregates(LayerNode n, Predicate<TensorRef> isParameter) {
+        Aggregate a = n.tensor().map(t -> Aggregate.of(t, isParameter.test(t))).orElse(null);
         for (LayerNode c : n.children()) {
-            Aggregate below = computeAggregates(c);
+            Aggregate below = computeAggregates(c, isParameter);
             if (below.tensors() > 0) {
                 if (a == null) {
                     a = new Aggregate();

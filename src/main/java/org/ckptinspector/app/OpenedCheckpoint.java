@@ -14,13 +14,15 @@ import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.security.CheckpointGlobals;
 import org.ckptinspector.task.TaskMonitor;
+import org.ckptinspector.training.TrainingState;
 
 /**
- * A checkpoint open in the app with what the views need from it: its layer tree and which tensors share a
- * storage. Built off the FX thread; the checkpoint stays open (mapped) until {@link #close()}.
+ * A checkpoint open in the app with what the views need from it: its layer tree, which tensors share a storage,
+ * and its training state (model parameters, optimizers named by parameter). Built off the FX thread; the
+ * checkpoint stays open (mapped) until {@link #close()}.
  */
 public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String, List<TensorRef>> storageUsers,
-        List<String> globals, List<Fact> adapterFacts) {
+        List<String> globals, List<Fact> adapterFacts, TrainingState training) {
 
     public static OpenedCheckpoint open(Path file, TaskMonitor monitor) throws IOException {
         monitor.progress(0, 4, "Opening " + file.getFileName());
@@ -28,7 +30,8 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
         try {
             monitor.checkCancelled();
             monitor.progress(1, 4, "Building the layer tree");
-            LayerNode tree = LayerTreeBuilder.build(c, monitor);
+            TrainingState training = TrainingState.of(c);
+            LayerNode tree = LayerTreeBuilder.build(c, training, monitor);
             monitor.progress(2, 4, "Indexing storages");
             Map<String, List<TensorRef>> users = new HashMap<>();
             for (TensorRef t : c.tensors()) {
@@ -42,7 +45,7 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
             // An adapter's ‖ΔW‖ reads every factor: done here, off the FX thread.
             List<Fact> adapter = AdapterFacts.of(c);
             monitor.progress(4, 4, "Done");
-            return new OpenedCheckpoint(c, tree, users, globals, adapter);
+            return new OpenedCheckpoint(c, tree, users, globals, adapter, training);
         } catch (RuntimeException e) {
             c.close();
             throw e;

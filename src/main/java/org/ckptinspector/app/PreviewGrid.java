@@ -1,87 +1,153 @@
 package org.ckptinspector.app;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.values.ValueReader;
 
 /**
- * The first rows and columns of a tensor's values as a matrix: the last dimension gives the columns and the
- * leading ones are flattened into rows (labelled with their index); a vector wraps into rows of the column
- * limit, a scalar is one cell.
- *
- * @param rowLabels one label per shown row ({@code [0, 3]} for rank 3, the first index for a vector)
- * @param values shown rows × shown columns
- * @param texts the values as the grid shows them, formatted with the values (off the FX thread), since
- *     formatting a thousand numbers as the table lays its cells out would stall the window
- * @param totalRows rows of the whole matrix
- * @param totalColumns columns of the whole matrix
- * @param shape the tensor's shape
+ * A tensor's values as a matrix that is read a page at a time: the cells of a {@link TensorSlice} (the plane of
+ * two dimensions at fixed indices of the others, a vector in rows, or a scalar). Nothing is read but the pages
+ * asked for, so a view can page through a tensor of any size. Immutable; {@link #withSlice} shows another plane
+ * of the same values.
  */
-public record PreviewGrid(List<String> rowLabels, double[][] values, String[][] texts, long totalRows,
-        long totalColumns, DType dtype, long[] shape) {
+public final class PreviewGrid {
+    /** Above this many values between a page row's first and last cell, the cells are read one by one. */
+    private static final long MAX_SPAN = 1 << 16;
 
-    /** Reads at most {@code maxRows} × {@code maxCols} values; only those bytes are touched. */
+    private final TensorRef tensor;
+    private final ValueReader reader;
+    private final TensorSlice slice;
+    private final ValuePage first;
+
+    private PreviewGrid(TensorRef tensor, ValueReader reader, TensorSlice slice, ValuePage first) {
+        this.tensor = tensor;
+        this.reader = reader;
+        this.slice = slice;
+        this.first = first;
+    }
+
+    /**
+     * The grid of {@code t}'s values in its {@link TensorSlice#initial initial} slice (a vector in rows of
+     * {@code maxCols}), with the first {@code maxRows} × {@code maxCols} cells read; only those bytes are touched.
+     */
     public static PreviewGrid of(TensorRef t, int maxRows, int maxCols) throws IOException {
         ValueReader reader = ValueReader.of(t);
-        long size = reader.size();
-        long[] shape = t.shape();
-        long cols;
-        if (shape.length == 0) {
-            cols = 1;
-        } else if (shape.length == 1) {
-            cols = Math.min(size, maxCols);
-        } else {
-            long leading = 1;
-            for (int i = 0; i < shape.length - 1; i++) {
-                leading = Math.multiplyExact(leading, shape[i]);
+        TensorSlice slice = TensorSlice.initial(TensorSlice.valueShape(t.shape(), t.numel(), reader.size()),
+                maxCols);
+        return new PreviewGrid(t, reader, slice, read(reader, t.dtype(), slice, 0, maxRows, 0, maxCols));
+    }
+
+    /** The same values in {@code s}, with its first page read as large as this grid's. */
+    public PreviewGrid withSlice(TensorSlice s) throws IOException {
+        return new PreviewGrid(tensor, reader, s, read(reader, dtype(), s, 0, first.rows(), 0, first.cols()));
+    }
+
+    public TensorRef tensor() {
+        return tensor;
+    }
+
+    public TensorSlice slice() {
+        return slice;
+    }
+
+    /** The page read with the grid: its first rows and columns. */
+    public ValuePage firstPage() {
+        return first;
+    }
+
+    public DType dtype() {
+        return tensor.dtype();
+    }
+
+    /** The shape of the values (the tensor's, see {@link TensorSlice#valueShape}). */
+    public long[] shape() {
+        return slice.shape();
+    }
+
+    public long totalRows() {
+        return slice.rows();
+    }
+
+    public long totalColumns() {
+        return slice.cols();
+    }
+
+    /** Reads and formats cells {@code [row, row + rows) × [col, col + cols)}, clipped to the grid. */
+    public ValuePage page(long row, int rows, long col, int cols) throws IOException {
+        return read(reader, dtype(), slice, row, rows, col, cols);
+    }
+
+    private static ValuePage read(ValueReader reader, DType dtype, TensorSlice s, long row, int rows, long col,
+            int cols) throws IOException {
+        long r0 = Math.max(0, Math.min(row, s.rows()));
+        long c0 = Math.max(0, Math.min(col, s.cols()));
+        int nr = (int) Math.max(0, Math.min(rows, s.rows() - r0));
+        int nc = (int) Math.max(0, Math.min(cols, s.cols() - c0));
+        double[][] values = new double[nr][nc];
+        String[][] texts = new String[nr][nc];
+        long stride = s.colStride();
+        long rowStride = s.rowStride();
+        if (rowStride < stride && nr > 0) {
+            // Columns lie closer together than rows (a transposed plane): read a column at a time.
+            double[] line = new double[nr];
+            for (int c = 0; c < nc; c++) {
+                readLine(reader, s.flat(r0, c0 + c), rowStride, nr, line);
+                for (int r = 0; r < nr; r++) {
+                    values[r][c] = line[r];
+                    texts[r][c] = text(line[r], dtype);
+                }
             }
-            cols = leading == 0 ? 0 : size / leading;
+            return new ValuePage(r0, c0, values, texts);
         }
-        long rows = cols == 0 ? 0 : (size + cols - 1) / cols;
-        int shownRows = (int) Math.min(rows, maxRows);
-        int shownCols = (int) Math.min(cols, maxCols);
-        double[][] values = new double[shownRows][];
-        String[][] texts = new String[shownRows][];
-        List<String> labels = new ArrayList<>();
-        for (int r = 0; r < shownRows; r++) {
-            long first = r * cols;
-            int n = (int) Math.min(shownCols, size - first);
-            values[r] = reader.read(first, n);
-            texts[r] = new String[n];
+        for (int r = 0; r < nr; r++) {
+            int n = nc;
+            while (n > 0 && !s.has(r0 + r, c0 + n - 1)) {
+                n--;
+            }
+            double[] v = values[r];
+            Arrays.fill(v, Double.NaN);
+            readLine(reader, s.flat(r0 + r, c0), stride, n, v);
             for (int c = 0; c < n; c++) {
-                texts[r][c] = text(values[r][c], t.dtype());
+                texts[r][c] = text(v[c], dtype);
             }
-            labels.add(rowLabel(shape, r, cols));
         }
-        return new PreviewGrid(labels, values, texts, rows, cols, t.dtype(), shape);
+        return new ValuePage(r0, c0, values, texts);
     }
 
-    public int shownColumns() {
-        return values.length == 0 ? 0 : values[0].length;
-    }
-
-    /** A cell's text, empty past the end of a short last row. */
-    public String cell(int row, int col) {
-        return col >= texts[row].length ? "" : texts[row][col];
+    /** Reads {@code n} values at {@code stride} apart from {@code flat}: in one read when they lie close. */
+    private static void readLine(ValueReader reader, long flat, long stride, int n, double[] dst) throws IOException {
+        if (n == 0) {
+            return;
+        }
+        long span = (n - 1) * stride + 1;
+        if (stride == 1) {
+            reader.read(flat, dst, 0, n);
+        } else if (span <= MAX_SPAN) {
+            double[] all = reader.read(flat, (int) span);
+            for (int i = 0; i < n; i++) {
+                dst[i] = all[(int) (i * stride)];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                reader.read(flat + i * stride, dst, i, 1);
+            }
+        }
     }
 
     /** The element's index in the tensor, {@code [i, j, …]}; a scalar's is {@code []}. */
-    public String position(int row, int col) {
-        long flat = row * totalColumns + col;
-        long[] index = new long[shape.length];
-        for (int i = shape.length - 1; i >= 0; i--) {
-            index[i] = shape[i] == 0 ? 0 : flat % shape[i];
-            flat = shape[i] == 0 ? 0 : flat / shape[i];
-        }
-        return java.util.Arrays.toString(index);
+    public String position(long row, long col) {
+        return Arrays.toString(slice.index(row, col));
     }
 
-    /** A cell's value in full: the digits that tell it apart from its float32 neighbours (float64 for 8-byte types). */
-    public String exact(int row, int col) {
-        double v = values[row][col];
+    /** Text and full value of a cell of {@code page}, as the pointer readout names it. */
+    public String describe(ValuePage page, long row, long col) {
+        return position(row, col) + " = " + exact(page.value(row, col), dtype());
+    }
+
+    /** A value in full: the digits that tell it apart from its float32 neighbours (float64 for 8-byte types). */
+    public static String exact(double v, DType dtype) {
         return switch (dtype.kind()) {
             case BOOL, INT, UINT, RAW -> text(v, dtype);
             default -> Double.isNaN(v) || Double.isInfinite(v) ? text(v, dtype)
@@ -90,12 +156,14 @@ public record PreviewGrid(List<String> rowLabels, double[][] values, String[][] 
         };
     }
 
-    /** All shown values in full, a line per row and a tab between columns (for the clipboard). */
-    public String exactBlock() {
+    /** Cells {@code [r0, r1) × [c0, c1)} of {@code page} in full, a line per row and a tab between columns. */
+    public String exactBlock(ValuePage page, long r0, long r1, long c0, long c1) {
         StringBuilder b = new StringBuilder();
-        for (int r = 0; r < values.length; r++) {
-            for (int c = 0; c < values[r].length; c++) {
-                b.append(c == 0 ? "" : "\t").append(exact(r, c));
+        for (long r = r0; r < r1; r++) {
+            for (long c = c0; c < c1; c++) {
+                if (page.text(r, c) != null) {
+                    b.append(c == c0 ? "" : "\t").append(exact(page.value(r, c), dtype()));
+                }
             }
             b.append('\n');
         }
@@ -103,25 +171,12 @@ public record PreviewGrid(List<String> rowLabels, double[][] values, String[][] 
     }
 
     /** Integers and bools as such, floats with 6 significant digits. */
-    private static String text(double v, DType dtype) {
+    public static String text(double v, DType dtype) {
         return switch (dtype.kind()) {
             case BOOL -> v != 0 ? "True" : "False";
             case INT, UINT, RAW -> Double.isFinite(v) && Math.abs(v) < 1e15 ? Long.toString((long) v)
-                    : org.ckptinspector.app.Formats.number(v);
-            default -> org.ckptinspector.app.Formats.number(v);
+                    : Formats.number(v);
+            default -> Formats.number(v);
         };
-    }
-
-    private static String rowLabel(long[] shape, long row, long cols) {
-        if (shape.length <= 1) {
-            return Long.toString(row * cols);
-        }
-        long[] index = new long[shape.length - 1];
-        long rest = row;
-        for (int i = index.length - 1; i >= 0; i--) {
-            index[i] = shape[i] == 0 ? 0 : rest % shape[i];
-            rest = shape[i] == 0 ? 0 : rest / shape[i];
-        }
-        return index.length == 1 ? Long.toString(index[0]) : java.util.Arrays.toString(index);
     }
 }

@@ -3,26 +3,19 @@ package org.ckptinspector.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.ckptinspector.format.folder.CheckpointFiles;
 import org.ckptinspector.format.folder.FolderReader;
 
 /**
@@ -31,12 +24,6 @@ import org.ckptinspector.format.folder.FolderReader;
  * argument order, so the output is the same whatever finishes first. A run over many files pays the start-up once.
  */
 final class CheckpointBatch {
-    /** Names a folder search picks up: what torch.load, safetensors and numpy are commonly handed. */
-    private static final Set<String> CHECKPOINT_EXTENSIONS = Set.of(
-            "pt", "pth", "bin", "ckpt", "pkl", "pickle", "joblib", "safetensors", "tar", "pt2", "npy", "npz");
-    /** A DCP folder's pickled metadata file. */
-    private static final String DCP_METADATA = ".metadata";
-
     /** Per-file work; it reports its own failures in its result. */
     @FunctionalInterface
     interface Work<R> {
@@ -69,9 +56,7 @@ final class CheckpointBatch {
 
     /**
      * The files named by command-line arguments: files and checkpoint folders ({@link FolderReader}) as given,
-     * other folders searched recursively (in name order) for files with a checkpoint extension and for DCP
-     * folders (by their {@code .metadata}). Shard indexes found in a folder are left out, since their shards are
-     * found too; named explicitly they are read as one checkpoint.
+     * other folders searched recursively ({@link CheckpointFiles#search}).
      */
     static CheckpointBatch of(List<Path> arguments) throws IOException {
         List<Path> files = new ArrayList<>();
@@ -81,7 +66,7 @@ final class CheckpointBatch {
                 files.add(a);
             } else if (Files.isDirectory(a)) {
                 folder = true;
-                files.addAll(search(a));
+                files.addAll(CheckpointFiles.search(a));
             } else {
                 files.add(a);
             }
@@ -193,45 +178,5 @@ final class CheckpointBatch {
         } catch (ExecutionException e) {
             throw new IllegalStateException("per-file work failed", e.getCause());
         }
-    }
-
-    private static List<Path> search(Path dir) throws IOException {
-        List<Path> found = new ArrayList<>();
-        // Links are followed: a Hugging Face cache's snapshot folders are links to its blobs.
-        Set<FileVisitOption> followLinks = EnumSet.of(FileVisitOption.FOLLOW_LINKS);
-        Files.walkFileTree(dir, followLinks, Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                if (attrs.isRegularFile() && isCheckpointName(file.getFileName().toString())) {
-                    // a DCP folder is one checkpoint, found by its metadata
-                    found.add(file.getFileName().toString().equals(DCP_METADATA) ? file.getParent() : file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                if (!(exc instanceof FileSystemLoopException)) {
-                    found.add(file); // reading it fails again and is reported as that file's error
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        if (found.isEmpty()) {
-            // Nothing scanned must not read as "safe" in CI.
-            throw new IOException(dir + ": no checkpoint files in this folder (names searched for: "
-                    + String.join(", ", CHECKPOINT_EXTENSIONS.stream().sorted().map(e -> "*." + e).toList()) + ", "
-                    + DCP_METADATA + ")");
-        }
-        found.sort(null);
-        return found;
-    }
-
-    static boolean isCheckpointName(String name) {
-        if (name.equals(DCP_METADATA)) {
-            return true;
-        }
-        int dot = name.lastIndexOf('.');
-        return dot > 0 && CHECKPOINT_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 }

@@ -65,7 +65,8 @@ final class AppMenus {
                 item("Clear Filter", null, () -> w.filterBar().setText("", false)),
                 new SeparatorMenuItem(),
                 item("Expand All", "Shortcut+RIGHT", () -> w.tree().expandAll(true)),
-                item("Collapse All", "Shortcut+LEFT", () -> w.tree().expandAll(false)));
+                item("Collapse All", "Shortcut+LEFT", () -> w.tree().expandAll(false)),
+                new SeparatorMenuItem(), w.dragOut().formatMenu());
         Menu help = new Menu("Help", null, item("Keyboard Shortcuts", "F1", this::showShortcuts));
         MenuBar bar = new MenuBar(file, view, help);
         bar.setId("menuBar");

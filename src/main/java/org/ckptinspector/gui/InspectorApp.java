@@ -32,7 +32,7 @@ public final class InspectorApp extends Application {
         window.warmUp();
         List<String> files = getParameters().getRaw();
         if (!files.isEmpty()) {
-            window.openFiles(Path.of(files.get(0)), files.size() > 1 ? Path.of(files.get(1)) : null);
+            window.openPaths(files.stream().map(Path::of).toList());
         }
     }
 

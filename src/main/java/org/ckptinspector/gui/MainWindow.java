@@ -1,6 +1,8 @@
 package org.ckptinspector.gui;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.prefs.Preferences;
 import java.util.concurrent.CompletableFuture;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -17,11 +19,13 @@ import javafx.stage.Stage;
 import org.ckptinspector.app.ComparisonState;
 import org.ckptinspector.app.ErrorMessages;
 import org.ckptinspector.app.ExportModel;
+import org.ckptinspector.app.OpenRequest;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.WindowModel;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.TensorInsights;
 import org.ckptinspector.gui.diff.DiffPanel;
+import org.ckptinspector.gui.export.DragOut;
 import org.ckptinspector.gui.export.ExportBasket;
 import org.ckptinspector.gui.export.ExportDialog;
 import org.ckptinspector.gui.export.ExportSelection;
@@ -33,6 +37,10 @@ import org.ckptinspector.gui.open.StartScreen;
 import org.ckptinspector.gui.security.SecurityBanner;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.NextFrame;
+import org.ckptinspector.gui.training.ContentsTabs;
+import org.ckptinspector.gui.training.OptimizerMomentsSection;
+import org.ckptinspector.gui.training.TrainingPane;
+import org.ckptinspector.gui.timeline.TimelineLauncher;
 import org.ckptinspector.gui.tree.FilterBar;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 
@@ -57,6 +65,9 @@ public final class MainWindow {
     private final StartScreen startScreen;
     private final Scene scene;
     private final DiffPanel diffPanel;
+    private final TrainingPane trainingPane;
+    private final TimelineLauncher timelines;
+    private final DragOut dragOut;
     private ExportDialog exportDialog;
     private boolean detailQueued;
 
@@ -65,14 +76,25 @@ public final class MainWindow {
         this.background = background;
         this.recent = recent;
         this.statusBar = new StatusBar(background);
-        this.detail = new DetailPane(new TensorInsights(background, t -> comparisonState().of(t)),
-                tree::select);
+        TensorInsights insights = new TensorInsights(background, t -> comparisonState().of(t));
+        OptimizerMomentsSection moments = new OptimizerMomentsSection(background);
+        this.detail = new DetailPane((tabs, overview, t, doc) -> {
+            insights.addTo(tabs, overview, t, doc);
+            moments.addTo(tabs, overview, t, doc);
+        }, tree::select);
+        this.trainingPane = new TrainingPane(background, () -> stage);
+        this.dragOut = new DragOut(background, this::openCheckpoint, Preferences.userNodeForPackage(DragOut.class),
+                this::showError);
+        tree.setDragFiles(dragOut::files);
+        this.timelines = new TimelineLauncher(stage, background, this::openFiles, this::showError);
         this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
 
         this.diffPanel = new DiffPanel(() -> workspace().setComparison(null));
-        VBox treeColumn = new VBox(filterBar.view(), tree.view(), diffPanel.view());
-        treeColumn.getStyleClass().add("tree-column");
+        VBox layers = new VBox(filterBar.view(), tree.view());
         VBox.setVgrow(tree.view(), Priority.ALWAYS);
+        VBox treeColumn = new VBox(ContentsTabs.of(layers, trainingPane.view()), diffPanel.view());
+        treeColumn.getStyleClass().add("tree-column");
+        VBox.setVgrow(treeColumn.getChildren().get(0), Priority.ALWAYS);
         ExportBasket basket = new ExportBasket(exportSelection, () -> workspace().primary() == null ? null
                 : workspace().primary().tree(), this::showExportDialog);
         VBox detailColumn = new VBox(detail.view(), basket.view());
@@ -85,7 +107,7 @@ public final class MainWindow {
 
         this.model = new WindowModel<>(background, new WindowView(new WindowView.Parts(stage, recent,
                 exportSelection, securityBanner, center, workArea, startScreen, tree, detail, filterBar, statusBar,
-                diffPanel), commands, this::showError));
+                diffPanel, trainingPane), commands, this::showError));
         model.start();
         BorderPane root = new BorderPane();
         AppMenus menus = new AppMenus(this, stage, recent);
@@ -97,7 +119,7 @@ public final class MainWindow {
 
         scene = new Scene(root, 1280, 800);
         scene.getStylesheets().add(MainWindow.class.getResource("inspector.css").toExternalForm());
-        FileDrops.install(root, model::openFiles);
+        FileDrops.install(root, this::openPaths);
 
         filterBar.filterProperty().addListener((obs, was, f) -> model.setFilter(f));
         tree.selectedProperty().addListener((obs, was, node) -> showDetailSoon());
@@ -152,6 +174,10 @@ public final class MainWindow {
         return workArea;
     }
 
+    public TrainingPane trainingPane() {
+        return trainingPane;
+    }
+
     public FilterBar filterBar() {
         return filterBar;
     }
@@ -162,7 +188,39 @@ public final class MainWindow {
     }
 
     public void openFile(Path file) {
-        model.openFile(file);
+        openPaths(List.of(file));
+    }
+
+    /** Opens what the user named ({@link OpenRequest}): one checkpoint, two to compare, or a run's Timeline. */
+    public void openPaths(List<Path> paths) {
+        OpenRequest request;
+        try {
+            request = OpenRequest.of(paths);
+        } catch (java.io.IOException | RuntimeException e) {
+            showError("Cannot open " + paths.get(0).getFileName(), e);
+            return;
+        }
+        if (request instanceof OpenRequest.Run run) {
+            timelines.open(run.files());
+        } else if (request instanceof OpenRequest.Pair pair) {
+            model.openFiles(pair.a(), pair.b());
+        } else {
+            model.openFile(((OpenRequest.One) request).file());
+        }
+    }
+
+    /** Opens the Timeline of a run. */
+    public TimelineLauncher timelines() {
+        return timelines;
+    }
+
+    private org.ckptinspector.model.Checkpoint openCheckpoint() {
+        return model.primary() == null ? null : model.primary().checkpoint();
+    }
+
+    /** Turns rows dragged out of the tree into files. */
+    public DragOut dragOut() {
+        return dragOut;
     }
 
     /** Opens {@code b} as the comparison of the open file. */
@@ -179,7 +237,10 @@ public final class MainWindow {
     }
 
     void showOpenDialog() {
-        CheckpointChooser.choose(stage, "Open checkpoint", nearFile()).ifPresent(this::openFile);
+        List<Path> files = CheckpointChooser.chooseMany(stage, "Open checkpoints", nearFile());
+        if (!files.isEmpty()) {
+            openPaths(files);
+        }
     }
 
     void showCompareDialog() {

@@ -24,6 +24,7 @@ import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.open.StartScreen;
 import org.ckptinspector.gui.security.SecurityBanner;
+import org.ckptinspector.gui.training.TrainingPane;
 import org.ckptinspector.gui.tree.FilterBar;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 import org.ckptinspector.model.DType;
@@ -33,7 +34,7 @@ final class WindowView implements WindowModel.View<LayerTreeTable.Rows> {
     /** The main window's controls this view updates. */
     record Parts(Stage stage, RecentFiles recent, ExportSelection exportSelection, SecurityBanner securityBanner,
             StackPane center, SplitPane workArea, StartScreen startScreen, LayerTreeTable tree, DetailPane detail,
-            FilterBar filterBar, StatusBar statusBar, DiffPanel diffPanel) {}
+            FilterBar filterBar, StatusBar statusBar, DiffPanel diffPanel, TrainingPane training) {}
 
     private final Parts p;
     private final ObjectProperty<WindowModel.Commands> commands;
@@ -63,12 +64,14 @@ final class WindowView implements WindowModel.View<LayerTreeTable.Rows> {
         p.center().getChildren().setAll(p.workArea(), p.startScreen().view());
         p.tree().clear();
         p.detail().clear();
+        p.training().show(null);
     }
 
     @Override
     public void showDocument(OpenedCheckpoint doc, LayerTreeTable.Rows rows, Set<DType> dtypes) {
         p.exportSelection().clear();
         p.securityBanner().show(doc.globals());
+        p.training().show(doc);
         p.filterBar().setDTypes(dtypes);
         p.tree().show(rows);
         p.center().getChildren().setAll(p.workArea());

@@ -46,8 +46,8 @@ public final class CheckpointValues {
         return out;
     }
 
-    /** The children of a container worth opening, or null for a leaf. */
-    private static List<Leaf> children(Leaf l) {
+    /** The children of a container worth opening (as {@link #leaves} opens it), or null for a leaf. */
+    public static List<Leaf> children(Leaf l) {
         if (l.path().chars().filter(c -> c == '.').count() >= MAX_DEPTH) {
             return null;
         }

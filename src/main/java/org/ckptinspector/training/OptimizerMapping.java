@@ -21,7 +21,7 @@ import java.util.Set;
  * @param names the parameter name of each id when mapped (empty otherwise)
  * @param candidates when ambiguous, the names that fit each id that is not settled (from at most
  *     {@value #MAX_LISTED} of the assignments)
- * @param reason why there is no mapping (no_fit, undecided), else null
+ * @param reason why there is no mapping (no_fit, undecided), or why shapes alone had to decide it, else null
  */
 public record OptimizerMapping(Status status, Map<Integer, String> names, Map<Integer, List<String>> candidates,
         String reason) {
@@ -95,6 +95,67 @@ public record OptimizerMapping(Status status, Map<Integer, String> names, Map<In
         return new OptimizerMapping(Status.AMBIGUOUS, Map.of(), candidates, null);
     }
 
+    /**
+     * The assignment of {@code optimizer}'s ids to {@code parameters} whose registration order is not known (a
+     * {@code model.safetensors} keeps its tensors sorted by name): any order is possible, so only shapes decide.
+     * An id is named only when its shape leaves one parameter for it; otherwise the mapping is ambiguous and
+     * {@code why} says why the order could not help.
+     */
+    public static OptimizerMapping solveByShape(List<ModelParameter> parameters, OptimizerStateDict optimizer,
+            String why) {
+        Map<String, List<String>> byShape = new LinkedHashMap<>();
+        parameters.forEach(p -> byShape.computeIfAbsent(Arrays.toString(p.shape()), k -> new ArrayList<>())
+                .add(p.name()));
+        Map<Integer, String> shapeOfId = new LinkedHashMap<>();
+        Map<String, Integer> idsByShape = new HashMap<>();
+        List<Integer> ids = optimizer.ids();
+        for (int id : ids) {
+            long[] shape = Search.shapeOf(optimizer.state().get(id));
+            String key = shape == null ? null : Arrays.toString(shape);
+            shapeOfId.put(id, key);
+            if (key != null) {
+                idsByShape.merge(key, 1, Integer::sum);
+            }
+        }
+        int shaped = 0;
+        for (Map.Entry<String, Integer> e : idsByShape.entrySet()) {
+            shaped += e.getValue();
+            if (e.getValue() > byShape.getOrDefault(e.getKey(), List.of()).size()) {
+                return new OptimizerMapping(Status.NO_FIT, Map.of(), Map.of(), e.getValue() + " optimizer "
+                        + "parameters have state of shape " + e.getKey() + ", the model has "
+                        + byShape.getOrDefault(e.getKey(), List.of()).size() + " parameters of that shape");
+            }
+        }
+        int stateless = ids.size() - shaped;
+        // Parameters a stateless id may take: those of shapes with more parameters than ids.
+        List<String> spare = new ArrayList<>();
+        byShape.forEach((k, names) -> {
+            if (names.size() > idsByShape.getOrDefault(k, 0)) {
+                spare.addAll(names);
+            }
+        });
+        if (stateless > parameters.size() - shaped) {
+            return new OptimizerMapping(Status.NO_FIT, Map.of(), Map.of(), "the optimizer has " + ids.size()
+                    + " parameters, the model " + parameters.size());
+        }
+        Map<Integer, String> names = new LinkedHashMap<>();
+        Map<Integer, List<String>> candidates = new LinkedHashMap<>();
+        for (int id : ids) {
+            String key = shapeOfId.get(id);
+            List<String> fit = key == null ? spare : byShape.get(key);
+            // One parameter of a shape with as many ids is never spare, so no stateless id can take it.
+            if (fit.size() == 1) {
+                names.put(id, fit.get(0));
+            } else {
+                candidates.put(id, List.copyOf(fit));
+            }
+        }
+        if (candidates.isEmpty()) {
+            return new OptimizerMapping(Status.MAPPED, names, Map.of(), why);
+        }
+        return new OptimizerMapping(Status.AMBIGUOUS, Map.of(), candidates, why);
+    }
+
     /** The search over model parameters in order, each skipped or given to the next id of one group. */
     private static final class Search {
         /** The state space outgrew {@link #MAX_STATES}. */
@@ -136,7 +197,7 @@ public record OptimizerMapping(Status status, Map<Integer, String> names, Map<In
         }
 
         /** The shape every non-step state tensor of an id shares; null when unconstrained, or no shape fits. */
-        private static long[] shapeOf(Map<String, long[]> state) {
+        static long[] shapeOf(Map<String, long[]> state) {
             long[] shape = null;
             if (state == null) {
                 return null;

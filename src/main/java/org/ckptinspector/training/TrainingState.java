@@ -10,7 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.CheckpointFolder;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.model.Format;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
 
@@ -25,9 +27,11 @@ import org.ckptinspector.model.TensorRef;
  *     of torch.nn's norm layers apart)
  * @param optimizers every optimizer state_dict in the file
  * @param breakdown bytes of the model, the optimizer state and everything else (each storage view once)
+ * @param parameterTensors the tensors counted as {@code parameters} (by identity; empty when the parameters came
+ *     from another file)
  */
 public record TrainingState(String modelKey, List<ModelParameter> parameters, List<Optimizer> optimizers,
-        Breakdown breakdown) {
+        Breakdown breakdown, Set<TensorRef> parameterTensors) {
     /** Keys under which training scripts keep the model's state_dict, most specific first. */
     private static final List<String> MODEL_KEYS = List.of("model_state_dict", "state_dict", "model", "module",
             "net", "network", "model_state", "weights", "params");
@@ -39,6 +43,18 @@ public record TrainingState(String modelKey, List<ModelParameter> parameters, Li
     public TrainingState {
         parameters = List.copyOf(parameters);
         optimizers = List.copyOf(optimizers);
+        parameterTensors = java.util.Collections.unmodifiableSet(identitySet(parameterTensors));
+    }
+
+    private static Set<TensorRef> identitySet(java.util.Collection<TensorRef> tensors) {
+        Set<TensorRef> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        out.addAll(tensors);
+        return out;
+    }
+
+    /** Whether {@code t} is one of the model's parameters as counted (a tied alias is not: its first name is). */
+    public boolean isParameter(TensorRef t) {
+        return parameterTensors.contains(t);
     }
 
     /**
@@ -129,16 +145,38 @@ public record TrainingState(String modelKey, List<ModelParameter> parameters, Li
             }
         }
         String prefix = modelKey == null ? "" : modelKey + ".";
-        List<ModelParameter> strict = external != null ? external : parameters(model, prefix, true);
-        List<ModelParameter> loose = external != null ? external : parameters(model, prefix, false);
+        List<TensorRef> counted = new ArrayList<>();
+        List<ModelParameter> strict = external != null ? external : parameters(model, prefix, true, counted);
+        List<ModelParameter> loose = external != null ? external : parameters(model, prefix, false, new ArrayList<>());
+        String unordered = external != null ? null : unorderedModel(c, modelKey);
         for (int i = 0; i < dicts.size(); i++) {
-            OptimizerMapping m = OptimizerMapping.solve(strict, dicts.get(i));
+            OptimizerMapping m = solve(strict, dicts.get(i), unordered);
             if (m.status() == OptimizerMapping.Status.NO_FIT && loose.size() > strict.size()) {
-                m = OptimizerMapping.solve(loose, dicts.get(i));
+                m = solve(loose, dicts.get(i), unordered);
             }
             found.add(new Optimizer(optimizerPaths.get(i), dicts.get(i), m));
         }
-        return new TrainingState(modelKey, strict, found, breakdown(c, model, optimizerPaths));
+        return new TrainingState(modelKey, strict, found, breakdown(c, model, optimizerPaths), identitySet(counted));
+    }
+
+    private static OptimizerMapping solve(List<ModelParameter> model, OptimizerStateDict o, String unordered) {
+        return unordered == null ? OptimizerMapping.solve(model, o) : OptimizerMapping.solveByShape(model, o, unordered);
+    }
+
+    /**
+     * Why the model's tensors are not in its parameter order, or null when they are: in a checkpoint folder whose
+     * model file is safetensors (its header, and transformers' shard index, list tensors sorted by name).
+     */
+    private static String unorderedModel(Checkpoint c, String modelKey) {
+        for (CheckpointFolder.Part p : c.folderRef().map(CheckpointFolder::parts).orElse(List.of())) {
+            boolean model = p.keyPrefix().isEmpty() ? modelKey == null && p.role().matches("model|adapter")
+                    : p.keyPrefix().equals(modelKey);
+            if (model && (p.format().equals(Format.SAFETENSORS.id()) || p.format().equals(Format.SHARDED.id()))) {
+                return p.name() + " lists the model's tensors sorted by name, not in the model's parameter order,"
+                        + " so only shapes tell the optimizer's parameters apart";
+            }
+        }
+        return null;
     }
 
     /**
@@ -146,7 +184,8 @@ public record TrainingState(String modelKey, List<ModelParameter> parameters, Li
      * storage view once (tied weights keep their first name), parameters of a pickled module only; with
      * {@code withoutNormBuffers}, without the running statistics of norm layers.
      */
-    private static List<ModelParameter> parameters(List<TensorRef> model, String prefix, boolean withoutNormBuffers) {
+    private static List<ModelParameter> parameters(List<TensorRef> model, String prefix, boolean withoutNormBuffers,
+            List<TensorRef> counted) {
         boolean flagged = model.stream().anyMatch(t -> t.has(TensorRef.Flag.PARAMETER));
         Set<String> seen = new HashSet<>();
         List<ModelParameter> out = new ArrayList<>();
@@ -162,6 +201,7 @@ public record TrainingState(String modelKey, List<ModelParameter> parameters, Li
             }
             if (seen.add(view(t))) {
                 out.add(new ModelParameter(name, t.shape()));
+                counted.add(t);
             }
         }
         return out;

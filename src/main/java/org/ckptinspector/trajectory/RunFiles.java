@@ -1,7 +1,6 @@
 package org.ckptinspector.trajectory;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -10,12 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import org.ckptinspector.format.CheckpointOpener;
+import org.ckptinspector.format.folder.CheckpointFiles;
+import org.ckptinspector.format.folder.FolderReader;
 import org.ckptinspector.model.CheckpointException;
 
 /**
- * The checkpoint files a run is given as: files, a folder (its checkpoint files, others skipped), or a glob such
- * as {@code runs/epoch_*.pt} (matched against the file names of its folder).
+ * The checkpoint files a run is given as: files, checkpoint folders, a folder (the checkpoints directly in it, by the rule of
+ * {@link CheckpointFiles#in}), or a glob such as {@code runs/epoch_*.pt} (matched against the names in its folder).
  */
 public final class RunFiles {
     private RunFiles() {}
@@ -25,7 +25,9 @@ public final class RunFiles {
         Set<Path> files = new LinkedHashSet<>();
         for (String arg : args) {
             Path p = Path.of(arg);
-            if (Files.isDirectory(p)) {
+            if (FolderReader.isCheckpointFolder(p)) {
+                files.add(p);
+            } else if (Files.isDirectory(p)) {
                 files.addAll(checkpointsIn(p, "*"));
             } else if (!Files.exists(p) && isGlob(arg)) {
                 Path dir = p.getParent() == null ? Path.of(".") : p.getParent();
@@ -53,30 +55,9 @@ public final class RunFiles {
     }
 
     private static List<Path> checkpointsIn(Path dir, String glob) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new NoSuchFileException(dir.toString());
-        }
-        PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + glob);
-        List<Path> found = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path p : entries) {
-                String name = p.getFileName().toString();
-                if (!name.startsWith(".") && Files.isRegularFile(p) && matcher.matches(p.getFileName())
-                        && isCheckpoint(p)) {
-                    found.add(p);
-                }
-            }
-        }
+        PathMatcher names = dir.getFileSystem().getPathMatcher("glob:" + glob);
+        List<Path> found = new ArrayList<>(CheckpointFiles.in(dir, names));
         found.sort(RunOrder.NATURAL);
         return found;
-    }
-
-    private static boolean isCheckpoint(Path p) {
-        try {
-            CheckpointOpener.Container c = CheckpointOpener.detect(p);
-            return c != CheckpointOpener.Container.SHARD_INDEX;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -72,8 +72,8 @@ class InsightsModelTest {
         runner.runAll();
         assertEquals(List.of("loading", "ready"), seen.values);
         assertEquals(List.of("loading", "ready"), seen.heat);
-        assertEquals(5, seen.lastValues.values().length, "the [5, 10] weight's rows");
-        assertEquals(10, seen.lastValues.values()[0].length);
+        assertEquals(5, seen.lastValues.firstPage().rows(), "the [5, 10] weight's rows");
+        assertEquals(10, seen.lastValues.firstPage().cols());
     }
 
     @Test

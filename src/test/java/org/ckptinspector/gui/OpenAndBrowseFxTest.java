@@ -57,7 +57,7 @@ class OpenAndBrowseFxTest extends FxAppTestSupport {
         List<String> expected = new ArrayList<>();
         entry.get("weight_map").fieldNames().forEachRemaining(expected::add);
         assertEquals(expected.stream().sorted().toList(), shownTensorKeys().stream().sorted().toList());
-        long params = window.workspace().primary().checkpoint().tensors().stream().mapToLong(TensorRef::numel).sum();
+        long params = window.workspace().primary().training().parameterCount();
         assertEquals(params, row("").getValue().aggregate().parameters());
     }
 

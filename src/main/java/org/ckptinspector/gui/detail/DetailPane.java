@@ -231,7 +231,7 @@ public final class DetailPane {
         return f;
     }
 
-    static VBox section(String title, Node content) {
+    public static VBox section(String title, Node content) {
         Label l = new Label(title);
         l.getStyleClass().add("section-title");
         VBox box = new VBox(8, l, content);
@@ -245,7 +245,7 @@ public final class DetailPane {
         return l;
     }
 
-    static ScrollPane scroll(Node... content) {
+    public static ScrollPane scroll(Node... content) {
         VBox box = new VBox(18, content);
         box.getStyleClass().add("detail-content");
         ScrollPane s = new ScrollPane(box);

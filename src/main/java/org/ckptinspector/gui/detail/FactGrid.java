@@ -8,10 +8,10 @@ import javafx.scene.layout.Priority;
 import org.ckptinspector.app.Fact;
 
 /** A two-column grid of labelled values; values are selectable for copying. */
-final class FactGrid {
+public final class FactGrid {
     private FactGrid() {}
 
-    static GridPane of(List<Fact> facts) {
+    public static GridPane of(List<Fact> facts) {
         GridPane g = new GridPane();
         g.getStyleClass().add("fact-grid");
         g.setHgap(14);

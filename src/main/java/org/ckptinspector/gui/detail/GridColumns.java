@@ -1,13 +1,15 @@
 package org.ckptinspector.gui.detail;
 
-import java.util.Arrays;
 import javafx.scene.text.Font;
 import javafx.scene.text.Text;
 import org.ckptinspector.app.PreviewGrid;
+import org.ckptinspector.app.ValuePage;
 
 /**
- * Where a {@link ValueGrid}'s columns are: the index column's width, then each value column wide enough for its
- * longest text and its header.
+ * Where a {@link ValueGrid}'s columns are: the index column, wide enough for the largest row label, then value
+ * columns of one width, enough for the longest text read so far and the largest column index. One width for
+ * all lets the grid place any of millions of columns without reading them; a page with a longer text widens
+ * them ({@link #fitting}).
  */
 final class GridColumns {
     private static final double PAD = 10;
@@ -15,38 +17,45 @@ final class GridColumns {
     private static final double MIN_INDEX_WIDTH = 40;
 
     private final double indexWidth;
-    /** Left edge of each value column and, last, the right edge of the last one, from the index column's edge. */
-    private final double[] edges;
+    private final double width;
+    private final long count;
 
-    private GridColumns(double indexWidth, double[] edges) {
+    private GridColumns(double indexWidth, double width, long count) {
         this.indexWidth = indexWidth;
-        this.edges = edges;
+        this.width = width;
+        this.count = count;
     }
 
-    /** Measures once per column: its longest text (by characters) is its widest in a monospaced font. */
+    /** Measures the first page's longest text (by characters: the widest in a monospaced font). */
     static GridColumns of(PreviewGrid grid, Font font) {
-        int cols = grid.shownColumns();
-        String[] longest = new String[cols];
-        Arrays.fill(longest, "");
-        String longestLabel = "";
-        for (int r = 0; r < grid.values().length; r++) {
-            for (int c = 0; c < cols; c++) {
-                longest[c] = longer(longest[c], grid.cell(r, c));
-            }
-            longestLabel = longer(longestLabel, grid.rowLabels().get(r));
-        }
+        String longest = longest(grid.firstPage());
+        long cols = grid.totalColumns();
+        long rows = grid.totalRows();
+        String header = Long.toString(Math.max(0, cols - 1));
+        String label = Long.toString(grid.slice().rowLabel(Math.max(0, rows - 1)));
         Text probe = new Text();
         probe.setFont(font);
-        double[] edges = new double[cols + 1];
-        for (int c = 0; c < cols; c++) {
-            double w = Math.max(width(probe, longest[c]), width(probe, Integer.toString(c)));
-            edges[c + 1] = edges[c] + Math.ceil(Math.max(MIN_VALUE_WIDTH, w + 2 * PAD));
-        }
-        return new GridColumns(Math.ceil(Math.max(MIN_INDEX_WIDTH, width(probe, longestLabel) + 2 * PAD)), edges);
+        double w = Math.max(width(probe, longest), width(probe, header));
+        return new GridColumns(Math.ceil(Math.max(MIN_INDEX_WIDTH, width(probe, label) + 2 * PAD)),
+                Math.ceil(Math.max(MIN_VALUE_WIDTH, w + 2 * PAD)), cols);
     }
 
-    private static String longer(String a, String b) {
-        return b.length() > a.length() ? b : a;
+    /** These columns, or wider ones when {@code page} has a longer text than fits. */
+    GridColumns fitting(ValuePage page, Font font) {
+        Text probe = new Text();
+        probe.setFont(font);
+        double w = Math.ceil(width(probe, longest(page)) + 2 * PAD);
+        return w <= width ? this : new GridColumns(indexWidth, w, count);
+    }
+
+    private static String longest(ValuePage page) {
+        String longest = "";
+        for (String[] row : page.texts()) {
+            for (String s : row) {
+                longest = s != null && s.length() > longest.length() ? s : longest;
+            }
+        }
+        return longest;
     }
 
     private static double width(Text probe, String s) {
@@ -63,28 +72,27 @@ final class GridColumns {
         return indexWidth;
     }
 
-    int count() {
-        return edges.length - 1;
+    long count() {
+        return count;
     }
 
     /** Left edge of value column {@code c}, from the index column's right edge. */
-    double left(int c) {
-        return edges[c];
+    double left(long c) {
+        return c * width;
     }
 
-    double width(int c) {
-        return edges[c + 1] - edges[c];
+    double width() {
+        return width;
     }
 
     /** Index column and all value columns. */
     double total() {
-        return indexWidth + edges[edges.length - 1];
+        return indexWidth + count * width;
     }
 
     /** The value column at {@code x} from the index column's right edge, or -1 outside all. */
-    int at(double x) {
-        int i = Arrays.binarySearch(edges, x);
-        int c = i >= 0 ? i : -i - 2;
-        return c < 0 || c >= count() ? -1 : c;
+    long at(double x) {
+        long c = (long) Math.floor(x / width);
+        return x < 0 || c >= count ? -1 : c;
     }
 }

@@ -24,17 +24,17 @@ import org.jfree.data.xy.XYIntervalSeriesCollection;
  * A histogram chart (JFreeChart-FX): one series per checkpoint, overlaid translucently in diff mode. Bars span
  * their bin edges; on a log count axis empty bins are left out, since log 0 does not exist.
  */
-final class HistogramChart {
+public final class HistogramChart {
     private static final Color[] COLORS = {new Color(74, 99, 231, 200), new Color(232, 89, 12, 140)};
     private static final Font TICKS = new Font("SansSerif", Font.PLAIN, 11);
 
     /** One histogram to draw, under a legend name. */
-    record Series(String name, Histogram histogram) {}
+    public record Series(String name, Histogram histogram) {}
 
     private HistogramChart() {}
 
     /** The chart in a viewer; FX thread, unless the viewer is being built off screen. */
-    static ChartViewer viewer(JFreeChart chart) {
+    public static ChartViewer viewer(JFreeChart chart) {
         ChartViewer viewer = new ChartViewer(chart);
         viewer.setId("histogram");
         viewer.setPrefHeight(240);
@@ -43,7 +43,7 @@ final class HistogramChart {
     }
 
     /** The chart itself: plain Java2D objects, safe to build on any thread. */
-    static JFreeChart chart(List<Series> series, boolean logCounts) {
+    public static JFreeChart chart(List<Series> series, boolean logCounts) {
         XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
         for (Series s : series) {
             XYIntervalSeries xy = new XYIntervalSeries(s.name());

@@ -39,6 +39,7 @@ import org.jfree.chart.JFreeChart;
 public final class TensorInsights implements TensorSections, InsightsModel.Listener<TensorInsights.Shown,
         HeatMapView.Drawn> {
     private final InsightsModel<Shown, HeatMapView.Drawn> model;
+    private final TaskRunner runner;
     private StackPane statsHolder = new StackPane();
     private Tab valuesTab = new Tab();
     private Tab heatTab = new Tab();
@@ -46,6 +47,7 @@ public final class TensorInsights implements TensorSections, InsightsModel.Liste
     /** @param runner runs the work; null for a view that only shows {@link #prepareAll}'s results */
     public TensorInsights(TaskRunner runner, Comparison.Lookup comparisons) {
         this.model = new InsightsModel<>(runner, comparisons, Shown::of, HeatMapView::draw);
+        this.runner = runner;
         model.setListener(this);
     }
 
@@ -100,6 +102,10 @@ public final class TensorInsights implements TensorSections, InsightsModel.Liste
             statsHolder.getChildren().setAll(DetailPane.section("Statistics", why));
             return;
         }
+        if (org.ckptinspector.app.SingleValue.applies(t)) {
+            overview.getChildren().set(0, SingleValueView.of(t, model.comparison()));
+            return;
+        }
         valuesTab.setContent(loading());
         tabs.getTabs().add(valuesTab);
         if (model.hasHeatMap()) {
@@ -130,7 +136,8 @@ public final class TensorInsights implements TensorSections, InsightsModel.Liste
 
     @Override
     public void heatMap(Load<HeatMapView.Drawn> state) {
-        heatTab.setContent(view(state, HeatMapView::of));
+        TensorRef t = model.selected();
+        heatTab.setContent(view(state, d -> HeatMapView.of(d, t, runner)));
     }
 
     /** A tab's content: a spinner while loading, the view once ready, the reason when it failed. */

@@ -23,16 +23,23 @@ import javafx.scene.paint.Color;
 import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
 import org.ckptinspector.app.PreviewGrid;
+import org.ckptinspector.app.ValuePage;
 
 /**
  * A {@link PreviewGrid} drawn on one canvas: a header row with the column indices and an index column with the
- * row labels, both staying in place while the cells scroll under them. Only the cells in view are drawn: one
- * node, where a table view builds, styles and lays out a control per cell (see bench/README.md). Pointing
- * at a cell names its index and full-precision value ({@link #pointedProperty()}); Ctrl+C (or the context menu)
- * copies the whole preview as tab-separated full-precision values.
+ * row labels, both staying in place while the cells scroll under them. The scroll bars span the whole slice;
+ * only the cells in view are read (a page around them at a time) and drawn: one node, where a table view
+ * builds, styles and lays out a control per cell (see bench/README.md). Pointing at a cell names its index and
+ * full-precision value ({@link #pointedProperty()}); {@link #reveal} scrolls to a cell and marks it; Ctrl+C
+ * (or the context menu) copies the cells in view as tab-separated full-precision values.
  */
 final class ValueGrid extends Region {
     private static final double ROW_HEIGHT = 24;
+    /** Rows and columns read beyond those in view, so that scrolling a little reads nothing. */
+    private static final int MARGIN_ROWS = 64;
+    private static final int MARGIN_COLS = 16;
+    /** Slices up to this many cells are copied whole. */
+    private static final long MAX_COPY = 100_000;
     private static final Color TEXT = Color.web("#1d2330");
     private static final Color MUTED = Color.web("#6b7383");
     private static final Color LINE = Color.web("#e2e5ea");
@@ -40,22 +47,27 @@ final class ValueGrid extends Region {
     private static final Color STRIPE = Color.web("#fafbfc");
     private static final Color HOVER_ROW = Color.web("#eef1f6");
     private static final Color HOVER_CELL = Color.web("#dfe5ff");
+    private static final Color MARKED = Color.web("#4a63e7");
     private static final KeyCombination COPY = new KeyCodeCombination(KeyCode.C, KeyCombination.SHORTCUT_DOWN);
 
-    private final PreviewGrid grid;
+    private PreviewGrid grid;
+    private ValuePage page;
     private final Font font = MonoFont.get();
     private final Canvas canvas = new Canvas();
     private final ScrollBar vbar = new ScrollBar();
     private final ScrollBar hbar = new ScrollBar();
-    private final GridColumns columns;
+    private GridColumns columns;
     private final ReadOnlyStringWrapper pointed = new ReadOnlyStringWrapper(this, "pointed", "");
-    private int hoverRow = -1;
-    private int hoverCol = -1;
+    private long hoverRow = -1;
+    private long hoverCol = -1;
+    private long markRow = -1;
+    private long markCol = -1;
     private double mouseX = -1;
     private double mouseY = -1;
 
     ValueGrid(PreviewGrid grid) {
         this.grid = grid;
+        this.page = grid.firstPage();
         this.columns = GridColumns.of(grid, font);
         getStyleClass().add("value-grid");
         // Hugs a small preview; a large one takes the room it is given and scrolls.
@@ -89,13 +101,69 @@ final class ValueGrid extends Region {
         return pointed.getReadOnlyProperty();
     }
 
-    /** Puts all previewed values on the clipboard: one line per row, tab between columns, full precision. */
+    PreviewGrid grid() {
+        return grid;
+    }
+
+    /** Shows another slice of the same tensor, from its first cell. */
+    void setGrid(PreviewGrid g) {
+        grid = g;
+        page = g.firstPage();
+        columns = GridColumns.of(g, font);
+        markRow = -1;
+        markCol = -1;
+        vbar.setValue(0);
+        hbar.setValue(0);
+        requestLayout();
+        point(mouseX, mouseY, true);
+    }
+
+    /** Scrolls the cell at ({@code row}, {@code col}) into view, marks it and names it as if pointed at. */
+    void reveal(long row, long col) {
+        markRow = row;
+        markCol = col;
+        layout();
+        double viewH = canvas.getHeight() - ROW_HEIGHT;
+        double viewW = canvas.getWidth() - columns.indexWidth();
+        double y = row * ROW_HEIGHT;
+        if (y < vbar.getValue() || y + ROW_HEIGHT > vbar.getValue() + viewH) {
+            vbar.setValue(clamp(vbar, y - Math.max(0, viewH - ROW_HEIGHT) / 2));
+        }
+        double x = columns.left(col);
+        if (x < hbar.getValue() || x + columns.width() > hbar.getValue() + viewW) {
+            hbar.setValue(clamp(hbar, x - Math.max(0, viewW - columns.width()) / 2));
+        }
+        draw();
+        if (page.text(row, col) != null) {
+            pointed.set(grid.describe(page, row, col));
+        }
+    }
+
+    /** The cell marked by {@link #reveal}, as {row, col}, or null. */
+    long[] marked() {
+        return markRow < 0 ? null : new long[] {markRow, markCol};
+    }
+
+    /**
+     * Puts the slice's values on the clipboard, or the cells in view when the slice has more than
+     * {@value #MAX_COPY} cells: one line per row, tab between columns, full precision.
+     */
     void copy() {
+        long[] v = inView();
+        ValuePage source = page;
+        if (grid.totalRows() * grid.totalColumns() <= MAX_COPY) {
+            v = new long[] {0, grid.totalRows() - 1, 0, grid.totalColumns() - 1};
+            try {
+                source = grid.page(0, (int) grid.totalRows(), 0, (int) grid.totalColumns());
+            } catch (java.io.IOException | RuntimeException e) {
+                pointed.set(org.ckptinspector.app.ErrorMessages.of(e));
+                return;
+            }
+        }
         ClipboardContent content = new ClipboardContent();
-        content.putString(grid.exactBlock());
+        content.putString(grid.exactBlock(source, v[0], v[1] + 1, v[2], v[3] + 1));
         Clipboard.getSystemClipboard().setContent(content);
-        pointed.set(String.format(Locale.ROOT, "Copied %d × %d values", grid.values().length,
-                grid.shownColumns()));
+        pointed.set(String.format(Locale.ROOT, "Copied %d × %d values", v[1] - v[0] + 1, v[3] - v[2] + 1));
     }
 
     private double contentWidth() {
@@ -103,12 +171,15 @@ final class ValueGrid extends Region {
     }
 
     private double contentHeight() {
-        return ROW_HEIGHT * (grid.values().length + 1);
+        return ROW_HEIGHT * (grid.totalRows() + 1);
     }
 
     @Override
     protected double computePrefWidth(double height) {
-        return snappedLeftInset() + contentWidth() + snappedRightInset();
+        // Room for the vertical scroll bar when the rows will not all fit, so the columns need no horizontal one.
+        double shown = getHeight() > 0 ? getHeight() : 400;
+        boolean tall = contentHeight() > shown - snappedTopInset() - snappedBottomInset();
+        return snappedLeftInset() + contentWidth() + (tall ? vbar.prefWidth(-1) : 0) + snappedRightInset();
     }
 
     /** The height depends on the width: a grid narrower than its columns needs room for the scroll bar. */
@@ -120,7 +191,8 @@ final class ValueGrid extends Region {
     @Override
     protected double computePrefHeight(double width) {
         boolean narrow = width >= 0 && width - snappedLeftInset() - snappedRightInset() < contentWidth();
-        return snappedTopInset() + contentHeight() + (narrow ? hbar.prefHeight(-1) : 0) + snappedBottomInset();
+        return snappedTopInset() + Math.min(contentHeight(), 1e5) + (narrow ? hbar.prefHeight(-1) : 0)
+                + snappedBottomInset();
     }
 
     @Override
@@ -159,6 +231,38 @@ final class ValueGrid extends Region {
         bar.setValue(Math.min(bar.getValue(), bar.getMax()));
     }
 
+    /** Rows and columns at least partly in view: {firstRow, lastRow, firstCol, lastCol} (last &lt; first: none). */
+    private long[] inView() {
+        double w = canvas.getWidth();
+        double h = canvas.getHeight();
+        double dx = hbar.getValue();
+        double dy = vbar.getValue();
+        long firstRow = (long) Math.max(0, Math.floor(dy / ROW_HEIGHT));
+        long lastRow = Math.min(grid.totalRows() - 1, (long) Math.floor((dy + h - ROW_HEIGHT - 1e-9) / ROW_HEIGHT));
+        long firstCol = Math.max(0, columns.at(dx));
+        long end = columns.at(dx + w - columns.indexWidth() - 1e-9);
+        long lastCol = end < 0 ? columns.count() - 1 : end;
+        return new long[] {firstRow, lastRow, firstCol, lastCol};
+    }
+
+    /** Reads the page around the cells in view unless the current one holds them. */
+    private void ensurePage(long[] v) {
+        if (v[1] < v[0] || v[3] < v[2] || page.covers(v[0], v[1] + 1, v[2], v[3] + 1)) {
+            return;
+        }
+        try {
+            page = grid.page(v[0] - MARGIN_ROWS, (int) (v[1] - v[0] + 1 + 2 * MARGIN_ROWS),
+                    v[2] - MARGIN_COLS, (int) (v[3] - v[2] + 1 + 2 * MARGIN_COLS));
+            GridColumns wider = columns.fitting(page, font);
+            if (wider != columns) {
+                columns = wider;
+                requestLayout();
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            pointed.set(org.ckptinspector.app.ErrorMessages.of(e));
+        }
+    }
+
     private void draw() {
         GraphicsContext g = canvas.getGraphicsContext2D();
         double w = canvas.getWidth();
@@ -168,35 +272,46 @@ final class ValueGrid extends Region {
         double index = columns.indexWidth();
         double right = Math.min(w, contentWidth() - dx);
         double bottom = Math.min(h, contentHeight() - dy);
-        int firstRow = (int) Math.max(0, Math.floor(dy / ROW_HEIGHT));
-        int lastRow = (int) Math.min(grid.values().length - 1, Math.floor((dy + h - ROW_HEIGHT) / ROW_HEIGHT));
-        int firstCol = Math.max(0, columns.at(dx));
-        int lastCol = columns.at(dx + w - index) < 0 ? columns.count() - 1 : columns.at(dx + w - index);
+        long[] v = inView();
+        long firstRow = v[0];
+        long lastRow = v[1];
+        long firstCol = v[2];
+        long lastCol = v[3];
+        ensurePage(v);
         g.clearRect(0, 0, w, h);
         g.setFont(font);
         g.setTextBaseline(VPos.CENTER);
 
         clip(g, index, ROW_HEIGHT, w, h);
         g.setTextAlign(TextAlignment.RIGHT);
-        for (int r = firstRow; r <= lastRow; r++) {
+        double cw = columns.width();
+        for (long r = firstRow; r <= lastRow; r++) {
             double y = ROW_HEIGHT * (r + 1) - dy;
             if (r == hoverRow || r % 2 == 1) {
                 g.setFill(r == hoverRow ? HOVER_ROW : STRIPE);
                 g.fillRect(index, y, right - index, ROW_HEIGHT);
             }
-            for (int c = firstCol; c <= lastCol; c++) {
+            for (long c = firstCol; c <= lastCol; c++) {
                 double x = index + columns.left(c) - dx;
                 if (r == hoverRow && c == hoverCol) {
                     g.setFill(HOVER_CELL);
-                    g.fillRect(x, y, columns.width(c), ROW_HEIGHT);
+                    g.fillRect(x, y, cw, ROW_HEIGHT);
                 }
-                g.setFill(TEXT);
-                g.fillText(grid.cell(r, c), x + columns.width(c) - GridColumns.padding(), y + ROW_HEIGHT / 2);
+                if (r == markRow && c == markCol) {
+                    g.setStroke(MARKED);
+                    g.setLineWidth(2);
+                    g.strokeRect(x + 1, y + 1, cw - 2, ROW_HEIGHT - 2);
+                }
+                String text = page.text(r, c);
+                if (text != null) {
+                    g.setFill(TEXT);
+                    g.fillText(text, x + cw - GridColumns.padding(), y + ROW_HEIGHT / 2);
+                }
             }
         }
         g.setFill(LINE);
-        for (int c = firstCol; c <= lastCol; c++) {
-            vline(g, index + columns.left(c) + columns.width(c) - dx, ROW_HEIGHT, bottom);
+        for (long c = firstCol; c <= lastCol; c++) {
+            vline(g, index + columns.left(c) + cw - dx, ROW_HEIGHT, bottom);
         }
         g.restore();
 
@@ -204,12 +319,12 @@ final class ValueGrid extends Region {
         g.fillRect(0, 0, right, ROW_HEIGHT);
         clip(g, index, 0, w, ROW_HEIGHT);
         g.setTextAlign(TextAlignment.CENTER);
-        for (int c = firstCol; c <= lastCol; c++) {
+        for (long c = firstCol; c <= lastCol; c++) {
             double x = index + columns.left(c) - dx;
             g.setFill(c == hoverCol ? TEXT : MUTED);
-            g.fillText(Integer.toString(c), x + columns.width(c) / 2, ROW_HEIGHT / 2);
+            g.fillText(Long.toString(c), x + cw / 2, ROW_HEIGHT / 2);
             g.setFill(LINE);
-            vline(g, x + columns.width(c), 0, ROW_HEIGHT);
+            vline(g, x + cw, 0, ROW_HEIGHT);
         }
         g.restore();
 
@@ -217,9 +332,9 @@ final class ValueGrid extends Region {
         g.fillRect(0, ROW_HEIGHT, index, bottom - ROW_HEIGHT);
         clip(g, 0, ROW_HEIGHT, index, h);
         g.setTextAlign(TextAlignment.RIGHT);
-        for (int r = firstRow; r <= lastRow; r++) {
+        for (long r = firstRow; r <= lastRow; r++) {
             g.setFill(r == hoverRow ? TEXT : MUTED);
-            g.fillText(grid.rowLabels().get(r), index - GridColumns.padding(),
+            g.fillText(Long.toString(grid.slice().rowLabel(r)), index - GridColumns.padding(),
                     ROW_HEIGHT * (r + 1) - dy + ROW_HEIGHT / 2);
         }
         g.restore();
@@ -260,12 +375,12 @@ final class ValueGrid extends Region {
     private void point(double x, double y, boolean redraw) {
         mouseX = x;
         mouseY = y;
-        int row = -1;
-        int col = -1;
+        long row = -1;
+        long col = -1;
         if (x >= columns.indexWidth() && y >= ROW_HEIGHT) {
-            row = (int) Math.floor((y + vbar.getValue()) / ROW_HEIGHT) - 1;
+            row = (long) Math.floor((y + vbar.getValue()) / ROW_HEIGHT) - 1;
             col = columns.at(x - columns.indexWidth() + hbar.getValue());
-            if (row >= grid.values().length || col < 0 || col >= grid.values()[row].length) {
+            if (col < 0 || page.text(row, col) == null) {
                 row = -1;
                 col = -1;
             }
@@ -274,7 +389,7 @@ final class ValueGrid extends Region {
         if (moved) {
             hoverRow = row;
             hoverCol = col;
-            pointed.set(row < 0 ? "" : grid.position(row, col) + " = " + grid.exact(row, col));
+            pointed.set(row < 0 ? "" : grid.describe(page, row, col));
         }
         if (moved || redraw) {
             draw();

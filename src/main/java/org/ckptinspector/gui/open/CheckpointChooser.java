@@ -2,6 +2,7 @@ package org.ckptinspector.gui.open;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
@@ -12,6 +13,16 @@ public final class CheckpointChooser {
 
     /** Asks for a checkpoint; {@code near} (may be null) is a file whose folder to start in. */
     public static Optional<Path> choose(Window owner, String title, Path near) {
+        return Optional.ofNullable(chooser(title, near).showOpenDialog(owner)).map(File::toPath);
+    }
+
+    /** Asks for one or more checkpoints (several open as a run's Timeline); empty when cancelled. */
+    public static List<Path> chooseMany(Window owner, String title, Path near) {
+        List<File> files = chooser(title, near).showOpenMultipleDialog(owner);
+        return files == null ? List.of() : files.stream().map(File::toPath).toList();
+    }
+
+    private static FileChooser chooser(String title, Path near) {
         FileChooser c = new FileChooser();
         c.setTitle(title);
         c.getExtensionFilters().addAll(
@@ -22,7 +33,6 @@ public final class CheckpointChooser {
         if (dir != null && dir.toFile().isDirectory()) {
             c.setInitialDirectory(dir.toFile());
         }
-        File f = c.showOpenDialog(owner);
-        return Optional.ofNullable(f).map(File::toPath);
+        return c;
     }
 }

@@ -3,21 +3,21 @@ package org.ckptinspector.gui.open;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import javafx.scene.Node;
 import javafx.scene.input.DragEvent;
 import javafx.scene.input.Dragboard;
 import javafx.scene.input.TransferMode;
 
 /**
- * Lets files be dropped onto a node: the first file opens, a second file dropped with it becomes the
- * comparison. While a drag with files hovers, the node gets the {@code drop-target} style class.
+ * Lets files and folders be dropped onto a node; what they open as (one file, a comparison, a run) is for the
+ * receiver to decide. While a drag with files hovers, the node gets the {@code drop-target} style class.
  */
 public final class FileDrops {
     private FileDrops() {}
 
-    /** @param open receives the first file and the second (or null) */
-    public static void install(Node target, BiConsumer<Path, Path> open) {
+    /** @param open receives the dropped files, in the order given */
+    public static void install(Node target, Consumer<List<Path>> open) {
         target.addEventHandler(DragEvent.DRAG_OVER, e -> {
             if (hasFiles(e.getDragboard()) && e.getGestureSource() == null) {
                 e.acceptTransferModes(TransferMode.COPY, TransferMode.LINK);
@@ -31,11 +31,12 @@ public final class FileDrops {
         target.addEventHandler(DragEvent.DRAG_DROPPED, e -> {
             target.getStyleClass().remove("drop-target");
             Dragboard db = e.getDragboard();
-            if (!hasFiles(db)) {
+            // rows dragged out of the app's own tree carry a file too, which is for other applications
+            if (!hasFiles(db) || e.getGestureSource() != null) {
                 return;
             }
             List<File> files = db.getFiles();
-            open.accept(files.get(0).toPath(), files.size() > 1 ? files.get(1).toPath() : null);
+            open.accept(files.stream().map(File::toPath).toList());
             e.setDropCompleted(true);
             e.consume();
         });

@@ -53,6 +53,7 @@ public final class LayerTreeTable {
     private final Coalesced marksChanged = new Coalesced(this::updateMarks);
     private Set<LayerNode> expanded = expansionSet();
     private Function<LayerNode, DiffStatus> diffStatus = n -> null;
+    private Function<List<LayerNode>, List<java.io.File>> dragFiles = n -> List.of();
     private LayerNode root;
     private FilteredTree filtered;
 
@@ -283,6 +284,26 @@ public final class LayerTreeTable {
         List.copyOf(liveCells).forEach(Marked::updateMarks);
     }
 
+    /**
+     * Files a drag of rows carries besides their keys, for drops outside the app (see
+     * {@link org.ckptinspector.gui.export.DragOut}); none by default.
+     */
+    public void setDragFiles(Function<List<LayerNode>, List<java.io.File>> files) {
+        dragFiles = files;
+    }
+
+    /** What a drag of these rows carries: their keys ({@link #dragContent}) and the drag-out files; or null. */
+    public ClipboardContent rowDragContent(List<LayerNode> nodes) {
+        ClipboardContent content = dragContent(nodes);
+        if (content != null) {
+            List<java.io.File> files = dragFiles.apply(nodes);
+            if (!files.isEmpty()) {
+                content.putFiles(files);
+            }
+        }
+        return content;
+    }
+
     /** What dragging these rows carries: the keys of their tensors (also as text); null when they have none. */
     public static ClipboardContent dragContent(List<LayerNode> nodes) {
         Set<String> keys = new LinkedHashSet<>();
@@ -448,7 +469,7 @@ public final class LayerTreeTable {
                 if (getItem() == null) {
                     return;
                 }
-                ClipboardContent content = dragContent(isSelected() ? selectedNodes() : List.of(getItem()));
+                ClipboardContent content = rowDragContent(isSelected() ? selectedNodes() : List.of(getItem()));
                 if (content == null) {
                     return;
                 }
