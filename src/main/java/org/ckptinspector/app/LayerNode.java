@@ -136,6 +136,11 @@ public final class LayerNode {
         return c;
     }
 
+    /** Places an existing row (made with this node as its parent) at {@code index} among the children. */
+    void insertChild(int index, LayerNode c) {
+        children.add(index, c);
+    }
+
     void removeChild(LayerNode c) {
         children.remove(c);
     }

@@ -18,8 +18,8 @@ import org.ckptinspector.training.TrainingState;
 
 /**
  * A checkpoint open in the app with what the views need from it: its layer tree, which tensors share a storage,
- * and its training state (model parameters, optimizers named by parameter). Built off the FX thread; the
- * checkpoint stays open (mapped) until {@link #close()}.
+ * a PEFT adapter's facts (empty for other files) and its training state (model parameters, optimizers named by
+ * parameter). Built off the FX thread; the checkpoint stays open (mapped) until {@link #close()}.
  */
 public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String, List<TensorRef>> storageUsers,
         List<String> globals, List<Fact> adapterFacts, TrainingState training) {

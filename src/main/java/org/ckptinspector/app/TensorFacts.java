@@ -65,6 +65,10 @@ public final class TensorFacts {
             return p.qscheme() + " along axis " + p.axis() + ", " + Arrays.toString(p.scales().shape())
                     + " scales";
         }
+        if (q instanceof Quantization.Scaled s) {
+            return s.layout().id() + " scale " + s.scale().key() + " (" + s.blockRows() + "×" + s.blockCols()
+                    + " per scale); values dequantized";
+        }
         return q.toString();
     }
 }

@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.ckptinspector.diff.DiffResult;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.TaskMonitor;
 
 /**
  * The main window's state and behaviour, without a toolkit: the open checkpoint (A), the comparison (B) with
@@ -70,6 +71,7 @@ public final class WindowModel<R> {
     private OpenedCheckpoint primary;
     private OpenedCheckpoint comparison;
     private LayerNode currentTree;
+    private boolean collapseBlocks;
     private LayerFilter filter = LayerFilter.NONE;
     private boolean filteredShown;
     private boolean differencesOnly;
@@ -167,6 +169,9 @@ public final class WindowModel<R> {
             filter = LayerFilter.NONE;
             view.showDocument(doc, rows != null ? rows : view.rowsOf(doc.tree()), present);
             view.showTotals(doc.tree().aggregate(), doc.tree().aggregate().tensors());
+            if (collapseBlocks) {
+                setCollapseBlocks(true);
+            }
         }
         view.showTitle(title());
         view.showCommands(commands());
@@ -213,6 +218,19 @@ public final class WindowModel<R> {
             alignPrefixes = v;
             startComparison();
         }
+    }
+
+    /**
+     * Whether runs of repeated blocks ({@code layers.0 … layers.31}) show as one pattern row followed by the blocks
+     * that differ ({@link RepeatedBlockRows}); not in diff mode, whose rows are the merged tree's.
+     */
+    public void setCollapseBlocks(boolean v) {
+        collapseBlocks = v;
+        if (primary == null || comparison != null) {
+            return;
+        }
+        currentTree = v ? RepeatedBlockRows.collapsed(primary.checkpoint(), TaskMonitor.NONE) : primary.tree();
+        showRows(view.rowsOf(currentTree));
     }
 
     /** The tensors to export for the chosen keys: those A holds, in its file order. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.ScalePartners;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.report.StatsJson;
 import org.ckptinspector.stats.CheckpointStatistics;
@@ -24,7 +25,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 
-/** {@code stats FILE... | DIR [--key KEY]... [--bins N] [--json]}: statistics, histograms and a health sweep. */
+/**
+ * {@code stats FILE... | DIR [--key KEY]... [--bins N] [--raw] [--json]}: statistics, histograms and a health
+ * sweep.
+ */
 final class StatsCommand implements Callable<Integer> {
     private static final String BARS = " ▁▂▃▄▅▆▇█";
 
@@ -36,14 +40,17 @@ final class StatsCommand implements Callable<Integer> {
             .description("histogram bins (default ${DEFAULT-VALUE})").build();
     private final OptionSpec logBinsOption = CommandModel.flag("--log-bins",
             "space the bins evenly in log |x| (zeros left out)");
+    private final OptionSpec rawOption = CommandModel.flag("--raw", "statistics of the stored codes of scaled float8 "
+            + "weights, without their scales");
     private final OptionSpec jsonOption = CommandModel.flag("--json", "print one JSON object (see the CLI contract); "
             + "for many files, one JSON line per file");
     final CommandSpec spec = CommandModel.command(this, "stats", "Statistics, histograms and a health check of a "
             + "checkpoint's tensors.").addPositional(filesArg).addOption(keyOption).addOption(binsOption)
-            .addOption(logBinsOption).addOption(jsonOption);
+            .addOption(logBinsOption).addOption(rawOption).addOption(jsonOption);
 
     private List<String> keys;
     private boolean json;
+    private boolean raw;
 
     @Override
     public Integer call() throws Exception {
@@ -52,6 +59,7 @@ final class StatsCommand implements Callable<Integer> {
         int bins = binsOption.getValue();
         boolean logBins = logBinsOption.getValue();
         json = jsonOption.getValue();
+        raw = rawOption.getValue();
         if (bins < 1 || bins > StatsOptions.MAX_BINS) {
             throw new ParameterException(spec.commandLine(),
                     "--bins must be between 1 and " + StatsOptions.MAX_BINS + ", not " + bins);
@@ -78,6 +86,9 @@ final class StatsCommand implements Callable<Integer> {
                 selected.add(t.get());
             }
             List<TensorRef> tensors = keys.isEmpty() ? c.tensors() : selected;
+            if (raw) {
+                tensors = tensors.stream().map(ScalePartners::rawCodes).toList();
+            }
             StatsReport report = CheckpointStatistics.compute(tensors, options, TaskMonitor.NONE);
             if (json && lines) {
                 JsonOutput.line(out, json -> StatsJson.write(file, report, json));

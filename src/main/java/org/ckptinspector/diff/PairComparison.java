@@ -69,6 +69,10 @@ final class PairComparison {
             return ca.axis() == cb.axis() && ca.qscheme().equals(cb.qscheme())
                     && sameHash(ca.scales(), cb.scales()) && sameHash(ca.zeroPoints(), cb.zeroPoints());
         }
+        if (qa instanceof Quantization.Scaled sa && qb instanceof Quantization.Scaled sb) {
+            return sa.layout() == sb.layout() && sa.blockRows() == sb.blockRows()
+                    && sa.blockCols() == sb.blockCols() && sameHash(sa.scale(), sb.scale());
+        }
         return Objects.equals(qa, qb);
     }
 

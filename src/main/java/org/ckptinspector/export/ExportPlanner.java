@@ -18,6 +18,7 @@ import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.values.DequantizedBlocks;
+import org.ckptinspector.values.ScaledWeights;
 
 /**
  * Turns a request into a plan, or refuses it with one message that names the keys at fault, before anything is
@@ -59,15 +60,21 @@ public final class ExportPlanner {
         if (chosen.isEmpty()) {
             throw new ExportException(source.file() + ": the selection matches no tensor");
         }
+        List<String> warnings = new ArrayList<>();
+        if (request.dtype() != null) {
+            dropAppliedScales(chosen, relativeKeys, warnings);
+        } else {
+            warnUnscaled(chosen, warnings);
+        }
         List<ExportItem> items = new ArrayList<>();
         for (int i = 0; i < chosen.size(); i++) {
-            TensorRef t = decodedBlocks(chosen.get(i));
+            TensorRef t = request.dtype() == null ? decodedBlocks(chosen.get(i))
+                    : dequantizedScaled(decodedBlocks(chosen.get(i)));
             String out = rename(relativeKeys.get(i), request.renames());
             items.add(new ExportItem(t.key(), out, t, DTypeConversion.resultOf(t.dtype(), request.dtype())));
         }
         checkOutputKeys(items);
         checkWritable(source, items, request.format());
-        List<String> warnings = new ArrayList<>();
         Map<String, PyValue> moduleMetadata = Map.of();
         List<String> requirements = List.of();
         if (request.format() == ExportFormat.PTH) {
@@ -88,6 +95,59 @@ public final class ExportPlanner {
         }
         try {
             return DequantizedBlocks.view(t);
+        } catch (CheckpointException e) {
+            throw new ExportException(e.getMessage());
+        }
+    }
+
+    /**
+     * With {@code --dtype}, a scaled float8 weight is written as its dequantized values, so the scale tensors
+     * that were applied to it are left out: written beside the values, they would be applied twice.
+     */
+    private static void dropAppliedScales(List<TensorRef> chosen, List<String> relativeKeys, List<String> warnings) {
+        Set<TensorRef> applied = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (TensorRef t : chosen) {
+            if (t.quantization() instanceof Quantization.Scaled s) {
+                applied.add(s.scale());
+            }
+        }
+        List<String> dropped = new ArrayList<>();
+        for (int i = chosen.size() - 1; i >= 0; i--) {
+            if (applied.contains(chosen.get(i))) {
+                dropped.add(0, chosen.get(i).key());
+                chosen.remove(i);
+                relativeKeys.remove(i);
+            }
+        }
+        if (!dropped.isEmpty()) {
+            warnings.add("left out " + Keys.abbreviate(dropped) + ": the float8 weights they scale are written "
+                    + "dequantized");
+        }
+    }
+
+    /** Without {@code --dtype}, a scaled float8 weight exported without its scale is only codes: say so. */
+    private static void warnUnscaled(List<TensorRef> chosen, List<String> warnings) {
+        Set<TensorRef> kept = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        kept.addAll(chosen);
+        List<String> unscaled = new ArrayList<>();
+        for (TensorRef t : chosen) {
+            if (t.quantization() instanceof Quantization.Scaled s && !kept.contains(s.scale())) {
+                unscaled.add(t.key() + " (" + s.scale().key() + ")");
+            }
+        }
+        if (!unscaled.isEmpty()) {
+            warnings.add(Keys.abbreviate(unscaled) + " written as float8 codes without the scale that dequantizes "
+                    + "them; select the scale too, or give --dtype");
+        }
+    }
+
+    /** A scaled float8 weight, when a dtype is asked for, is converted from its dequantized float32 values. */
+    private static TensorRef dequantizedScaled(TensorRef t) throws ExportException {
+        if (!(t.quantization() instanceof Quantization.Scaled) || !t.isReadable()) {
+            return t;
+        }
+        try {
+            return ScaledWeights.view(t);
         } catch (CheckpointException e) {
             throw new ExportException(e.getMessage());
         }

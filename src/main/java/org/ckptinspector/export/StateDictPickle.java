@@ -50,7 +50,7 @@ final class StateDictPickle {
         Pickled.Int offset = new Pickled.Int(layout.rebasedOffset(t));
         Pickled pid = persistentId(t, written);
         Pickled hooks = orderedDict(List.of(), null);
-        if (t.quantization() != null) {
+        if (t.quantization() != null && t.dtype().kind() == DType.Kind.QUANTIZED) {
             return Pickled.Reduce.call(REBUILD_Q, pid, offset, size, stride, quantizerParams(t.quantization()),
                     new Pickled.Bool(false), hooks);
         }

@@ -21,6 +21,7 @@ import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.HeapRegion;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.model.ScalePartners;
 import org.ckptinspector.pickle.Opcode;
 
 /**
@@ -38,17 +39,25 @@ public final class CheckpointOpener {
     /** The detected container of a file, before it is parsed. */
     public enum Container { TORCH_ZIP, TORCH_LEGACY, TORCH_TAR, SAFETENSORS, SHARD_INDEX, GGUF, NPY, NPZ, PT2 }
 
+    /**
+     * Opens {@code file} (or a folder) with the reader its content calls for, with float8 weights paired to their
+     * scales ({@link ScalePartners}) over the whole checkpoint, across shards and folder parts.
+     */
     public static Checkpoint open(Path file) throws CheckpointException {
+        return ScalePartners.attach(read(file));
+    }
+
+    private static Checkpoint read(Path file) throws CheckpointException {
         try {
             if (Files.isDirectory(file)) {
-                return FolderReader.read(file, CheckpointOpener::open);
+                return FolderReader.read(file, CheckpointOpener::read);
             }
             return switch (detect(file)) {
                 case TORCH_ZIP -> TorchReaders.zip(file);
                 case TORCH_LEGACY -> TorchReaders.legacy(file);
                 case TORCH_TAR -> TorchReaders.tar(file);
                 case SAFETENSORS -> SafetensorsReader.read(file);
-                case SHARD_INDEX -> ShardedReader.read(file, CheckpointOpener::open);
+                case SHARD_INDEX -> ShardedReader.read(file, CheckpointOpener::read);
                 case GGUF -> GgufReader.read(file);
                 case NPY -> NumpyReader.readNpy(file);
                 case NPZ -> NumpyReader.readNpz(file);

@@ -66,11 +66,20 @@ final class AppMenus {
                 new SeparatorMenuItem(),
                 item("Expand All", "Shortcut+RIGHT", () -> w.tree().expandAll(true)),
                 item("Collapse All", "Shortcut+LEFT", () -> w.tree().expandAll(false)),
+                new SeparatorMenuItem(), collapseBlocksItem(),
                 new SeparatorMenuItem(), w.dragOut().formatMenu());
         Menu help = new Menu("Help", null, item("Keyboard Shortcuts", "F1", this::showShortcuts));
         MenuBar bar = new MenuBar(file, view, help);
         bar.setId("menuBar");
         return bar;
+    }
+
+    /** View › Collapse Repeated Blocks: {@code layers.{0..31} × 32} and the blocks that differ. */
+    private MenuItem collapseBlocksItem() {
+        javafx.scene.control.CheckMenuItem i = new javafx.scene.control.CheckMenuItem("Collapse Repeated Blocks");
+        i.setId("collapseBlocks");
+        i.setOnAction(e -> w.workspace().setCollapseBlocks(i.isSelected()));
+        return i;
     }
 
     private static MenuItem item(String text, String accelerator, Runnable action) {

@@ -17,7 +17,7 @@ import java.util.Set;
  * @param storageOffset offset into the storage, in elements of {@link #dtype()}
  * @param storage the storage, or null for meta tensors and sparse tensors (whose data are in components)
  * @param components parts of a sparse tensor ({@code indices}, {@code values}, {@code crow_indices}, …), in order
- * @param quantization scale and zero point of a quantized tensor, or null
+ * @param quantization scale and zero point of a quantized tensor, the scale partner of a scaled float8 weight, or null
  * @param flags requires_grad, conjugate and negative bits, parameter
  * @param pythonType the class for tensor subclasses ({@code __main__.TaggedTensor}), or null
  * @param problems what is wrong with this tensor (a view past its storage), empty when it is sound

@@ -13,6 +13,7 @@ import org.ckptinspector.diff.ConfigCheck;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointFolder;
 import org.ckptinspector.model.Quantization;
+import org.ckptinspector.model.ScalePartners;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.security.CheckpointGlobals;
 import org.ckptinspector.training.OptimizerMapping;
@@ -47,9 +48,10 @@ public final class InspectReport {
         }
         Map<String, List<CheckpointFolder.Chunk>> chunks = c.folder() == null ? Map.of() : c.folder().chunks();
         TrainingState training = TrainingState.of(c);
+        Map<String, String> scaleOf = ScalePartners.weightsByScale(c.tensors());
         json.writeArrayFieldStart("tensors");
         for (TensorRef t : c.tensors()) {
-            tensor(t, training.role(t).orElse(null), withHash, chunks.get(t.key()), json);
+            tensor(t, training.role(t).orElse(null), withHash, chunks.get(t.key()), scaleOf.get(t.key()), json);
         }
         json.writeEndArray();
         List<String> names = CheckpointGlobals.names(c);
@@ -120,6 +122,17 @@ public final class InspectReport {
 
     /** Most per-channel scales and zero points listed; longer ones are null (their tensors hold them). */
     static final int MAX_CHANNELS = 1 << 16;
+
+    /** {@code scale}: the partner that dequantizes a float8 weight, its layout and the block one scale covers. */
+    private static void scale(Quantization.Scaled s, JsonGenerator json) throws IOException {
+        json.writeObjectFieldStart("scale");
+        json.writeStringField("key", s.scale().key());
+        json.writeStringField("layout", s.layout().id());
+        json.writeFieldName("block");
+        json.writeArray(new long[] {s.blockRows(), s.blockCols()}, 0, 2);
+        json.writeStringField("input_scale", s.inputScale() == null ? null : s.inputScale().key());
+        json.writeEndObject();
+    }
 
     /** {@code quantization}: scheme and scale / zero point, or per-channel scales, zero points and axis. */
     private static void quantization(Quantization q, JsonGenerator json) throws IOException {
@@ -229,7 +242,7 @@ public final class InspectReport {
     }
 
     private static void tensor(TensorRef t, TrainingState.StateRole role, boolean withHash,
-            List<CheckpointFolder.Chunk> chunks, JsonGenerator json) throws IOException {
+            List<CheckpointFolder.Chunk> chunks, String scaleFor, JsonGenerator json) throws IOException {
         json.writeStartObject();
         json.writeStringField("key", t.key());
         path(t.path(), json);
@@ -241,8 +254,13 @@ public final class InspectReport {
         json.writeNumberField("storage_offset", t.storageOffset());
         json.writeNumberField("numel", t.numel());
         json.writeStringField("storage", t.storage() != null && t.storage().shareable() ? t.storage().key() : null);
-        if (t.quantization() != null) {
+        if (t.quantization() instanceof Quantization.Scaled s) {
+            scale(s, json);
+        } else if (t.quantization() != null) {
             quantization(t.quantization(), json);
+        }
+        if (scaleFor != null) {
+            json.writeStringField("scale_for", scaleFor);
         }
         if (role != null) {
             json.writeStringField("param", role.param());

@@ -8,6 +8,7 @@ import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Layout;
+import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.task.TaskMonitor;
 
@@ -17,7 +18,8 @@ import org.ckptinspector.task.TaskMonitor;
  * <p>Contract: a reader yields {@link #size()} values for a {@link ValueView}; value {@code i} is the {@code i}-th
  * number of the tensor's logical row-major order after decoding (float16/bfloat16/float8/float4 through exact
  * tables, integers exactly up to 2^53 and rounded to nearest beyond, uint64 as unsigned, bool as 0/1, quantized
- * dequantized as torch does, GGML blocks as gguf-py dequantizes them, complex as the view asks, the conjugate and
+ * dequantized as torch does, scaled float8 weights times their scales ({@link ScaledWeights}), GGML blocks as
+ * gguf-py dequantizes them, complex as the view asks, the conjugate and
  * negative bits resolved as {@link TensorBytes} resolves them, sparse tensors as their dense form). NaN payloads and ±0 are kept as decoded. {@code size()} is {@code numel} except for float4_e2m1fn_x2 (two values per stored
  * byte, low nibble first) and {@link ValueView#REAL_IMAG} of complex tensors (two per element).
  * {@link #forEach} streams the values in bounded chunks of at most {@link #CHUNK_VALUES} through one reused
@@ -70,6 +72,10 @@ public final class ValueReader {
         DType dtype = t.dtype();
         try {
             TensorRef source = t.layout() == Layout.STRIDED ? t : SparseTensors.densify(t);
+            if (t.quantization() instanceof Quantization.Scaled) {
+                ElementDecoder f = view == ValueView.IMAG ? zeros(1) : ElementDecoders.real(DType.FLOAT32);
+                return new ValueReader(t, view, ScaledWeights.view(t), f, t.numel());
+            }
             switch (dtype.kind()) {
                 case COMPLEX:
                     ElementDecoder c = new ComplexDecoder(dtype, view);
@@ -127,6 +133,9 @@ public final class ValueReader {
         if (t.dtype().kind() == DType.Kind.QUANTIZED && t.quantization() == null) {
             return Optional.of("a quantized tensor without scale and zero point");
         }
+        if (t.quantization() instanceof Quantization.Scaled s && !s.scale().isReadable()) {
+            return Optional.of("its scale " + s.scale().key() + " has no readable data");
+        }
         int perByte = 8 / Math.min(8, t.dtype().bitsPerElement());
         if (t.dtype().isPacked() && !(t.isContiguous() && t.storageOffset() % perByte == 0)) {
             return Optional.of("a non-contiguous " + t.dtype() + " view (packed sub-byte codes)");
@@ -173,7 +182,8 @@ public final class ValueReader {
     public Optional<CodeTable> codeTable() {
         int item = tensor.dtype().itemSize();
         if (tensor.dtype().isPacked() || item > 2 || !decoder.positionIndependent()
-                || tensor.dtype().kind() == DType.Kind.COMPLEX || tensor.dtype().kind() == DType.Kind.BLOCK) {
+                || tensor.dtype().kind() == DType.Kind.COMPLEX || tensor.dtype().kind() == DType.Kind.BLOCK
+                || source.dtype() != tensor.dtype()) {
             return Optional.empty();
         }
         int codes = 1 << (8 * item);

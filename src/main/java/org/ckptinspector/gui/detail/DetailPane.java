@@ -140,7 +140,8 @@ public final class DetailPane {
 
     private void showTensor(LayerNode node, TensorRef t, OpenedCheckpoint doc) {
         List<TensorRef> sharing = doc.sharing(t);
-        VBox overview = new VBox(16, section("Properties", FactGrid.of(TensorFacts.of(t, sharing))));
+        TensorRef original = node.tensor().orElse(t);
+        VBox overview = new VBox(16, section("Properties", FactGrid.of(TensorFacts.of(original, sharing))));
         if (!sharing.isEmpty()) {
             overview.getChildren().add(links("Tensors sharing this storage", sharing.stream()
                     .flatMap(o -> doc.tree().find(n -> n.tensor().orElse(null) == o).stream()).toList()));
@@ -152,6 +153,8 @@ public final class DetailPane {
         tabs.getStyleClass().add("detail-tabs");
         tabs.setId("detailTabs");
         sections.addTo(tabs, overview, t, doc);
+        ScaleSwitch.of(original, t, shown -> showTensor(node, shown, doc))
+                .ifPresent(sw -> overview.getChildren().add(0, sw));
         body.getChildren().setAll(tabs);
     }
 
