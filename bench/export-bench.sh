@@ -13,10 +13,12 @@
 # BASELINE_JAR=path/to/older.jar adds that jar's exports (java -jar, with --timings) to every round, right after
 # this build's, for a before/after comparison under the same load: on a shared machine only such ratios mean much.
 #
-# CLI=checkpoint-inspector times the installed command line (the .deb's /usr/bin script, which uses the class
-# archive its postinst made) instead of java -jar on the build's jar.
+# CLI=checkpoint-inspector times the installed command line (the .deb's /usr/bin script, which starts with the AOT
+# cache the package carries, or the class archive its postinst made) instead of java -jar on the build's jar.
+# Without CLI, the installed command (INSTALLED, default checkpoint-inspector when on PATH) is timed too, in the same
+# rounds, so that one run prints the ratio to cp of both java -jar and the installed command.
 #
-# usage: bench/export-bench.sh [RUNS]      (env: JAVA, CLI, TORCH213_PYTHON, BASELINE_JAR)
+# usage: bench/export-bench.sh [RUNS]      (env: JAVA, CLI, INSTALLED, TORCH213_PYTHON, BASELINE_JAR)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -25,6 +27,10 @@ BIG=$WORK/big.pt
 JAR=target/checkpoint-inspector.jar
 JAVA=${JAVA:-java}
 if [ -n "${CLI:-}" ]; then read -ra RUN <<< "$CLI"; else RUN=("$JAVA" -jar "$JAR"); fi
+INST=()
+if [ -z "${CLI:-}" ] && command -v "${INSTALLED:-checkpoint-inspector}" >/dev/null 2>&1; then
+  INST=("${INSTALLED:-checkpoint-inspector}")
+fi
 mkdir -p "$WORK"
 
 if [ ! -f "$BIG" ]; then
@@ -59,6 +65,7 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 T_CP=""; T_OPEN=""; T_EXPORT=""; T_VERIFIED=""; BEST_WRITE=""; BEST_VERIFY=""
 declare -A PHASES   # phases of the fastest run of each kind
 declare -A BASE     # the baseline jar's best times, and best write and verify phases
+declare -A T_INST   # the installed command's best times
 for _ in $(seq "$RUNS"); do
   rm -f "$COPY_DST"
   t0=$(now); cp --reflink=never "$COPY_SRC" "$COPY_DST"; t1=$(now)
@@ -82,6 +89,15 @@ for _ in $(seq "$RUNS"); do
       BEST_VERIFY=$(min "$BEST_VERIFY" "$(field verify)")
     fi
   done
+
+  if [ ${#INST[@]} -gt 0 ]; then
+    for kind in no-verify verified; do
+      rm -f "$OUT"
+      if [ "$kind" = no-verify ]; then set -- --no-verify; else set --; fi
+      t0=$(now); "${INST[@]}" export "$BIG" "$OUT" --include "$INCLUDE" "$@" >/dev/null; t1=$(now)
+      T_INST[$kind]=$(min "${T_INST[$kind]:-}" "$(echo "$t1 - $t0" | bc -l)")
+    done
+  fi
 
   t0=$(now); "${RUN[@]}" inspect "$BIG" >/dev/null; t1=$(now)
   T_OPEN=$(min "$T_OPEN" "$(echo "$t1 - $t0" | bc -l)")
@@ -112,6 +128,13 @@ printf 'export --no-verify:         %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f\
 printf 'export (verified):          %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f\n' "$T_VERIFIED" \
   "$(speed "$T_VERIFIED")" "$(ratio "$T_VERIFIED")"
 printf 'inspect (JVM, open, list):  %6.3f s\n' "$T_OPEN"
+if [ ${#INST[@]} -gt 0 ]; then
+  aot=$(grep -o -- '-XX:AOTCache=[^ ]*' "$(command -v "${INST[0]}")" 2>/dev/null || echo 'no AOT cache')
+  for kind in no-verify verified; do
+    printf 'installed %-10s        %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f  (%s, %s)\n' "$kind:" \
+      "${T_INST[$kind]}" "$(speed "${T_INST[$kind]}")" "$(ratio "${T_INST[$kind]}")" "${INST[0]}" "$aot"
+  done
+fi
 if [ -n "${BASELINE_JAR:-}" ]; then
   for kind in no-verify verified; do
     printf 'baseline %-10s         %6.3f s  %6.0f MB/s  speed ratio vs cp %.2f  (%s)\n' "$kind:" "${BASE[$kind]}" \

@@ -8,7 +8,10 @@
 #              of inspect .pt): close to what the installed command's postinst archive does
 #   aot25      JDK 25's java with an AOT cache (-XX:AOTCache) of the same jar, made here by one training run of
 #              each command (JAVA25, default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; skipped when absent)
-#   installed  the installed command (CLI, default checkpoint-inspector; skipped when not on PATH)
+#   image      what the installed command runs, from the package build's app image (mvn -Ppackage package):
+#              its jlinked runtime with the AOT cache it ships (lib/app/cli.aot; skipped when not built)
+#   installed  the installed command (CLI, default checkpoint-inspector; skipped when not on PATH); the line
+#              under the table says whether its /usr/bin script starts with the AOT cache
 #   baseline   java -jar BASELINE_JAR, when given (an older build, for before/after under the same load)
 # against Python (PYTHON, default /opt/torch213/bin/python) doing the same job:
 #   safetensors  safe_open(framework="np") and the shape of every tensor
@@ -47,10 +50,14 @@ if [ -x "$JAVA25" ]; then
   "$JAVA25" -XX:AOTCacheOutput="$AOT" -Xlog:aot=off -Xlog:cds=off -jar "$JAR" inspect "$PT" --json >/dev/null 2>&1 || true
   if [ -f "$AOT" ]; then RUNNERS[aot25]="$JAVA25 -XX:AOTCache=$AOT -Xlog:aot=off -Xlog:cds=off -jar $JAR"; fi
 fi
+IMAGE=target/jpackage/checkpoint-inspector/lib
+if [ -s "$IMAGE/app/cli.aot" ]; then
+  RUNNERS[image]="$IMAGE/runtime/bin/java -XX:AOTCache=$IMAGE/app/cli.aot -Xlog:all=off -Xlog:all=warning:stderr -cp $IMAGE/app/checkpoint-inspector.jar org.ckptinspector.Main"
+fi
 if command -v "$CLI" >/dev/null 2>&1; then RUNNERS[installed]="$CLI"; fi
 if [ -n "${BASELINE_JAR:-}" ]; then RUNNERS[baseline]="$JAVA -jar $BASELINE_JAR"; fi
 ORDER=()
-for r in baseline jar cds17 installed aot25; do [ -n "${RUNNERS[$r]:-}" ] && ORDER+=("$r"); done
+for r in baseline jar cds17 aot25 image installed; do [ -n "${RUNNERS[$r]:-}" ] && ORDER+=("$r"); done
 
 PY_ST="from safetensors import safe_open
 f = safe_open('$ST', framework='np')
@@ -93,6 +100,9 @@ stat_of() {  # name -> "best median best-cpu"
 echo "best / median of $RUNS interleaved rounds, whole processes, page cache warm"
 echo "load average $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after; $(nproc) cores"
 for r in "${ORDER[@]}"; do echo "  $r: ${RUNNERS[$r]}"; done
+if [ -n "${RUNNERS[installed]:-}" ]; then
+  echo "  installed runs: $(grep '^exec' "$(command -v "$CLI")" 2>/dev/null || echo "$CLI (not a script)")"
+fi
 read -r py_st _ py_st_cpu <<< "$(stat_of 'python st')"
 read -r py_pt _ py_pt_cpu <<< "$(stat_of 'python pt')"
 printf '%-30s %7s %7s %7s\n' "" best median 'cpu(s)'
@@ -108,3 +118,15 @@ for r in "${ORDER[@]}"; do
     "$(echo "$py_pt / $b" | bc -l)" "$(echo "$py_pt_cpu / $c" | bc -l)"
 done
 echo "goals: installed inspect .safetensors >= 1x safe_open (1.5x aimed), .pt >= 8x torch.load; jar .safetensors <= 0.25 s"
+# The issue's criteria on medians too (the ratios above are of best times).
+median() { stat_of "$1" | cut -d' ' -f2; }
+verdict() { if [ "$(echo "$1" | bc -l)" = 1 ]; then echo met; else echo "NOT met"; fi; }
+for r in installed image; do
+  [ -n "${RUNNERS[$r]:-}" ] || continue
+  st=$(echo "$(median 'python st') / $(median "$r st")" | bc -l)
+  pt=$(echo "$(median 'python pt') / $(median "$r pt")" | bc -l)
+  printf '%-9s median ratios: safe_open / inspect .safetensors %.2f (>= 1: %s, >= 1.5: %s); torch.load / inspect .pt %.2f (>= 8: %s)\n' \
+    "$r" "$st" "$(verdict "$st >= 1")" "$(verdict "$st >= 1.5")" "$pt" "$(verdict "$pt >= 8")"
+done
+m=$(median 'jar st')
+printf 'jar inspect .safetensors median %.3f s (<= 0.25 s: %s)\n' "$m" "$(verdict "$m <= 0.25")"

@@ -85,6 +85,16 @@ for _ in 1 2 3 4 5; do
   ms=$(( (e - s) / 1000000 )); [ -n "$best" ] && [ "$best" -le "$ms" ] || best=$ms
 done
 echo "class archive: $(( $(stat -c %s "$archive") >> 20 )) MiB; inspect of a small file takes ${best} ms (best of 5)"
+# A runtime of JDK 25+ comes with the command line's ahead-of-time cache (made at build time); the command line
+# must start with it (the classes above then come from it), and nothing may be said about it on stderr.
+aot=/opt/$PACKAGE/lib/app/cli.aot
+if [ -s "$aot" ]; then
+  grep -q -- "-XX:AOTCache=$aot " "/usr/bin/$PACKAGE" || fail "/usr/bin/$PACKAGE does not use the AOT cache $aot"
+  "$PACKAGE" inspect "$FIXTURES/$FIXTURE" 2>&1 >/dev/null | { ! grep .; } || fail "the AOT cache was refused (above)"
+  /opt/$PACKAGE/lib/runtime/bin/java -XX:AOTCache="$aot" -XX:AOTMode=on -cp /opt/$PACKAGE/lib/app/$PACKAGE.jar \
+    org.ckptinspector.Main --version >/dev/null || fail "the AOT cache $aot is not usable where it is installed"
+  echo "AOT cache: $(( $(stat -c %s "$aot") >> 20 )) MiB, used by /usr/bin/$PACKAGE"
+fi
 
 # The CLI through the installed launcher: arguments pass through, JSON on stdout, nothing on stderr; keys, dtypes,
 # shapes and SHA-256 of the values agree with the manifest that real torch wrote for each fixture.

@@ -49,5 +49,7 @@ if command -v xvfb-run >/dev/null 2>&1; then
 else
   echo "classlist: no xvfb-run, so the archive will hold the command line's classes only" >&2
 fi
-# Classes in the order they were first loaded by any run; a class listed twice would only be skipped.
-awk '!seen[$0]++' "$work"/*.classlist > "$out"
+# Classes in the order they were first loaded by any run; a class listed twice would only be skipped. JDK 25 numbers
+# the classes of each list ("NAME id: N"), and the numbers of different runs clash ("Duplicated ID" makes the dump
+# fail): a class named without a number is as good for an archive of classes from the class path.
+sed -E 's/^([^@# ]+) id: [0-9]+$/\1/' "$work"/*.classlist | awk '!seen[$0]++' > "$out"

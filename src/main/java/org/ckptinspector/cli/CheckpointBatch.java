@@ -1,7 +1,5 @@
 package org.ckptinspector.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -141,15 +139,26 @@ final class CheckpointBatch {
                 String message = failure(file, ex);
                 err.println(message);
                 if (jsonLines) {
-                    ObjectNode line = JsonNodeFactory.instance.objectNode();
-                    line.put("file", file.toString());
-                    line.put("error", message.substring("error: ".length()));
-                    JsonOutput.line(out, line);
+                    errorLine(out, file, message.substring("error: ".length()));
                 }
                 code = Cli.ERROR;
             }
         }
         return new Printed(code, o.toString(), e.toString());
+    }
+
+    /** The JSON line {@code {"file", "error"}} of a file whose work failed. */
+    private static void errorLine(PrintWriter out, Path file, String error) {
+        try {
+            JsonOutput.line(out, json -> {
+                json.writeStartObject();
+                json.writeStringField("file", file.toString());
+                json.writeStringField("error", error);
+                json.writeEndObject();
+            });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The one-line message for a file whose work failed, naming the file when the message does not. */

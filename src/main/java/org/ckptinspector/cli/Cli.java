@@ -7,21 +7,17 @@ import java.util.Locale;
 import java.util.Set;
 import org.ckptinspector.model.CheckpointException;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The command line: {@code inspect}, {@code stats}, {@code diff}, {@code export}, {@code scan},
  * {@code trajectory}.
  */
-@Command(name = "checkpoint-inspector", mixinStandardHelpOptions = true,
-        version = "Checkpoint Inspector " + Cli.VERSION,
-        scope = CommandLine.ScopeType.INHERIT,
-        description = "Look inside PyTorch checkpoints and safetensors files without running them.")
 public final class Cli {
     /**
-     * The commands, each made only when run: picocli reads a command's annotations (slowly, in a cold JVM) when it
-     * is added, and a run needs only the one it names; help needs them all. The constructors are called in a
-     * switch, not through method references, whose bootstrap would load every command's class at start-up.
+     * The commands, each made only when run: a run needs only the one it names; help needs them all. The
+     * constructors are called in a switch, not through method references, whose bootstrap would load every
+     * command's class at start-up.
      */
     private enum Word {
         INSPECT, STATS, DIFF, EXPORT, SCAN, TRAJECTORY;
@@ -35,20 +31,22 @@ public final class Cli {
             return null;
         }
 
-        Object command() {
+        CommandSpec command() {
             return switch (this) {
-                case INSPECT -> new InspectCommand();
-                case STATS -> new StatsCommand();
-                case DIFF -> new DiffCommand();
-                case EXPORT -> new ExportCommand();
-                case SCAN -> new ScanCommand();
-                case TRAJECTORY -> new TrajectoryCommand();
+                case INSPECT -> new InspectCommand().spec;
+                case STATS -> new StatsCommand().spec;
+                case DIFF -> new DiffCommand().spec;
+                case EXPORT -> new ExportCommand().spec;
+                case SCAN -> new ScanCommand().spec;
+                case TRAJECTORY -> new TrajectoryCommand().spec;
             };
         }
     }
 
     /** The release, as --version and the SARIF log name it. */
     static final String VERSION = "0.1.0";
+    /** What {@code --version} prints. */
+    static final String VERSION_LINE = "Checkpoint Inspector " + VERSION;
     /** Words that ask for the version: they need no command at all. */
     private static final Set<String> VERSION_WORDS = Set.of("--version", "-V");
     /** Words that ask for help: it lists every command. */
@@ -72,10 +70,19 @@ public final class Cli {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         PrintWriter o = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        if (args.length == 1 && VERSION_WORDS.contains(args[0])) {
+            // What picocli's version option prints, without building a command model (~160 classes) to print it.
+            o.println(VERSION_LINE);
+            o.flush();
+            return OK;
+        }
         // No option takes a java.sql or java.time value: picocli need not look up their ~130 classes by reflection
         // to offer converters for them (~10% of an --version's CPU time).
         System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
-        CommandLine cl = new CommandLine(new Cli());
+        CommandSpec root = CommandModel.command(new Cli(), "checkpoint-inspector",
+                "Look inside PyTorch checkpoints and safetensors files without running them.")
+                .version(VERSION_LINE).scopeType(CommandLine.ScopeType.INHERIT);
+        CommandLine cl = new CommandLine(root);
         Word named = args.length > 0 ? Word.of(args[0]) : null;
         if (named != null) {
             cl.addSubcommand(named.command());

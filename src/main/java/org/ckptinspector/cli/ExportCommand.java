@@ -28,64 +28,79 @@ import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.RenameRule;
 import org.ckptinspector.task.TaskMonitor;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code export SRC OUT [...]}: writes chosen tensors as a weights_only-loadable .pth or a safetensors file. */
-@Command(name = "export", description = "Write a subset of a checkpoint's tensors as .pth (loadable with "
-        + "torch.load(weights_only=True)) or .safetensors.")
 final class ExportCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "SRC", description = "checkpoint file, shard index or checkpoint folder")
-    Path source;
-
-    @Parameters(index = "1", paramLabel = "OUT", description = "output file (.pth/.pt/.bin or .safetensors)")
-    Path output;
-
-    @Option(names = "--keys", split = ",", paramLabel = "K", description = "exact keys to export")
-    List<String> keys = new ArrayList<>();
-
-    @Option(names = "--include", paramLabel = "REGEX", description = "export keys this Java regex finds")
-    List<String> include = new ArrayList<>();
-
-    @Option(names = "--exclude", paramLabel = "REGEX", description = "leave out keys this Java regex finds")
-    List<String> exclude = new ArrayList<>();
-
-    @Option(names = "--root", paramLabel = "PATH",
-            description = "export the sub-dict at this dotted key prefix (e.g. state_dict), prefix removed")
-    String root = "";
-
-    @Option(names = "--rename", paramLabel = "FROM=TO",
-            description = "rewrite output keys: FROM is a Java regex, TO its replacement ($1 for groups)")
-    List<String> renames = new ArrayList<>();
-
-    @Option(names = "--dtype", paramLabel = "D",
-            description = "convert float32/float16/bfloat16 tensors to float16, bfloat16 or float32")
-    String dtype;
-
-    @Option(names = "--format", paramLabel = "F", description = "pth or safetensors (default: from OUT's extension)")
-    String format;
-
-    @Option(names = "--merge-adapter", paramLabel = "ADAPTER", description = "merge this PEFT LoRA adapter folder "
-            + "into SRC's weights (W + scale·B·A in float32, as peft's merge_and_unload, then SRC's dtype)")
-    Path adapter;
-
-    @Option(names = "--no-verify", description = "skip re-reading the output to compare its values with the source")
-    boolean noVerify;
-
+    private final PositionalParamSpec sourceArg = CommandModel.positional(0, Path.class, "SRC",
+            "checkpoint file, shard index or checkpoint folder");
+    private final PositionalParamSpec outputArg = CommandModel.positional(1, Path.class, "OUT",
+            "output file (.pth/.pt/.bin or .safetensors)");
+    private final OptionSpec keysOption = OptionSpec.builder("--keys").type(List.class).auxiliaryTypes(String.class)
+            .initialValue(new ArrayList<>()).splitRegex(",").paramLabel("K").description("exact keys to export")
+            .build();
+    private final OptionSpec includeOption = CommandModel.texts("--include", "REGEX",
+            "export keys this Java regex finds");
+    private final OptionSpec excludeOption = CommandModel.texts("--exclude", "REGEX",
+            "leave out keys this Java regex finds");
+    private final OptionSpec rootOption = CommandModel.text("--root", "PATH",
+            "export the sub-dict at this dotted key prefix (e.g. state_dict), prefix removed");
+    private final OptionSpec renameOption = CommandModel.texts("--rename", "FROM=TO",
+            "rewrite output keys: FROM is a Java regex, TO its replacement ($1 for groups)");
+    private final OptionSpec dtypeOption = CommandModel.text("--dtype", "D",
+            "convert float32/float16/bfloat16 tensors to float16, bfloat16 or float32");
+    private final OptionSpec formatOption = CommandModel.text("--format", "F",
+            "pth or safetensors (default: from OUT's extension)");
+    private final OptionSpec noVerifyOption = CommandModel.flag("--no-verify",
+            "skip re-reading the output to compare its values with the source");
+    private final OptionSpec adapterOption = CommandModel.option("--merge-adapter", Path.class, "ADAPTER",
+            "merge this PEFT LoRA adapter folder into SRC's weights (W + scale·B·A in float32, as peft's "
+            + "merge_and_unload, then SRC's dtype)");
     /** For benchmarks: when the command started and where its time went, on stderr. */
-    @Option(names = "--timings", hidden = true)
-    boolean timings;
+    private final OptionSpec timingsOption = OptionSpec.builder("--timings").type(boolean.class).initialValue(false)
+            .hidden(true).build();
+    final CommandSpec spec = CommandModel.command(this, "export", "Write a subset of a checkpoint's tensors as .pth "
+            + "(loadable with torch.load(weights_only=True)) or .safetensors.")
+            .addPositional(sourceArg).addPositional(outputArg).addOption(keysOption).addOption(includeOption)
+            .addOption(excludeOption).addOption(rootOption).addOption(renameOption).addOption(dtypeOption)
+            .addOption(formatOption).addOption(adapterOption).addOption(noVerifyOption).addOption(timingsOption);
+
+    private Path source;
+    private Path output;
+    private List<String> keys;
+    private List<String> include;
+    private List<String> exclude;
+    private String root;
+    private List<String> renames;
+    private String dtype;
+    private String format;
+    private Path adapter;
+    private boolean noVerify;
+    private boolean timings;
+
+    private void readArguments() {
+        source = sourceArg.getValue();
+        output = outputArg.getValue();
+        keys = keysOption.getValue();
+        include = includeOption.getValue();
+        exclude = excludeOption.getValue();
+        String r = rootOption.getValue();
+        root = r == null ? "" : r;
+        renames = renameOption.getValue();
+        dtype = dtypeOption.getValue();
+        format = formatOption.getValue();
+        adapter = adapterOption.getValue();
+        noVerify = noVerifyOption.getValue();
+        timings = timingsOption.getValue();
+    }
 
     @Override
     public Integer call() throws Exception {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
+        readArguments();
         PrintWriter out = spec.commandLine().getOut();
         ExportRequest request = ExportRequest.of(selection(), outputFormat()).withRenames(renameRules())
                 .withDtype(targetDtype()).withVerify(!noVerify);

@@ -20,35 +20,34 @@ import org.ckptinspector.report.TrainingText;
 import org.ckptinspector.training.TrainingState;
 import org.ckptinspector.training.WeightsOnlyVerdict;
 import org.ckptinspector.security.CheckpointGlobals;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code inspect FILE... | DIR [--json] [--hash] [--collapse]}: the tensors, globals and values of checkpoints. */
-@Command(name = "inspect", description = "List the tensors, globals and values of a checkpoint.")
 final class InspectCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    private final PositionalParamSpec filesArg = CommandModel.positionals(Path.class, "FILE",
+            "checkpoint files, shard indexes or checkpoint folders, or folders to search for them");
+    private final OptionSpec jsonOption = CommandModel.flag("--json", "print one JSON object (see the CLI contract); "
+            + "for many files, one JSON line per file");
+    private final OptionSpec hashOption = CommandModel.flag("--hash", "add the SHA-256 of every tensor's values");
+    private final OptionSpec collapseOption = CommandModel.flag("--collapse", "list repeated blocks (layers.0 … "
+            + "layers.31) once, as a pattern, followed by the tensors of the blocks that differ");
+    final CommandSpec spec = CommandModel.command(this, "inspect", "List the tensors, globals and values of a "
+            + "checkpoint.").addPositional(filesArg).addOption(jsonOption).addOption(hashOption)
+            .addOption(collapseOption);
 
-    @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "checkpoint files, shard indexes or checkpoint folders, or folders to search for them")
-    List<Path> files;
+    private boolean json;
+    private boolean hash;
 
-    @Option(names = "--json", description = "print one JSON object (see the CLI contract); for many files, one "
-            + "JSON line per file")
-    boolean json;
-
-    @Option(names = "--hash", description = "add the SHA-256 of every tensor's values")
-    boolean hash;
-
-    @Option(names = "--collapse", description = "list repeated blocks (layers.0 … layers.31) once, as a pattern, "
-            + "followed by the tensors of the blocks that differ")
-    boolean collapse;
+    private boolean collapse;
 
     @Override
     public Integer call() throws Exception {
+        json = jsonOption.getValue();
+        hash = hashOption.getValue();
+        collapse = collapseOption.getValue();
+        List<Path> files = filesArg.getValue();
         CheckpointBatch batch = CheckpointBatch.of(files);
         boolean lines = batch.isMany();
         return batch.runPrinting((file, out, err) -> inspect(file, out, lines), json && lines,

@@ -1,9 +1,6 @@
 package org.ckptinspector.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -17,34 +14,28 @@ import org.ckptinspector.security.GlobalClass;
 import org.ckptinspector.security.ScanFinding;
 import org.ckptinspector.security.ScanReport;
 import org.ckptinspector.task.TaskMonitor;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code scan FILE... | DIR [--json | --sarif]}: every global the files' pickles name, classified safe, unknown or
  * dangerous. Exit 0 when all are safe, 1 when any is unknown or dangerous, 2 when a file cannot be scanned
  * completely and nothing dangerous was found in it before the failure; over many files, the worst of these.
  */
-@Command(name = "scan", description = "List the globals a checkpoint's pickles name and flag the unsafe ones "
-        + "(nothing in the file is run). Folders are searched recursively; files are scanned in parallel.")
 final class ScanCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
+    private final PositionalParamSpec filesArg = CommandModel.positionals(Path.class, "FILE",
+            "checkpoint files, shard indexes or checkpoint folders, or folders to search for them");
+    private final OptionSpec jsonOption = CommandModel.flag("--json", "one JSON object for one file; for many, one "
+            + "JSON line per file and a summary line (see the CLI contract)");
+    private final OptionSpec sarifOption = CommandModel.flag("--sarif",
+            "print a SARIF 2.1.0 log of the findings, for CI code scanning");
+    final CommandSpec spec = CommandModel.command(this, "scan", "List the globals a checkpoint's pickles name and "
+            + "flag the unsafe ones (nothing in the file is run). Folders are searched recursively; files are "
+            + "scanned in parallel.").addPositional(filesArg).addOption(jsonOption).addOption(sarifOption);
 
-    @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "checkpoint files, shard indexes or checkpoint folders, or folders to search for them")
-    List<Path> files;
-
-    @Option(names = "--json", description = "one JSON object for one file; for many, one JSON line per file and a "
-            + "summary line (see the CLI contract)")
-    boolean json;
-
-    @Option(names = "--sarif", description = "print a SARIF 2.1.0 log of the findings, for CI code scanning")
-    boolean sarif;
+    private boolean json;
 
     /** One file's outcome: its report, or why it could not be scanned completely. */
     private record FileScan(Path file, ScanReport report, List<String> errors) {
@@ -109,6 +100,9 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        List<Path> files = filesArg.getValue();
+        json = jsonOption.getValue();
+        boolean sarif = sarifOption.getValue();
         if (json && sarif) {
             throw new ParameterException(spec.commandLine(), "--json and --sarif cannot be combined");
         }
@@ -125,7 +119,11 @@ final class ScanCommand implements Callable<Integer> {
         batch.run(FileScan::of, s -> {
             summary.add(s);
             if (json) {
-                JsonOutput.line(out, jsonLine(s));
+                try {
+                    JsonOutput.line(out, g -> jsonLine(s, g));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
             } else if (!s.isUnreadable()) {
                 printText(out, s.report());
                 out.flush();
@@ -133,14 +131,17 @@ final class ScanCommand implements Callable<Integer> {
             printDiagnostics(err, s);
         });
         if (json) {
-            ObjectNode line = JsonNodeFactory.instance.objectNode();
-            ObjectNode sum = line.putObject("summary");
-            sum.put("files", summary.files());
-            for (int i = 0; i < summary.verdicts.length; i++) {
-                sum.put(summary.verdicts[i], summary.counts[i]);
-            }
-            sum.put("exit_code", summary.exitCode);
-            JsonOutput.line(out, line);
+            JsonOutput.line(out, g -> {
+                g.writeStartObject();
+                g.writeObjectFieldStart("summary");
+                g.writeNumberField("files", summary.files());
+                for (int i = 0; i < summary.verdicts.length; i++) {
+                    g.writeNumberField(summary.verdicts[i], summary.counts[i]);
+                }
+                g.writeNumberField("exit_code", summary.exitCode);
+                g.writeEndObject();
+                g.writeEndObject();
+            });
         } else {
             out.println(summary.text());
         }
@@ -159,7 +160,7 @@ final class ScanCommand implements Callable<Integer> {
             return Cli.ERROR;
         }
         if (json) {
-            JsonOutput.print(out, toJson(report));
+            JsonOutput.print(out, g -> write(report, g));
         } else {
             printText(out, report);
         }
@@ -214,35 +215,46 @@ final class ScanCommand implements Callable<Integer> {
         err.flush();
     }
 
-    private static ObjectNode jsonLine(FileScan s) {
+    /** One file's JSON line: its report, with the errors of an incomplete scan; or {file, verdict: error, error}. */
+    private static void jsonLine(FileScan s, JsonGenerator json) throws IOException {
+        json.writeStartObject();
         if (s.isUnreadable()) {
-            ObjectNode o = JsonNodeFactory.instance.objectNode();
-            o.put("file", s.file().toString());
-            o.put("verdict", "error");
-            o.put("error", s.errors().get(0));
-            return o;
+            json.writeStringField("file", s.file().toString());
+            json.writeStringField("verdict", "error");
+            json.writeStringField("error", s.errors().get(0));
+        } else {
+            fields(s.report(), json);
+            if (!s.report().isComplete()) {
+                json.writeArrayFieldStart("errors");
+                for (String e : s.report().errors()) {
+                    json.writeString(e);
+                }
+                json.writeEndArray();
+            }
         }
-        ObjectNode o = toJson(s.report());
-        if (!s.report().isComplete()) {
-            ArrayNode errors = o.putArray("errors");
-            s.report().errors().forEach(errors::add);
-        }
-        return o;
+        json.writeEndObject();
     }
 
-    static ObjectNode toJson(ScanReport report) {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        root.put("file", report.file().toString());
-        root.put("verdict", report.verdict().id());
-        ArrayNode globals = root.putArray("globals");
+    /** The scan's document: {file, verdict, globals: [{name, class, record, offset}]}. */
+    static void write(ScanReport report, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        fields(report, json);
+        json.writeEndObject();
+    }
+
+    private static void fields(ScanReport report, JsonGenerator json) throws IOException {
+        json.writeStringField("file", report.file().toString());
+        json.writeStringField("verdict", report.verdict().id());
+        json.writeArrayFieldStart("globals");
         for (ScanFinding f : report.globals()) {
-            ObjectNode g = globals.addObject();
-            g.put("name", f.name());
-            g.put("class", f.globalClass().id());
-            g.put("record", f.global().record());
-            g.put("offset", f.global().offset());
+            json.writeStartObject();
+            json.writeStringField("name", f.name());
+            json.writeStringField("class", f.globalClass().id());
+            json.writeStringField("record", f.global().record());
+            json.writeNumberField("offset", f.global().offset());
+            json.writeEndObject();
         }
-        return root;
+        json.writeEndArray();
     }
 
     private static void printText(PrintWriter out, ScanReport report) {

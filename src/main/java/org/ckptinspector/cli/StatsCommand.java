@@ -20,47 +20,46 @@ import org.ckptinspector.stats.StatsOptions;
 import org.ckptinspector.stats.StatsReport;
 import org.ckptinspector.stats.TensorStats;
 import org.ckptinspector.task.TaskMonitor;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * {@code stats FILE... | DIR [--key KEY]... [--bins N] [--raw] [--json]}: statistics, histograms and a health
  * sweep.
  */
-@Command(name = "stats", description = "Statistics, histograms and a health check of a checkpoint's tensors.")
 final class StatsCommand implements Callable<Integer> {
     private static final String BARS = " ▁▂▃▄▅▆▇█";
 
-    @Spec
-    CommandSpec spec;
+    private final PositionalParamSpec filesArg = CommandModel.positionals(Path.class, "FILE",
+            "checkpoint files, shard indexes or checkpoint folders, or folders to search for them");
+    private final OptionSpec keyOption = CommandModel.texts("--key", "KEY", "only this tensor (repeatable)");
+    private final OptionSpec binsOption = OptionSpec.builder("--bins").type(int.class)
+            .initialValue(StatsOptions.DEFAULT_BINS).paramLabel("N")
+            .description("histogram bins (default ${DEFAULT-VALUE})").build();
+    private final OptionSpec logBinsOption = CommandModel.flag("--log-bins",
+            "space the bins evenly in log |x| (zeros left out)");
+    private final OptionSpec rawOption = CommandModel.flag("--raw", "statistics of the stored codes of scaled float8 "
+            + "weights, without their scales");
+    private final OptionSpec jsonOption = CommandModel.flag("--json", "print one JSON object (see the CLI contract); "
+            + "for many files, one JSON line per file");
+    final CommandSpec spec = CommandModel.command(this, "stats", "Statistics, histograms and a health check of a "
+            + "checkpoint's tensors.").addPositional(filesArg).addOption(keyOption).addOption(binsOption)
+            .addOption(logBinsOption).addOption(rawOption).addOption(jsonOption);
 
-    @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "checkpoint files, shard indexes or checkpoint folders, or folders to search for them")
-    List<Path> files;
-
-    @Option(names = "--key", paramLabel = "KEY", description = "only this tensor (repeatable)")
-    List<String> keys = new ArrayList<>();
-
-    @Option(names = "--bins", paramLabel = "N", description = "histogram bins (default ${DEFAULT-VALUE})")
-    int bins = StatsOptions.DEFAULT_BINS;
-
-    @Option(names = "--log-bins", description = "space the bins evenly in log |x| (zeros left out)")
-    boolean logBins;
-
-    @Option(names = "--raw", description = "statistics of the stored codes of scaled float8 weights, without "
-            + "their scales")
-    boolean raw;
-
-    @Option(names = "--json", description = "print one JSON object (see the CLI contract); for many files, one "
-            + "JSON line per file")
-    boolean json;
+    private List<String> keys;
+    private boolean json;
+    private boolean raw;
 
     @Override
     public Integer call() throws Exception {
+        List<Path> files = filesArg.getValue();
+        keys = keyOption.getValue();
+        int bins = binsOption.getValue();
+        boolean logBins = logBinsOption.getValue();
+        json = jsonOption.getValue();
+        raw = rawOption.getValue();
         if (bins < 1 || bins > StatsOptions.MAX_BINS) {
             throw new ParameterException(spec.commandLine(),
                     "--bins must be between 1 and " + StatsOptions.MAX_BINS + ", not " + bins);

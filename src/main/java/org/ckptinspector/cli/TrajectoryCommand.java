@@ -2,7 +2,6 @@ package org.ckptinspector.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ckptinspector.report.TrajectoryReport;
@@ -10,35 +9,31 @@ import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.trajectory.RunFiles;
 import org.ckptinspector.trajectory.Trajectory;
 import org.ckptinspector.trajectory.TrajectoryResult;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code trajectory FILE… | DIR | GLOB [--json | --csv]}: how a run's tensors move from checkpoint to checkpoint. */
-@Command(name = "trajectory", description = {"Per tensor and module, step by step over a run of checkpoints: norm, "
-        + "relative change to the previous and the first step, cosine to the last, fraction of elements changed, "
-        + "max |Δ|; frozen tensors and the first NaN/Inf.",
-    "Steps are ordered by global_step, step or epoch when every file has one, else by natural file-name order.",
-    "Exit code 0: done; 1: some tensor holds NaN or Inf; 2: unreadable input or bad usage."})
 final class TrajectoryCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(arity = "1..*", paramLabel = "FILE|DIR|GLOB", description = "checkpoint files, a folder of them, "
-            + "or a glob of file names such as 'runs/epoch_*.pt' (quoted)")
-    List<String> inputs = new ArrayList<>();
-
-    @Option(names = "--json", description = "print one JSON object (see the CLI contract)")
-    boolean json;
-
-    @Option(names = "--csv", description = "print one CSV table: a row per tensor or module and step")
-    boolean csv;
+    private final PositionalParamSpec inputsArg = CommandModel.positionals(String.class, "FILE|DIR|GLOB",
+            "checkpoint files, a folder of them, or a glob of file names such as 'runs/epoch_*.pt' (quoted)");
+    private final OptionSpec jsonOption = CommandModel.flag("--json", "print one JSON object (see the CLI contract)");
+    private final OptionSpec csvOption = CommandModel.flag("--csv",
+            "print one CSV table: a row per tensor or module and step");
+    final CommandSpec spec = CommandModel.command(this, "trajectory", "Per tensor and module, step by step over a "
+            + "run of checkpoints: norm, relative change to the previous and the first step, cosine to the last, "
+            + "fraction of elements changed, max |Δ|; frozen tensors and the first NaN/Inf.",
+            "Steps are ordered by global_step, step or epoch when every file has one, else by natural file-name "
+            + "order.",
+            "Exit code 0: done; 1: some tensor holds NaN or Inf; 2: unreadable input or bad usage.")
+            .addPositional(inputsArg).addOption(jsonOption).addOption(csvOption);
 
     @Override
     public Integer call() throws Exception {
+        List<String> inputs = inputsArg.getValue();
+        boolean json = jsonOption.getValue();
+        boolean csv = csvOption.getValue();
         if (json && csv) {
             throw new ParameterException(spec.commandLine(), "--json and --csv exclude each other");
         }

@@ -1,9 +1,7 @@
 package org.ckptinspector.report;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -199,12 +197,9 @@ public final class InspectReport {
 
     /** The same document as a tree, for callers that look things up in it; small files only. */
     public static ObjectNode toJson(Checkpoint c, boolean withHash) throws IOException {
-        // A mapper of its own, made here: the command line's streamed document never needs one.
-        ObjectMapper trees = new ObjectMapper();
-        try (TokenBuffer buffer = new TokenBuffer(trees, false)) {
-            write(c, withHash, buffer);
-            return trees.readTree(buffer.asParser());
-        }
+        // In a class of its own: the verifier would load data binding for this class (InspectTree's body) on
+        // every command line's inspect --json, which streams and never builds a tree.
+        return InspectTree.of(c, withHash);
     }
 
     /** {@code "folder": {"kind", "files": [{"name", "role", "prefix", "format"}], "config"}}. */

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Writes the command line's ahead-of-time cache (JDK 25+, JEP 483/514/515): one training process runs the commands
+# a user runs (org.ckptinspector.cli.StartupTraining: --version, inspect, stats, scan, export, diff, help) on the
+# sample checkpoint, and the JVM stores the classes they load, already parsed, verified and linked, with their
+# lambdas and method profiles. The installed command (/usr/bin script of packaging/linux/postinst) starts with it.
+# The cache is valid for this runtime and a jar of this name at any path, so it is made here, offline, and shipped.
+# Run by packaging/installers.xml.
+#
+# usage: aot-cache.sh JAVA JAR SAMPLE_CHECKPOINT OUT
+set -eu
+java=$1 jar=$2 sample=$3 out=$4
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+rm -f "$out"
+# The training must not touch the preferences of whoever builds the package; the JVM's own messages go to a log.
+if ! "$java" -XX:AOTCacheOutput="$out" -Duser.home="$work" -Djava.util.prefs.userRoot="$work/prefs" \
+    -cp "$jar" org.ckptinspector.cli.StartupTraining "$sample" "$work/out" >"$work/log" 2>&1 || [ ! -s "$out" ]; then
+  echo "aot-cache: the training run failed: $(cat "$work/log")" >&2
+  exit 1
+fi
+# The cache must be usable as the installed command uses it (AOTMode=on fails instead of falling back).
+"$java" -XX:AOTCache="$out" -XX:AOTMode=on -Xlog:all=off -Xlog:all=warning:stderr -cp "$jar" org.ckptinspector.Main \
+  --version >/dev/null
+echo "aot-cache: $(( $(stat -c %s "$out") >> 20 )) MiB"
