@@ -5,10 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.geometry.Orientation;
 import javafx.scene.Scene;
-import javafx.scene.control.Alert;
-import javafx.scene.control.ButtonType;
 import javafx.scene.control.SplitPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.Priority;
@@ -17,9 +14,7 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import org.ckptinspector.app.ComparisonState;
 import org.ckptinspector.app.GlobalRows;
-import org.ckptinspector.app.ErrorMessages;
 import org.ckptinspector.app.ExportModel;
-import org.ckptinspector.app.OpenRequest;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.WindowModel;
 import org.ckptinspector.gui.detail.DetailPane;
@@ -29,10 +24,9 @@ import org.ckptinspector.gui.export.DragOut;
 import org.ckptinspector.gui.export.ExportBasket;
 import org.ckptinspector.gui.export.ExportDialog;
 import org.ckptinspector.gui.export.ExportSelection;
-import org.ckptinspector.gui.open.CheckpointChooser;
 import org.ckptinspector.gui.open.FileDrops;
 import org.ckptinspector.gui.open.RecentFiles;
-import org.ckptinspector.gui.open.SampleCheckpoint;
+import org.ckptinspector.gui.open.OpenActions;
 import org.ckptinspector.gui.open.StartScreen;
 import org.ckptinspector.gui.security.SecurityBanner;
 import org.ckptinspector.gui.task.Background;
@@ -68,6 +62,7 @@ public final class MainWindow {
     private final TrainingPane trainingPane;
     private final TimelineLauncher timelines;
     private final DragOut dragOut;
+    private OpenActions opens;
     private ExportDialog exportDialog;
     private boolean detailQueued;
 
@@ -87,27 +82,22 @@ public final class MainWindow {
                 this::showError);
         tree.setDragFiles(dragOut::files);
         this.timelines = new TimelineLauncher(stage, background, this::openFiles, this::showError);
-        this.startScreen = new StartScreen(recent, this::showOpenDialog, this::openSample, this::openFile);
+        this.startScreen = new StartScreen(recent, () -> opens.showOpenDialog(), () -> opens.openSample(),
+                this::openFile);
 
         this.diffPanel = new DiffPanel(() -> workspace().setComparison(null));
         VBox layers = new VBox(filterBar.view(), tree.view());
         VBox.setVgrow(tree.view(), Priority.ALWAYS);
-        VBox treeColumn = new VBox(ContentsTabs.of(layers, trainingPane.view()), diffPanel.view());
-        treeColumn.getStyleClass().add("tree-column");
-        VBox.setVgrow(treeColumn.getChildren().get(0), Priority.ALWAYS);
         ExportBasket basket = new ExportBasket(exportSelection, () -> workspace().primary() == null ? null
                 : workspace().primary().tree(), this::showExportDialog);
-        VBox detailColumn = new VBox(detail.view(), basket.view());
-        VBox.setVgrow(detail.view(), Priority.ALWAYS);
-        workArea = new SplitPane(treeColumn, detailColumn);
-        workArea.setOrientation(Orientation.HORIZONTAL);
-        workArea.setDividerPositions(0.56);
-        workArea.getStyleClass().add("work-area");
+        workArea = WorkArea.of(ContentsTabs.of(layers, trainingPane.view()), diffPanel.view(), detail.view(),
+                basket.view());
         center.getChildren().setAll(startScreen.view());
 
         this.model = new WindowModel<>(background, new WindowView(new WindowView.Parts(stage, recent,
                 exportSelection, securityBanner, center, workArea, startScreen, tree, detail, filterBar, statusBar,
                 diffPanel, trainingPane), commands, this::showError));
+        this.opens = new OpenActions(stage, model, recent, timelines::open, this::showError);
         tree.showSidesOf(model.comparisons());
         model.start();
         BorderPane root = new BorderPane();
@@ -197,22 +187,9 @@ public final class MainWindow {
         openPaths(List.of(file));
     }
 
-    /** Opens what the user named ({@link OpenRequest}): one checkpoint, two to compare, or a run's Timeline. */
+    /** Opens what the user named: one checkpoint, two to compare, or a run's Timeline. */
     public void openPaths(List<Path> paths) {
-        OpenRequest request;
-        try {
-            request = OpenRequest.of(paths);
-        } catch (java.io.IOException | RuntimeException e) {
-            showError("Cannot open " + paths.get(0).getFileName(), e);
-            return;
-        }
-        if (request instanceof OpenRequest.Run run) {
-            timelines.open(run.files());
-        } else if (request instanceof OpenRequest.Pair pair) {
-            model.openFiles(pair.a(), pair.b());
-        } else {
-            model.openFile(((OpenRequest.One) request).file());
-        }
+        opens.open(paths);
     }
 
     /** Opens the Timeline of a run. */
@@ -229,33 +206,9 @@ public final class MainWindow {
         return dragOut;
     }
 
-    /** Opens {@code b} as the comparison of the open file. */
-    public void compareWith(Path b) {
-        model.compareWith(b);
-    }
-
-    public void openSample() {
-        try {
-            openFile(SampleCheckpoint.file());
-        } catch (java.io.IOException e) {
-            showError("Cannot open the sample", e);
-        }
-    }
-
-    void showOpenDialog() {
-        List<Path> files = CheckpointChooser.chooseMany(stage, "Open checkpoints", nearFile());
-        if (!files.isEmpty()) {
-            openPaths(files);
-        }
-    }
-
-    void showCompareDialog() {
-        CheckpointChooser.choose(stage, "Compare with checkpoint", nearFile()).ifPresent(this::compareWith);
-    }
-
-    private Path nearFile() {
-        OpenedCheckpoint doc = model.primary();
-        return doc != null ? doc.file() : recent.files().isEmpty() ? null : recent.files().get(0);
+    /** Opening files, the sample and the Open and Compare dialogs. */
+    public OpenActions opens() {
+        return opens;
     }
 
     /**
@@ -295,13 +248,7 @@ public final class MainWindow {
 
     /** Shows a failure in plain words. */
     public void showError(String title, Throwable error) {
-        Alert alert = new Alert(Alert.AlertType.ERROR, ErrorMessages.of(error), ButtonType.OK);
-        alert.initOwner(stage);
-        alert.setTitle(title);
-        alert.setHeaderText(title);
-        alert.getDialogPane().getStylesheets().addAll(scene.getStylesheets());
-        alert.getDialogPane().setId("errorDialog");
-        alert.show();
+        ErrorDialog.show(stage, scene, title, error);
     }
 
     void focusFilter() {

@@ -88,6 +88,12 @@ public final class CheckpointScanner {
         if (container == CheckpointOpener.Container.GGUF || container == CheckpointOpener.Container.NPY
                 || container == CheckpointOpener.Container.NPZ || container == CheckpointOpener.Container.PT2) {
             scanWithReader(file);
+            if (container == CheckpointOpener.Container.GGUF || container == CheckpointOpener.Container.NPY) {
+                try (MappedFile mapped = MappedFile.open(file)) {
+                    // not a zip: torch.load reads it as a legacy stream from its first byte
+                    scanStream(mapped, prefix, file.toString(), false);
+                }
+            }
             return;
         }
         if (container == CheckpointOpener.Container.SHARD_INDEX) {

@@ -97,7 +97,7 @@ class CompareSidesFxTest extends FxAppTestSupport {
         select(robot, "blocks.0.mlp.weight");
         assertEquals("valuesTab", selectedTab(robot), "the tab stays when the selection changes");
 
-        robot.interact(() -> window.compareWith(DIFF_DIR.resolve(pair.get("b").asText())));
+        robot.interact(() -> window.workspace().compareWith(DIFF_DIR.resolve(pair.get("b").asText())));
         waitFor(() -> robot.lookup("#diffPanel").query().isVisible() && idle());
         assertView(robot, "blocks.0.mlp.weight");
 
@@ -118,7 +118,7 @@ class CompareSidesFxTest extends FxAppTestSupport {
     private void compare(FxRobot robot, Path a, Path b) {
         open(robot, a);
         robot.interact(() -> robot.lookup("#alignPrefixes").queryAs(CheckBox.class).setSelected(false));
-        robot.interact(() -> window.compareWith(b));
+        robot.interact(() -> window.workspace().compareWith(b));
         waitFor(() -> robot.lookup("#diffPanel").query().isVisible() && idle());
     }
 

@@ -68,7 +68,7 @@ class DamageAndShortcutsFxTest extends FxAppTestSupport {
         Path dir = Path.of("src/test/resources/diff");
         open(robot, dir.resolve(pair.get("a").asText()));
         assertTrue(close.isDisable());
-        robot.interact(() -> window.compareWith(dir.resolve(pair.get("b").asText())));
+        robot.interact(() -> window.workspace().compareWith(dir.resolve(pair.get("b").asText())));
         waitFor(() -> robot.lookup("#diffPanel").query().isVisible() && idle());
         assertFalse(close.isDisable());
         robot.interact(close::fire);

@@ -118,7 +118,7 @@ class DetailAndDiffFxTest extends FxAppTestSupport {
         Path b = DIFF_DIR.resolve(pair.get("b").asText());
         open(robot, a);
         robot.interact(() -> robot.lookup("#alignPrefixes").queryAs(CheckBox.class).setSelected(false));
-        robot.interact(() -> window.compareWith(b));
+        robot.interact(() -> window.workspace().compareWith(b));
         waitFor(() -> robot.lookup("#diffPanel").query().isVisible() && idle());
 
         pair.get("only_in_a").forEach(k -> assertStatus(k.asText(), DiffStatus.ONLY_IN_A));

@@ -48,7 +48,7 @@ class NothingElidedFxTest extends FxAppTestSupport {
 
         var pair = DetailAndDiffFxTest.pair("values");
         open(robot, DIFF_DIR.resolve(pair.get("a").asText()));
-        robot.interact(() -> window.compareWith(DIFF_DIR.resolve(pair.get("b").asText())));
+        robot.interact(() -> window.workspace().compareWith(DIFF_DIR.resolve(pair.get("b").asText())));
         waitFor(() -> robot.lookup("#diffPanel").query().isVisible() && idle());
         check(robot, "compare, file pane", elided);
         select(robot, "shape.mismatch");
