@@ -8,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.export.ExportRequest;
-import org.ckptinspector.export.ExportResult;
 import org.ckptinspector.export.Exporter;
 import org.ckptinspector.export.Selection;
 import org.ckptinspector.model.Checkpoint;
@@ -26,6 +25,18 @@ public record DragExtraction(Checkpoint source, List<String> keys, String name, 
 
     public DragExtraction {
         keys = List.copyOf(keys);
+    }
+
+    /** The ids of the formats rows can be dragged out as ({@code pth} first). */
+    public static List<String> formatIds() {
+        return java.util.Arrays.stream(ExportFormat.values()).map(ExportFormat::id).toList();
+    }
+
+    /** The extraction of {@code nodes} in the format whose id is {@code formatId} ({@code .pth} when unknown). */
+    public static Optional<DragExtraction> of(Checkpoint source, List<LayerNode> nodes, String formatId) {
+        ExportFormat format = java.util.Arrays.stream(ExportFormat.values()).filter(f -> f.id().equals(formatId))
+                .findFirst().orElse(ExportFormat.PTH);
+        return of(source, nodes, format);
     }
 
     /** The extraction of {@code nodes}; empty when they hold no tensor. */
@@ -74,9 +85,9 @@ public record DragExtraction(Checkpoint source, List<String> keys, String name, 
     }
 
     /** Writes {@link #fileName()} into {@code dir}, verified; the file appears only once it is whole. */
-    public ExportResult write(Path dir, int threads, TaskMonitor monitor) throws IOException {
+    public void write(Path dir, int threads, TaskMonitor monitor) throws IOException {
         ExportRequest request = ExportRequest.of(Selection.all().withKeys(new LinkedHashSet<>(keys)), format)
                 .withThreads(threads);
-        return Exporter.export(source, request, dir.resolve(fileName()), monitor);
+        Exporter.export(source, request, dir.resolve(fileName()), monitor);
     }
 }

@@ -1,10 +1,15 @@
 package org.ckptinspector.app;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.stats.StatsOptions;
+import org.ckptinspector.stats.TensorStatistics;
+import org.ckptinspector.stats.TensorStats;
+import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.training.TrainingState;
 
 /**
@@ -22,6 +27,21 @@ public final class OptimizerMoments {
      * @param tensor the state tensor
      */
     public record Moment(String optimizer, String state, TensorRef tensor) {}
+
+    /** A moment's statistics as facts and its histogram's bars (null for a tensor without values to bin). */
+    public record Measured(Moment moment, List<Fact> facts, HistogramBars bars) {}
+
+    /** The statistics of each moment, with {@code bins} histogram bins; call it off the window's thread. */
+    public static List<Measured> measure(List<Moment> moments, int bins, TaskMonitor monitor) throws IOException {
+        StatsOptions options = StatsOptions.DEFAULT.withBins(bins).withThreads(TaskRunner.analysisThreads());
+        List<Measured> out = new ArrayList<>();
+        for (Moment mo : moments) {
+            TensorStats s = TensorStatistics.compute(mo.tensor(), options, monitor);
+            out.add(new Measured(mo, StatisticsFacts.of(s),
+                    s.histogram() == null ? null : HistogramBars.of(mo.state(), s.histogram())));
+        }
+        return out;
+    }
 
     /** The parameter name of {@code weight} as the optimizer mapping names it, when it is a model parameter. */
     public static Optional<String> parameterName(TrainingState s, TensorRef weight) {

@@ -1,5 +1,6 @@
 package org.ckptinspector.app;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,9 +9,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.export.ExportRequest;
+import org.ckptinspector.export.Exporter;
 import org.ckptinspector.export.Selection;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.training.TrainingState;
 
 /**
@@ -75,6 +78,12 @@ public enum SlimExport {
             sel = Selection.all().withExclude(optimizers);
         }
         return ExportRequest.of(sel, ExportFormat.PTH);
+    }
+
+    /** Writes this export of {@code source} to {@code out}, verified like every export; the outcome in words. */
+    public String write(OpenedCheckpoint source, Path out, int threads, TaskMonitor monitor) throws IOException {
+        ExportRequest r = request(source.checkpoint(), source.training()).withThreads(threads);
+        return ExportOutcome.summary(Exporter.export(source.checkpoint(), r, out, monitor));
     }
 
     /** Where the export goes by default: beside the source, {@code adamw-weights.pth}. */

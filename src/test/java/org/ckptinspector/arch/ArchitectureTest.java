@@ -64,10 +64,6 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule viewsShowOnlyTheAppModel = noClasses().that().resideInAPackage(VIEWS)
-            // Merged from parallel work before this rule; their core calls are to move behind app.
-            .and().doNotHaveFullyQualifiedName("org.ckptinspector.gui.training.OptimizerMomentsSection")
-            .and().doNotHaveFullyQualifiedName("org.ckptinspector.gui.training.TrainingPane")
-            .and().doNotHaveFullyQualifiedName("org.ckptinspector.gui.export.DragOut")
             .should().dependOnClassesThat().resideInAnyPackage("org.ckptinspector.format..",
                     "org.ckptinspector.pickle..", "org.ckptinspector.io..", "org.ckptinspector.container..",
                     "org.ckptinspector.diff..", "org.ckptinspector.export..", "org.ckptinspector.stats..")

@@ -15,7 +15,6 @@ import javafx.scene.control.ToggleGroup;
 import org.ckptinspector.app.DragExtraction;
 import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.app.TaskRunner;
-import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.task.TaskMonitor;
@@ -47,26 +46,24 @@ public final class DragOut {
     }
 
     /** The format dragged rows are written in. */
-    public ExportFormat format() {
-        try {
-            return ExportFormat.valueOf(prefs.get(FORMAT_KEY, ExportFormat.PTH.name()));
-        } catch (IllegalArgumentException e) {
-            return ExportFormat.PTH;
-        }
+    public String format() {
+        String id = prefs.get(FORMAT_KEY, "pth");
+        return DragExtraction.formatIds().contains(id) ? id : "pth";
     }
 
-    public void setFormat(ExportFormat format) {
-        prefs.put(FORMAT_KEY, format.name());
+    /** Sets the format by its id ({@code pth}, {@code safetensors}). */
+    public void setFormat(String formatId) {
+        prefs.put(FORMAT_KEY, formatId);
     }
 
     /** "Dragged Rows Become" with a choice per format, kept in the preferences. */
     public Menu formatMenu() {
         Menu menu = new Menu("Dragged Rows Become");
         ToggleGroup group = new ToggleGroup();
-        for (ExportFormat f : ExportFormat.values()) {
-            RadioMenuItem item = new RadioMenuItem("." + f.id() + " file");
+        for (String f : DragExtraction.formatIds()) {
+            RadioMenuItem item = new RadioMenuItem("." + f + " file");
             item.setToggleGroup(group);
-            item.setSelected(f == format());
+            item.setSelected(f.equals(format()));
             item.setOnAction(e -> setFormat(f));
             menu.getItems().add(item);
         }
@@ -103,7 +100,10 @@ public final class DragOut {
             }
         } else {
             background.run("Writing " + extraction.fileName() + " for the drop",
-                    m -> extraction.write(folder, TaskRunner.analysisThreads(), m), r -> { },
+                    m -> {
+                        extraction.write(folder, TaskRunner.analysisThreads(), m);
+                        return extraction.fileName();
+                    }, name -> { },
                     e -> onError.accept("Cannot write " + extraction.fileName(), e), () -> { });
         }
         return List.of(file);

@@ -10,10 +10,8 @@ import javafx.scene.control.TabPane;
 import javafx.scene.layout.VBox;
 import org.ckptinspector.app.ErrorMessages;
 import org.ckptinspector.app.Fact;
-import org.ckptinspector.app.HistogramBars;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.OptimizerMoments;
-import org.ckptinspector.app.StatisticsFacts;
 import org.ckptinspector.app.TaskRunner;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.FactGrid;
@@ -21,9 +19,6 @@ import org.ckptinspector.gui.detail.HistogramChart;
 import org.ckptinspector.gui.detail.TensorSections;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.model.TensorRef;
-import org.ckptinspector.stats.StatsOptions;
-import org.ckptinspector.stats.TensorStatistics;
-import org.ckptinspector.stats.TensorStats;
 import org.jfree.chart.JFreeChart;
 
 /**
@@ -80,14 +75,11 @@ public final class OptimizerMomentsSection implements TensorSections {
     }
 
     private void compute(Tab tab, List<OptimizerMoments.Moment> moments) {
-        StatsOptions options = StatsOptions.DEFAULT.withBins(BINS).withThreads(TaskRunner.analysisThreads());
         running.add(background.<List<Shown>>runQuietly("Optimizer state", m -> {
             List<Shown> out = new ArrayList<>();
-            for (OptimizerMoments.Moment mo : moments) {
-                TensorStats s = TensorStatistics.compute(mo.tensor(), options, m);
-                JFreeChart chart = s.histogram() == null ? null : HistogramChart.chart(
-                        List.of(HistogramBars.of(mo.state(), s.histogram())), false);
-                out.add(new Shown(mo, StatisticsFacts.of(s), chart));
+            for (OptimizerMoments.Measured mo : OptimizerMoments.measure(moments, BINS, m)) {
+                JFreeChart chart = mo.bars() == null ? null : HistogramChart.chart(List.of(mo.bars()), false);
+                out.add(new Shown(mo.moment(), mo.facts(), chart));
             }
             return out;
         }, shown -> tab.setContent(view(shown)), e -> tab.setContent(DetailPane.scroll(TrainingPane.placeholder(

@@ -18,13 +18,11 @@ import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 import org.ckptinspector.app.ErrorMessages;
-import org.ckptinspector.app.ExportOutcome;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.SlimExport;
 import org.ckptinspector.app.TaskRunner;
 import org.ckptinspector.app.TrainingSummary;
 import org.ckptinspector.app.ValueTree;
-import org.ckptinspector.export.Exporter;
 import org.ckptinspector.gui.detail.DetailPane;
 import org.ckptinspector.gui.detail.FactGrid;
 import org.ckptinspector.gui.task.Background;
@@ -168,12 +166,11 @@ public final class TrainingPane {
         if (source == null || kind.unavailable(source.checkpoint(), source.training()).isPresent()) {
             return;
         }
-        var request = kind.request(source.checkpoint(), source.training()).withThreads(TaskRunner.analysisThreads());
         exportResult.setText("Writing " + out.getFileName() + "…");
         background.run(kind.title() + " to " + out.getFileName(),
-                m -> Exporter.export(source.checkpoint(), request, out, m), r -> {
+                m -> kind.write(source, out, TaskRunner.analysisThreads(), m), summary -> {
                     if (doc == source) {
-                        exportResult.setText(ExportOutcome.summary(r) + " torch.load(weights_only=True) reads it.");
+                        exportResult.setText(summary + " torch.load(weights_only=True) reads it.");
                     }
                 }, e -> {
                     if (doc == source) {
