@@ -55,9 +55,9 @@ public final class TrainingPane {
         table.setId("contentsTable");
         table.setShowRoot(false);
         table.setColumnResizePolicy(TreeTableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("Name", 0.38, ValueTree::name));
-        table.getColumns().add(column("Value", 0.42, ValueTree::value));
-        table.getColumns().add(column("Type", 0.20, ValueTree::type));
+        table.getColumns().add(column("Name", 0.34, ValueTree::name));
+        table.getColumns().add(column("Value", 0.34, ValueTree::value));
+        table.getColumns().add(column("Type", 0.32, ValueTree::type));
         table.setPlaceholder(placeholder("No values."));
         exportResult.setWrapText(true);
         exportResult.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
