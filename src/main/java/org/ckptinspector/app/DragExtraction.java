@@ -29,14 +29,12 @@ public record DragExtraction(Checkpoint source, List<String> keys, String name, 
 
     /** The ids of the formats rows can be dragged out as ({@code pth} first). */
     public static List<String> formatIds() {
-        return java.util.Arrays.stream(ExportFormat.values()).map(ExportFormat::id).toList();
+        return List.of(ExportFormat.values()).stream().map(ExportFormat::id).toList();
     }
 
     /** The extraction of {@code nodes} in the format whose id is {@code formatId} ({@code .pth} when unknown). */
     public static Optional<DragExtraction> of(Checkpoint source, List<LayerNode> nodes, String formatId) {
-        ExportFormat format = java.util.Arrays.stream(ExportFormat.values()).filter(f -> f.id().equals(formatId))
-                .findFirst().orElse(ExportFormat.PTH);
-        return of(source, nodes, format);
+        return of(source, nodes, ExportFormat.fromId(formatId).orElse(ExportFormat.PTH));
     }
 
     /** The extraction of {@code nodes}; empty when they hold no tensor. */

@@ -172,10 +172,7 @@ final class ExportCommand implements Callable<Integer> {
 
     private ExportFormat outputFormat() throws ExportException {
         if (format != null) {
-            return Arrays.stream(ExportFormat.values())
-                    .filter(f -> f.id().equals(format.toLowerCase(Locale.ROOT)))
-                    .findFirst()
-                    .orElseThrow(() -> new ExportException("--format " + format + ": choose pth or safetensors"));
+            return ExportFormat.fromId(format).orElseThrow(() -> new ExportException("--format " + format + ": choose pth or safetensors"));
         }
         return ExportFormat.fromFileName(output).orElseThrow(() -> new ExportException(output
                 + ": cannot tell the format from the file name; use --format pth or --format safetensors"));

@@ -22,6 +22,17 @@ public enum ExportFormat {
         return id;
     }
 
+    /** The format the CLI names {@code id} ({@code pth}, {@code safetensors}; any case). */
+    public static Optional<ExportFormat> fromId(String id) {
+        String want = id.toLowerCase(Locale.ROOT);
+        for (ExportFormat f : values()) {
+            if (f.id.equals(want)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** The format a file name implies: {@code .safetensors}, or {@code .pt .pth .bin .ckpt} for torch. */
     public static Optional<ExportFormat> fromFileName(Path file) {
         Path name = file.getFileName();
