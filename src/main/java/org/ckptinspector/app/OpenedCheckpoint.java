@@ -18,11 +18,12 @@ import org.ckptinspector.training.TrainingState;
 
 /**
  * A checkpoint open in the app with what the views need from it: its layer tree, which tensors share a storage,
- * a PEFT adapter's facts (empty for other files) and its training state (model parameters, optimizers named by
+ * a PEFT adapter's facts and module rows (empty for other files; its tree is then the adapter's,
+ * {@link AdapterRows}) and its training state (model parameters, optimizers named by
  * parameter). Built off the FX thread; the checkpoint stays open (mapped) until {@link #close()}.
  */
 public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String, List<TensorRef>> storageUsers,
-        List<String> globals, List<Fact> adapterFacts, TrainingState training) {
+        List<String> globals, List<Fact> adapterFacts, TrainingState training, AdapterRows adapterRows) {
 
     public static OpenedCheckpoint open(Path file, TaskMonitor monitor) throws IOException {
         monitor.progress(0, 4, "Opening " + file.getFileName());
@@ -43,9 +44,12 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
             monitor.progress(3, 4, "Scanning every pickle for globals");
             List<String> globals = CheckpointGlobals.names(c);
             // An adapter's ‖ΔW‖ reads every factor: done here, off the FX thread.
-            List<Fact> adapter = AdapterFacts.of(c);
+            var summary = org.ckptinspector.adapter.AdapterSummary.of(c);
+            List<Fact> adapter = summary.map(AdapterFacts::of).orElse(List.of());
+            AdapterRows rows = summary.map(s -> AdapterRows.rebuild(tree, s, c.tensors(), training::isParameter))
+                    .orElse(AdapterRows.NONE);
             monitor.progress(4, 4, "Done");
-            return new OpenedCheckpoint(c, tree, users, globals, adapter, training);
+            return new OpenedCheckpoint(c, tree, users, globals, adapter, training, rows);
         } catch (RuntimeException e) {
             c.close();
             throw e;

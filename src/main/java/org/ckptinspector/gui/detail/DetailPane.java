@@ -114,6 +114,11 @@ public final class DetailPane {
             columnText = new TreeColumnText(comparison);
         }
         setHeader(node);
+        var delta = doc.adapterRows().delta(node);
+        if (delta.isPresent()) {
+            showTensor(node, delta.get(), doc);
+            return;
+        }
         switch (node.kind()) {
             case TENSOR -> showTensor(node, node.tensor().orElseThrow(), doc);
             case VALUE -> body.getChildren().setAll(scroll(valueView(node)));
@@ -201,6 +206,11 @@ public final class DetailPane {
                 chosenTab = tab == null ? null : tab.getId());
         ScaleSwitch.of(original, t, shown -> showTensor(node, shown, doc))
                 .ifPresent(sw -> overview.getChildren().add(0, sw));
+        List<Fact> module = doc.adapterRows().facts(node);
+        if (!module.isEmpty()) {
+            overview.getChildren().add(0, section("LoRA module  ·  statistics below are of ΔW = scale·B·A",
+                    FactGrid.of(module)));
+        }
         body.getChildren().setAll(tabs);
         shownTabs = tabs;
     }
