@@ -27,7 +27,11 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
 
     public static OpenedCheckpoint open(Path file, TaskMonitor monitor) throws IOException {
         monitor.progress(0, 4, "Opening " + file.getFileName());
-        Checkpoint c = CheckpointOpener.open(file);
+        return of(CheckpointOpener.open(file), monitor);
+    }
+
+    /** The document of an opened (or computed) checkpoint, which it then owns: closed on failure too. */
+    public static OpenedCheckpoint of(Checkpoint c, TaskMonitor monitor) throws IOException {
         try {
             monitor.checkCancelled();
             monitor.progress(1, 4, "Building the layer tree");

@@ -50,6 +50,12 @@ final class AppMenus {
         MenuItem openFolder = item("Open Folder…", "Shortcut+Shift+O", w.opens()::showOpenFolderDialog);
         MenuItem compare = item("Compare With…", "Shortcut+D", w.opens()::showCompareDialog);
         compare.disableProperty().bind(disabledUnless(WindowModel.Commands::compare));
+        MenuItem compareAdapter = item("Compare With Adapter Folder…", null, w.adapters()::chooseAndCompare);
+        compareAdapter.disableProperty().bind(disabledUnless(WindowModel.Commands::compare));
+        compareAdapter.setId("compareAdapter");
+        MenuItem exportMerged = item("Export Merged With Adapter…", null, w.adapters()::chooseAndExport);
+        exportMerged.disableProperty().bind(disabledUnless(WindowModel.Commands::export));
+        exportMerged.setId("exportMerged");
         MenuItem closeComparison = item("Close Comparison", null, () -> w.workspace().setComparison(null));
         closeComparison.disableProperty().bind(disabledUnless(WindowModel.Commands::closeComparison));
         closeComparison.setId("closeComparison");
@@ -58,8 +64,8 @@ final class AppMenus {
         MenuItem closeFile = item("Close File", "Shortcut+W", w.workspace()::closeAll);
         closeFile.disableProperty().bind(disabledUnless(WindowModel.Commands::closeFile));
         Menu file = new Menu("File", null, open, openFolder, recentMenu, item("Open Sample Checkpoint", null, w.opens()::openSample),
-                new SeparatorMenuItem(), compare, closeComparison,
-                new SeparatorMenuItem(), export,
+                new SeparatorMenuItem(), compare, compareAdapter, closeComparison,
+                new SeparatorMenuItem(), export, exportMerged,
                 new SeparatorMenuItem(), closeFile,
                 item("Quit", "Shortcut+Q", stage::close));
         Menu view = new Menu("View", null,

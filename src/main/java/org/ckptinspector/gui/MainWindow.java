@@ -64,6 +64,7 @@ public final class MainWindow {
     private final DragOut dragOut;
     private OpenActions opens;
     private ExportDialog exportDialog;
+    private AdapterActions adapters;
     private boolean detailQueued;
 
     public MainWindow(Stage stage, Background background, RecentFiles recent) {
@@ -204,6 +205,14 @@ public final class MainWindow {
     /** Turns rows dragged out of the tree into files. */
     public DragOut dragOut() {
         return dragOut;
+    }
+
+    /** Compare with an adapter folder, and export merged with one. */
+    AdapterActions adapters() {
+        if (adapters == null) {
+            adapters = new AdapterActions(this);
+        }
+        return adapters;
     }
 
     /** Opening files, the sample and the Open and Compare dialogs. */

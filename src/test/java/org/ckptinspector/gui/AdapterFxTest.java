@@ -1,37 +1,57 @@
 package org.ckptinspector.gui;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import javafx.scene.control.Labeled;
+import javafx.scene.control.TabPane;
 import org.ckptinspector.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 
-/** A PEFT adapter folder shows its config and each module's rank, scale and ‖ΔW‖ beside the file's facts. */
+/**
+ * A PEFT adapter folder opens as its own tree (a row per module with rank and scale, its factors beneath), the
+ * file pane lists the config and each module's ‖ΔW‖, and selecting a module shows its ΔW's statistics.
+ */
 class AdapterFxTest extends FxAppTestSupport {
     private static final Path ADAPTER = Fixtures.ROOT.resolve("peft/lora-pattern");
+    private static final String MODULE = "model.layers.1.self_attn.q_proj";
 
     @Test
     void anAdapterFolderListsItsModulesWithRankAndScale(FxRobot robot) {
         open(robot, ADAPTER);
         waitFor(() -> robot.lookup(n -> n instanceof Labeled l && "PEFT adapter".equals(l.getText())).tryQuery()
                 .isPresent());
-        assertTrue(robot.lookup(n -> n instanceof Labeled l && l.getText() != null
-                && l.getText().startsWith("rank 2 · alpha 8 · scale 4 · ‖ΔW‖ 7.35")).tryQuery().isPresent(),
+        assertTrue(label(robot, "rank 2 · alpha 8 · scale 4 · ‖ΔW‖ 7.35"),
                 "layers.1.self_attn.q_proj: rank_pattern 2, scale 8 / 2");
-        var factor = row("base_model.model.model.layers.1.self_attn.q_proj.lora_A.weight");
-        robot.interact(() -> {
-            for (var p = factor.getParent(); p != null; p = p.getParent()) {
-                p.setExpanded(true);
-            }
-            window.tree().view().getSelectionModel().select(row(""));
-        });
-        waitFor(() -> robot.lookup(n -> n instanceof Labeled l && "PEFT adapter".equals(l.getText())).tryQuery()
-                .isPresent());
+        var module = row(MODULE);
+        assertEquals(window.tree().view().getRoot(), module.getParent(), "one row per module, below the file");
+        assertEquals("LoRA r 2 · scale 4", module.getValue().typeName());
+        assertTrue(find(module, MODULE + ".lora_A.weight") != null && find(module, MODULE + ".lora_B.weight") != null);
+        robot.interact(() -> module.setExpanded(true));
+        screenshot(robot, "adapter-file");
+
+        select(robot, MODULE);
+        waitFor(() -> label(robot, "LoRA module  ·  statistics below are of ΔW = scale·B·A")
+                && robot.lookup(n -> n instanceof Labeled l && "Histogram".equals(l.getText())).tryQuery().isPresent()
+                && idle());
+        assertTrue(label(robot, "2  (rank_pattern; r is 4)"), "the module's rank and where it comes from");
+        assertTrue(label(robot, "[32, 32]  = scale·B·A"), "ΔW's shape");
         screenshot(robot, "adapter");
         robot.interact(() -> stage.setWidth(1024));
         robot.interact(() -> stage.setHeight(700));
         screenshot(robot, "adapter-1024x700");
+
+        robot.interact(() -> robot.lookup("#detailTabs").queryAs(TabPane.class).getTabs().stream()
+                .filter(t -> "heatMapTab".equals(t.getId())).findFirst().ifPresent(t -> t.getTabPane()
+                        .getSelectionModel().select(t)));
+        waitFor(this::idle);
+        screenshot(robot, "adapter-heat-map");
+    }
+
+    private static boolean label(FxRobot robot, String text) {
+        return robot.lookup(n -> n instanceof Labeled l && l.getText() != null && l.getText().startsWith(text))
+                .tryQuery().isPresent();
     }
 }
