@@ -16,6 +16,7 @@ import org.testfx.api.FxRobot;
  */
 class AdapterFxTest extends FxAppTestSupport {
     private static final Path ADAPTER = Fixtures.ROOT.resolve("peft/lora-pattern");
+    private static final Path BASE = Fixtures.ROOT.resolve("peft/llama-base");
     private static final String MODULE = "model.layers.1.self_attn.q_proj";
 
     @Test
@@ -48,6 +49,37 @@ class AdapterFxTest extends FxAppTestSupport {
                         .getSelectionModel().select(t)));
         waitFor(this::idle);
         screenshot(robot, "adapter-heat-map");
+    }
+
+    @Test
+    void comparingABaseWithAnAdapterFolderShowsWhichTensorsItChangesAndHowMuch(FxRobot robot) {
+        open(robot, BASE);
+        robot.interact(() -> window.adapters().compareWith(ADAPTER));
+        waitFor(() -> window.workspace().comparison() != null && window.comparisonState().isActive() && idle());
+        String key = MODULE + ".weight";
+        select(robot, key);
+        waitFor(() -> label(robot, "update: low-rank (rank 2)") && label(robot, "Compared with B") && idle());
+        robot.interact(() -> robot.lookup("#differencesOnly").queryAs(javafx.scene.control.CheckBox.class).fire());
+        waitFor(this::idle);
+        screenshot(robot, "adapter-compare");
+        assertEquals("lora-pattern", window.workspace().comparison().file().getFileName().toString());
+    }
+
+    @Test
+    void exportMergedOpensTheExportDialogOnTheMergedWeights(FxRobot robot) {
+        open(robot, BASE);
+        robot.interact(() -> window.adapters().exportMerged(ADAPTER));
+        waitFor(() -> window.adapters().exportDialog() != null && idle());
+        var dialog = window.adapters().exportDialog();
+        assertEquals(21, dialog.model().keys().size(), "every tensor of the base");
+        assertEquals("llama-base-lora-pattern-merged.safetensors", dialog.model().output().getFileName().toString());
+        assertTrue(dialog.stage().isShowing());
+        assertTrue(dialog.stage().getTitle().startsWith("Export merged weights"), dialog.stage().getTitle());
+        robot.interact(() -> dialog.stage().close());
+        // Closing the dialog closed the adapter, not the base: its values still read.
+        select(robot, MODULE + ".weight");
+        waitFor(() -> robot.lookup(n -> n instanceof Labeled l && "Histogram".equals(l.getText())).tryQuery()
+                .isPresent() && idle());
     }
 
     private static boolean label(FxRobot robot, String text) {
