@@ -63,6 +63,14 @@ class AdapterRowsTest {
         } finally {
             doc.close();
         }
+        OpenedCheckpoint file = OpenedCheckpoint.open(PEFT.resolve("lora-pattern/adapter_model.safetensors"),
+                TaskMonitor.NONE);
+        try {
+            assertTrue(file.adapterRows().isAdapter(), "the weights file beside adapter_config.json opens as the adapter");
+            assertEquals("LoRA r 2 · scale 4", child(file.tree(), "model.layers.1.self_attn.q_proj").typeName());
+        } finally {
+            file.close();
+        }
         OpenedCheckpoint base = OpenedCheckpoint.open(PEFT.resolve("llama-base"), TaskMonitor.NONE);
         try {
             assertTrue(!base.adapterRows().isAdapter());
