@@ -25,9 +25,20 @@ import org.ckptinspector.training.TrainingState;
 public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String, List<TensorRef>> storageUsers,
         List<String> globals, List<Fact> adapterFacts, TrainingState training, AdapterRows adapterRows) {
 
+    /** Opens {@code file}; a PEFT adapter's weights file opens as its folder, so that the adapter's config is read. */
     public static OpenedCheckpoint open(Path file, TaskMonitor monitor) throws IOException {
         monitor.progress(0, 4, "Opening " + file.getFileName());
-        return of(CheckpointOpener.open(file), monitor);
+        return of(CheckpointOpener.open(adapterFolderOf(file)), monitor);
+    }
+
+    /** The folder of {@code adapter_model.safetensors} / {@code .bin} beside {@code adapter_config.json}, else the file. */
+    static Path adapterFolderOf(Path file) {
+        Path name = file.getFileName();
+        Path dir = file.toAbsolutePath().getParent();
+        boolean weights = name != null && (name.toString().equals("adapter_model.safetensors")
+                || name.toString().equals("adapter_model.bin"));
+        return weights && dir != null && java.nio.file.Files.isRegularFile(dir.resolve("adapter_config.json"))
+                ? dir : file;
     }
 
     /** The document of an opened (or computed) checkpoint, which it then owns: closed on failure too. */
