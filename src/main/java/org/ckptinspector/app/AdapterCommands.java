@@ -20,8 +20,8 @@ public final class AdapterCommands {
         /** Parts of the adapter that could not be laid over the base (one line each): a warning, not an error. */
         void showUnmatched(String title, List<String> problems);
 
-        /** The export dialog on the merged weights; {@code closed} is to be called once it closes. */
-        void showExport(ExportModel export, Runnable closed);
+        /** The export dialog on the merged weights, titled {@code title}; {@code closed} to call once it closes. */
+        void showExport(String title, ExportModel export, Runnable closed);
 
         void showError(String title, Throwable error);
     }
@@ -88,7 +88,8 @@ public final class AdapterCommands {
             List<String> keys = c.tensors().stream().map(TensorRef::key).distinct().toList();
             ExportModel export = new ExportModel(c, keys, runner);
             export.setOutput(mergedOutput(base.file(), merged.name()));
-            view.showExport(export, () -> close(c));
+            view.showExport("Export " + base.file().getFileName() + " with " + merged.name() + " merged", export,
+                    () -> close(c));
         }, error -> view.showError("Cannot merge " + adapterDir.getFileName() + " into "
                 + base.file().getFileName(), error), () -> { });
     }

@@ -71,12 +71,12 @@ final class AdapterActions implements AdapterCommands.View {
     }
 
     @Override
-    public void showExport(ExportModel export, Runnable closed) {
+    public void showExport(String title, ExportModel export, Runnable closed) {
         if (exportDialog != null) {
             exportDialog.stage().close();
         }
         exportDialog = new ExportDialog(w.scene().getWindow(), export, w::openFile);
-        exportDialog.stage().setTitle("Export merged weights: " + export.title().toLowerCase(java.util.Locale.ROOT));
+        exportDialog.stage().setTitle(title);
         exportDialog.stage().setOnHidden(e -> closed.run());
         exportDialog.show();
     }

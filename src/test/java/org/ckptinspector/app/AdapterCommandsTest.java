@@ -103,6 +103,7 @@ class AdapterCommandsTest {
             assertNull(seen.error, adapter + ": " + seen.error);
             ExportModel export = seen.export;
             assertNotNull(export, adapter);
+            assertEquals("Export " + base + " with " + adapter + " merged", seen.exportTitle);
             assertEquals(PEFT.resolve(base + "-" + adapter + "-merged.safetensors").toAbsolutePath(), export.output());
             assertEquals(window.primary().checkpoint().tensors().size(), export.keys().size());
             Path out = tmp.resolve(adapter + ".safetensors");
@@ -155,6 +156,7 @@ class AdapterCommandsTest {
     private static final class Seen implements AdapterCommands.View {
         String unmatchedTitle;
         List<String> unmatched;
+        String exportTitle;
         ExportModel export;
         Runnable closed;
         String errorTitle;
@@ -167,7 +169,8 @@ class AdapterCommandsTest {
         }
 
         @Override
-        public void showExport(ExportModel e, Runnable onClosed) {
+        public void showExport(String title, ExportModel e, Runnable onClosed) {
+            exportTitle = title;
             export = e;
             closed = onClosed;
         }

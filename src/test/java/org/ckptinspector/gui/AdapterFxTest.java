@@ -66,6 +66,23 @@ class AdapterFxTest extends FxAppTestSupport {
     }
 
     @Test
+    void adapterModulesTheBaseLacksAreAWarning(FxRobot robot) throws java.io.IOException {
+        open(robot, Fixtures.ROOT.resolve("peft/gpt2-base"));
+        robot.interact(() -> window.adapters().compareWith(Fixtures.ROOT.resolve("peft/lora-basic")));
+        waitFor(() -> robot.lookup("#adapterUnmatchedDialog").tryQuery().isPresent() && idle());
+        var pane = robot.lookup("#adapterUnmatchedDialog").queryAs(javafx.scene.control.DialogPane.class);
+        assertTrue(pane.getHeaderText().startsWith("5 parts of lora-basic could not be laid over gpt2-base"),
+                pane.getHeaderText());
+        assertTrue(window.workspace().comparison() != null, "the rest is compared");
+        var img = new java.util.concurrent.atomic.AtomicReference<javafx.scene.image.WritableImage>();
+        robot.interact(() -> img.set(pane.getScene().snapshot(null)));
+        java.nio.file.Files.createDirectories(SCREENSHOTS);
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img.get(), null), "png",
+                SCREENSHOTS.resolve("adapter-unmatched.png").toFile());
+        robot.interact(() -> ((javafx.stage.Stage) pane.getScene().getWindow()).close());
+    }
+
+    @Test
     void exportMergedOpensTheExportDialogOnTheMergedWeights(FxRobot robot) {
         open(robot, BASE);
         robot.interact(() -> window.adapters().exportMerged(ADAPTER));
@@ -74,7 +91,7 @@ class AdapterFxTest extends FxAppTestSupport {
         assertEquals(21, dialog.model().keys().size(), "every tensor of the base");
         assertEquals("llama-base-lora-pattern-merged.safetensors", dialog.model().output().getFileName().toString());
         assertTrue(dialog.stage().isShowing());
-        assertTrue(dialog.stage().getTitle().startsWith("Export merged weights"), dialog.stage().getTitle());
+        assertEquals("Export llama-base with lora-pattern merged", dialog.stage().getTitle());
         robot.interact(() -> dialog.stage().close());
         // Closing the dialog closed the adapter, not the base: its values still read.
         select(robot, MODULE + ".weight");
