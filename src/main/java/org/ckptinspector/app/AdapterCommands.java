@@ -45,15 +45,9 @@ public final class AdapterCommands {
         if (base == null) {
             return;
         }
-        runner.run("Laying " + adapterDir.getFileName() + " over " + base.file().getFileName(), m -> {
-            AdapterOverlay o = AdapterOverlay.open(base.checkpoint(), adapterDir, m);
-            try {
-                return new Laid(OpenedCheckpoint.of(o.mergedForComparison(), m), o.problems(), o.name());
-            } catch (IOException | RuntimeException e) {
-                o.close();
-                throw e;
-            }
-        }, laid -> {
+        runner.run("Laying " + adapterDir.getFileName() + " over " + base.file().getFileName(),
+                m -> overlaid(base, adapterDir, m, o -> new Laid(OpenedCheckpoint.of(o.mergedForComparison(), m),
+                        o.problems(), o.name())), laid -> {
             if (window.primary() != base) {
                 laid.merged().close();
                 return;
@@ -71,15 +65,8 @@ public final class AdapterCommands {
         if (base == null) {
             return;
         }
-        runner.run("Merging " + adapterDir.getFileName() + " into " + base.file().getFileName(), m -> {
-            AdapterOverlay o = AdapterOverlay.open(base.checkpoint(), adapterDir, m);
-            try {
-                return new Merged(o.mergedForExport(), o.name());
-            } catch (IOException | RuntimeException e) {
-                o.close();
-                throw e;
-            }
-        }, merged -> {
+        runner.run("Merging " + adapterDir.getFileName() + " into " + base.file().getFileName(),
+                m -> overlaid(base, adapterDir, m, o -> new Merged(o.mergedForExport(), o.name())), merged -> {
             Checkpoint c = merged.checkpoint();
             if (window.primary() != base) {
                 close(c);
@@ -95,6 +82,22 @@ public final class AdapterCommands {
     }
 
     private record Merged(Checkpoint checkpoint, String name) {}
+
+    /** What {@code then} makes of the adapter laid over the base, which then owns the adapter; closed on failure. */
+    private interface Use<T> {
+        T apply(AdapterOverlay o) throws IOException;
+    }
+
+    private static <T> T overlaid(OpenedCheckpoint base, Path adapterDir, org.ckptinspector.task.TaskMonitor m,
+            Use<T> then) throws IOException {
+        AdapterOverlay o = AdapterOverlay.open(base.checkpoint(), adapterDir, m);
+        try {
+            return then.apply(o);
+        } catch (IOException | RuntimeException e) {
+            o.close();
+            throw e;
+        }
+    }
 
     /**
      * Where the merged weights go unless the user says otherwise: beside the base, named after both, in the base's

@@ -70,7 +70,7 @@ public final class AdapterRows {
             }
         }
         values.forEach(v -> tree.insertChild(tree.children().size(), v));
-        aggregate(tree, isParameter);
+        LayerTreeBuilder.computeAggregates(tree, isParameter);
         return new AdapterRows(modules);
     }
 
@@ -123,20 +123,5 @@ public final class AdapterRows {
     static String partName(String key, String module) {
         int at = key.lastIndexOf(module + ".");
         return at < 0 ? key : key.substring(at + module.length() + 1);
-    }
-
-    private static Aggregate aggregate(LayerNode n, Predicate<TensorRef> isParameter) {
-        Aggregate a = n.tensor().map(t -> Aggregate.of(t, isParameter.test(t))).orElse(null);
-        for (LayerNode c : n.children()) {
-            Aggregate below = aggregate(c, isParameter);
-            if (below.tensors() > 0) {
-                if (a == null) {
-                    a = new Aggregate();
-                }
-                a.addAll(below);
-            }
-        }
-        n.setAggregate(a == null ? Aggregate.EMPTY : a);
-        return n.aggregate();
     }
 }

@@ -258,7 +258,8 @@ public final class LayerTreeBuilder {
         return ValueText.shortText(k);
     }
 
-    private static Aggregate computeAggregates(LayerNode n, Predicate<TensorRef> isParameter) {
+    /** Sets the totals of {@code n} and every row below it. */
+    static Aggregate computeAggregates(LayerNode n, Predicate<TensorRef> isParameter) {
         Aggregate a = n.tensor().map(t -> Aggregate.of(t, isParameter.test(t))).orElse(null);
         for (LayerNode c : n.children()) {
             Aggregate below = computeAggregates(c, isParameter);
