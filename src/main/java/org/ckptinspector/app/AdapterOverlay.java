@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.ckptinspector.adapter.AdapterDiff;
 import org.ckptinspector.adapter.AdapterMerge;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
@@ -43,18 +42,9 @@ public final class AdapterOverlay implements AutoCloseable {
         return f == null ? adapterFile.file().toString() : f.toString();
     }
 
-    public AdapterMerge merge() {
-        return merge;
-    }
-
     /** What keeps part of the adapter from being merged: modules the base lacks, shapes that differ, variants. */
     public List<String> problems() {
         return merge.problems();
-    }
-
-    /** Which base tensors the adapter changes, and by how much (‖ΔW‖ against ‖W‖, max |Δ|). */
-    public AdapterDiff diff(TaskMonitor monitor) throws IOException {
-        return AdapterDiff.of(merge, monitor);
     }
 
     /**
