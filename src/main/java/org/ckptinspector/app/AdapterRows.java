@@ -20,6 +20,9 @@ import org.ckptinspector.model.TensorRef;
  * statistics, histogram, heat map and value grid read like any other.
  */
 public final class AdapterRows {
+    /** The row of the tensors peft loads over the base's own ({@code modules_to_save}, saved embeddings). */
+    public static final String SAVED_WHOLE = "saved whole";
+
     /** No adapter: the file's own tree is shown. */
     public static final AdapterRows NONE = new AdapterRows(Map.of());
 
@@ -38,8 +41,8 @@ public final class AdapterRows {
 
     /**
      * Rebuilds {@code tree} (the file's tree, whose root stays) as the adapter's tree: the rows holding tensors
-     * give way to one row per module, then the file's other {@code tensors} (saved whole, or of no module) in file
-     * order; value rows ({@code __metadata__}) stay, last.
+     * give way to one row per module, a row of the tensors saved whole (each named by the base tensor it replaces),
+     * then the file's other {@code tensors} in file order; value rows ({@code __metadata__}) stay, last.
      */
     public static AdapterRows rebuild(LayerNode tree, AdapterSummary summary, List<TensorRef> tensors,
             Predicate<TensorRef> isParameter) {
@@ -62,6 +65,15 @@ public final class AdapterRows {
                 placed.put(t, true);
             }
             modules.put(row, new Module(m, config, DeltaWeight.of(l)));
+        }
+        Map<String, TensorRef> saved = summary.adapter().replacements();
+        if (!saved.isEmpty()) {
+            LayerNode row = tree.addChild(SAVED_WHOLE, LayerNode.Kind.CONTAINER);
+            row.setValue(null, "replaces " + saved.size() + (saved.size() == 1 ? " base tensor" : " base tensors"));
+            saved.forEach((baseKey, t) -> {
+                row.addChild(baseKey, LayerNode.Kind.TENSOR).setTensor(t);
+                placed.put(t, true);
+            });
         }
         for (TensorRef t : tensors) {
             if (!placed.containsKey(t)) {

@@ -58,6 +58,10 @@ class AdapterRowsTest {
             assertTrue(facts.contains(new Fact("ΔW shape", "[32, 32]  = scale·B·A")), facts.toString());
             LayerNode embed = child(root, "model.embed_tokens");
             assertTrue(doc.adapterRows().facts(embed).contains(new Fact("ΔW shape", "[64, 32]  = (scale·B·A)ᵀ")));
+            LayerNode saved = child(root, AdapterRows.SAVED_WHOLE);
+            assertEquals("replaces 1 base tensor", saved.typeName());
+            assertEquals("base_model.model.model.embed_tokens.base_layer.weight",
+                    child(saved, "model.embed_tokens.weight").tensor().orElseThrow().key());
             assertTrue(doc.adapterRows().delta(root).isEmpty());
             assertTrue(doc.adapterRows().delta(q1.children().get(0)).isEmpty());
         } finally {
