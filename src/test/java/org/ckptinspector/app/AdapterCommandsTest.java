@@ -136,6 +136,30 @@ class AdapterCommandsTest {
     }
 
     @Test
+    void aTorchSaveBaseIsMergedIntoAPthThatHoldsPeftsWeights(@TempDir Path tmp) throws IOException {
+        window.openFile(PEFT.resolve("llama-base.pth"));
+        commands.exportMerged(PEFT.resolve("lora-pattern"));
+        assertNull(seen.error);
+        assertEquals("llama-base-lora-pattern-merged.pth", seen.export.output().getFileName().toString());
+        Path out = tmp.resolve("merged.pth");
+        seen.export.setOutput(out);
+        seen.export.run();
+        assertEquals(ExportModel.Phase.WRITTEN, seen.export.phase(), seen.export.outcome());
+        try (Checkpoint written = CheckpointOpener.open(out);
+                Checkpoint peft = CheckpointOpener.open(PEFT.resolve("merged/lora-pattern.safetensors"))) {
+            for (TensorRef p : peft.tensors()) {
+                TensorRef w = written.tensor(p.key()).orElseThrow();
+                double[] a = ValueReader.of(p).read(0, (int) p.numel());
+                double[] b = ValueReader.of(w).read(0, (int) w.numel());
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(a[i], b[i], 1e-6, p.key() + " [" + i + "]");
+                }
+            }
+        }
+        seen.closed.run();
+    }
+
+    @Test
     void anAdapterThatDoesNotFitTheBaseIsNotMergedAndSaysWhy() {
         window.openFile(PEFT.resolve("gpt2-base"));
         commands.exportMerged(PEFT.resolve("lora-basic"));
