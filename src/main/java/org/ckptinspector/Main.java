@@ -14,9 +14,8 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && Cli.isCommandLine(args[0])) {
             int code = Cli.run(args, System.out, System.err);
-            // Success returns: since JDK 21 System.exit looks up a System.Logger to log the call, which on the
-            // installed JDK 25 runtime loads ~320 classes and searches the class path for logger services
-            // (~30 ms of CPU per call). Every thread the commands start is a daemon, so nothing holds the JVM.
+            // Success returns: since JDK 21 System.exit first sets up a System.Logger to log the call, a cost
+            // every run of the installed (JDK 25) command paid. Every thread the commands start is a daemon.
             if (code != Cli.OK) {
                 System.exit(code);
             }

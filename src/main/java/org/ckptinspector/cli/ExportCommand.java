@@ -133,8 +133,7 @@ final class ExportCommand implements Callable<Integer> {
 
     /**
      * {@code text} left-justified in {@code width} characters, as {@code %-Ns} would print it. The command's
-     * output is built without {@code printf}: a Formatter's first number loads the JDK's locale data, ~110
-     * classes and tens of milliseconds of every export's start-up.
+     * output is built without {@code printf}, whose first number loads the JDK's locale data.
      */
     private static String padded(String text, int width) {
         return text.length() >= width ? text : text + " ".repeat(width - text.length());

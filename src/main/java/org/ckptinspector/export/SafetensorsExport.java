@@ -60,11 +60,10 @@ final class SafetensorsExport {
     }
 
     /**
-     * The header JSON, padded with spaces to a multiple of 8 bytes. Written with Jackson's streaming generator:
-     * a data-binding ObjectMapper would load ~300 classes into every export to safetensors (and into the
-     * installed command's ahead-of-time cache, which loads them at every start). The entries go through a
-     * LinkedHashMap, as they went through an ObjectNode: a tensor named {@code __metadata__} takes the
-     * metadata's place.
+     * The header JSON, padded with spaces to a multiple of 8 bytes. Streamed: data binding would load hundreds of
+     * classes into every export (and into the installed command's AOT cache, which loads them at every start).
+     * The entries go through a LinkedHashMap, as they did through an ObjectNode: a tensor named
+     * {@code __metadata__} takes the metadata's place.
      */
     private static byte[] header(List<ExportItem> ordered, Map<String, String> metadata) throws IOException {
         Map<String, Object> entries = new LinkedHashMap<>();

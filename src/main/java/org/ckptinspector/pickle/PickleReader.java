@@ -87,8 +87,8 @@ public final class PickleReader {
         int b = u8(null);
         Opcode op = Opcode.of(b);
         if (op == null) {
-            // Not String.format: its first use loads the JDK's locale data, ~20 ms of every inspect of a
-            // safetensors file, whose first byte the scanner tries as a pickle opcode as torch.load would.
+            // Not String.format, whose first use loads the JDK's locale data: every inspect of a safetensors
+            // file comes here, when the scanner tries its first byte as a pickle opcode as torch.load would.
             throw corrupt("unknown pickle opcode 0x" + HexFormat.of().toHexDigits((byte) b) + " at offset " + offset);
         }
         Object arg = argument(op, offset);
