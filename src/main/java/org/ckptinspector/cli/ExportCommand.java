@@ -131,14 +131,6 @@ final class ExportCommand implements Callable<Integer> {
         return millis / 1000 + "." + Long.toString(1000 + millis % 1000).substring(1);
     }
 
-    /**
-     * {@code text} left-justified in {@code width} characters, as {@code %-Ns} would print it. The command's
-     * output is built without {@code printf}, whose first number loads the JDK's locale data.
-     */
-    private static String padded(String text, int width) {
-        return text.length() >= width ? text : text + " ".repeat(width - text.length());
-    }
-
     private Selection selection() throws ExportException {
         Set<String> keySet = new LinkedHashSet<>();
         keys.stream().filter(k -> !k.isEmpty()).forEach(keySet::add);
@@ -194,7 +186,7 @@ final class ExportCommand implements Callable<Integer> {
             String from = i.sourceKey().equals(i.outputKey()) ? "" : "  (from " + i.sourceKey() + ")";
             String dt = i.dtype() == i.tensor().dtype() ? i.dtype().torchName()
                     : i.tensor().dtype().torchName() + " -> " + i.dtype().torchName();
-            out.println("  " + padded(i.outputKey(), width) + "  " + padded(dt, 20) + "  "
+            out.println("  " + Columns.left(i.outputKey(), width) + "  " + Columns.left(dt, 20) + "  "
                     + Arrays.toString(i.tensor().shape()) + from);
         }
         out.println("Wrote " + result.output() + " (" + result.format().id() + "): " + result.tensors() + " tensors, "
