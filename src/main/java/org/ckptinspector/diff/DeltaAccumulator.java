@@ -12,6 +12,9 @@ public final class DeltaAccumulator {
     private long values;
     private long nonfiniteMismatches;
     private double maxAbs;
+    /** Largest finite |a| and |b| of the pairs added by {@link #addReal}: the scale of their rounding unit. */
+    private double maxMagnitudeA;
+    private double maxMagnitudeB;
     private double sumAbs;
     private double sumSqDiff;
     private double sumSqA;
@@ -142,6 +145,8 @@ public final class DeltaAccumulator {
         double sb1 = 0;
         double ab0 = 0;
         double ab1 = 0;
+        double ma = maxMagnitudeA;
+        double mb = maxMagnitudeB;
         long differ = 0;
         int i = 0;
         for (; i + 1 < n; i += 2) {
@@ -165,6 +170,8 @@ public final class DeltaAccumulator {
             sb1 += y1 * y1;
             ab0 += x0 * y0;
             ab1 += x1 * y1;
+            ma = Math.max(ma, Math.max(Math.abs(x0), Math.abs(x1)));
+            mb = Math.max(mb, Math.max(Math.abs(y0), Math.abs(y1)));
             differ += (d0 != 0 ? 1 : 0) + (d1 != 0 ? 1 : 0);
         }
         if (i < n) {
@@ -175,8 +182,12 @@ public final class DeltaAccumulator {
             sa0 += a[i] * a[i];
             sb0 += b[i] * b[i];
             ab0 += a[i] * b[i];
+            ma = Math.max(ma, Math.abs(a[i]));
+            mb = Math.max(mb, Math.abs(b[i]));
             differ += d != 0 ? 1 : 0;
         }
+        maxMagnitudeA = ma;
+        maxMagnitudeB = mb;
         finitePairs += n;
         changed += differ;
         values += n;
@@ -221,6 +232,8 @@ public final class DeltaAccumulator {
                 sqA += xr * xr + xi * xi;
                 sqB += yr * yr + yi * yi;
                 ab += xr * yr + xi * yi;
+                maxMagnitudeA = Math.max(maxMagnitudeA, Math.hypot(xr, xi));
+                maxMagnitudeB = Math.max(maxMagnitudeB, Math.hypot(yr, yi));
                 pairs++;
                 if (dr != 0 || di != 0) {
                     differ++;
@@ -249,6 +262,8 @@ public final class DeltaAccumulator {
         values += o.values;
         nonfiniteMismatches += o.nonfiniteMismatches;
         maxAbs = Math.max(maxAbs, o.maxAbs);
+        maxMagnitudeA = Math.max(maxMagnitudeA, o.maxMagnitudeA);
+        maxMagnitudeB = Math.max(maxMagnitudeB, o.maxMagnitudeB);
         sumAbs += o.sumAbs;
         sumSqDiff += o.sumSqDiff;
         sumSqA += o.sumSqA;
@@ -259,6 +274,22 @@ public final class DeltaAccumulator {
     /** Positions whose values differ (NaN equals NaN, an infinity the same infinity; -0.0 equals 0.0). */
     public long changedValues() {
         return changed;
+    }
+
+    /**
+     * True when values differ but only as rounding A and B to dtypes of rounding units {@code epsA} and
+     * {@code epsB} (relative, as {@link DeltaRank#eps}) can make them differ: every value finite, no |a − b| above
+     * one unit at the largest magnitude, max(ε_A, ε_B)·max(|a|, |b|), and ‖A − B‖_F within half the rounding floor,
+     * (ε_A‖A‖_F + ε_B‖B‖_F) / 2, which rounding each value to nearest (half a unit) cannot exceed. A
+     * re-quantization or a recomputation in another order, not an update; integers (ε = 0) never are.
+     */
+    boolean withinRounding(double epsA, double epsB) {
+        if (changed == 0 || nonfiniteMismatches > 0 || finitePairs != values) {
+            return false;
+        }
+        double unit = Math.max(epsA, epsB) * Math.max(maxMagnitudeA, maxMagnitudeB);
+        double floor = (epsA * Math.sqrt(sumSqA) + epsB * Math.sqrt(sumSqB)) / 2;
+        return maxAbs <= unit && Math.sqrt(sumSqDiff) <= floor;
     }
 
     /** The figures of the pairs added so far, with A as the added {@code a} and B as {@code b}. */

@@ -301,8 +301,9 @@ final class PairComparison {
             total.merge(p);
         }
         ValueChange change = total.result(key);
+        boolean rounding = total.withinRounding(DeltaRank.eps(a.tensor().dtype()), DeltaRank.eps(b.tensor().dtype()));
         return change.withUpdate(UpdateVerdict.of(change.changedValues(), change.values(), a.tensor().shape(),
-                rank));
+                rounding, rank));
     }
 
     /** Elements of the pair, for the module roll-up. */
