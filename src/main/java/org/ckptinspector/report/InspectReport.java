@@ -32,6 +32,12 @@ public final class InspectReport {
 
     /** Writes the document to {@code json}. */
     public static void write(Checkpoint c, boolean withHash, JsonGenerator json) throws IOException {
+        write(c, withHash, false, json);
+    }
+
+    /** Writes the document to {@code json}; with {@code withBlocks}, {@code "repeated_blocks"} after the tensors. */
+    public static void write(Checkpoint c, boolean withHash, boolean withBlocks, JsonGenerator json)
+            throws IOException {
         json.writeStartObject();
         json.writeStringField("file", c.file().toString());
         json.writeStringField("format", c.format().id());
@@ -54,6 +60,9 @@ public final class InspectReport {
             tensor(t, training.role(t).orElse(null), withHash, chunks.get(t.key()), scaleOf.get(t.key()), json);
         }
         json.writeEndArray();
+        if (withBlocks) {
+            RepeatedBlocksReport.write(org.ckptinspector.model.RepeatedBlocks.find(c.tensors()), json);
+        }
         List<String> names = CheckpointGlobals.names(c);
         JsonValues.writeStrings("globals", names, json);
         JsonValues.writeStrings("unsafe_globals", CheckpointGlobals.unsafe(names), json);
