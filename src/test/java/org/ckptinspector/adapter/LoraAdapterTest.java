@@ -103,18 +103,22 @@ class LoraAdapterTest {
     void diffNamesExactlyTheTensorsMergeAndUnloadChanges() throws IOException {
         JsonNode manifest = manifest();
         for (String name : ADAPTERS) {
-            JsonNode m = manifest.get(name);
-            try (Checkpoint base = CheckpointOpener.open(ROOT.resolve(m.get("base").asText()));
-                    Checkpoint adapter = CheckpointOpener.open(ROOT.resolve(name))) {
-                AdapterMerge merge = AdapterMerge.of(base, adapter);
-                assertTrue(merge.problems().isEmpty(), name + ": " + merge.problems());
-                AdapterDiff d = AdapterDiff.of(merge, TaskMonitor.NONE);
-                TreeSet<String> changed = new TreeSet<>();
-                d.changed().forEach(t -> changed.add(t.change().key()));
-                List<String> expected = new ArrayList<>();
-                m.get("changed").forEach(k -> expected.add(k.asText()));
-                assertEquals(expected, List.copyOf(changed), name);
-            }
+            assertDiffNamesTheChangedTensors(name, manifest.get(name));
+        }
+    }
+
+    /** {@code diff BASE ADAPTER}'s changed tensors are the manifest's {@code changed}: those peft's merge changed. */
+    static void assertDiffNamesTheChangedTensors(String name, JsonNode m) throws IOException {
+        try (Checkpoint base = CheckpointOpener.open(ROOT.resolve(m.get("base").asText()));
+                Checkpoint adapter = CheckpointOpener.open(ROOT.resolve(name))) {
+            AdapterMerge merge = AdapterMerge.of(base, adapter);
+            assertTrue(merge.problems().isEmpty(), name + ": " + merge.problems());
+            AdapterDiff d = AdapterDiff.of(merge, TaskMonitor.NONE);
+            TreeSet<String> changed = new TreeSet<>();
+            d.changed().forEach(t -> changed.add(t.change().key()));
+            List<String> expected = new ArrayList<>();
+            m.get("changed").forEach(k -> expected.add(k.asText()));
+            assertEquals(expected, List.copyOf(changed), name);
         }
     }
 
