@@ -8,9 +8,10 @@ import org.ckptinspector.values.ValueReader;
 /**
  * ΔW = scale·U·V of one LoRA module in the base weight's orientation ({@code rows × cols}), with U = B and V = A,
  * or U = Aᵀ and V = Bᵀ for a transposed module; a convolution's factors are the matrices {@code [out, r]} and
- * {@code [r, in·k…]}, so its ΔW is the weight {@code [out, in, k…]} flattened to {@code out × in·k…}. The factors are held in float32, as peft computes with them
- * (it casts float16/bfloat16 factors to float32 before it multiplies); ΔW itself is never held: {@link #row}
- * computes any part of a row, {@link #frobeniusNorm} works from the r×r Gram matrices.
+ * {@code [r, in·k…]}, so its ΔW is the weight {@code [out, in, k…]} flattened to {@code out × in·k…}. The factors
+ * are held in float32, as peft computes with them (it casts float16/bfloat16 factors to float32 before it
+ * multiplies); ΔW itself is never held: {@link #row} computes any part of a row, {@link #frobeniusNorm} works from
+ * the r×r Gram matrices.
  */
 public final class LowRankDelta implements MergedWeight.Delta {
     /** Most factor elements held (256 MiB of floats): LoRA factors are small by design. */

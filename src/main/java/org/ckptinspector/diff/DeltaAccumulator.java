@@ -12,7 +12,7 @@ public final class DeltaAccumulator {
     private long values;
     private long nonfiniteMismatches;
     private double maxAbs;
-    /** Largest finite |a| and |b| of the pairs added by {@link #addReal}: the scale of their rounding unit. */
+    /** Largest finite |a| and |b| of the pairs compared: the scale of their rounding unit. */
     private double maxMagnitudeA;
     private double maxMagnitudeB;
     private double sumAbs;
@@ -278,9 +278,9 @@ public final class DeltaAccumulator {
 
     /**
      * True when values differ but only as rounding A and B to dtypes of rounding units {@code epsA} and
-     * {@code epsB} (relative, as {@link DeltaRank#eps}) can make them differ: every value finite, no |a − b| above
-     * one unit at the largest magnitude, max(ε_A, ε_B)·max(|a|, |b|), and ‖A − B‖_F within half the rounding floor,
-     * (ε_A‖A‖_F + ε_B‖B‖_F) / 2, which rounding each value to nearest (half a unit) cannot exceed. A
+     * {@code epsB} (relative, as {@link DeltaRank#eps}) can make them differ: every value finite, no |a − b|
+     * above one unit at the largest magnitude, max(ε_A, ε_B)·max(|a|, |b|), and ‖A − B‖_F within half the
+     * rounding floor, (ε_A‖A‖_F + ε_B‖B‖_F) / 2, which rounding each value to nearest (half a unit) cannot exceed. A
      * re-quantization or a recomputation in another order, not an update; integers (ε = 0) never are.
      */
     boolean withinRounding(double epsA, double epsB) {

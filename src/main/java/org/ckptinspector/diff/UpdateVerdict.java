@@ -7,8 +7,8 @@ import java.util.Locale;
  * but no more than rounding to the tensors' dtypes makes them: a float8 re-quantization, a recomputation in
  * another order; see {@link DeltaAccumulator#withinRounding}), {@code sparse} (at most
  * {@value #SPARSE_FRACTION} of the elements differ), {@code low-rank} (ΔW, as a matrix of shape[0] rows, has a
- * numerical rank of at least 1 and at most a quarter of its smaller side, as a merged LoRA adapter does) or {@code full}
- * (a dense update not shown to be low-rank: its rank is higher, or could not be estimated).
+ * numerical rank of at least 1 and at most a quarter of its smaller side, as a merged LoRA adapter does) or
+ * {@code full} (a dense update not shown to be low-rank: its rank is higher, or could not be estimated).
  *
  * @param deltaRank the numerical rank of ΔW, null when not estimated
  * @param deltaRankReason why there is no rank (not a matrix, too large, NaN), null when there is one
