@@ -14,6 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.ckptinspector.Fixtures;
+import org.ckptinspector.diff.CheckpointDiff;
+import org.ckptinspector.diff.DiffOptions;
+import org.ckptinspector.diff.DiffResult;
+import org.ckptinspector.diff.UpdateVerdict;
+import org.ckptinspector.diff.ValueChange;
 import org.ckptinspector.export.ExportFormat;
 import org.ckptinspector.export.ExportRequest;
 import org.ckptinspector.export.ExportResult;
@@ -32,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real peft adapters on float16 / bfloat16 bases and on convolutions (fixtures/peft, made by
  * make_peft_dtype_conv_fixtures.py): the merged export equals peft's {@code merge_and_unload()} bit for bit on the
- * half-precision bases, within 1e-6 on the convolutions, and ‖ΔW‖ equals the norm of peft's own delta weight.
+ * half-precision bases, within 1e-6 on the convolutions (where it differs, by rounding: diff calls it noise), and
+ * ‖ΔW‖ equals the norm of peft's own delta weight.
  */
 class HalfPrecisionAndConvLoraTest {
     private static final Path ROOT = Fixtures.ROOT.resolve("peft");
@@ -85,6 +91,11 @@ class HalfPrecisionAndConvLoraTest {
                         max = Math.max(max, Math.abs(a[i] - b[i]));
                     }
                     assertTrue(max <= 1e-6, format + " " + p.key() + ": max |Δ| " + max);
+                }
+                // What differs (peft's sgemm sums in another order for the 1x1 conv and the Linear) is noise.
+                DiffResult d = CheckpointDiff.compare(ours, peft, DiffOptions.defaults(), TaskMonitor.NONE);
+                for (ValueChange c : d.changed()) {
+                    assertEquals(UpdateVerdict.Kind.NOISE, c.update().kind(), c.key() + " " + c.maxAbsDiff());
                 }
             }
         }
