@@ -105,21 +105,7 @@ class HalfPrecisionAndConvLoraTest {
     void deltaNormsAreThoseOfPeftsDeltaWeights() throws IOException {
         JsonNode manifest = manifest();
         for (String name : List.of("lora-f16", "lora-bf16", "lora-conv")) {
-            try (Checkpoint c = CheckpointOpener.open(ROOT.resolve(name))) {
-                AdapterSummary s = AdapterSummary.of(c).orElseThrow();
-                assertTrue(s.adapter().problems().isEmpty(), name + ": " + s.adapter().problems());
-                JsonNode expected = manifest.get(name).get("modules");
-                assertEquals(expected.size(), s.modules().size(), name);
-                for (JsonNode e : expected) {
-                    AdapterSummary.Module mod = s.modules().stream()
-                            .filter(x -> x.module().equals(e.get("module").asText())).findFirst()
-                            .orElseThrow(() -> new AssertionError(name + ": no module " + e.get("module")));
-                    assertEquals(e.get("rank").asInt(), mod.lora().rank(), name + " " + mod.module());
-                    assertEquals(e.get("scale").asDouble(), mod.lora().scale(), 0.0, name + " " + mod.module());
-                    double norm = e.get("delta_norm").asDouble();
-                    assertEquals(norm, mod.deltaNorm(), 1e-6 * norm, name + " " + mod.module());
-                }
-            }
+            LoraAdapterTest.assertModulesAsPeftGivesThem(name, manifest.get(name).get("modules"));
         }
     }
 
