@@ -12,9 +12,8 @@ public final class DeltaAccumulator {
     private long values;
     private long nonfiniteMismatches;
     private double maxAbs;
-    /** Largest finite |a| and |b| of the pairs compared: the scale of their rounding unit. */
-    private double maxMagnitudeA;
-    private double maxMagnitudeB;
+    /** Largest a² of the finite pairs compared: the scale of A's rounding unit. */
+    private double maxSquareA;
     private double sumAbs;
     private double sumSqDiff;
     private double sumSqA;
@@ -145,8 +144,7 @@ public final class DeltaAccumulator {
         double sb1 = 0;
         double ab0 = 0;
         double ab1 = 0;
-        double ma = maxMagnitudeA;
-        double mb = maxMagnitudeB;
+        double ma = maxSquareA;
         long differ = 0;
         int i = 0;
         for (; i + 1 < n; i += 2) {
@@ -164,14 +162,16 @@ public final class DeltaAccumulator {
             abs1 += ad1;
             sq0 += d0 * d0;
             sq1 += d1 * d1;
-            sa0 += x0 * x0;
-            sa1 += x1 * x1;
+            double q0 = x0 * x0;
+            double q1 = x1 * x1;
+            sa0 += q0;
+            sa1 += q1;
             sb0 += y0 * y0;
             sb1 += y1 * y1;
             ab0 += x0 * y0;
             ab1 += x1 * y1;
-            ma = Math.max(ma, Math.max(Math.abs(x0), Math.abs(x1)));
-            mb = Math.max(mb, Math.max(Math.abs(y0), Math.abs(y1)));
+            ma = q0 > ma ? q0 : ma; // finite here: a compare, not Math.max's NaN and −0 handling
+            ma = q1 > ma ? q1 : ma;
             differ += (d0 != 0 ? 1 : 0) + (d1 != 0 ? 1 : 0);
         }
         if (i < n) {
@@ -182,12 +182,10 @@ public final class DeltaAccumulator {
             sa0 += a[i] * a[i];
             sb0 += b[i] * b[i];
             ab0 += a[i] * b[i];
-            ma = Math.max(ma, Math.abs(a[i]));
-            mb = Math.max(mb, Math.abs(b[i]));
+            ma = Math.max(ma, a[i] * a[i]);
             differ += d != 0 ? 1 : 0;
         }
-        maxMagnitudeA = ma;
-        maxMagnitudeB = mb;
+        maxSquareA = ma;
         finitePairs += n;
         changed += differ;
         values += n;
@@ -232,8 +230,7 @@ public final class DeltaAccumulator {
                 sqA += xr * xr + xi * xi;
                 sqB += yr * yr + yi * yi;
                 ab += xr * yr + xi * yi;
-                maxMagnitudeA = Math.max(maxMagnitudeA, Math.hypot(xr, xi));
-                maxMagnitudeB = Math.max(maxMagnitudeB, Math.hypot(yr, yi));
+                maxSquareA = Math.max(maxSquareA, xr * xr + xi * xi);
                 pairs++;
                 if (dr != 0 || di != 0) {
                     differ++;
@@ -262,8 +259,7 @@ public final class DeltaAccumulator {
         values += o.values;
         nonfiniteMismatches += o.nonfiniteMismatches;
         maxAbs = Math.max(maxAbs, o.maxAbs);
-        maxMagnitudeA = Math.max(maxMagnitudeA, o.maxMagnitudeA);
-        maxMagnitudeB = Math.max(maxMagnitudeB, o.maxMagnitudeB);
+        maxSquareA = Math.max(maxSquareA, o.maxSquareA);
         sumAbs += o.sumAbs;
         sumSqDiff += o.sumSqDiff;
         sumSqA += o.sumSqA;
@@ -279,7 +275,7 @@ public final class DeltaAccumulator {
     /**
      * True when values differ but only as rounding A and B to dtypes of rounding units {@code epsA} and
      * {@code epsB} (relative, as {@link DeltaRank#eps}) can make them differ: every value finite, no |a − b|
-     * above one unit at the largest magnitude, max(ε_A, ε_B)·max(|a|, |b|), and ‖A − B‖_F within half the
+     * above one unit at A's largest magnitude, max(ε_A, ε_B)·max|a|, and ‖A − B‖_F within half the
      * rounding floor, (ε_A‖A‖_F + ε_B‖B‖_F) / 2, which rounding each value to nearest (half a unit) cannot exceed. A
      * re-quantization or a recomputation in another order, not an update; integers (ε = 0) never are.
      */
@@ -287,7 +283,7 @@ public final class DeltaAccumulator {
         if (changed == 0 || nonfiniteMismatches > 0 || finitePairs != values) {
             return false;
         }
-        double unit = Math.max(epsA, epsB) * Math.max(maxMagnitudeA, maxMagnitudeB);
+        double unit = Math.max(epsA, epsB) * Math.sqrt(maxSquareA);
         double floor = (epsA * Math.sqrt(sumSqA) + epsB * Math.sqrt(sumSqB)) / 2;
         return maxAbs <= unit && Math.sqrt(sumSqDiff) <= floor;
     }
