@@ -19,8 +19,10 @@ import org.ckptinspector.values.ValueReader;
 final class KeyTrack {
     /** Values per unit and step; 4 Mi values keep every thread busy on a few large tensors. */
     static final long UNIT_VALUES = 1L << 22;
-    /** Values decoded at once: 512 KiB of doubles per buffer, four buffers per thread. */
-    static final int CHUNK = ValueReader.CHUNK_VALUES;
+    /** Values decoded at once: four 64 KiB buffers of doubles per thread stay in the L2 cache while summed. */
+    static final int CHUNK = 1 << 13;
+    /** Bytes between progress reports of a unit. */
+    private static final long REPORT_BYTES = 8L << 20;
 
     final String key;
     final TensorRef reference;
@@ -33,9 +35,11 @@ final class KeyTrack {
     private final Path[] files;
     private StepSums[][] partials;
 
-    /** A thread's decode buffers. */
+    /** A thread's decode buffers: the first and the last step's chunk, and two more for a step and its previous. */
     static final class Scratch {
-        final double[][] buffers = new double[4][CHUNK];
+        final double[] first = new double[CHUNK];
+        final double[] last = new double[CHUNK];
+        final double[][] steps = {new double[CHUNK], new double[CHUNK]};
     }
 
     /** @param tensors the key's tensor at each step (null where absent); @param files each step's file */
@@ -103,6 +107,10 @@ final class KeyTrack {
         return units;
     }
 
+    /**
+     * Reads each step's values of the range once, chunk by chunk: a chunk of every step is set against the same
+     * chunk of the previous, the first and the last step while all four are in the cache.
+     */
     private StepSums[] range(long from, long count, Scratch scratch, Progress progress)
             throws IOException {
         StepSums[] sums = new StepSums[steps];
@@ -111,33 +119,44 @@ final class KeyTrack {
         }
         int firstStep = read[0];
         int lastStep = read[read.length - 1];
-        double[] first = scratch.buffers[0];
-        double[] last = scratch.buffers[1];
+        double[] first = scratch.first;
+        double[] last = scratch.last;
         long bytesPerValue = 0;
         for (int i : read) {
             bytesPerValue += readers[i].tensor().dtype().itemSize();
         }
+        long unreported = 0;
         for (long done = 0; done < count; ) {
             int n = (int) Math.min(CHUNK, count - done);
             long at = from + done;
             decode(firstStep, at, first, n);
             decode(lastStep, at, last, n);
+            double firstSquares = StepSums.squares(first, n);
+            double lastSquares = StepSums.squares(last, n);
             double[] previous = null;
-            for (int i : read) {
+            double previousSquares = Double.NaN;
+            for (int k = 0; k < read.length; k++) {
+                int i = read[k];
                 double[] x;
                 if (i == firstStep) {
                     x = first;
                 } else if (i == lastStep) {
                     x = last;
                 } else {
-                    x = previous == scratch.buffers[2] ? scratch.buffers[3] : scratch.buffers[2];
+                    x = previous == scratch.steps[0] ? scratch.steps[1] : scratch.steps[0];
                     decode(i, at, x, n);
                 }
-                sums[i].add(x, previous, first, last, n);
+                boolean adjacent = k > 0 && read[k - 1] == i - 1;
+                previousSquares = sums[i].add(x, adjacent ? previous : null, previousSquares, first, firstSquares,
+                        last, lastSquares, n);
                 previous = x;
             }
             done += n;
-            progress.add(n * bytesPerValue);
+            unreported += n * bytesPerValue;
+            if (unreported >= REPORT_BYTES || done == count) {
+                progress.add(unreported);
+                unreported = 0;
+            }
         }
         return sums;
     }
