@@ -42,6 +42,24 @@ final class StepSums {
         return s0 + s1;
     }
 
+    /** {@link #squares(double[], int)} of float32 values, each widened to float64 first. */
+    static double squares(float[] x, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        int i = 0;
+        for (; i + 1 < n; i += 2) {
+            double a = x[i];
+            double b = x[i + 1];
+            s0 += a * a;
+            s1 += b * b;
+        }
+        if (i < n) {
+            double a = x[i];
+            s0 += a * a;
+        }
+        return s0 + s1;
+    }
+
     /**
      * Adds a chunk of this step's values {@code x} against the same positions of the previous step (null when
      * there is none), the first and the last step, given the {@link #squares} of each of these chunks. All sums
@@ -93,12 +111,61 @@ final class StepSums {
             sqF += df * df;
             dotL += xi * l[i];
         }
-        if (!Double.isFinite(xx)) {
-            return xx;
+        if (Double.isFinite(xx)) {
+            addFiniteSums(n, xx, hasPrevious ? pp : Double.NaN, changed, maxP, absP, sqP, dotP, ff, sqF, ll, dotL);
         }
+        return xx;
+    }
+
+    /**
+     * {@link #add} for float32 chunks, widening each value to float64 as it is read (half the memory traffic of
+     * widened chunks). Returns the squares of x; when they or a reference chunk's are not finite nothing is added,
+     * and the caller widens the chunks for {@link #add}.
+     */
+    double addFloats(float[] x, float[] previous, double previousSquares, float[] first, double firstSquaresOfChunk,
+            float[] last, double lastSquaresOfChunk, int n) {
+        boolean hasPrevious = previous != null;
+        if (!(Double.isFinite(firstSquaresOfChunk) && Double.isFinite(lastSquaresOfChunk)
+                && (!hasPrevious || Double.isFinite(previousSquares)))) {
+            return Double.NaN;
+        }
+        float[] p = hasPrevious ? previous : x;
+        double xx = 0;
+        double sqP = 0;
+        double absP = 0;
+        double maxP = 0;
+        double dotP = 0;
+        double sqF = 0;
+        double dotL = 0;
+        long changed = 0;
+        for (int i = 0; i < n; i++) {
+            double xi = x[i];
+            double pi = p[i];
+            double dp = xi - pi;
+            double df = xi - first[i];
+            double ap = Math.abs(dp);
+            xx += xi * xi;
+            sqP += dp * dp;
+            absP += ap;
+            maxP = ap > maxP ? ap : maxP;
+            dotP += xi * pi;
+            changed += dp != 0 ? 1 : 0;
+            sqF += df * df;
+            dotL += xi * last[i];
+        }
+        if (Double.isFinite(xx)) {
+            addFiniteSums(n, xx, hasPrevious ? previousSquares : Double.NaN, changed, maxP, absP, sqP, dotP,
+                    firstSquaresOfChunk, sqF, lastSquaresOfChunk, dotL);
+        }
+        return xx;
+    }
+
+    /** The sums of one pass over finite chunks; {@code pp} is NaN when there is no previous step. */
+    private void addFiniteSums(int n, double xx, double pp, long changed, double maxP, double absP, double sqP,
+            double dotP, double ff, double sqF, double ll, double dotL) {
         values += n;
         squares += xx;
-        if (hasPrevious) {
+        if (prev != null && !Double.isNaN(pp)) {
             prev.addFinitePairs(n, changed, maxP, absP, sqP, xx, pp, dotP);
         }
         firstPairs += n;
@@ -108,7 +175,6 @@ final class StepSums {
         lastDot += dotL;
         lastOwnSquares += xx;
         lastSquares += ll;
-        return xx;
     }
 
     /** The sums of a chunk that holds a NaN or an infinity somewhere, each over the positions finite in both. */
