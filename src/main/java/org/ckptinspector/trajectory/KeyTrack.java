@@ -20,7 +20,7 @@ import org.ckptinspector.values.ValueReader;
 final class KeyTrack {
     /** Values per unit and step; 4 Mi values keep every thread busy on a few large tensors. */
     static final long UNIT_VALUES = 1L << 22;
-    /** Values decoded at once: four 64 KiB buffers of doubles per thread stay in the L2 cache while summed. */
+    /** Values per chunk: the four chunks in use (32 KiB of floats or 64 KiB of doubles each) stay in the L2 cache. */
     static final int CHUNK = 1 << 13;
     /** Bytes between progress reports of a unit. */
     private static final long REPORT_BYTES = 8L << 20;
