@@ -13,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * The one parallel runner: runs independent units of work on the caller's thread and up to {@code threads - 1}
- * threads of a shared pool of daemon threads, each thread with its own scratch state.
+ * threads of a shared pool (one daemon thread per core, ended after 30 s idle), each thread with its own scratch
+ * state.
  *
  * <ul>
  *   <li>A run started from within a unit (on a pool thread or on a caller running units) runs inline on that
