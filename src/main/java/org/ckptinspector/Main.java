@@ -13,7 +13,13 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && Cli.isCommandLine(args[0])) {
-            System.exit(Cli.run(args, System.out, System.err));
+            int code = Cli.run(args, System.out, System.err);
+            // Success returns: since JDK 21 System.exit first sets up a System.Logger to log the call, a cost
+            // every run of the installed (JDK 25) command paid. Every thread the commands start is a daemon.
+            if (code != Cli.OK) {
+                System.exit(code);
+            }
+            return;
         }
         Class<?> app = Class.forName("org.ckptinspector.gui.DesktopApp");
         Method launch = app.getMethod("start", String[].class);

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
@@ -115,18 +114,21 @@ final class ExportCommand implements Callable<Integer> {
             result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
             if (timings) {
                 Duration verify = result.verification() == null ? Duration.ZERO : result.verification().time();
-                spec.commandLine().getErr().printf(Locale.ROOT, "timings: started at %d.%06d (epoch seconds), "
-                        + "open %.3f s, plan %.3f s, write %.3f s, verify %.3f s, command %.3f s%n",
-                        startedAt.getEpochSecond(), startedAt.getNano() / 1000, seconds(opened - start),
-                        seconds(planned - opened), seconds(result.writeTime().toNanos()), seconds(verify.toNanos()),
-                        seconds(System.nanoTime() - start));
+                String micros = Integer.toString(1_000_000 + startedAt.getNano() / 1000).substring(1);
+                spec.commandLine().getErr().println("timings: started at " + startedAt.getEpochSecond() + "."
+                        + micros + " (epoch seconds), open " + seconds(opened - start) + " s, plan "
+                        + seconds(planned - opened) + " s, write " + seconds(result.writeTime().toNanos())
+                        + " s, verify " + seconds(verify.toNanos()) + " s, command "
+                        + seconds(System.nanoTime() - start) + " s");
             }
         }
         return Cli.OK;
     }
 
-    private static double seconds(long nanos) {
-        return nanos / 1e9;
+    /** Seconds with three decimals. */
+    private static String seconds(long nanos) {
+        long millis = Math.round(nanos / 1e6);
+        return millis / 1000 + "." + Long.toString(1000 + millis % 1000).substring(1);
     }
 
     private Selection selection() throws ExportException {
@@ -184,18 +186,17 @@ final class ExportCommand implements Callable<Integer> {
             String from = i.sourceKey().equals(i.outputKey()) ? "" : "  (from " + i.sourceKey() + ")";
             String dt = i.dtype() == i.tensor().dtype() ? i.dtype().torchName()
                     : i.tensor().dtype().torchName() + " -> " + i.dtype().torchName();
-            out.printf("  %-" + width + "s  %-20s  %s%s%n", i.outputKey(), dt, Arrays.toString(i.tensor().shape()),
-                    from);
+            out.println("  " + Columns.left(i.outputKey(), width) + "  " + Columns.left(dt, 20) + "  "
+                    + Arrays.toString(i.tensor().shape()) + from);
         }
-        out.printf("Wrote %s (%s): %d tensors, %d %s, %d bytes of tensor data, %d bytes in all%n",
-                result.output(), result.format().id(), result.tensors(), result.storages(),
-                result.format() == ExportFormat.PTH ? "storages" : "data blocks", plan.tensorBytes(),
-                result.fileBytes());
+        out.println("Wrote " + result.output() + " (" + result.format().id() + "): " + result.tensors() + " tensors, "
+                + result.storages() + " " + (result.format() == ExportFormat.PTH ? "storages" : "data blocks") + ", "
+                + plan.tensorBytes() + " bytes of tensor data, " + result.fileBytes() + " bytes in all");
         if (result.verification() == null) {
             out.println("Not verified (--no-verify).");
         } else {
-            out.printf("Verified: %d tensors re-read from the output, byte-identical to the source.%n",
-                    result.verification().checked());
+            out.println("Verified: " + result.verification().checked()
+                    + " tensors re-read from the output, byte-identical to the source.");
         }
         for (String r : result.requirements()) {
             out.println("Needs " + r + " to load.");

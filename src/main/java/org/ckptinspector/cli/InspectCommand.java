@@ -64,7 +64,7 @@ final class InspectCommand implements Callable<Integer> {
                 JsonOutput.print(out, json -> InspectReport.write(c, hash, json));
                 return Cli.OK;
             }
-            out.printf("%s  (%s, %d tensors)%n", c.file(), c.format().id(), c.tensors().size());
+            out.println(c.file() + "  (" + c.format().id() + ", " + c.tensors().size() + " tensors)");
             List<RepeatedBlocks> runs = collapse ? RepeatedBlocks.find(c.tensors()) : List.of();
             int width = c.tensors().stream().mapToInt(t -> t.key().length()).max().orElse(3);
             for (RepeatedBlocks r : runs) {
@@ -73,7 +73,7 @@ final class InspectCommand implements Callable<Integer> {
                 }
             }
             width = Math.min(Math.max(width, 3), 80);
-            out.printf("%-" + width + "s  %-14s  %-20s  %12s  %s%n", "key", "dtype", "shape", "numel", "storage");
+            out.println(row(width, "key", "dtype", "shape", Columns.right("numel", 12)) + "  storage");
             long params = 0;
             TrainingState training = TrainingState.of(c);
             Set<RepeatedBlocks> printed = new HashSet<>();
@@ -88,11 +88,12 @@ final class InspectCommand implements Callable<Integer> {
                 }
                 String role = training.role(t).map(r -> "  [" + (r.param() == null ? "?" : r.param()) + " "
                         + r.state() + "]").orElse("") + scaleNote(t);
-                out.printf("%-" + width + "s  %-14s  %-20s  %12d  %s%s%s%n", t.key(), t.dtype().torchName(),
-                        Arrays.toString(t.shape()), t.numel(), t.storage() == null ? "-" : t.storage().key(),
-                        hash && t.hasValues() ? "  " + org.ckptinspector.values.TensorHash.sha256(t) : "", role);
+                out.println(row(width, t.key(), t.dtype().torchName(), Arrays.toString(t.shape()),
+                        Columns.right(Long.toString(t.numel()), 12)) + "  "
+                        + (t.storage() == null ? "-" : t.storage().key())
+                        + (hash && t.hasValues() ? "  " + org.ckptinspector.values.TensorHash.sha256(t) : "") + role);
             }
-            out.printf("%d tensors, %d elements%n", c.tensors().size(), params);
+            out.println(c.tensors().size() + " tensors, " + params + " elements");
             TrainingText.training(training).forEach(out::println);
             TrainingText.values(c.metadata(), training).forEach(out::println);
             var names = CheckpointGlobals.names(c);
@@ -122,15 +123,20 @@ final class InspectCommand implements Callable<Integer> {
      */
     private static void printRun(PrintWriter out, int width, RepeatedBlocks r) {
         for (RepeatedBlocks.Member m : r.template()) {
-            out.printf("%-" + width + "s  %-14s  %-20s  %12d  × %d%n", r.pattern() + "." + m.rest(),
-                    m.dtype().torchName(), Arrays.toString(m.shape()), m.numel(), r.count());
+            out.println(row(width, r.pattern() + "." + m.rest(), m.dtype().torchName(), Arrays.toString(m.shape()),
+                    Columns.right(Long.toString(m.numel()), 12)) + "  × " + r.count());
         }
         for (RepeatedBlocks.Difference d : r.differences()) {
             RepeatedBlocks.Member a = d.actual();
-            out.printf("%-" + width + "s  %-14s  %-20s  %12s  ≠ %s%n", d.key(r.prefix()),
-                    a == null ? "-" : a.dtype().torchName(), a == null ? "-" : Arrays.toString(a.shape()),
-                    a == null ? "-" : Long.toString(a.numel()), d.describe());
+            out.println(row(width, d.key(r.prefix()), a == null ? "-" : a.dtype().torchName(),
+                    a == null ? "-" : Arrays.toString(a.shape()),
+                    Columns.right(a == null ? "-" : Long.toString(a.numel()), 12)) + "  ≠ " + d.describe());
         }
+    }
+
+    /** The first four columns of a table row: key, dtype, shape and the already right-justified numel. */
+    private static String row(int width, String key, String dtype, String shape, String numel) {
+        return Columns.left(key, width) + "  " + Columns.left(dtype, 14) + "  " + Columns.left(shape, 20) + "  " + numel;
     }
 
     /** {@code  [× l.weight_scale_inv, block 128×128]} for a scaled float8 weight, else empty. */

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ckptinspector.report.ScanSarif;
 import org.ckptinspector.security.CheckpointScanner;
@@ -93,8 +92,8 @@ final class ScanCommand implements Callable<Integer> {
         }
 
         String text() {
-            return String.format(Locale.ROOT, "%d %s scanned: %d safe, %d unknown, %d dangerous, %d unreadable",
-                    files(), files() == 1 ? "file" : "files", counts[0], counts[1], counts[2], counts[3]);
+            return files() + (files() == 1 ? " file" : " files") + " scanned: " + counts[0] + " safe, " + counts[1]
+                    + " unknown, " + counts[2] + " dangerous, " + counts[3] + " unreadable";
         }
     }
 
@@ -258,18 +257,19 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     private static void printText(PrintWriter out, ScanReport report) {
-        out.printf("%s: %s%n", report.file(), report.verdict().id().toUpperCase(java.util.Locale.ROOT));
+        out.println(report.file() + ": " + report.verdict().id().toUpperCase(java.util.Locale.ROOT));
         int width = report.globals().stream().mapToInt(f -> f.name().length()).max().orElse(4);
         width = Math.min(Math.max(width, 4), 60);
         long[] counts = new long[GlobalClass.values().length];
         for (ScanFinding f : report.globals()) {
             counts[f.globalClass().ordinal()]++;
-            out.printf("  %-9s  %-" + width + "s  %s, offset %d%n", f.globalClass().id(), f.name(),
-                    f.global().record(), f.global().offset());
+            out.println("  " + Columns.left(f.globalClass().id(), 9) + "  " + Columns.left(f.name(), width) + "  "
+                    + f.global().record() + ", offset " + f.global().offset());
         }
-        out.printf("%d globals: %d dangerous, %d unknown, %d safe%s%n", report.globals().size() + report.unlisted(),
-                counts[GlobalClass.DANGEROUS.ordinal()], counts[GlobalClass.UNKNOWN.ordinal()],
-                counts[GlobalClass.SAFE.ordinal()], report.unlisted() > 0 ? " (listed ones only)" : "");
+        out.println((report.globals().size() + report.unlisted()) + " globals: "
+                + counts[GlobalClass.DANGEROUS.ordinal()] + " dangerous, " + counts[GlobalClass.UNKNOWN.ordinal()]
+                + " unknown, " + counts[GlobalClass.SAFE.ordinal()] + " safe"
+                + (report.unlisted() > 0 ? " (listed ones only)" : ""));
         if (report.verdict() != GlobalClass.SAFE) {
             out.println("Nothing was executed. Loading this file with torch.load(weights_only=False) or pickle "
                     + "would run or import what is listed as " + (report.verdict() == GlobalClass.DANGEROUS

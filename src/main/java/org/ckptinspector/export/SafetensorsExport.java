@@ -1,9 +1,9 @@
 package org.ckptinspector.export;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,7 +33,7 @@ final class SafetensorsExport {
     private static final List<String> DTYPE_ORDER = List.of("BOOL", "F4", "F6_E2M3", "F6_E3M2", "U8", "I8",
             "F8_E5M2", "F8_E4M3", "F8_E8M0", "F8_E4M3FNUZ", "F8_E5M2FNUZ", "I16", "U16", "F16", "BF16", "I32", "U32",
             "F32", "C64", "F64", "I64", "U64");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private SafetensorsExport() {}
 
@@ -59,30 +59,53 @@ final class SafetensorsExport {
         return sorted;
     }
 
-    /** The header JSON, padded with spaces to a multiple of 8 bytes. */
-    private static byte[] header(List<ExportItem> ordered, Map<String, String> metadata)
-            throws JsonProcessingException {
-        ObjectNode root = JSON.createObjectNode();
+    /**
+     * The header JSON, padded with spaces to a multiple of 8 bytes. Streamed: data binding would load hundreds of
+     * classes into every export (and into the installed command's AOT cache, which loads them at every start).
+     * The entries go through a LinkedHashMap, as they did through an ObjectNode: a tensor named
+     * {@code __metadata__} takes the metadata's place.
+     */
+    private static byte[] header(List<ExportItem> ordered, Map<String, String> metadata) throws IOException {
+        Map<String, Object> entries = new LinkedHashMap<>();
         if (!metadata.isEmpty()) {
-            ObjectNode m = root.putObject("__metadata__");
-            metadata.forEach(m::put);
+            entries.put("__metadata__", metadata);
         }
-        long offset = 0;
         for (ExportItem i : ordered) {
-            ObjectNode t = root.putObject(i.outputKey());
-            t.put("dtype", code(i.dtype()));
-            ArrayNode shape = t.putArray("shape");
-            long[] dims = i.tensor().shape();
-            for (int d = 0; d < dims.length; d++) {
-                // safetensors counts 4-bit values in F4 shapes; torch counts bytes of two values.
-                boolean packed = i.dtype() == DType.FLOAT4_E2M1FN_X2 && d == dims.length - 1;
-                shape.add(packed ? Math.multiplyExact(dims[d], 2L) : dims[d]);
-            }
-            long end = Math.addExact(offset, i.outputBytes());
-            t.putArray("data_offsets").add(offset).add(end);
-            offset = end;
+            entries.put(i.outputKey(), i);
         }
-        byte[] json = JSON.writeValueAsBytes(root);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        long offset = 0;
+        try (JsonGenerator json = JSON.createGenerator(bytes, JsonEncoding.UTF8)) {
+            json.writeStartObject();
+            for (Map.Entry<String, Object> e : entries.entrySet()) {
+                json.writeFieldName(e.getKey());
+                json.writeStartObject();
+                if (e.getValue() instanceof ExportItem i) {
+                    json.writeStringField("dtype", code(i.dtype()));
+                    json.writeArrayFieldStart("shape");
+                    long[] dims = i.tensor().shape();
+                    for (int d = 0; d < dims.length; d++) {
+                        // safetensors counts 4-bit values in F4 shapes; torch counts bytes of two values.
+                        boolean packed = i.dtype() == DType.FLOAT4_E2M1FN_X2 && d == dims.length - 1;
+                        json.writeNumber(packed ? Math.multiplyExact(dims[d], 2L) : dims[d]);
+                    }
+                    json.writeEndArray();
+                    long end = Math.addExact(offset, i.outputBytes());
+                    json.writeArrayFieldStart("data_offsets");
+                    json.writeNumber(offset);
+                    json.writeNumber(end);
+                    json.writeEndArray();
+                    offset = end;
+                } else {
+                    for (Map.Entry<String, String> m : metadata.entrySet()) {
+                        json.writeStringField(m.getKey(), m.getValue());
+                    }
+                }
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+        }
+        byte[] json = bytes.toByteArray();
         int padded = (json.length + 7) / 8 * 8;
         byte[] out = Arrays.copyOf(json, padded);
         Arrays.fill(out, json.length, padded, (byte) ' ');

@@ -5,6 +5,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Locale;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.CheckpointException;
@@ -86,7 +87,9 @@ public final class PickleReader {
         int b = u8(null);
         Opcode op = Opcode.of(b);
         if (op == null) {
-            throw corrupt(String.format(Locale.ROOT, "unknown pickle opcode 0x%02x at offset %d", b, offset));
+            // Not String.format, whose first use loads the JDK's locale data: every inspect of a safetensors
+            // file comes here, when the scanner tries its first byte as a pickle opcode as torch.load would.
+            throw corrupt("unknown pickle opcode 0x" + HexFormat.of().toHexDigits((byte) b) + " at offset " + offset);
         }
         Object arg = argument(op, offset);
         if (op == Opcode.STOP) {

@@ -2,7 +2,6 @@ package org.ckptinspector.report;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import org.ckptinspector.model.PyValue;
@@ -19,12 +18,30 @@ public final class TrainingText {
 
     private TrainingText() {}
 
+    /**
+     * {@code n} with commas between groups of three digits, as {@code %,d} prints it in the root locale; not
+     * through a Formatter, whose first number loads the JDK's locale data into every text {@code inspect}.
+     */
+    static String grouped(long n) {
+        String digits = Long.toString(n);
+        int sign = n < 0 ? 1 : 0;
+        StringBuilder b = new StringBuilder(digits.length() + digits.length() / 3);
+        for (int i = 0; i < digits.length(); i++) {
+            if (i > sign && (digits.length() - i) % 3 == 0) {
+                b.append(',');
+            }
+            b.append(digits.charAt(i));
+        }
+        return b.toString();
+    }
+
     /** Model parameters, the byte breakdown and each optimizer with its groups' parameters. */
     public static List<String> training(TrainingState s) {
         List<String> out = new ArrayList<>();
-        out.add(String.format(Locale.ROOT, "model parameters: %,d%s; bytes: model %,d, optimizer %,d, other %,d",
-                s.parameterCount(), s.modelKey() == null ? "" : " (in " + s.modelKey() + ")",
-                s.breakdown().model(), s.breakdown().optimizer(), s.breakdown().other()));
+        out.add("model parameters: " + grouped(s.parameterCount())
+                + (s.modelKey() == null ? "" : " (in " + s.modelKey() + ")") + "; bytes: model "
+                + grouped(s.breakdown().model()) + ", optimizer " + grouped(s.breakdown().optimizer()) + ", other "
+                + grouped(s.breakdown().other()));
         for (TrainingState.Optimizer o : s.optimizers()) {
             OptimizerMapping m = o.mapping();
             out.add("optimizer " + o.key() + ": parameters " + m.status().id()
