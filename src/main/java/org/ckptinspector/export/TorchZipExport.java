@@ -51,8 +51,8 @@ final class TorchZipExport {
 
     /**
      * torch's archive name: the file name without its last extension; {@code archive} when that is empty or not
-     * ASCII (torch 2.x writes non-ASCII paths through a file object, which gets that name, docs/checkpoint-formats.md
-     * §2.2).
+     * ASCII (torch 2.x writes non-ASCII paths through a file object, which gets that name,
+     * docs/checkpoint-formats.md §2.2).
      */
     static String archiveRoot(Path output) {
         String name = output.getFileName() == null ? "" : output.getFileName().toString();
