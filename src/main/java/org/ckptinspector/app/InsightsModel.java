@@ -48,6 +48,9 @@ public final class InsightsModel<S, H> {
             List<HistogramBars> histograms, Optional<String> comparedStatus, List<Fact> changeFacts,
             boolean logCounts) {}
 
+    /** Whose tensor the values and the heat map show in diff mode: A's (the selection) or B's counterpart. */
+    public enum Side { A, B }
+
     /** Receives each tab's state as it changes, for the selected tensor only; on the window's thread. */
     public interface Listener<S, H> {
         void statistics(Load<S> state);
@@ -68,6 +71,9 @@ public final class InsightsModel<S, H> {
     private long generation;
     private boolean valuesAsked;
     private boolean heatMapAsked;
+    private Side side = Side.A;
+    /** Counts the side changes and selections, so that values and heat maps of the side left are dropped. */
+    private long sideGeneration;
     private int bins = StatsOptions.DEFAULT_BINS;
     private boolean logCounts;
     private boolean logAbs;
@@ -93,6 +99,7 @@ public final class InsightsModel<S, H> {
         running.clear();
         generation++;
         selected = t;
+        sideGeneration++;
         valuesAsked = false;
         heatMapAsked = false;
         Optional<String> unreadable = ValueReader.unreadableReason(t);
@@ -116,23 +123,72 @@ public final class InsightsModel<S, H> {
         return selected != null && HeatMapData.applies(selected);
     }
 
-    /** Starts reading the values, once per selection. */
-    public void askValues() {
-        if (!valuesAsked && selected != null) {
-            valuesAsked = true;
-            TensorRef t = selected;
-            start("Reading values of " + t.key(), m -> PreviewGrid.of(t, PREVIEW_ROWS, PREVIEW_COLS),
-                    s -> listener.values(s));
+    /** B's tensor for the selection, when in diff mode B has one whose values can be read. */
+    public Optional<TensorRef> counterpart() {
+        return comparison().map(Comparison::b).filter(b -> b != null && ValueReader.unreadableReason(b).isEmpty());
+    }
+
+    /** The side chosen for the values and the heat map; it stays when the selection changes. */
+    public Side side() {
+        return side;
+    }
+
+    /** The tensor the values and the heat map show: B's counterpart on side B (when there is one), else A's. */
+    public TensorRef shown() {
+        return side == Side.B ? counterpart().orElse(selected) : selected;
+    }
+
+    /** Shows A's or B's values and heat map; what was asked of the other side is read again for this one. */
+    public void setSide(Side s) {
+        if (s == side) {
+            return;
+        }
+        side = s;
+        sideGeneration++;
+        boolean values = valuesAsked;
+        boolean heatMap = heatMapAsked;
+        valuesAsked = false;
+        heatMapAsked = false;
+        if (values) {
+            askValues();
+        }
+        if (heatMap) {
+            askHeatMap();
         }
     }
 
-    /** Starts drawing the heat map, once per selection. */
+    /** Starts reading the values of the {@link #shown()} tensor, once per selection and side. */
+    public void askValues() {
+        if (!valuesAsked && selected != null) {
+            valuesAsked = true;
+            TensorRef t = shown();
+            long sg = sideGeneration;
+            start("Reading values of " + t.key(), m -> PreviewGrid.of(t, PREVIEW_ROWS, PREVIEW_COLS),
+                    s -> {
+                        if (sg == sideGeneration) {
+                            listener.values(s);
+                        }
+                    });
+        }
+    }
+
+    /** Starts drawing the heat map of the {@link #shown()} tensor, once per selection and side. */
     public void askHeatMap() {
         if (!heatMapAsked && hasHeatMap()) {
             heatMapAsked = true;
-            TensorRef t = selected;
+            TensorRef t = shown();
+            if (!HeatMapData.applies(t)) {
+                listener.heatMap(new Load.Failed<>("B's " + t.key() + " " + Formats.shape(t.shape())
+                        + " has no heat map."));
+                return;
+            }
+            long sg = sideGeneration;
             start("Drawing " + t.key(), m -> showHeatMap.apply(HeatMapData.of(t, HEATMAP_CELLS, HEATMAP_CELLS, m)),
-                    s -> listener.heatMap(s));
+                    s -> {
+                        if (sg == sideGeneration) {
+                            listener.heatMap(s);
+                        }
+                    });
         }
     }
 

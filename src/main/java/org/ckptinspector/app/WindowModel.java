@@ -62,7 +62,8 @@ public final class WindowModel<R> {
     /** The commands that apply: the menus and tool bar enable exactly these. */
     public record Commands(boolean compare, boolean export, boolean closeFile, boolean closeComparison) {}
 
-    private static final String APP = "Checkpoint Inspector";
+    /** The app's name, the title of a window with no file. */
+    public static final String APP = "Checkpoint Inspector";
 
     private final TaskRunner runner;
     private final View<R> view;

@@ -36,7 +36,7 @@ final class AppMenus {
     }
 
     MenuBar menuBar() {
-        MenuItem open = item("Open…", "Shortcut+O", w.opens()::showOpenDialog);
+        MenuItem open = item("Open…", "Shortcut+O", () -> w.opens().showOpenDialog());
         Menu recentMenu = new Menu("Open Recent");
         Runnable fillRecent = () -> {
             recentMenu.getItems().clear();
@@ -47,17 +47,19 @@ final class AppMenus {
         };
         recent.files().addListener((ListChangeListener<Path>) c -> fillRecent.run());
         fillRecent.run();
-        MenuItem openFolder = item("Open Folder…", "Shortcut+Shift+O", w.opens()::showOpenFolderDialog);
-        MenuItem compare = item("Compare With…", "Shortcut+D", w.opens()::showCompareDialog);
+        MenuItem openFolder = item("Open Folder…", "Shortcut+Shift+O",
+                () -> w.opens().showOpenFolderDialog());
+        MenuItem compare = item("Compare With…", "Shortcut+D", () -> w.opens().showCompareDialog());
         compare.disableProperty().bind(disabledUnless(WindowModel.Commands::compare));
         MenuItem closeComparison = item("Close Comparison", null, () -> w.workspace().setComparison(null));
         closeComparison.disableProperty().bind(disabledUnless(WindowModel.Commands::closeComparison));
         closeComparison.setId("closeComparison");
         MenuItem export = item("Export…", "Shortcut+E", w::showExportDialog);
         export.disableProperty().bind(disabledUnless(WindowModel.Commands::export));
-        MenuItem closeFile = item("Close File", "Shortcut+W", w.workspace()::closeAll);
+        MenuItem closeFile = item("Close File", "Shortcut+W", () -> w.workspace().closeAll());
         closeFile.disableProperty().bind(disabledUnless(WindowModel.Commands::closeFile));
-        Menu file = new Menu("File", null, open, openFolder, recentMenu, item("Open Sample Checkpoint", null, w.opens()::openSample),
+        Menu file = new Menu("File", null, open, openFolder, recentMenu,
+                item("Open Sample Checkpoint", null, () -> w.opens().openSample()),
                 new SeparatorMenuItem(), compare, closeComparison,
                 new SeparatorMenuItem(), export,
                 new SeparatorMenuItem(), closeFile,
@@ -94,10 +96,11 @@ final class AppMenus {
     }
 
     ToolBar toolBar() {
-        Button open = toolButton("Open", Icon.OPEN, "Open a checkpoint (Ctrl+O)", w.opens()::showOpenDialog);
+        Button open = toolButton("Open", Icon.OPEN, "Open a checkpoint (Ctrl+O)",
+                () -> w.opens().showOpenDialog());
         open.setId("openButton");
         Button compare = toolButton("Compare", Icon.COMPARE, "Compare with a second checkpoint (Ctrl+D)",
-                w.opens()::showCompareDialog);
+                () -> w.opens().showCompareDialog());
         compare.setId("compareButton");
         compare.disableProperty().bind(disabledUnless(WindowModel.Commands::compare));
         Button export = toolButton("Export", Icon.EXPORT, "Export the tensors in the basket (Ctrl+E)",

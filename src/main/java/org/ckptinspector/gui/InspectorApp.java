@@ -11,6 +11,7 @@ import javafx.stage.Screen;
 import javafx.stage.Stage;
 import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.task.Background;
+import org.ckptinspector.gui.task.NextFrame;
 
 /** The JavaFX application: one main window, opening the files named on the command line. */
 public final class InspectorApp extends Application {
@@ -19,7 +20,15 @@ public final class InspectorApp extends Application {
     @Override
     public void start(Stage stage) {
         background = new Background();
-        MainWindow window = new MainWindow(stage, background, RecentFiles.forUser());
+        show(new MainWindow(stage, background, RecentFiles.forUser()), stage,
+                getParameters().getRaw().stream().map(Path::of).toList());
+    }
+
+    /**
+     * Shows {@code window} on {@code stage} with its start screen, then, after the first frame, makes its work
+     * area and opens {@code files} (one checkpoint, two to compare, or a run).
+     */
+    static void show(MainWindow window, Stage stage, List<Path> files) {
         stage.getIcons().addAll(appIcons());
         stage.setMinWidth(720);
         stage.setMinHeight(480);
@@ -30,9 +39,8 @@ public final class InspectorApp extends Application {
         stage.setHeight(bounds.getHeight());
         stage.show();
         window.warmUp();
-        List<String> files = getParameters().getRaw();
         if (!files.isEmpty()) {
-            window.openPaths(files.stream().map(Path::of).toList());
+            NextFrame.run(window.scene(), () -> window.openPaths(files));
         }
     }
 

@@ -3,106 +3,70 @@ package org.ckptinspector.gui;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.scene.Scene;
 import javafx.scene.control.SplitPane;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import org.ckptinspector.app.ComparisonState;
-import org.ckptinspector.app.GlobalRows;
 import org.ckptinspector.app.ExportModel;
 import org.ckptinspector.app.OpenedCheckpoint;
 import org.ckptinspector.app.WindowModel;
-import org.ckptinspector.gui.detail.DetailPane;
-import org.ckptinspector.gui.detail.TensorInsights;
-import org.ckptinspector.gui.diff.DiffPanel;
 import org.ckptinspector.gui.export.DragOut;
-import org.ckptinspector.gui.export.ExportBasket;
 import org.ckptinspector.gui.export.ExportDialog;
 import org.ckptinspector.gui.export.ExportSelection;
 import org.ckptinspector.gui.open.FileDrops;
-import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.open.OpenActions;
+import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.open.StartScreen;
 import org.ckptinspector.gui.security.SecurityBanner;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.NextFrame;
-import org.ckptinspector.gui.training.ContentsTabs;
-import org.ckptinspector.gui.training.OptimizerMomentsSection;
-import org.ckptinspector.gui.training.TrainingPane;
 import org.ckptinspector.gui.timeline.TimelineLauncher;
+import org.ckptinspector.gui.training.TrainingPane;
 import org.ckptinspector.gui.tree.FilterBar;
 import org.ckptinspector.gui.tree.LayerTreeTable;
 
 /**
- * The main window, laid out over a {@link WindowModel}: menu and tool bar, the security banner, the layer tree
- * with its filter beside the detail pane, and the status bar; the start screen while no file is open.
+ * The main window: menu and tool bar, the security banner, the start screen or the {@link WorkArea} (layer tree
+ * beside the detail pane, over a {@link WindowModel}), and the status bar. The window is shown with the start
+ * screen only; the work area is made after the first frame ({@link #warmUp()}), or at once when something needs
+ * it before (opening a file waits for it).
  */
 public final class MainWindow {
     private final Stage stage;
     private final Background background;
     private final RecentFiles recent;
-    private final WindowModel<LayerTreeTable.Rows> model;
     private final ReadOnlyObjectWrapper<WindowModel.Commands> commands = new ReadOnlyObjectWrapper<>();
-    private final ExportSelection exportSelection = new ExportSelection();
-    private final FilterBar filterBar = new FilterBar();
-    private final LayerTreeTable tree = new LayerTreeTable(exportSelection);
     private final SecurityBanner securityBanner = new SecurityBanner();
     private final StatusBar statusBar;
-    private final DetailPane detail;
     private final StackPane center = new StackPane();
-    private final SplitPane workArea;
     private final StartScreen startScreen;
     private final Scene scene;
-    private final DiffPanel diffPanel;
-    private final TrainingPane trainingPane;
     private final TimelineLauncher timelines;
     private final DragOut dragOut;
-    private OpenActions opens;
+    private WorkArea work;
     private ExportDialog exportDialog;
-    private boolean detailQueued;
 
     public MainWindow(Stage stage, Background background, RecentFiles recent) {
         this.stage = stage;
         this.background = background;
         this.recent = recent;
         this.statusBar = new StatusBar(background);
-        TensorInsights insights = new TensorInsights(background, t -> comparisonState().of(t));
-        OptimizerMomentsSection moments = new OptimizerMomentsSection(background);
-        this.detail = new DetailPane((tabs, overview, t, doc) -> {
-            insights.addTo(tabs, overview, t, doc);
-            moments.addTo(tabs, overview, t, doc);
-        }, tree::select, this::comparisonState);
-        this.trainingPane = new TrainingPane(background, () -> stage);
-        this.dragOut = new DragOut(background, this::openCheckpoint, recent.preferences(),
-                this::showError);
-        tree.setDragFiles(dragOut::files);
+        this.dragOut = new DragOut(background, this::openCheckpoint, recent.preferences(), this::showError);
         this.timelines = new TimelineLauncher(stage, background, this::openFiles, this::showError);
-        this.startScreen = new StartScreen(recent, () -> opens.showOpenDialog(), () -> opens.openSample(),
+        this.startScreen = new StartScreen(recent, () -> opens().showOpenDialog(), () -> opens().openSample(),
                 this::openFile);
-
-        this.diffPanel = new DiffPanel(() -> workspace().setComparison(null));
-        VBox layers = new VBox(filterBar.view(), tree.view());
-        VBox.setVgrow(tree.view(), Priority.ALWAYS);
-        ExportBasket basket = new ExportBasket(exportSelection, () -> workspace().primary() == null ? null
-                : workspace().primary().tree(), this::showExportDialog);
-        workArea = WorkArea.of(ContentsTabs.of(layers, trainingPane.view()), diffPanel.view(), detail.view(),
-                basket.view());
         center.getChildren().setAll(startScreen.view());
+        stage.setTitle(WindowModel.APP);
 
-        this.model = new WindowModel<>(background, new WindowView(new WindowView.Parts(stage, recent,
-                exportSelection, securityBanner, center, workArea, startScreen, tree, detail, filterBar, statusBar,
-                diffPanel, trainingPane), commands, this::showError));
-        this.opens = new OpenActions(stage, model, recent, timelines::open, this::showError);
-        tree.showSidesOf(model.comparisons());
-        model.start();
         BorderPane root = new BorderPane();
-        AppMenus menus = new AppMenus(this, stage, recent);
-        root.setTop(new VBox(menus.menuBar(), menus.toolBar(), securityBanner.view()));
+        VBox top = new VBox(securityBanner.view());
+        root.setTop(top);
         root.setCenter(center);
         root.setBottom(statusBar.view());
         root.getStyleClass().add("main-window");
@@ -111,38 +75,77 @@ public final class MainWindow {
         scene = new Scene(root, 1280, 800);
         scene.getStylesheets().add(MainWindow.class.getResource("inspector.css").toExternalForm());
         FileDrops.install(root, this::openPaths);
-        securityBanner.setOnGlobal(g -> {
-            if (tree.view().getRoot() != null) {
-                GlobalRows.firstUse(tree.view().getRoot().getValue(), g).ifPresent(tree::select);
-            }
-        });
-
-        filterBar.filterProperty().addListener((obs, was, f) -> model.setFilter(f));
-        tree.selectedProperty().addListener((obs, was, node) -> showDetailSoon());
-        diffPanel.alignPrefixesProperty().addListener((obs, was, now) -> model.setAlignPrefixes(now));
-        diffPanel.differencesOnlyProperty().addListener((obs, was, now) -> model.setDifferencesOnly(now));
         stage.setScene(scene);
+        // The menus and tool bar are the costliest controls of a cold start: made after the first frame, so that
+        // the window shows sooner.
+        NextFrame.run(scene, () -> {
+            AppMenus menus = new AppMenus(this, stage, recent);
+            top.getChildren().addAll(0, List.of(menus.menuBar(), menus.toolBar()));
+        });
     }
 
     /**
-     * Warms the views up while the start screen shows ({@link WarmUp}), then puts the work area, hidden, under
-     * the start screen, so that the first file opens into controls that already exist. Completes once that has
-     * been drawn. Best effort: opening a file before is fine, only slower.
+     * After the next frame makes the work area, then warms the views up while the start screen shows
+     * ({@link WarmUp}) and puts the work area, hidden, under the start screen, so that the first file opens into
+     * controls that already exist. Completes once that has been drawn. Best effort: opening a file before is
+     * fine, only slower.
      */
     public CompletableFuture<Void> warmUp() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        WarmUp.start(scene.getStylesheets().get(0), () -> WarmUp.primeWorkArea(scene, center, workArea, tree,
-                () -> model.primary() != null, () -> done.complete(null)));
+        NextFrame.run(scene, this::work);
+        WarmUp.start(scene.getStylesheets().get(0), () -> WarmUp.primeWorkArea(scene, center, work().view(),
+                work().tree(), () -> work().model().primary() != null, () -> done.complete(null)));
         return done;
+    }
+
+    /** The work area, made now if it is not yet. */
+    private WorkArea work() {
+        if (work == null) {
+            work = new WorkArea(this);
+        }
+        return work;
+    }
+
+    /** Whether the work area has been made (it is not while the first frame is drawn). */
+    boolean hasWorkArea() {
+        return work != null;
     }
 
     public Scene scene() {
         return scene;
     }
 
+    Stage stage() {
+        return stage;
+    }
+
+    RecentFiles recent() {
+        return recent;
+    }
+
+    SecurityBanner securityBanner() {
+        return securityBanner;
+    }
+
+    StatusBar statusBar() {
+        return statusBar;
+    }
+
+    StackPane center() {
+        return center;
+    }
+
+    StartScreen startScreen() {
+        return startScreen;
+    }
+
+    ObjectProperty<WindowModel.Commands> commands() {
+        return commands;
+    }
+
     /** The window's model: the open files and what is shown of them. */
     public WindowModel<LayerTreeTable.Rows> workspace() {
-        return model;
+        return work().model();
     }
 
     /** The commands that apply now; the menus bind to it. */
@@ -155,32 +158,32 @@ public final class MainWindow {
     }
 
     public LayerTreeTable tree() {
-        return tree;
+        return work().tree();
     }
 
     public ComparisonState comparisonState() {
-        return model.comparisons();
+        return workspace().comparisons();
     }
 
     public ExportSelection exportSelection() {
-        return exportSelection;
+        return work().exportSelection();
     }
 
     public SplitPane workArea() {
-        return workArea;
+        return work().view();
     }
 
     public TrainingPane trainingPane() {
-        return trainingPane;
+        return work().trainingPane();
     }
 
     public FilterBar filterBar() {
-        return filterBar;
+        return work().filterBar();
     }
 
     /** Opens {@code a}, and {@code b} (if not null) as the comparison once {@code a} is open. */
     public void openFiles(Path a, Path b) {
-        model.openFiles(a, b);
+        workspace().openFiles(a, b);
     }
 
     public void openFile(Path file) {
@@ -189,7 +192,7 @@ public final class MainWindow {
 
     /** Opens what the user named: one checkpoint, two to compare, or a run's Timeline. */
     public void openPaths(List<Path> paths) {
-        opens.open(paths);
+        opens().open(paths);
     }
 
     /** Opens the Timeline of a run. */
@@ -198,7 +201,7 @@ public final class MainWindow {
     }
 
     private org.ckptinspector.model.Checkpoint openCheckpoint() {
-        return model.primary() == null ? null : model.primary().checkpoint();
+        return work == null || work.model().primary() == null ? null : work.model().primary().checkpoint();
     }
 
     /** Turns rows dragged out of the tree into files. */
@@ -208,21 +211,7 @@ public final class MainWindow {
 
     /** Opening files, the sample and the Open and Compare dialogs. */
     public OpenActions opens() {
-        return opens;
-    }
-
-    /**
-     * Shows the selected row's detail after the next frame, once for any number of selection changes before:
-     * a new tree shows a frame earlier, and browsing with the arrow keys builds only the detail it stops at.
-     */
-    private void showDetailSoon() {
-        if (!detailQueued) {
-            detailQueued = true;
-            NextFrame.run(scene, () -> {
-                detailQueued = false;
-                detail.show(tree.selectedProperty().get(), model.primary());
-            });
-        }
+        return work().opens();
     }
 
     /**
@@ -230,17 +219,18 @@ public final class MainWindow {
      * source's file order. Rows only B has cannot be exported from A and are left out.
      */
     public ExportDialog showExportDialog() {
-        OpenedCheckpoint doc = model.primary();
+        OpenedCheckpoint doc = workspace().primary();
         if (doc == null) {
             return null;
         }
-        if (exportSelection.keys().isEmpty()) {
-            tree.selectedNodes().forEach(exportSelection::toggle);
+        ExportSelection selection = exportSelection();
+        if (selection.keys().isEmpty()) {
+            tree().selectedNodes().forEach(selection::toggle);
         }
         if (exportDialog != null) {
             exportDialog.stage().close();
         }
-        ExportModel export = new ExportModel(doc.checkpoint(), model.exportKeys(exportSelection.keys()), background);
+        ExportModel export = new ExportModel(doc.checkpoint(), workspace().exportKeys(selection.keys()), background);
         exportDialog = new ExportDialog(stage, export, this::openFile);
         exportDialog.show();
         return exportDialog;
@@ -252,9 +242,9 @@ public final class MainWindow {
     }
 
     void focusFilter() {
-        if (model.primary() != null) {
-            filterBar.field().requestFocus();
-            filterBar.field().selectAll();
+        if (work != null && work.model().primary() != null) {
+            work.filterBar().field().requestFocus();
+            work.filterBar().field().selectAll();
         }
     }
 }

@@ -105,6 +105,33 @@ class InsightsModelTest {
     }
 
     @Test
+    void sideBShowsTheCounterpartsValuesAndDropsTheLateValuesOfA() {
+        // fc2.weight stands in for fc1.weight's counterpart in B: what matters is which tensor is read
+        TensorRef a = tensor("fc1.weight");
+        TensorRef b = tensor("fc2.weight");
+        InsightsModel<InsightsModel.Statistics, HeatMapData> compared = new InsightsModel<>(runner,
+                t -> t == a ? Optional.of(new Comparison(b, null, "changed")) : Optional.empty(), s -> s, h -> h);
+        compared.setListener(seen);
+        compared.select(a);
+        runner.runAll();
+        compared.askValues();
+        List<Queued.Job> ofA = List.copyOf(runner.queue);
+        compared.setSide(InsightsModel.Side.B);
+        assertEquals(b, compared.shown());
+        runner.queue.removeAll(ofA);
+        ofA.forEach(Queued.Job::completeAnyway);
+        assertEquals(List.of("loading", "loading"), seen.values, "a late result of A is not shown on side B");
+        runner.runAll();
+        assertEquals(List.of("loading", "loading", "ready"), seen.values);
+        assertEquals(b, seen.lastValues.tensor());
+        // the side stays; a tensor without a counterpart shows its own values
+        compared.select(b);
+        assertEquals(InsightsModel.Side.B, compared.side());
+        assertEquals(b, compared.shown());
+        assertTrue(compared.counterpart().isEmpty());
+    }
+
+    @Test
     void aTensorWithoutValuesSaysWhyAndStartsNothing() throws Exception {
         try (Checkpoint meta = CheckpointOpener.open(Fixtures.file("torch-2.13", "meta_tensors.pt"))) {
             Optional<String> why = model.select(meta.tensor("meta_weight").orElseThrow());

@@ -42,6 +42,8 @@ public final class TensorInsights implements TensorSections, InsightsModel.Liste
     private StackPane statsHolder = new StackPane();
     private Tab valuesTab = new Tab();
     private Tab heatTab = new Tab();
+    private StackPane valuesHolder = new StackPane();
+    private StackPane heatHolder = new StackPane();
 
     /** @param runner runs the work; null for a view that only shows {@link #prepareAll}'s results */
     public TensorInsights(TaskRunner runner, Comparison.Lookup comparisons) {
@@ -98,10 +100,15 @@ public final class TensorInsights implements TensorSections, InsightsModel.Liste
             overview.getChildren().set(0, SingleValueView.of(t, model.comparison()));
             return;
         }
-        valuesTab.setContent(loading());
+        valuesHolder = new StackPane();
+        heatHolder = new StackPane();
+        SideSwitch sides = model.counterpart().isEmpty() ? null : new SideSwitch(model.side(), model::setSide);
+        valuesHolder.getChildren().setAll(loading());
+        valuesTab.setContent(withSides(sides, "values", valuesHolder));
         tabs.getTabs().add(valuesTab);
         if (model.hasHeatMap()) {
-            heatTab.setContent(loading());
+            heatHolder.getChildren().setAll(loading());
+            heatTab.setContent(withSides(sides, "heat map", heatHolder));
             tabs.getTabs().add(heatTab);
         }
         Tab values = valuesTab;
@@ -123,13 +130,24 @@ public final class TensorInsights implements TensorSections, InsightsModel.Liste
 
     @Override
     public void values(Load<PreviewGrid> state) {
-        valuesTab.setContent(view(state, ValueTable::of));
+        valuesHolder.getChildren().setAll(view(state, ValueTable::of));
     }
 
     @Override
     public void heatMap(Load<HeatMapView.Drawn> state) {
-        TensorRef t = model.selected();
-        heatTab.setContent(view(state, d -> HeatMapView.of(d, t, runner)));
+        TensorRef t = model.shown();
+        heatHolder.getChildren().setAll(view(state, d -> HeatMapView.of(d, t, runner)));
+    }
+
+    /** A tab's content holder, under the A | B switch when the tensor is compared with B's. */
+    private static Node withSides(SideSwitch sides, String what, StackPane holder) {
+        if (sides == null) {
+            return holder;
+        }
+        VBox box = new VBox(8, sides.view(what), holder);
+        box.getStyleClass().add("side-switched");
+        VBox.setVgrow(holder, Priority.ALWAYS);
+        return box;
     }
 
     /** A tab's content: a spinner while loading, the view once ready, the reason when it failed. */
