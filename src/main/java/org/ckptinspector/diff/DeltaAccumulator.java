@@ -30,82 +30,10 @@ public final class DeltaAccumulator {
     }
 
     /**
-     * Adds {@code x[0, n)} against three references at once, with the same sums as {@link #addReal} per pair
-     * ({@code previous} may be null): one pass over x for the trajectory of a run, where every step is set
-     * against the previous, the first and the last step.
+     * Adds the sums of {@code n} pairs that are all finite, formed by the caller: the trajectory of a run forms
+     * the sums of several comparisons in one pass over its values.
      */
-    public static void addAgainst(double[] x, int n, DeltaAccumulator toPrevious, double[] previous,
-            DeltaAccumulator toFirst, double[] first, DeltaAccumulator toLast, double[] last) {
-        boolean finite = allFinite(x, n) && (previous == null || allFinite(previous, n)) && allFinite(first, n)
-                && allFinite(last, n);
-        if (!finite) {
-            if (previous != null) {
-                toPrevious.addReal(x, previous, n);
-            }
-            toFirst.addReal(x, first, n);
-            toLast.addReal(x, last, n);
-            return;
-        }
-        boolean hasPrevious = previous != null;
-        double[] p = hasPrevious ? previous : x;
-        double maxP = 0;
-        double maxF = 0;
-        double maxL = 0;
-        double absP = 0;
-        double absF = 0;
-        double absL = 0;
-        double sqP = 0;
-        double sqF = 0;
-        double sqL = 0;
-        double pp = 0;
-        double ff = 0;
-        double ll = 0;
-        double xp = 0;
-        double xf = 0;
-        double xl = 0;
-        double xx = 0;
-        long chP = 0;
-        long chF = 0;
-        long chL = 0;
-        for (int i = 0; i < n; i++) {
-            double xi = x[i];
-            double pi = p[i];
-            double fi = first[i];
-            double li = last[i];
-            double dp = xi - pi;
-            double df = xi - fi;
-            double dl = xi - li;
-            double ap = Math.abs(dp);
-            double af = Math.abs(df);
-            double al = Math.abs(dl);
-            maxP = Math.max(maxP, ap);
-            maxF = Math.max(maxF, af);
-            maxL = Math.max(maxL, al);
-            absP += ap;
-            absF += af;
-            absL += al;
-            sqP += dp * dp;
-            sqF += df * df;
-            sqL += dl * dl;
-            pp += pi * pi;
-            ff += fi * fi;
-            ll += li * li;
-            xp += xi * pi;
-            xf += xi * fi;
-            xl += xi * li;
-            xx += xi * xi;
-            chP += dp != 0 ? 1 : 0;
-            chF += df != 0 ? 1 : 0;
-            chL += dl != 0 ? 1 : 0;
-        }
-        if (hasPrevious) {
-            toPrevious.addSums(n, chP, maxP, absP, sqP, xx, pp, xp);
-        }
-        toFirst.addSums(n, chF, maxF, absF, sqF, xx, ff, xf);
-        toLast.addSums(n, chL, maxL, absL, sqL, xx, ll, xl);
-    }
-
-    private void addSums(int n, long differ, double max, double abs, double sqDiff, double sqA, double sqB,
+    public void addFinitePairs(int n, long differ, double max, double abs, double sqDiff, double sqA, double sqB,
             double ab) {
         finitePairs += n;
         values += n;
