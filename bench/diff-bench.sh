@@ -18,7 +18,7 @@ mkdir -p "$WORK"
 [ -f "$B" ] || "$PY" bench/make_big_checkpoint.py "$B" --gb "$GB" --perturb
 [ -f target/checkpoint-inspector.jar ] || mvn -B -q -o package -DskipTests
 cat "$A" "$B" > /dev/null
-BYTES=$(( $(stat -c %s "$A") + $(stat -c %s "$B") ))
+BYTES=$(( $(stat -L -c %s "$A") + $(stat -L -c %s "$B") ))
 
 start=$(date +%s.%N)
 set +e

@@ -56,7 +56,7 @@ print(best, time.perf_counter() - t0)
 PYEOF
 )"
 
-gb=$(stat -c %s "$FILE" | awk '{print $1 / 1e9}')
+gb=$(stat -L -c %s "$FILE" | awk '{print $1 / 1e9}')
 awk -v gb="$gb" -v j="$java_s" -v t="$torch_s" -v n="$numpy_s" 'BEGIN {
   printf "checkpoint       %.2f GB, page-cached, %d cores\n", gb, '"$(nproc)"'
   printf "numpy sum        %7.3f s  %6.2f GB/s  (memory-read baseline, one core)\n", n, gb / n

@@ -4,7 +4,8 @@
 # and by torch computing the same per-step figures (mmap=True loads; norms, differences to the previous and the
 # first step, cosine to the last, changed fraction, max |Δ|). Prints GB/s over the bytes of all files (goal:
 # >= 1 GB/s), the ratio to torch (in float32, and in float64 as we compute), the peak RSS of the JVM and the
-# machine's load (timings on a shared machine vary with it). The files are read once before timing, so both
+# machine's load (timings on a shared machine vary with it; compare CPU seconds per GB and the ratio to torch of
+# the same run there). The files are read once before timing, so both
 # tools run with them in the page cache.
 # Env: TORCH213_PYTHON (default /opt/torch213/bin/python), BENCH_STEPS (10), BENCH_MB (200 per checkpoint).
 set -euo pipefail
@@ -42,8 +43,9 @@ t64=$(echo "$torch_line" | sed -E 's/.*torch_float64_seconds=([0-9.]+).*/\1/')
 echo "files:       $STEPS checkpoints, $(echo "scale=2; $BYTES / 1000000000" | bc -l) GB in all"
 echo "ours:        ${java_s}s wall (JVM start and file parsing included), heap capped at 256 MiB"
 echo "             CPU ${user_s}s user + ${sys_s}s system over all threads"
-echo "             peak RSS $(( rss_kb / 1024 )) MiB: mostly the mapped file pages, i.e. the page cache"
+echo "             peak RSS $(( rss_kb / 1024 )) MiB (float32 steps are read with positional reads, not mapped)"
 echo "throughput:  $(echo "scale=2; $BYTES / $java_s / 1000000000" | bc -l) GB/s (goal >= 1)"
+echo "cpu per GB:  $(echo "scale=2; ($user_s + $sys_s) * 1000000000 / $BYTES" | bc -l) s (user + system; less sensitive to the load than wall time)"
 echo "torch:       $torch_line"
 echo "ratio:       $(echo "scale=2; $t32 / $java_s" | bc -l)x vs torch in float32, $(echo "scale=2; $t64 / $java_s" | bc -l)x vs torch in float64 (torch seconds / our seconds; torch's import excluded)"
 echo "load:        $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) on $(nproc) cores"

@@ -1,6 +1,7 @@
 package org.ckptinspector.adapter;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,10 +110,17 @@ public record LoraAdapter(LoraConfig config, List<LoraModule> modules, Map<Strin
             problems.add(name + ": " + (a == null ? "lora_A" : "lora_B") + " is missing");
             return null;
         }
-        if (a.rank() != 2 || b.rank() != 2 || a.dim(0) != b.dim(1)) {
-            problems.add(name + ": factors of shapes " + java.util.Arrays.toString(a.shape()) + " and "
-                    + java.util.Arrays.toString(b.shape()) + " do not multiply (B·A needs B [out, r], A [r, in]); "
-                    + "a convolution or another layer type is not merged by this version");
+        boolean conv = !embedding && a.rank() >= 3 && a.rank() <= 5 && b.rank() == a.rank();
+        if (conv) {
+            String refused = convRefusal(a, b);
+            if (refused != null) {
+                problems.add(name + ": " + refused);
+                return null;
+            }
+        } else if (a.rank() != 2 || b.rank() != 2 || a.dim(0) != b.dim(1)) {
+            problems.add(name + ": factors of shapes " + Arrays.toString(a.shape()) + " and "
+                    + Arrays.toString(b.shape()) + " do not multiply (B·A needs B [out, r], A [r, in]; a "
+                    + "convolution B [out, r, 1…], A [r, in, k…]); this layer type is not merged by this version");
             return null;
         }
         int rank = config.rankOf(name);
@@ -120,9 +128,35 @@ public record LoraAdapter(LoraConfig config, List<LoraModule> modules, Map<Strin
             problems.add(name + ": the config gives rank " + rank + " but lora_A has " + a.dim(0) + " rows");
         }
         double alpha = config.alphaOf(name);
-        return new LoraModule(name, embedding ? LoraModule.Kind.EMBEDDING : LoraModule.Kind.LINEAR, a, b,
-                parts.get("lora_B.bias"), rank, alpha, config.scaleOf(name, rank),
-                embedding || config.fanInFanOut());
+        LoraModule.Kind kind = embedding ? LoraModule.Kind.EMBEDDING
+                : conv ? LoraModule.Kind.CONV : LoraModule.Kind.LINEAR;
+        // peft's conv layers ignore fan_in_fan_out: their weights are always [out, in, k…].
+        return new LoraModule(name, kind, a, b, parts.get("lora_B.bias"), rank, alpha, config.scaleOf(name, rank),
+                embedding || (!conv && config.fanInFanOut()));
+    }
+
+    /**
+     * Why peft's conv LoRA {@code B [out, r/groups, 1…]}, {@code A [r, in, k…]} is not merged as B·A, or null when
+     * it is: a grouped convolution (peft's {@code merge} raises for {@code groups > 1}) or a {@code lora_B} whose
+     * kernel is not 1 (peft always makes it 1).
+     */
+    private static String convRefusal(TensorRef a, TensorRef b) {
+        for (int d = 2; d < b.rank(); d++) {
+            if (b.dim(d) != 1) {
+                return "a convolution LoRA whose lora_B " + Arrays.toString(b.shape()) + " has a kernel other than "
+                        + "1; peft makes lora_B a 1×1 convolution, so this is not peft's conv LoRA and is not merged";
+            }
+        }
+        if (b.dim(1) != a.dim(0)) {
+            if (b.dim(1) > 0 && a.dim(0) % b.dim(1) == 0) {
+                return "a LoRA on a grouped convolution (groups = " + a.dim(0) / b.dim(1) + ": lora_B "
+                        + Arrays.toString(b.shape()) + " takes " + b.dim(1) + " of lora_A's " + a.dim(0)
+                        + " channels per group); peft does not merge grouped convolutions (groups > 1) either";
+            }
+            return "convolution factors of shapes " + Arrays.toString(a.shape()) + " and "
+                    + Arrays.toString(b.shape()) + " do not multiply (lora_B's input channels must be lora_A's rank)";
+        }
+        return null;
     }
 
     static String stripPrefix(String key) {

@@ -7,9 +7,11 @@ import org.ckptinspector.values.ValueReader;
 
 /**
  * ΔW = scale·U·V of one LoRA module in the base weight's orientation ({@code rows × cols}), with U = B and V = A,
- * or U = Aᵀ and V = Bᵀ for a transposed module. The factors are held in float32, as peft computes with them
- * (it casts float16/bfloat16 factors to float32 before it multiplies); ΔW itself is never held: {@link #row}
- * computes any part of a row, {@link #frobeniusNorm} works from the r×r Gram matrices.
+ * or U = Aᵀ and V = Bᵀ for a transposed module; a convolution's factors are the matrices {@code [out, r]} and
+ * {@code [r, in·k…]}, so its ΔW is the weight {@code [out, in, k…]} flattened to {@code out × in·k…}. The factors
+ * are held in float32, as peft computes with them (it casts float16/bfloat16 factors to float32 before it
+ * multiplies); ΔW itself is never held: {@link #row} computes any part of a row, {@link #frobeniusNorm} works from
+ * the r×r Gram matrices.
  */
 public final class LowRankDelta implements MergedWeight.Delta {
     /** Most factor elements held (256 MiB of floats): LoRA factors are small by design. */
@@ -38,7 +40,7 @@ public final class LowRankDelta implements MergedWeight.Delta {
         TensorRef a = m.a();
         TensorRef b = m.b();
         long r = a.dim(0);
-        long in = a.dim(1);
+        long in = a.numel() / Math.max(1, r); // in·k… for a convolution: its factors as matrices
         long out = b.dim(0);
         if (r * (in + out) > MAX_FACTOR_VALUES || in > Integer.MAX_VALUE || out > Integer.MAX_VALUE) {
             throw new CheckpointException(CheckpointException.Kind.LIMIT_EXCEEDED, m.module()
@@ -86,8 +88,7 @@ public final class LowRankDelta implements MergedWeight.Delta {
     /**
      * Writes ΔW[row, from .. from + count) into {@code dst[offset ..]} as peft's float32 arithmetic gives it:
      * B·A with one fused multiply-add per rank in rank order (what torch's MKL sgemm does for LoRA-sized
-     * products: bit-identical on the fixtures, where sums kept in double differed in the last bit of 38% of the
-     * values), times the float32 scale.
+     * products, so the merged values are bit-identical to peft's), times the float32 scale.
      */
     @Override
     public void row(int row, int from, int count, float[] dst, int offset) {

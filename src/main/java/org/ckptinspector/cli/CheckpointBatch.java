@@ -5,18 +5,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.ckptinspector.format.folder.CheckpointFiles;
 import org.ckptinspector.format.folder.FolderReader;
+import org.ckptinspector.task.ParallelUnits;
+import org.ckptinspector.task.TaskMonitor;
 
 /**
  * The files of a command that accepts {@code FILE... | DIR}: folders are searched recursively for checkpoint
@@ -85,29 +80,18 @@ final class CheckpointBatch {
     }
 
     /**
-     * Runs {@code work} on every file, at most one file per core at a time, and hands each result to
-     * {@code emit} on the calling thread in file order. At most twice as many results as cores wait for an
-     * earlier one, so memory stays bounded however many files there are.
+     * Runs {@code work} on every file, at most one file per core at a time (a file's own parallel work then runs
+     * on its thread), and hands each result to {@code emit} on the calling thread in file order. Files are taken
+     * twice as many as cores at a time, so memory stays bounded however many files there are.
      */
-    <R> void run(Work<R> work, Consumer<R> emit) {
+    <R> void run(Work<R> work, Consumer<R> emit) throws IOException {
         int threads = Math.max(1, Math.min(files.size(), Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "checkpoint-batch");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Deque<Future<R>> pending = new ArrayDeque<>();
-            Iterator<Path> next = files.iterator();
-            while (next.hasNext() || !pending.isEmpty()) {
-                while (next.hasNext() && pending.size() < 2 * threads) {
-                    Path file = next.next();
-                    pending.add(pool.submit(() -> work.run(file)));
-                }
-                emit.accept(await(pending.poll()));
+        for (int from = 0; from < files.size(); from += 2 * threads) {
+            List<ParallelUnits.Task<R>> window = new ArrayList<>();
+            for (Path file : files.subList(from, Math.min(files.size(), from + 2 * threads))) {
+                window.add(() -> work.run(file));
             }
-        } finally {
-            pool.shutdownNow();
+            ParallelUnits.map(window, threads, TaskMonitor.NONE).forEach(emit);
         }
     }
 
@@ -167,16 +151,5 @@ final class CheckpointBatch {
                 ? "error: out of resources (" + ex.getClass().getSimpleName() + ")" : Cli.message(ex);
         return message.contains(file.toString()) ? message
                 : "error: " + file + ": " + message.substring("error: ".length());
-    }
-
-    private static <R> R await(Future<R> f) {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("per-file work failed", e.getCause());
-        }
     }
 }

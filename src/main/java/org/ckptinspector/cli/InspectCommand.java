@@ -32,7 +32,8 @@ final class InspectCommand implements Callable<Integer> {
             + "for many files, one JSON line per file");
     private final OptionSpec hashOption = CommandModel.flag("--hash", "add the SHA-256 of every tensor's values");
     private final OptionSpec collapseOption = CommandModel.flag("--collapse", "list repeated blocks (layers.0 … "
-            + "layers.31) once, as a pattern, followed by the tensors of the blocks that differ");
+            + "layers.31) once, as a pattern, followed by the tensors of the blocks that differ; with --json, add "
+            + "\"repeated_blocks\"");
     final CommandSpec spec = CommandModel.command(this, "inspect", "List the tensors, globals and values of a "
             + "checkpoint.").addPositional(filesArg).addOption(jsonOption).addOption(hashOption)
             .addOption(collapseOption);
@@ -57,11 +58,11 @@ final class InspectCommand implements Callable<Integer> {
     private int inspect(Path file, PrintWriter out, boolean lines) throws Exception {
         try (Checkpoint c = CheckpointOpener.open(file)) {
             if (json && lines) {
-                JsonOutput.line(out, json -> InspectReport.write(c, hash, json));
+                JsonOutput.line(out, json -> InspectReport.write(c, hash, collapse, json));
                 return Cli.OK;
             }
             if (json) {
-                JsonOutput.print(out, json -> InspectReport.write(c, hash, json));
+                JsonOutput.print(out, json -> InspectReport.write(c, hash, collapse, json));
                 return Cli.OK;
             }
             out.println(c.file() + "  (" + c.format().id() + ", " + c.tensors().size() + " tensors)");

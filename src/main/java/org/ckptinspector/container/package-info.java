@@ -1,7 +1,4 @@
 /**
  * Zip, tar and legacy-stream records found exactly as torch and CPython find them.
- *
- * <p>Section numbers (§N) in the comments of this package refer to docs/checkpoint-formats.md unless they name
- * another document in docs/.
  */
 package org.ckptinspector.container;

@@ -11,6 +11,7 @@ import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.Format;
 import org.ckptinspector.model.PyValue;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.ParallelUnits;
 import org.ckptinspector.task.Progress;
 import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.ValueReader;
@@ -129,18 +130,18 @@ public final class CheckpointDiff {
             total += p.byteWork();
         }
         Progress progress = new Progress(monitor, total, "comparing bytes");
-        List<ParallelWork.Unit> units = new ArrayList<>();
+        List<ParallelUnits.Unit<ThreadBuffers>> units = new ArrayList<>();
         pairs.forEach(p -> units.addAll(p.byteUnits(progress)));
-        ParallelWork.run(units, threads, monitor);
+        ParallelUnits.run(units, threads, ThreadBuffers::new, monitor);
     }
 
     private static void compareValues(List<PairComparison> pairs, int threads, TaskMonitor monitor)
             throws IOException {
         long total = pairs.stream().mapToLong(PairComparison::valueWork).sum();
         Progress progress = new Progress(monitor, total, "computing differences");
-        List<ParallelWork.Unit> units = new ArrayList<>();
+        List<ParallelUnits.Unit<ThreadBuffers>> units = new ArrayList<>();
         pairs.forEach(p -> units.addAll(p.valueUnits(progress)));
-        ParallelWork.run(units, threads, monitor);
+        ParallelUnits.run(units, threads, ThreadBuffers::new, monitor);
     }
 
     private static void estimateRanks(List<PairComparison> pairs, int threads, TaskMonitor monitor)
@@ -152,9 +153,9 @@ public final class CheckpointDiff {
         }
         long total = pairs.stream().mapToLong(PairComparison::rankWork).sum();
         Progress progress = new Progress(monitor, total, "estimating update ranks");
-        List<ParallelWork.Unit> units = new ArrayList<>();
+        List<ParallelUnits.Unit<ThreadBuffers>> units = new ArrayList<>();
         pairs.forEach(p -> units.addAll(p.rankUnits(progress)));
-        ParallelWork.run(units, threads, monitor);
+        ParallelUnits.run(units, threads, ThreadBuffers::new, monitor);
     }
 
     /** The verdicts rolled up per module, over the pairs whose values were compared, in key order. */

@@ -12,6 +12,8 @@ public final class DeltaAccumulator {
     private long values;
     private long nonfiniteMismatches;
     private double maxAbs;
+    /** Largest a² of the finite pairs compared: the scale of A's rounding unit. */
+    private double maxSquareA;
     private double sumAbs;
     private double sumSqDiff;
     private double sumSqA;
@@ -28,82 +30,10 @@ public final class DeltaAccumulator {
     }
 
     /**
-     * Adds {@code x[0, n)} against three references at once, with the same sums as {@link #addReal} per pair
-     * ({@code previous} may be null): one pass over x for the trajectory of a run, where every step is set
-     * against the previous, the first and the last step.
+     * Adds the sums of {@code n} pairs that are all finite, formed by the caller: the trajectory of a run forms
+     * the sums of several comparisons in one pass over its values.
      */
-    public static void addAgainst(double[] x, int n, DeltaAccumulator toPrevious, double[] previous,
-            DeltaAccumulator toFirst, double[] first, DeltaAccumulator toLast, double[] last) {
-        boolean finite = allFinite(x, n) && (previous == null || allFinite(previous, n)) && allFinite(first, n)
-                && allFinite(last, n);
-        if (!finite) {
-            if (previous != null) {
-                toPrevious.addReal(x, previous, n);
-            }
-            toFirst.addReal(x, first, n);
-            toLast.addReal(x, last, n);
-            return;
-        }
-        boolean hasPrevious = previous != null;
-        double[] p = hasPrevious ? previous : x;
-        double maxP = 0;
-        double maxF = 0;
-        double maxL = 0;
-        double absP = 0;
-        double absF = 0;
-        double absL = 0;
-        double sqP = 0;
-        double sqF = 0;
-        double sqL = 0;
-        double pp = 0;
-        double ff = 0;
-        double ll = 0;
-        double xp = 0;
-        double xf = 0;
-        double xl = 0;
-        double xx = 0;
-        long chP = 0;
-        long chF = 0;
-        long chL = 0;
-        for (int i = 0; i < n; i++) {
-            double xi = x[i];
-            double pi = p[i];
-            double fi = first[i];
-            double li = last[i];
-            double dp = xi - pi;
-            double df = xi - fi;
-            double dl = xi - li;
-            double ap = Math.abs(dp);
-            double af = Math.abs(df);
-            double al = Math.abs(dl);
-            maxP = Math.max(maxP, ap);
-            maxF = Math.max(maxF, af);
-            maxL = Math.max(maxL, al);
-            absP += ap;
-            absF += af;
-            absL += al;
-            sqP += dp * dp;
-            sqF += df * df;
-            sqL += dl * dl;
-            pp += pi * pi;
-            ff += fi * fi;
-            ll += li * li;
-            xp += xi * pi;
-            xf += xi * fi;
-            xl += xi * li;
-            xx += xi * xi;
-            chP += dp != 0 ? 1 : 0;
-            chF += df != 0 ? 1 : 0;
-            chL += dl != 0 ? 1 : 0;
-        }
-        if (hasPrevious) {
-            toPrevious.addSums(n, chP, maxP, absP, sqP, xx, pp, xp);
-        }
-        toFirst.addSums(n, chF, maxF, absF, sqF, xx, ff, xf);
-        toLast.addSums(n, chL, maxL, absL, sqL, xx, ll, xl);
-    }
-
-    private void addSums(int n, long differ, double max, double abs, double sqDiff, double sqA, double sqB,
+    public void addFinitePairs(int n, long differ, double max, double abs, double sqDiff, double sqA, double sqB,
             double ab) {
         finitePairs += n;
         values += n;
@@ -142,6 +72,7 @@ public final class DeltaAccumulator {
         double sb1 = 0;
         double ab0 = 0;
         double ab1 = 0;
+        double ma = maxSquareA;
         long differ = 0;
         int i = 0;
         for (; i + 1 < n; i += 2) {
@@ -159,12 +90,16 @@ public final class DeltaAccumulator {
             abs1 += ad1;
             sq0 += d0 * d0;
             sq1 += d1 * d1;
-            sa0 += x0 * x0;
-            sa1 += x1 * x1;
+            double q0 = x0 * x0;
+            double q1 = x1 * x1;
+            sa0 += q0;
+            sa1 += q1;
             sb0 += y0 * y0;
             sb1 += y1 * y1;
             ab0 += x0 * y0;
             ab1 += x1 * y1;
+            ma = q0 > ma ? q0 : ma; // finite here: a compare, not Math.max's NaN and −0 handling
+            ma = q1 > ma ? q1 : ma;
             differ += (d0 != 0 ? 1 : 0) + (d1 != 0 ? 1 : 0);
         }
         if (i < n) {
@@ -175,8 +110,10 @@ public final class DeltaAccumulator {
             sa0 += a[i] * a[i];
             sb0 += b[i] * b[i];
             ab0 += a[i] * b[i];
+            ma = Math.max(ma, a[i] * a[i]);
             differ += d != 0 ? 1 : 0;
         }
+        maxSquareA = ma;
         finitePairs += n;
         changed += differ;
         values += n;
@@ -221,6 +158,7 @@ public final class DeltaAccumulator {
                 sqA += xr * xr + xi * xi;
                 sqB += yr * yr + yi * yi;
                 ab += xr * yr + xi * yi;
+                maxSquareA = Math.max(maxSquareA, xr * xr + xi * xi);
                 pairs++;
                 if (dr != 0 || di != 0) {
                     differ++;
@@ -249,6 +187,7 @@ public final class DeltaAccumulator {
         values += o.values;
         nonfiniteMismatches += o.nonfiniteMismatches;
         maxAbs = Math.max(maxAbs, o.maxAbs);
+        maxSquareA = Math.max(maxSquareA, o.maxSquareA);
         sumAbs += o.sumAbs;
         sumSqDiff += o.sumSqDiff;
         sumSqA += o.sumSqA;
@@ -259,6 +198,22 @@ public final class DeltaAccumulator {
     /** Positions whose values differ (NaN equals NaN, an infinity the same infinity; -0.0 equals 0.0). */
     public long changedValues() {
         return changed;
+    }
+
+    /**
+     * True when values differ but only as rounding A and B to dtypes of rounding units {@code epsA} and
+     * {@code epsB} (relative, as {@link DeltaRank#eps}) can make them differ: every value finite, no |a − b|
+     * above one unit at A's largest magnitude, max(ε_A, ε_B)·max|a|, and ‖A − B‖_F within half the
+     * rounding floor, (ε_A‖A‖_F + ε_B‖B‖_F) / 2, which rounding each value to nearest (half a unit) cannot exceed. A
+     * re-quantization or a recomputation in another order, not an update; integers (ε = 0) never are.
+     */
+    boolean withinRounding(double epsA, double epsB) {
+        if (changed == 0 || nonfiniteMismatches > 0 || finitePairs != values) {
+            return false;
+        }
+        double unit = Math.max(epsA, epsB) * Math.sqrt(maxSquareA);
+        double floor = (epsA * Math.sqrt(sumSqA) + epsB * Math.sqrt(sumSqB)) / 2;
+        return maxAbs <= unit && Math.sqrt(sumSqDiff) <= floor;
     }
 
     /** The figures of the pairs added so far, with A as the added {@code a} and B as {@code b}. */

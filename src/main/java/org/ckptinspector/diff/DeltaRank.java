@@ -218,8 +218,8 @@ final class DeltaRank {
 
     private void stream(boolean first, Segment segment) throws IOException {
         long total = m * n;
-        double[] a = new double[ParallelWork.VALUE_CHUNK];
-        double[] b = new double[ParallelWork.VALUE_CHUNK];
+        double[] a = new double[ThreadBuffers.VALUE_CHUNK];
+        double[] b = new double[ThreadBuffers.VALUE_CHUNK];
         for (long e = 0; e < total; ) {
             int len = (int) Math.min(a.length, total - e);
             source.read(e, a, b, len);

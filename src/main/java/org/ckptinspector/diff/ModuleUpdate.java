@@ -17,7 +17,7 @@ public record ModuleUpdate(String module, UpdateVerdict.Kind kind, Integer delta
         return dot < 0 ? "" : key.substring(0, dot);
     }
 
-    /** {@code frozen}, {@code sparse}, {@code low-rank (rank r)} or {@code full}. */
+    /** {@code frozen}, {@code noise}, {@code sparse}, {@code low-rank (rank r)} or {@code full}. */
     public String label() {
         return UpdateVerdict.label(kind, deltaRank);
     }

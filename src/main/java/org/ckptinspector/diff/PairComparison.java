@@ -11,6 +11,7 @@ import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Layout;
 import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.ParallelUnits;
 import org.ckptinspector.task.Progress;
 import org.ckptinspector.values.TensorBytes;
 import org.ckptinspector.values.TensorHash;
@@ -88,8 +89,8 @@ final class PairComparison {
     }
 
     /** The byte comparison in units; none when the pair already differs. */
-    List<ParallelWork.Unit> byteUnits(Progress progress) {
-        List<ParallelWork.Unit> units = new ArrayList<>();
+    List<ParallelUnits.Unit<ThreadBuffers>> byteUnits(Progress progress) {
+        List<ParallelUnits.Unit<ThreadBuffers>> units = new ArrayList<>();
         if (bytesDiffer.get()) {
             return units;
         }
@@ -118,7 +119,7 @@ final class PairComparison {
         return units;
     }
 
-    private void compareBytes(TensorRef ra, TensorRef rb, long first, long count, ParallelWork.Scratch scratch,
+    private void compareBytes(TensorRef ra, TensorRef rb, long first, long count, ThreadBuffers scratch,
             Progress progress) throws IOException {
         int item = ra.dtype().itemSize();
         int perBlock = Math.max(1, granularity.byteBlock() / item);
@@ -140,7 +141,7 @@ final class PairComparison {
     }
 
     /** Hands elements [first, first + n) of t to {@code use} as one buffer: a mapped slice, or a gathered copy. */
-    private static <T> T block(TensorRef t, long first, int n, ParallelWork.Scratch scratch, boolean sideA,
+    private static <T> T block(TensorRef t, long first, int n, ThreadBuffers scratch, boolean sideA,
             BlockUse<T> use) throws IOException {
         int bytes = n * t.dtype().itemSize();
         List<T> result = new ArrayList<>(1);
@@ -198,13 +199,13 @@ final class PairComparison {
     }
 
     /** The value comparison in units; each fills its own partial sums, merged in order by {@link #result()}. */
-    List<ParallelWork.Unit> valueUnits(Progress progress) {
+    List<ParallelUnits.Unit<ThreadBuffers>> valueUnits(Progress progress) {
         long total = readers == null ? 0 : readers[0].size();
         long perUnit = granularity.valueUnit();
         int count = (int) ((total + perUnit - 1) / perUnit);
         partials = new DeltaAccumulator[Math.max(1, count)];
         partials[0] = new DeltaAccumulator();
-        List<ParallelWork.Unit> units = new ArrayList<>();
+        List<ParallelUnits.Unit<ThreadBuffers>> units = new ArrayList<>();
         for (int u = 0; u < count; u++) {
             int index = u;
             long first = u * perUnit;
@@ -214,14 +215,14 @@ final class PairComparison {
         return units;
     }
 
-    private DeltaAccumulator compareValues(long first, long count, ParallelWork.Scratch scratch,
+    private DeltaAccumulator compareValues(long first, long count, ThreadBuffers scratch,
             Progress progress) throws IOException {
         DeltaAccumulator acc = new DeltaAccumulator();
         int half = readers.length / 2;
         int bytesPerValue = a.tensor().dtype().itemSize() + b.tensor().dtype().itemSize();
         long done = 0;
         while (done < count) {
-            int n = (int) Math.min(ParallelWork.VALUE_CHUNK, count - done);
+            int n = (int) Math.min(ThreadBuffers.VALUE_CHUNK, count - done);
             long at = first + done;
             for (int i = 0; i < readers.length; i++) {
                 ValueReader r = readers[i];
@@ -277,7 +278,7 @@ final class PairComparison {
     }
 
     /** The rank estimate of ΔW = A − B as one unit, none unless {@link #claimRank} granted it. */
-    List<ParallelWork.Unit> rankUnits(Progress progress) {
+    List<ParallelUnits.Unit<ThreadBuffers>> rankUnits(Progress progress) {
         if (rank != null) {
             return List.of();
         }
@@ -301,8 +302,9 @@ final class PairComparison {
             total.merge(p);
         }
         ValueChange change = total.result(key);
+        boolean rounding = total.withinRounding(DeltaRank.eps(a.tensor().dtype()), DeltaRank.eps(b.tensor().dtype()));
         return change.withUpdate(UpdateVerdict.of(change.changedValues(), change.values(), a.tensor().shape(),
-                rank));
+                rounding, rank));
     }
 
     /** Elements of the pair, for the module roll-up. */

@@ -104,7 +104,7 @@ final class DataWriter {
                 progress.add(p.outputBytes);
             });
         }
-        ParallelUnits.run(units, threads, Scratch::new, monitor, "export-write");
+        ParallelUnits.run(units, threads, Scratch::new, monitor);
     }
 
     /** Passes a piece's output bytes, in order, to {@link Scratch#emit}. */

@@ -96,8 +96,7 @@ final class OutputVerifier {
                 progress.add(p.outputBytes());
             });
         }
-        ParallelUnits.run(units, threads, Staging::new, monitor,
-                "export-verify");
+        ParallelUnits.run(units, threads, Staging::new, monitor);
     }
 
     /**

@@ -22,10 +22,10 @@ import org.ckptinspector.model.PyValue;
 import org.ckptinspector.task.TaskMonitor;
 
 /**
- * Writes a plan as a safetensors file (§9): 8-byte header length, JSON header padded with spaces to a multiple
- * of 8, then every tensor's elements contiguous and back to back. Data are ordered as the reference writer
- * orders them (dtype by descending alignment, then name by UTF-8 bytes), so every tensor is aligned to its
- * element size relative to the 8-aligned buffer; the header lists them in the same order. Values are written as
+ * Writes a plan as a safetensors file (docs/checkpoint-formats.md §9): 8-byte header length, JSON header padded with
+ * spaces to a multiple of 8, then every tensor's elements contiguous and back to back. Data are ordered as the
+ * reference writer orders them (dtype by descending alignment, then name by UTF-8 bytes), so every tensor is aligned to
+ * its element size relative to the 8-aligned buffer; the header lists them in the same order. Values are written as
  * torch shows them: conjugate and negative bits applied, every tensor contiguous and with its own data.
  */
 final class SafetensorsExport {

@@ -11,10 +11,11 @@ import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.TensorRef;
 
 /**
- * The {@code data.pkl} of a .pth export, as torch itself pickles a state_dict (§3.6, §4.4): an OrderedDict
- * (GLOBAL + EMPTY_TUPLE + REDUCE + SETITEMS) of {@code _rebuild_tensor_v2(pid, offset, size, stride, False,
- * OrderedDict())}, with {@code _rebuild_tensor_v3} for dtypes without a legacy storage class and
- * {@code _rebuild_qtensor} for quantized tensors, then BUILD {@code {'_metadata': …}} when the source had it.
+ * The {@code data.pkl} of a .pth export, as torch itself pickles a state_dict (docs/checkpoint-formats.md §3.6, §4.4):
+ * an OrderedDict (GLOBAL + EMPTY_TUPLE + REDUCE + SETITEMS) of
+ * {@code _rebuild_tensor_v2(pid, offset, size, stride, False, OrderedDict())}, with {@code _rebuild_tensor_v3} for
+ * dtypes without a legacy storage class and {@code _rebuild_qtensor} for quantized tensors, then BUILD
+ * {@code {'_metadata': …}} when the source had it.
  */
 final class StateDictPickle {
     private static final Pickled.Global ORDERED_DICT = new Pickled.Global("collections", "OrderedDict");

@@ -10,9 +10,9 @@ import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 
 /**
- * The storage records of a .pth export (§8 option b): one record per source storage that an exported tensor
- * views, holding only the element range {@code [lo, hi)} those tensors cover, with each tensor's offset rebased
- * by {@code -lo} and its strides kept. Tensors that shared a storage still share one, so tied weights stay
+ * The storage records of a .pth export (docs/checkpoint-formats.md §8 option b): one record per source storage that an
+ * exported tensor views, holding only the element range {@code [lo, hi)} those tensors cover, with each tensor's offset
+ * rebased by {@code -lo} and its strides kept. Tensors that shared a storage still share one, so tied weights stay
  * tied. Records are numbered in first-reference order, as torch numbers them while pickling.
  */
 final class StorageLayout {

@@ -11,11 +11,12 @@ import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
 
 /**
- * The oldest torch whose {@code torch.load(weights_only=True)} reads what the .pth writer writes for a tensor.
- * Classic dtypes load in 1.13. Quantized tensors (float scales, qscheme globals) and conjugate/negative bits
- * (the 7th argument of {@code _rebuild_tensor_v2}) need 2.x's unpickler. Dtypes without a legacy storage class
- * need {@code _rebuild_tensor_v3} and the dtype itself; the versions for those are the releases that introduced
- * the dtype (§13 marks the exact minimum as unverified; 1.13 fails and 2.13 loads, as the round-trip test shows).
+ * The oldest torch whose {@code torch.load(weights_only=True)} reads what the .pth writer writes for a tensor. Classic
+ * dtypes load in 1.13. Quantized tensors (float scales, qscheme globals) and conjugate/negative bits (the 7th argument
+ * of {@code _rebuild_tensor_v2}) need 2.x's unpickler. Dtypes without a legacy storage class need
+ * {@code _rebuild_tensor_v3} and the dtype itself; the versions for those are the releases that introduced the dtype
+ * (docs/checkpoint-formats.md §13 marks the exact minimum as unverified; 1.13 fails and 2.13 loads, as the round-trip
+ * test shows).
  */
 final class TorchRequirements {
     private TorchRequirements() {}

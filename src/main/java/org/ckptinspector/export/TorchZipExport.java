@@ -12,10 +12,10 @@ import org.ckptinspector.export.zip.StoredZipWriter;
 import org.ckptinspector.task.TaskMonitor;
 
 /**
- * Writes a plan as a torch.save zip archive (§2, §12): records {@code data.pkl}, {@code byteorder},
- * {@code data/0…}, {@code version} under a root folder named after the output file, every record STORED and
- * 64-byte aligned. It writes no {@code .format_version}: without it torch never computes record offsets by
- * assuming miniz's exact layout (§2.6).
+ * Writes a plan as a torch.save zip archive (docs/checkpoint-formats.md §2, §12): records {@code data.pkl},
+ * {@code byteorder}, {@code data/0…}, {@code version} under a root folder named after the output file, every record
+ * STORED and 64-byte aligned. It writes no {@code .format_version}: without it torch never computes record offsets by
+ * assuming miniz's exact layout (docs/checkpoint-formats.md §2.6).
  */
 final class TorchZipExport {
     static final int ALIGNMENT = 64;
@@ -51,7 +51,8 @@ final class TorchZipExport {
 
     /**
      * torch's archive name: the file name without its last extension; {@code archive} when that is empty or not
-     * ASCII (torch 2.x writes non-ASCII paths through a file object, which gets that name, §2.2).
+     * ASCII (torch 2.x writes non-ASCII paths through a file object, which gets that name,
+     * docs/checkpoint-formats.md §2.2).
      */
     static String archiveRoot(Path output) {
         String name = output.getFileName() == null ? "" : output.getFileName().toString();

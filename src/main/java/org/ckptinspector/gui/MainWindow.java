@@ -66,8 +66,8 @@ public final class MainWindow {
         stage.setTitle(WindowModel.APP);
 
         BorderPane root = new BorderPane();
-        AppMenus menus = new AppMenus(this, stage, recent);
-        root.setTop(new VBox(menus.menuBar(), menus.toolBar(), securityBanner.view()));
+        VBox top = new VBox(securityBanner.view());
+        root.setTop(top);
         root.setCenter(center);
         root.setBottom(statusBar.view());
         root.getStyleClass().add("main-window");
@@ -77,6 +77,12 @@ public final class MainWindow {
         scene.getStylesheets().add(MainWindow.class.getResource("inspector.css").toExternalForm());
         FileDrops.install(root, this::openPaths);
         stage.setScene(scene);
+        // The menus and tool bar are the costliest controls of a cold start: made after the first frame, so that
+        // the window shows sooner.
+        NextFrame.run(scene, () -> {
+            AppMenus menus = new AppMenus(this, stage, recent);
+            top.getChildren().addAll(0, List.of(menus.menuBar(), menus.toolBar()));
+        });
     }
 
     /**

@@ -83,9 +83,8 @@ public sealed interface PyValue {
             return "int";
         }
 
-        // Dict keys in every pickle. Written out because a record's generated equals and hashCode are bootstrapped
-        // through java.lang.runtime.ObjectMethods on first use, which spins method-handle classes: ~10 ms of
-        // every command-line start, for the few records used as keys.
+        // Dict keys in every pickle. Written out: a record's generated equals and hashCode are bootstrapped through
+        // java.lang.runtime.ObjectMethods on first use, which slows every command-line start.
         @Override
         public boolean equals(Object o) {
             return o instanceof Int other && Objects.equals(value, other.value);

@@ -9,7 +9,8 @@ import java.util.Map;
  * {@code X_scale_inv} (DeepSeek / transformers' fine-grained FP8: one scale per 128×128 block, a ceil-divided
  * grid) and {@code X_scale} (compressed-tensors and FBGEMM: a scalar, one scale per output row as {@code [out, 1]}
  * or {@code [out]}, or a block grid), plus the module's {@code input_scale}, which is an activation scale and only
- * shown. A weight whose partner has a shape no layout explains stays unpaired, its raw codes its values.
+ * shown. A weight whose partner has a shape no layout explains stays unpaired, its raw codes its values. The
+ * block edge is {@code config.json}'s {@code weight_block_size} when the folder gives one, else inferred.
  */
 public final class ScalePartners {
     /** DeepSeek-V3's block edge, and transformers' default {@code weight_block_size}. */
@@ -17,18 +18,48 @@ public final class ScalePartners {
 
     private ScalePartners() {}
 
-    /** The checkpoint with every float8 weight that has a scale partner marked {@link Quantization.Scaled}. */
+    /**
+     * The checkpoint with every float8 weight that has a scale partner marked {@link Quantization.Scaled}. A
+     * folder whose {@code config.json} gives {@code quantization_config.weight_block_size} has its block scales
+     * laid out by that block; a scale whose shape does not fit it leaves its weight unpaired (raw codes) with a
+     * warning naming both tensors.
+     */
     public static Checkpoint attach(Checkpoint c) {
-        List<TensorRef> paired = attach(c.tensors());
-        if (paired == c.tensors()) {
+        long[] block = configuredBlock(c);
+        List<String> warnings = new ArrayList<>(c.warnings());
+        List<TensorRef> paired = attach(c.tensors(), block, warnings);
+        if (paired == c.tensors() && warnings.size() == c.warnings().size()) {
             return c;
         }
-        return new Checkpoint(c.file(), c.format(), c.root(), paired, c.globals(), c.warnings(), c.metadata(),
+        return new Checkpoint(c.file(), c.format(), c.root(), paired, c.globals(), warnings, c.metadata(),
                 c.resources(), c.folder());
     }
 
-    /** {@code tensors} with scaled float8 weights marked; the same list when there is none. */
+    /** {@code tensors} with scaled float8 weights marked (blocks inferred from shapes); the same list when none. */
     public static List<TensorRef> attach(List<TensorRef> tensors) {
+        return attach(tensors, null, new ArrayList<>());
+    }
+
+    /**
+     * {@code config.json}'s {@code quantization_config.weight_block_size} {@code [rows, cols]} (transformers'
+     * fine-grained FP8), or null when the checkpoint has none or it is not two positive integers.
+     */
+    public static long[] configuredBlock(Checkpoint c) {
+        if (c.folder() == null || !(c.folder().config() instanceof PyValue.Dict config)
+                || !(config.get("quantization_config") instanceof PyValue.Dict q)) {
+            return null;
+        }
+        List<PyValue> items = q.get("weight_block_size") instanceof PyValue.PyList l ? l.items()
+                : q.get("weight_block_size") instanceof PyValue.Tuple t ? t.items() : List.of();
+        if (items.size() != 2 || !(items.get(0) instanceof PyValue.Int r) || !(items.get(1) instanceof PyValue.Int k)
+                || r.value().signum() <= 0 || k.value().signum() <= 0 || r.value().bitLength() > 31
+                || k.value().bitLength() > 31) {
+            return null;
+        }
+        return new long[] {r.value().longValue(), k.value().longValue()};
+    }
+
+    private static List<TensorRef> attach(List<TensorRef> tensors, long[] block, List<String> warnings) {
         Map<String, TensorRef> byKey = new java.util.HashMap<>();
         for (TensorRef t : tensors) {
             byKey.putIfAbsent(t.key(), t);
@@ -36,7 +67,7 @@ public final class ScalePartners {
         List<TensorRef> out = null;
         for (int i = 0; i < tensors.size(); i++) {
             TensorRef t = tensors.get(i);
-            Quantization.Scaled s = isScalable(t) ? partner(t, byKey) : null;
+            Quantization.Scaled s = isScalable(t) ? partner(t, byKey, block, warnings) : null;
             if (s != null) {
                 if (out == null) {
                     out = new ArrayList<>(tensors);
@@ -72,7 +103,8 @@ public final class ScalePartners {
                 || d == DType.FLOAT8_E5M2 || d == DType.FLOAT8_E4M3FNUZ || d == DType.FLOAT8_E5M2FNUZ);
     }
 
-    private static Quantization.Scaled partner(TensorRef w, Map<String, TensorRef> byKey) {
+    private static Quantization.Scaled partner(TensorRef w, Map<String, TensorRef> byKey, long[] block,
+            List<String> warnings) {
         int dot = w.key().lastIndexOf('.');
         TensorRef input = byKey.get(w.key().substring(0, dot + 1) + "input_scale");
         if (input != null && !isScale(input)) {
@@ -81,6 +113,16 @@ public final class ScalePartners {
         for (String suffix : new String[] {"_scale_inv", "_scale"}) {
             TensorRef s = byKey.get(w.key() + suffix);
             if (s != null && isScale(s)) {
+                if (block != null && s.numel() != 1) {
+                    Quantization.Scaled q = configuredLayout(w, s, input, block);
+                    if (q == null) {
+                        warnings.add("tensor " + w.key() + ": its scale " + s.key() + " has shape "
+                                + java.util.Arrays.toString(s.shape()) + ", but config.json's weight_block_size "
+                                + java.util.Arrays.toString(block) + " over " + java.util.Arrays.toString(w.shape())
+                                + " needs " + expectedGrid(w, block) + "; its values are the raw float8 codes");
+                    }
+                    return q;
+                }
                 Quantization.Scaled q = layout(w, s, input);
                 if (q != null) {
                     return q;
@@ -88,6 +130,24 @@ public final class ScalePartners {
             }
         }
         return null;
+    }
+
+    /** The block layout of the configured block when {@code s} is its ceil-divided grid over {@code w}, else null. */
+    private static Quantization.Scaled configuredLayout(TensorRef w, TensorRef s, TensorRef input, long[] block) {
+        if (w.rank() != 2 || s.rank() != 2 || s.dim(0) != ceilDiv(w.dim(0), block[0])
+                || s.dim(1) != ceilDiv(w.dim(1), block[1])) {
+            return null;
+        }
+        return new Quantization.Scaled(s, Quantization.ScaleLayout.BLOCK, block[0], block[1], input);
+    }
+
+    private static String expectedGrid(TensorRef w, long[] block) {
+        return w.rank() != 2 ? "a 2-D weight"
+                : "a [" + ceilDiv(w.dim(0), block[0]) + ", " + ceilDiv(w.dim(1), block[1]) + "] grid";
+    }
+
+    private static long ceilDiv(long n, long d) {
+        return (n + d - 1) / d;
     }
 
     private static boolean isScale(TensorRef s) {

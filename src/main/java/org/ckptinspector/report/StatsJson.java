@@ -14,8 +14,8 @@ import org.ckptinspector.stats.ValueCounts;
  * The {@code stats --json} document of the CLI contract. Statistics that do not exist, and anything not finite,
  * are written as null. Beyond the contract's fields a tensor may carry {@code quantiles} (p1/p50/p99),
  * {@code value_counts} (integer tensors with at most as many distinct values as bins) and {@code note} (why an
- * unreadable tensor was not read). Written as a stream: as a tree, the document of a file of 100 000 tensors took
- * ~5 KB of heap per tensor, more than the statistics themselves.
+ * unreadable tensor was not read). Written as a stream: as a tree, the document would take more heap than the
+ * statistics themselves.
  */
 public final class StatsJson {
     private StatsJson() {}

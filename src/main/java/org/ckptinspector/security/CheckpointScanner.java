@@ -37,7 +37,7 @@ import org.ckptinspector.task.TaskMonitor;
  * pickles but is fully validated; a shard index has every shard it lists scanned.
  */
 public final class CheckpointScanner {
-    /** The legacy format's five pickles (§7.1); raw storage data follows them. */
+    /** The legacy format's five pickles (docs/checkpoint-formats.md §7.1); raw storage data follows them. */
     static final int LEGACY_PICKLES = 5;
 
     private final ScanCollector out;

@@ -10,10 +10,10 @@ import org.ckptinspector.pickle.RestrictedUnpickler;
 import org.ckptinspector.task.TaskMonitor;
 
 /**
- * Scans the pickles of torch's oldest format, a tar archive (§7.2), in the members {@link TorchTar} says torch
- * reads: the count, storage header and storage-view pickles of {@code storages}, the count and tensor header
- * pickles of {@code tensors}, and {@code pickle}, stepping over raw storage data with the element size torch
- * computes from each header's storage class.
+ * Scans the pickles of torch's oldest format, a tar archive (docs/checkpoint-formats.md §7.2), in the members
+ * {@link TorchTar} says torch reads: the count, storage header and storage-view pickles of {@code storages}, the count
+ * and tensor header pickles of {@code tensors}, and {@code pickle}, stepping over raw storage data with the element
+ * size torch computes from each header's storage class.
  */
 final class TarMembers {
     private final ScanCollector out;

@@ -3,8 +3,8 @@ package org.ckptinspector.stats;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.ParallelUnits;
 import org.ckptinspector.task.Progress;
 import org.ckptinspector.task.TaskMonitor;
 
@@ -28,19 +28,17 @@ public final class CheckpointStatistics {
         }
         Progress progress = new Progress(monitor, total);
         TensorStats[] out = new TensorStats[tensors.size()];
-        List<Callable<Void>> small = new ArrayList<>();
+        List<ParallelUnits.Unit<Void>> small = new ArrayList<>();
         for (int i = 0; i < out.length; i++) {
             TensorRef t = tensors.get(i);
             int at = i;
             if (t.nbytes() < SMALL_BYTES) {
-                small.add(() -> {
-                    out[at] = TensorStatistics.compute(t, options, progress);
-                    return null;
-                });
+                small.add(none -> out[at] = TensorStatistics.compute(t, options, progress));
             }
         }
         for (int from = 0; from < small.size(); from += 256) {
-            Workers.run(small.subList(from, Math.min(small.size(), from + 256)), options.threads());
+            ParallelUnits.run(small.subList(from, Math.min(small.size(), from + 256)), options.threads(), () -> null,
+                    monitor);
         }
         for (int i = 0; i < out.length; i++) {
             if (out[i] == null) {

@@ -7,9 +7,9 @@ import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.ParallelUnits;
 import org.ckptinspector.task.Progress;
 import org.ckptinspector.values.CodeTable;
 import org.ckptinspector.values.TensorBytes;
@@ -56,8 +56,8 @@ final class CodeCountPass {
 
     private static long[] count(TensorRef t, CodeTable table, int threads, Progress progress) throws IOException {
         int width = table.codeBytes();
-        List<Callable<long[]>> tasks = new ArrayList<>();
-        for (long[] r : Workers.ranges(t.numel())) {
+        List<ParallelUnits.Task<long[]>> tasks = new ArrayList<>();
+        for (long[] r : Ranges.of(t.numel())) {
             tasks.add(() -> {
                 long[] counts = new long[table.codes()];
                 TensorBytes.stream(t, r[0], r[1], CHUNK_BYTES, chunk -> {
@@ -74,7 +74,7 @@ final class CodeCountPass {
             });
         }
         long[] counts = new long[table.codes()];
-        for (long[] part : Workers.run(tasks, threads)) {
+        for (long[] part : ParallelUnits.map(tasks, threads, progress.cancelOnly())) {
             for (int i = 0; i < counts.length; i++) {
                 counts[i] += part[i];
             }

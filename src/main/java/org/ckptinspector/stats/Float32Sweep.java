@@ -5,10 +5,10 @@ import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Layout;
 import org.ckptinspector.model.TensorRef;
+import org.ckptinspector.task.ParallelUnits;
 import org.ckptinspector.task.Progress;
 import org.ckptinspector.values.TensorBytes;
 import org.ckptinspector.values.ValueView;
@@ -41,8 +41,8 @@ final class Float32Sweep {
     }
 
     static Findings run(TensorRef t, StatsOptions options, Progress progress) throws IOException {
-        List<long[]> ranges = Workers.ranges(t.numel());
-        List<Callable<Buckets>> first = new ArrayList<>();
+        List<long[]> ranges = Ranges.of(t.numel());
+        List<ParallelUnits.Task<Buckets>> first = new ArrayList<>();
         for (long[] r : ranges) {
             first.add(() -> {
                 Buckets b = new Buckets();
@@ -52,7 +52,7 @@ final class Float32Sweep {
         }
         Buckets all = new Buckets();
         long[] counts = new long[BUCKETS];
-        for (Buckets b : Workers.run(first, options.threads())) {
+        for (Buckets b : ParallelUnits.map(first, options.threads(), progress.cancelOnly())) {
             all.merge(b, counts);
         }
         Extent e = new Extent();
@@ -93,7 +93,7 @@ final class Float32Sweep {
                 }
             }
         }
-        List<Callable<Resolved>> tasks = new ArrayList<>();
+        List<ParallelUnits.Task<Resolved>> tasks = new ArrayList<>();
         for (long[] r : ranges) {
             tasks.add(() -> {
                 Resolved res = new Resolved(layout == null ? 0 : layout.bins);
@@ -102,7 +102,7 @@ final class Float32Sweep {
             });
         }
         Resolved total = new Resolved(layout == null ? 0 : layout.bins);
-        for (Resolved part : Workers.run(tasks, threads)) {
+        for (Resolved part : ParallelUnits.map(tasks, threads, progress.cancelOnly())) {
             total.merge(part);
         }
         total.interesting = interesting;

@@ -3,8 +3,8 @@ package org.ckptinspector.stats;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.ckptinspector.model.DType;
+import org.ckptinspector.task.ParallelUnits;
 import org.ckptinspector.task.Progress;
 import org.ckptinspector.values.ValueReader;
 
@@ -29,8 +29,8 @@ final class TwoPass {
         DType dtype = reader.tensor().dtype();
         double tiny = FloatLimits.tiny(dtype);
         long bytesPerValue = Math.max(1, reader.tensor().nbytes() / Math.max(1, reader.size()));
-        List<long[]> ranges = Workers.ranges(reader.size());
-        List<Callable<Extent>> first = new ArrayList<>();
+        List<long[]> ranges = Ranges.of(reader.size());
+        List<ParallelUnits.Task<Extent>> first = new ArrayList<>();
         for (long[] r : ranges) {
             first.add(() -> {
                 Extent e = new Extent();
@@ -39,14 +39,14 @@ final class TwoPass {
             });
         }
         Extent extent = new Extent();
-        Workers.run(first, options.threads()).forEach(extent::merge);
+        ParallelUnits.map(first, options.threads(), progress.cancelOnly()).forEach(extent::merge);
         extent.add(0.0, implicitZeros, tiny);
         if (extent.finite == 0) {
             return Findings.countsOnly(extent);
         }
         BinLayout layout = new BinLayout(extent, options, dtype);
         boolean allFinite = extent.nonFinite() == 0;
-        List<Callable<Distribution>> second = new ArrayList<>();
+        List<ParallelUnits.Task<Distribution>> second = new ArrayList<>();
         for (long[] r : ranges) {
             second.add(() -> {
                 Distribution d = new Distribution(layout);
@@ -55,7 +55,7 @@ final class TwoPass {
             });
         }
         Distribution dist = new Distribution(layout);
-        Workers.run(second, options.threads()).forEach(dist::merge);
+        ParallelUnits.map(second, options.threads(), progress.cancelOnly()).forEach(dist::merge);
         dist.addConstant(0.0, implicitZeros);
         return findings(extent, layout, dist);
     }

@@ -1,6 +1,7 @@
 package org.ckptinspector.trajectory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,8 +20,10 @@ import org.ckptinspector.values.ValueReader;
 final class KeyTrack {
     /** Values per unit and step; 4 Mi values keep every thread busy on a few large tensors. */
     static final long UNIT_VALUES = 1L << 22;
-    /** Values decoded at once: 512 KiB of doubles per buffer, four buffers per thread. */
-    static final int CHUNK = ValueReader.CHUNK_VALUES;
+    /** Values per chunk: the four chunks in use (32 KiB of floats or 64 KiB of doubles each) stay in the L2 cache. */
+    static final int CHUNK = 1 << 13;
+    /** Bytes between progress reports of a unit. */
+    private static final long REPORT_BYTES = 8L << 20;
 
     final String key;
     final TensorRef reference;
@@ -32,10 +35,43 @@ final class KeyTrack {
     private final ValueReader[] readers;
     private final Path[] files;
     private StepSums[][] partials;
+    /** True when every step read stores contiguous float32 values, summed without widening them first. */
+    private final boolean floats;
 
-    /** A thread's decode buffers. */
+    /** A thread's chunks: the first and the last step's, and two more for a step and its previous. */
     static final class Scratch {
-        final double[][] buffers = new double[4][CHUNK];
+        final StepChunk first = new StepChunk();
+        final StepChunk last = new StepChunk();
+        final StepChunk[] steps = {new StepChunk(), new StepChunk()};
+        /** Where float32 bytes land from the file before they are copied into a chunk. */
+        final ByteBuffer staging = ByteBuffer.allocateDirect(CHUNK * Float.BYTES);
+    }
+
+    /**
+     * One step's values of a chunk: float32 values as stored, widened to float64 only for a chunk with a NaN or an
+     * infinity; other dtypes as float64.
+     */
+    static final class StepChunk {
+        final float[] floats = new float[CHUNK];
+        final double[] doubles = new double[CHUNK];
+        boolean asFloats;
+        boolean widened;
+        /** The sum of squares of the chunk's values; not finite when a value is not. */
+        double squares;
+
+        void sumSquares(int n) {
+            squares = asFloats ? StepSums.squares(floats, n) : StepSums.squares(doubles, n);
+        }
+
+        double[] doubles(int n) {
+            if (asFloats && !widened) {
+                for (int i = 0; i < n; i++) {
+                    doubles[i] = floats[i];
+                }
+                widened = true;
+            }
+            return doubles;
+        }
     }
 
     /** @param tensors the key's tensor at each step (null where absent); @param files each step's file */
@@ -65,6 +101,7 @@ final class KeyTrack {
         }
         this.reference = ref;
         this.read = ok.stream().mapToInt(Integer::intValue).toArray();
+        this.floats = Arrays.stream(read).allMatch(i -> readers[i].storesFloat32());
     }
 
     private static String exclusion(TensorRef t, TensorRef ref) {
@@ -103,6 +140,10 @@ final class KeyTrack {
         return units;
     }
 
+    /**
+     * Reads each step's values of the range once, chunk by chunk: a chunk of every step is set against the same
+     * chunk of the previous, the first and the last step while all four are in the cache.
+     */
     private StepSums[] range(long from, long count, Scratch scratch, Progress progress)
             throws IOException {
         StepSums[] sums = new StepSums[steps];
@@ -111,40 +152,64 @@ final class KeyTrack {
         }
         int firstStep = read[0];
         int lastStep = read[read.length - 1];
-        double[] first = scratch.buffers[0];
-        double[] last = scratch.buffers[1];
+        StepChunk first = scratch.first;
+        StepChunk last = scratch.last;
         long bytesPerValue = 0;
         for (int i : read) {
             bytesPerValue += readers[i].tensor().dtype().itemSize();
         }
+        long unreported = 0;
         for (long done = 0; done < count; ) {
             int n = (int) Math.min(CHUNK, count - done);
             long at = from + done;
-            decode(firstStep, at, first, n);
-            decode(lastStep, at, last, n);
-            double[] previous = null;
-            for (int i : read) {
-                double[] x;
+            decode(firstStep, at, first, n, scratch.staging);
+            decode(lastStep, at, last, n, scratch.staging);
+            first.sumSquares(n);
+            last.sumSquares(n);
+            StepChunk previous = null;
+            for (int k = 0; k < read.length; k++) {
+                int i = read[k];
+                StepChunk x;
                 if (i == firstStep) {
                     x = first;
                 } else if (i == lastStep) {
                     x = last;
                 } else {
-                    x = previous == scratch.buffers[2] ? scratch.buffers[3] : scratch.buffers[2];
-                    decode(i, at, x, n);
+                    x = previous == scratch.steps[0] ? scratch.steps[1] : scratch.steps[0];
+                    decode(i, at, x, n, scratch.staging);
                 }
-                sums[i].add(x, previous, first, last, n);
+                StepChunk p = k > 0 && read[k - 1] == i - 1 ? previous : null;
+                double own = Double.NaN;
+                if (floats) {
+                    own = sums[i].addFloats(x.floats, p == null ? null : p.floats, p == null ? 0 : p.squares,
+                            first.floats, first.squares, last.floats, last.squares, n);
+                }
+                if (!Double.isFinite(own)) {
+                    own = sums[i].add(x.doubles(n), p == null ? null : p.doubles(n), p == null ? 0 : p.squares,
+                            first.doubles(n), first.squares, last.doubles(n), last.squares, n);
+                }
+                x.squares = own;
                 previous = x;
             }
             done += n;
-            progress.add(n * bytesPerValue);
+            unreported += n * bytesPerValue;
+            if (unreported >= REPORT_BYTES || done == count) {
+                progress.add(unreported);
+                unreported = 0;
+            }
         }
         return sums;
     }
 
-    private void decode(int step, long at, double[] dst, int n) throws CheckpointException {
+    private void decode(int step, long at, StepChunk dst, int n, ByteBuffer staging) throws CheckpointException {
         try {
-            readers[step].read(at, dst, 0, n);
+            dst.asFloats = floats;
+            dst.widened = false;
+            if (floats) {
+                readers[step].readFloats(at, dst.floats, 0, n, staging);
+            } else {
+                readers[step].read(at, dst.doubles, 0, n);
+            }
         } catch (IOException | IndexOutOfBoundsException e) {
             CheckpointException.Kind kind = e instanceof CheckpointException c ? c.kind()
                     : CheckpointException.Kind.IO;

@@ -71,7 +71,7 @@ public final class Trajectory {
         Progress progress = new Progress(monitor, total, "reading " + n + " checkpoints");
         List<ParallelUnits.Unit<KeyTrack.Scratch>> units = new ArrayList<>();
         tracks.forEach(t -> units.addAll(t.units(progress)));
-        ParallelUnits.run(units, threads, KeyTrack.Scratch::new, monitor, "trajectory-worker");
+        ParallelUnits.run(units, threads, KeyTrack.Scratch::new, monitor);
 
         List<TensorTrajectory> tensors = new ArrayList<>();
         Map<String, ModuleSums> modules = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Optional;
 import org.ckptinspector.io.ByteRegion;
+import org.ckptinspector.io.FileSpan;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Layout;
@@ -235,6 +236,49 @@ public final class ValueReader {
         double[] whole = new double[n * vpu];
         decodeUnits(firstUnit, n, whole, 0);
         System.arraycopy(whole, skip, dst, offset, count);
+    }
+
+    /**
+     * True when the values are a float32 tensor's stored floats, contiguous in the file, which {@link #readFloats}
+     * copies without widening them.
+     */
+    public boolean storesFloat32() {
+        return direct && view != ValueView.IMAG && tensor.dtype() == DType.FLOAT32 && source.dtype() == DType.FLOAT32
+                && !(tensor.quantization() instanceof Quantization.Scaled);
+    }
+
+    /**
+     * Copies values {@code [first, first + count)} as the stored floats into {@code dst[offset, offset + count)};
+     * only for {@link #storesFloat32()} readers. When the bytes are a plain range of the file they are read with
+     * a positional read into {@code staging} (a direct buffer of at least {@code 4 * count} bytes, the caller's
+     * own): for a pass that reads every byte once, that is cheaper than a page fault on every page of the mapping.
+     * Thread-safe like {@link #read}.
+     */
+    public void readFloats(long first, float[] dst, int offset, int count, ByteBuffer staging) throws IOException {
+        if (!storesFloat32()) {
+            throw new IllegalStateException("tensor " + tensor.key() + " does not store contiguous float32 values");
+        }
+        if (first < 0 || count < 0 || first > size - count) {
+            throw new IndexOutOfBoundsException("values [" + first + ", " + first + "+" + count + ") of "
+                    + size + " in tensor " + tensor.key());
+        }
+        java.util.Objects.checkFromIndexSize(offset, count, dst.length);
+        ByteRegion region = source.storage().bytes();
+        long position = (source.storageOffset() + first) * Float.BYTES;
+        Optional<FileSpan> span = region.fileSpan();
+        if (span.isPresent() && staging.capacity() >= count * Float.BYTES) {
+            staging.clear().limit(count * Float.BYTES);
+            span.get().read(position, staging);
+            staging.flip();
+            staging.order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(0, dst, offset, count);
+            return;
+        }
+        for (int done = 0; done < count; ) {
+            int k = Math.min(UNITS_PER_SLICE, count - done);
+            ByteBuffer bytes = region.slice(position + (long) done * Float.BYTES, k * Float.BYTES);
+            bytes.asFloatBuffer().get(0, dst, offset + done, k);
+            done += k;
+        }
     }
 
     /**

@@ -44,21 +44,25 @@ class LoraAdapterTest {
     void rankScaleAndDeltaNormAreThoseOfPeftAndTorch() throws IOException {
         JsonNode manifest = manifest();
         for (String name : ADAPTERS) {
-            try (Checkpoint c = CheckpointOpener.open(ROOT.resolve(name))) {
-                AdapterSummary s = AdapterSummary.of(c).orElseThrow();
-                assertTrue(s.adapter().problems().isEmpty(), name + ": " + s.adapter().problems());
-                JsonNode expected = manifest.get(name).get("modules");
-                assertEquals(expected.size(), s.modules().size(), name);
-                for (JsonNode e : expected) {
-                    AdapterSummary.Module m = s.modules().stream()
-                            .filter(x -> x.module().equals(e.get("module").asText())).findFirst()
-                            .orElseThrow(() -> new AssertionError(name + ": no module " + e.get("module")));
-                    String what = name + " " + m.module();
-                    assertEquals(e.get("rank").asInt(), m.lora().rank(), what);
-                    assertEquals(e.get("scale").asDouble(), m.lora().scale(), 0.0, what);
-                    double norm = e.get("delta_norm").asDouble();
-                    assertEquals(norm, m.deltaNorm(), 1e-6 * norm, what);
-                }
+            assertModulesAsPeftGivesThem(name, manifest.get(name).get("modules"));
+        }
+    }
+
+    /** The adapter's modules are the manifest's, with peft's rank and scale and torch's ‖ΔW‖ within 1e-6. */
+    static void assertModulesAsPeftGivesThem(String name, JsonNode expected) throws IOException {
+        try (Checkpoint c = CheckpointOpener.open(ROOT.resolve(name))) {
+            AdapterSummary s = AdapterSummary.of(c).orElseThrow();
+            assertTrue(s.adapter().problems().isEmpty(), name + ": " + s.adapter().problems());
+            assertEquals(expected.size(), s.modules().size(), name);
+            for (JsonNode e : expected) {
+                AdapterSummary.Module m = s.modules().stream()
+                        .filter(x -> x.module().equals(e.get("module").asText())).findFirst()
+                        .orElseThrow(() -> new AssertionError(name + ": no module " + e.get("module")));
+                String what = name + " " + m.module();
+                assertEquals(e.get("rank").asInt(), m.lora().rank(), what);
+                assertEquals(e.get("scale").asDouble(), m.lora().scale(), 0.0, what);
+                double norm = e.get("delta_norm").asDouble();
+                assertEquals(norm, m.deltaNorm(), 1e-6 * norm, what);
             }
         }
     }
@@ -103,18 +107,22 @@ class LoraAdapterTest {
     void diffNamesExactlyTheTensorsMergeAndUnloadChanges() throws IOException {
         JsonNode manifest = manifest();
         for (String name : ADAPTERS) {
-            JsonNode m = manifest.get(name);
-            try (Checkpoint base = CheckpointOpener.open(ROOT.resolve(m.get("base").asText()));
-                    Checkpoint adapter = CheckpointOpener.open(ROOT.resolve(name))) {
-                AdapterMerge merge = AdapterMerge.of(base, adapter);
-                assertTrue(merge.problems().isEmpty(), name + ": " + merge.problems());
-                AdapterDiff d = AdapterDiff.of(merge, TaskMonitor.NONE);
-                TreeSet<String> changed = new TreeSet<>();
-                d.changed().forEach(t -> changed.add(t.change().key()));
-                List<String> expected = new ArrayList<>();
-                m.get("changed").forEach(k -> expected.add(k.asText()));
-                assertEquals(expected, List.copyOf(changed), name);
-            }
+            assertDiffNamesTheChangedTensors(name, manifest.get(name));
+        }
+    }
+
+    /** {@code diff BASE ADAPTER}'s changed tensors are the manifest's {@code changed}: those peft's merge changed. */
+    static void assertDiffNamesTheChangedTensors(String name, JsonNode m) throws IOException {
+        try (Checkpoint base = CheckpointOpener.open(ROOT.resolve(m.get("base").asText()));
+                Checkpoint adapter = CheckpointOpener.open(ROOT.resolve(name))) {
+            AdapterMerge merge = AdapterMerge.of(base, adapter);
+            assertTrue(merge.problems().isEmpty(), name + ": " + merge.problems());
+            AdapterDiff d = AdapterDiff.of(merge, TaskMonitor.NONE);
+            TreeSet<String> changed = new TreeSet<>();
+            d.changed().forEach(t -> changed.add(t.change().key()));
+            List<String> expected = new ArrayList<>();
+            m.get("changed").forEach(k -> expected.add(k.asText()));
+            assertEquals(expected, List.copyOf(changed), name);
         }
     }
 

@@ -33,6 +33,39 @@ class InspectCollapseTest {
     }
 
     @Test
+    void jsonGetsTheRunsWithTheirDifferencesAndKeepsEveryTensor() throws Exception {
+        JsonNode m = new ObjectMapper().readTree(Fixtures.ROOT.resolve("blocks/manifest.json").toFile());
+        CliRun r = CliRun.of("inspect", FILE, "--json", "--collapse");
+        assertEquals(0, r.code(), r.err());
+        JsonNode doc = r.json();
+        assertEquals(291, doc.get("tensors").size());
+        JsonNode runs = doc.get("repeated_blocks");
+        assertEquals(1, runs.size(), runs.toString());
+        JsonNode run = runs.get(0);
+        assertEquals("model.layers.{0..31}", run.get("pattern").asText());
+        assertEquals(m.get("prefix").asText(), run.get("prefix").asText());
+        assertEquals(0, run.get("first").asLong());
+        assertEquals(m.get("blocks").asLong(), run.get("count").asLong());
+        assertEquals(m.get("tensors_per_block").asInt(), run.get("template").size());
+        assertEquals(m.get("odd_blocks").toString(), run.get("odd_blocks").toString());
+        assertEquals(m.get("differences").size(), run.get("differences").size());
+        for (int i = 0; i < m.get("differences").size(); i++) {
+            JsonNode e = m.get("differences").get(i);
+            JsonNode d = run.get("differences").get(i);
+            assertEquals(e.get("block").asLong(), d.get("block").asLong());
+            assertEquals(e.get("rest").asText(), d.get("rest").asText());
+            assertEquals(m.get("prefix").asText() + "." + e.get("block").asLong() + "." + e.get("rest").asText(),
+                    d.get("key").asText());
+            assertEquals(e.get("actual").get(1).toString(), d.get("actual").get("shape").toString());
+            assertEquals(e.get("expected").get(1).toString(), d.get("expected").get("shape").toString());
+        }
+        assertEquals("bfloat16", run.get("differences").get(0).get("actual").get("dtype").asText());
+        assertEquals("float32", run.get("differences").get(0).get("expected").get("dtype").asText());
+        JsonNode plain = CliRun.of("inspect", FILE, "--json").json();
+        assertTrue(plain.get("repeated_blocks") == null, "without --collapse the document is unchanged");
+    }
+
+    @Test
     void withoutTheOptionEveryTensorIsListed() {
         CliRun r = CliRun.of("inspect", FILE);
         assertEquals(0, r.code(), r.err());

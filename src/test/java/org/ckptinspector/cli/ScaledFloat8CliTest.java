@@ -2,7 +2,9 @@ package org.ckptinspector.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,8 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Scaled float8 weights (DeepSeek block scales, per-tensor and per-channel weight_scale) against torch: the
  * statistics, diff and dtype export of the dequantized values, the raw codes with {@code stats --raw}, and the
- * faithful export of codes and scales. Expected values are in fixtures/fp8/manifest.json, written by
- * make_fp8_fixtures.py with torch 2.13.
+ * faithful export of codes and scales; a folder's {@code weight_block_size} laying out the block scales (a
+ * non-square 64×32 block on ragged shapes, where inferring it from shapes goes wrong), a scale that does not fit
+ * it a warning and no dequantization, and a weight diffed against itself re-rounded to float8 {@code noise}, not an
+ * update. Expected values are in fixtures/fp8/manifest.json, written by make_fp8_fixtures.py with torch 2.13.
  */
 class ScaledFloat8CliTest {
     private static final Path DIR = Fixtures.ROOT.resolve("fp8");
@@ -160,6 +164,98 @@ class ScaledFloat8CliTest {
                 "--keys", "l.weight");
         assertEquals(0, alone.code(), alone.err());
         assertTrue(alone.err().contains("l.weight (l.weight_scale_inv) written as float8 codes without"), alone.err());
+    }
+
+    @Test
+    void theConfiguredBlockGivesTorchsDequantization() throws Exception {
+        JsonNode c = manifest().get("configured");
+        Path folder = DIR.resolve(c.get("folder").asText());
+        JsonNode doc = CliRun.of("inspect", folder.toString(), "--json").json();
+        int checked = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> w = c.get("weights").fields(); w.hasNext(); ) {
+            Map.Entry<String, JsonNode> weight = w.next();
+            CliRun r = CliRun.of("stats", folder.toString(), "--json", "--key", weight.getKey());
+            assertEquals(0, r.code(), r.err());
+            assertStats(weight.getValue().get("dequantized"), r.json().get("tensors").get(0), weight.getKey());
+            JsonNode scale = tensor(doc, weight.getKey()).get("scale");
+            assertEquals("block", scale.get("layout").asText());
+            assertEquals(c.get("block").toString(), scale.get("block").toString());
+            checked++;
+        }
+        assertEquals(2, checked);
+
+        Path out = tmp.resolve("deq.safetensors");
+        CliRun e = CliRun.of("export", folder.toString(), out.toString(), "--dtype", "float32");
+        assertEquals(0, e.code(), e.err());
+        JsonNode hashes = CliRun.of("inspect", out.toString(), "--json", "--hash").json();
+        for (Iterator<Map.Entry<String, JsonNode>> w = c.get("weights").fields(); w.hasNext(); ) {
+            Map.Entry<String, JsonNode> weight = w.next();
+            assertEquals(weight.getValue().get("dequantized_sha256").asText(),
+                    tensor(hashes, weight.getKey()).get("sha256").asText(), weight.getKey());
+        }
+    }
+
+    @Test
+    void withoutTheConfigTheBlockInferredFromShapesIsNotTorchs() throws Exception {
+        JsonNode c = manifest().get("configured");
+        Path file = DIR.resolve(c.get("folder").asText()).resolve("model.safetensors");
+        CliRun r = CliRun.of("stats", file.toString(), "--json", "--key", "a.weight");
+        assertEquals(0, r.code(), r.err());
+        double torchStd = c.get("weights").get("a.weight").get("dequantized").get("std").asDouble();
+        assertNotEquals(torchStd, r.json().get("tensors").get(0).get("std").asDouble(), 1e-9,
+                "the fixture must need the config: [100, 96] over a [2, 3] grid infers 50-row blocks");
+    }
+
+    @Test
+    void aScaleThatDoesNotFitTheConfiguredBlockIsAWarningAndTheCodesStayRaw() throws Exception {
+        JsonNode c = manifest().get("configured");
+        Path folder = DIR.resolve(c.get("folder").asText());
+        CliRun r = CliRun.of("inspect", folder.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode weight = tensor(r.json(), "c.weight");
+        assertNull(weight.get("scale"), "not dequantized: " + weight);
+        String warnings = r.json().get("warnings").toString();
+        assertTrue(warnings.contains("tensor c.weight: its scale c.weight_scale_inv has shape [4, 3], but "
+                + "config.json's weight_block_size [64, 32] over [100, 96] needs a [2, 3] grid"), warnings);
+        CliRun s = CliRun.of("stats", folder.toString(), "--json", "--key", "c.weight");
+        assertStats(c.get("mismatched").get("c.weight").get("raw"), s.json().get("tensors").get(0), "c.weight raw");
+    }
+
+    @Test
+    void float8RoundingNoiseIsNoiseNotALowRankUpdate() throws Exception {
+        JsonNode n = manifest().get("noise");
+        assertEquals(1, n.get("max_code_step").asInt(), "the fixture differs by single float8 steps");
+        assertTrue(n.get("changed_fraction").asDouble() > 0.1, "more than a sparse update's share changes");
+        CliRun r = CliRun.of("diff", DIR.resolve(n.get("a").asText()).toString(),
+                DIR.resolve(n.get("b").asText()).toString(), "--json");
+        assertEquals(1, r.code(), r.err());
+        JsonNode changed = r.json().get("changed");
+        assertEquals(1, changed.size(), changed.toString());
+        JsonNode c = changed.get(0);
+        assertEquals(n.get("key").asText(), c.get("key").asText());
+        assertEquals("noise", c.get("update_kind").asText());
+        assertEquals(n.get("changed_fraction").asDouble(), c.get("changed_fraction").asDouble(), 1e-12);
+        assertEquals(n.get("max_abs_diff").asDouble(), c.get("max_abs_diff").asDouble(), 1e-12);
+        JsonNode module = r.json().get("module_updates").get(0);
+        assertEquals("noise", module.get("update_kind").asText());
+        assertTrue(module.get("delta_rank").isNull());
+    }
+
+    @Test
+    void aRealChangeOfAnFp8WeightIsNotCalledLowRankOfRankZero() throws Exception {
+        JsonNode d = manifest().get("diff");
+        CliRun r = CliRun.of("diff", DIR.resolve(d.get("a").asText()).toString(),
+                DIR.resolve(d.get("b").asText()).toString(), "--json");
+        JsonNode weight = null;
+        for (JsonNode c : r.json().get("changed")) {
+            if (c.get("key").asText().equals(d.get("key").asText())) {
+                weight = c;
+            }
+        }
+        assertNotNull(weight, r.out());
+        // a random 150x100 block added: beyond rounding, and no low-rank update
+        assertEquals("full", weight.get("update_kind").asText(), weight.toString());
+        assertFalse(r.out().contains("rank 0"), r.out());
     }
 
     private static Map<String, String> hashes(Path file) throws Exception {

@@ -16,6 +16,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.task.ParallelUnits;
 import org.ckptinspector.task.TaskMonitor;
 import org.junit.jupiter.api.Test;
 
@@ -103,7 +104,7 @@ class UpdateForensicsTest {
             assertEquals(0, p.rankWork());
             var progress = new org.ckptinspector.task.Progress(TaskMonitor.NONE, 1, "");
             assertTrue(p.rankUnits(progress).isEmpty());
-            ParallelWork.run(p.valueUnits(progress), 1, TaskMonitor.NONE);
+            ParallelUnits.run(p.valueUnits(progress), 1, ThreadBuffers::new, TaskMonitor.NONE);
             UpdateVerdict v = p.result().update();
             assertNull(v.deltaRank());
             assertTrue(v.deltaRankReason().startsWith("over the rank budget"), v.deltaRankReason());

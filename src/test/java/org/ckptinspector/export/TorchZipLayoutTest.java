@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The records a .pth export holds, as §2 and §12 prescribe. */
+/** The records a .pth export holds, as docs/checkpoint-formats.md §2 and §12 prescribe. */
 class TorchZipLayoutTest {
     @TempDir
     Path dir;
@@ -42,7 +42,8 @@ class TorchZipLayoutTest {
             }
             expected.add(root + "/version");
             assertEquals(expected, entries.stream().map(ZipArchiveEntry::getName).toList(),
-                    "one record per source storage, numbered in order; no .format_version (§2.6)");
+                    "one record per source storage, numbered in order; no .format_version"
+                            + " (docs/checkpoint-formats.md §2.6)");
             for (ZipArchiveEntry e : entries) {
                 assertEquals(ZipArchiveEntry.STORED, e.getMethod());
                 assertEquals(0, e.getDataOffset() % 64, e.getName());

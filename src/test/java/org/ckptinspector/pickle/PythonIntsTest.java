@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * INT and LONG lines as CPython 3.11's {@code _pickle.c} reads them (docs: container-rules §4, the values measured
+ * INT and LONG lines as CPython 3.11's {@code _pickle.c} reads them (docs/container-rules.md §4, the values measured
  * there): strtol base 0 first for INT, then {@code PyLong_FromString(s, 0)}; "ValueError" is CPython's refusal.
  */
 class PythonIntsTest {

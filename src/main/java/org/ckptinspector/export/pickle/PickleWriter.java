@@ -9,8 +9,8 @@ import org.ckptinspector.pickle.Opcode;
 
 /**
  * Writes a {@link Pickled} tree as a protocol-2 pickle using only opcodes both torch 1.13's and 2.x's
- * {@code weights_only} unpicklers accept (§4.1): no FRAME, MEMOIZE, SHORT_BINUNICODE, STACK_GLOBAL or BINBYTES.
- * Globals are memoised with BINPUT and repeated with BINGET, as Python's pickler does.
+ * {@code weights_only} unpicklers accept (docs/checkpoint-formats.md §4.1): no FRAME, MEMOIZE, SHORT_BINUNICODE,
+ * STACK_GLOBAL or BINBYTES. Globals are memoised with BINPUT and repeated with BINGET, as Python's pickler does.
  */
 public final class PickleWriter {
     /** Python's pickler writes SETITEMS/APPENDS in batches of this many. */

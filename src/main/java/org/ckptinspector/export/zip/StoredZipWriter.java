@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.zip.CRC32;
 
 /**
- * Writes an uncompressed (STORED) zip archive to a file channel with every entry's data aligned, the way torch's
- * own writer lays it out (§2.3): the local header carries a {@code 'FB'} extra field of padding so the data
- * starts on a multiple of the alignment, ZIP64 fields appear where a size or offset needs them, and the archive
- * ends with a ZIP64 end record like every file torch writes. Sizes are known before an entry starts, so there is
- * no data descriptor, and an entry's place in the file is fixed when it is reserved: its data can be written by
+ * Writes an uncompressed (STORED) zip archive to a file channel with every entry's data aligned, the way torch's own
+ * writer lays it out (docs/checkpoint-formats.md §2.3): the local header carries a {@code 'FB'} extra field of padding
+ * so the data starts on a multiple of the alignment, ZIP64 fields appear where a size or offset needs them, and the
+ * archive ends with a ZIP64 end record like every file torch writes. Sizes are known before an entry starts, so there
+ * is no data descriptor, and an entry's place in the file is fixed when it is reserved: its data can be written by
  * several threads at once, and its CRC-32 is written back into the local header when the caller has it.
  */
 public final class StoredZipWriter {

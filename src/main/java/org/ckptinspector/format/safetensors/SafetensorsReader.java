@@ -27,11 +27,11 @@ import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 
 /**
- * Reads a {@code .safetensors} file: an 8-byte header length, a JSON header, then the tensor bytes. Applies every
- * rule of the reference implementation ({@code read_metadata} + {@code validate}, spec §9) before any tensor is
- * exposed: header length within the file and at most 100 MB, UTF-8, one JSON object without duplicate keys or
- * trailing content, string metadata, known dtypes, non-negative integer shapes and offsets, element counts that
- * do not overflow, tensors that tile the data buffer from 0 without gaps or overlaps, and no trailing bytes.
+ * Reads a {@code .safetensors} file: an 8-byte header length, a JSON header, then the tensor bytes. Applies every rule
+ * of the reference implementation ({@code read_metadata} + {@code validate}, docs/checkpoint-formats.md §9) before any
+ * tensor is exposed: header length within the file and at most 100 MB, UTF-8, one JSON object without duplicate keys or
+ * trailing content, string metadata, known dtypes, non-negative integer shapes and offsets, element counts that do not
+ * overflow, tensors that tile the data buffer from 0 without gaps or overlaps, and no trailing bytes.
  *
  * <p>The header is validated and parsed as a stream, never copied into one string or tree, so a 100 MB header
  * costs the tensors it declares and nothing more; their number is limited by {@link #MAX_TENSORS}.

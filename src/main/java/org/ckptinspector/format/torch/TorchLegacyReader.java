@@ -20,11 +20,11 @@ import org.ckptinspector.pickle.PythonCalls;
 import org.ckptinspector.pickle.RestrictedUnpickler;
 
 /**
- * Reads the legacy pickle stream of torch &lt; 1.6 and {@code _use_new_zipfile_serialization=False} (§7.1): five
- * pickles (magic number, protocol version, sys_info, the object, the storage keys), then per key an int64 element
- * count and the raw little-endian bytes. Storages are located by walking those headers in key-list order; their
- * element sizes come from the object pickle, so it is read twice (once to learn the storage types, once with the
- * storages bound). No tensor data is read.
+ * Reads the legacy pickle stream of torch &lt; 1.6 and {@code _use_new_zipfile_serialization=False}
+ * (docs/checkpoint-formats.md §7.1): five pickles (magic number, protocol version, sys_info, the object, the storage
+ * keys), then per key an int64 element count and the raw little-endian bytes. Storages are located by walking those
+ * headers in key-list order; their element sizes come from the object pickle, so it is read twice (once to learn the
+ * storage types, once with the storages bound). No tensor data is read.
  */
 public final class TorchLegacyReader {
 

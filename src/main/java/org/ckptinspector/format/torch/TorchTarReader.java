@@ -23,10 +23,10 @@ import org.ckptinspector.pickle.RestrictedUnpickler;
 import org.ckptinspector.pickle.ValueGraph;
 
 /**
- * Reads the oldest torch format (torch ≤ 0.1.x, §7.2): an uncompressed tar whose {@code storages} member holds
- * the storages (a pickled header and an int64 count before each), {@code tensors} the tensors' shapes and
- * strides, and {@code pickle} the object, which names tensors and storages by key. Storage bytes stay in the
- * mapped tar file.
+ * Reads the oldest torch format (torch ≤ 0.1.x, docs/checkpoint-formats.md §7.2): an uncompressed tar whose
+ * {@code storages} member holds the storages (a pickled header and an int64 count before each), {@code tensors} the
+ * tensors' shapes and strides, and {@code pickle} the object, which names tensors and storages by key. Storage bytes
+ * stay in the mapped tar file.
  */
 public final class TorchTarReader {
     private TorchTarReader() {}

@@ -14,10 +14,11 @@ import org.ckptinspector.pickle.PythonCalls;
 import org.ckptinspector.pickle.RestrictedUnpickler;
 
 /**
- * Reads the zip format {@code torch.save} writes since torch 1.6 (§2): unpickles {@code data.pkl} and binds each
- * storage to its {@code data/<key>} record without reading tensor data. A {@code byteorder} record of "big" makes
- * storages byte-swapped on read. A missing storage record leaves its tensors unreadable with a warning. A
- * TorchScript archive ({@code torch.jit.save}) is opened through its {@code data.pkl} with a warning.
+ * Reads the zip format {@code torch.save} writes since torch 1.6 (docs/checkpoint-formats.md §2): unpickles
+ * {@code data.pkl} and binds each storage to its {@code data/<key>} record without reading tensor data. A
+ * {@code byteorder} record of "big" makes storages byte-swapped on read. A missing storage record leaves its tensors
+ * unreadable with a warning. A TorchScript archive ({@code torch.jit.save}) is opened through its {@code data.pkl} with
+ * a warning.
  */
 public final class TorchZipReader {
     private TorchZipReader() {}

@@ -17,8 +17,9 @@ import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.CheckpointException;
 
 /**
- * The records of a torch zip archive (§2) as torch finds them: through {@link ZipArchive}, miniz's reading, so a
- * record name matches case-insensitively and of several matches the one torch reads is the one read here.
+ * The records of a torch zip archive (docs/checkpoint-formats.md §2) as torch finds them: through {@link ZipArchive},
+ * miniz's reading, so a record name matches case-insensitively and of several matches the one torch reads is the one
+ * read here.
  */
 final class ZipRecords implements Closeable {
     private final ZipArchive zip;

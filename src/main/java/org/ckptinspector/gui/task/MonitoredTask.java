@@ -16,7 +16,7 @@ import org.ckptinspector.task.TaskMonitor;
  *
  * <p>Core work reports per chunk, thousands of times a second. JavaFX coalesces updates only while one is
  * still queued, so it would post one to the FX thread after another, each relaying out the status bar and
- * repainting a frame; in the benchmark's diff that was over a second of the FX thread's time. Here the latest
+ * repainting a frame, which takes the FX thread a noticeable share of a long task. Here the latest
  * report waits until its turn instead: none is lost, the last one arrives within a tenth of a second.
  */
 public final class MonitoredTask<T> extends Task<T> {

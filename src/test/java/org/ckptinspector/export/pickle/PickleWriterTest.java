@@ -15,7 +15,7 @@ import org.ckptinspector.pickle.PickleReader;
 import org.junit.jupiter.api.Test;
 
 class PickleWriterTest {
-    /** torch 1.13's weights_only unpickler (§4.1) accepts these opcodes and no others. */
+    /** torch 1.13's weights_only unpickler (docs/checkpoint-formats.md §4.1) accepts these opcodes and no others. */
     private static final Set<Opcode> TORCH_113 = EnumSet.of(Opcode.PROTO, Opcode.STOP, Opcode.GLOBAL,
             Opcode.NEWOBJ, Opcode.REDUCE, Opcode.BUILD, Opcode.APPEND, Opcode.APPENDS, Opcode.SETITEM,
             Opcode.SETITEMS, Opcode.MARK, Opcode.TUPLE, Opcode.TUPLE1, Opcode.TUPLE2, Opcode.TUPLE3, Opcode.NONE,

@@ -16,9 +16,9 @@ import org.ckptinspector.model.PyValue;
 import org.junit.jupiter.api.Test;
 
 /**
- * The validation rules of the reference implementation (spec §9) that the hostile corpus does not already pin
- * down file by file: what is accepted (whitespace, null metadata, empty and 0-dim tensors, unknown fields) as much
- * as what is refused, and the limits that keep a 100 MB header affordable.
+ * The validation rules of the reference implementation (docs/checkpoint-formats.md §9) that the hostile corpus does not
+ * already pin down file by file: what is accepted (whitespace, null metadata, empty and 0-dim tensors, unknown fields)
+ * as much as what is refused, and the limits that keep a 100 MB header affordable.
  */
 class SafetensorsReaderTest {
     private static final Path FILE = Path.of("t.safetensors");
