@@ -9,7 +9,8 @@ import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 
 /**
- * ΔW = scale·B·A of one LoRA module as a float32 tensor in the base weight's orientation, whose bytes are computed
+ * ΔW = scale·B·A of one LoRA module as a float32 tensor in the base weight's orientation and shape (a convolution's
+ * {@code [out, in, k…]} row-major as {@code out × in·k…}), whose bytes are computed
  * for the range each read asks for (as {@link LowRankDelta#row} gives them, the factors read at the first read).
  * Statistics, histograms, heat maps and value grids read it like any stored tensor: nothing downstream knows it
  * is computed, and ΔW is never held whole.
@@ -30,7 +31,10 @@ public final class DeltaWeight implements ByteRegion {
     /** The ΔW tensor of {@code m}, keyed {@code <module>.ΔW}; nothing is read until its values are. */
     public static TensorRef of(LoraModule m) {
         long[] shape = m.deltaShape();
-        long bytes = Math.multiplyExact(Math.multiplyExact(shape[0], shape[1]), 4L);
+        long bytes = 4;
+        for (long d : shape) {
+            bytes = Math.multiplyExact(bytes, d);
+        }
         String key = m.module() + SUFFIX;
         Storage s = new Storage(key, DType.FLOAT32, bytes, "", new DeltaWeight(m, bytes), false);
         return TensorRef.strided(DType.FLOAT32, shape, TensorRef.contiguousStrides(shape), 0, s)

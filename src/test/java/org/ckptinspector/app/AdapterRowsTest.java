@@ -136,6 +136,34 @@ class AdapterRowsTest {
         assertEquals(4 + 7 + 4 + 2, checked, "every module of the four adapters");
     }
 
+    @Test
+    void deltaOfConvolutionAndHalfPrecisionAdaptersHasTheNormTorchGives() throws IOException {
+        JsonNode manifest = new ObjectMapper().readTree(PEFT.resolve("manifest-dtype-conv.json").toFile());
+        for (String adapter : List.of("lora-conv", "lora-f16", "lora-bf16")) {
+            OpenedCheckpoint doc = OpenedCheckpoint.open(PEFT.resolve(adapter), TaskMonitor.NONE);
+            try {
+                for (JsonNode e : manifest.get(adapter).get("modules")) {
+                    String what = adapter + " " + e.get("module").asText();
+                    LayerNode row = child(doc.tree(), e.get("module").asText());
+                    TensorRef delta = doc.adapterRows().delta(row).orElseThrow();
+                    assertEquals(Arrays.toString(doc.adapterRows().module(row).orElseThrow().lora().deltaShape()),
+                            Arrays.toString(delta.shape()), what);
+                    Recorder seen = new Recorder();
+                    InsightsModel<InsightsModel.Statistics, HeatMapData> model = new InsightsModel<>(
+                            new SameThreadRunner(), t -> Optional.empty(), s -> s, h -> h);
+                    model.setListener(seen);
+                    model.select(delta);
+                    var s = (InsightsModel.Statistics) assertInstanceOf(Load.Ready.class, seen.statistics).value();
+                    double norm = e.get("delta_norm").asDouble();
+                    assertEquals(delta.numel(), s.a().count(), what);
+                    assertEquals(norm, s.a().l2(), 1e-5 * norm, what);
+                }
+            } finally {
+                doc.close();
+            }
+        }
+    }
+
     private static LayerNode child(LayerNode n, String name) {
         return n.children().stream().filter(c -> c.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError("no row " + name + " below " + n + ": " + n.children()));
