@@ -72,7 +72,8 @@ public final class DeltaAccumulator {
         double sb1 = 0;
         double ab0 = 0;
         double ab1 = 0;
-        double ma = maxSquareA;
+        double ma0 = maxSquareA;
+        double ma1 = maxSquareA;
         long differ = 0;
         int i = 0;
         for (; i + 1 < n; i += 2) {
@@ -98,8 +99,8 @@ public final class DeltaAccumulator {
             sb1 += y1 * y1;
             ab0 += x0 * y0;
             ab1 += x1 * y1;
-            ma = q0 > ma ? q0 : ma; // finite here: a compare, not Math.max's NaN and −0 handling
-            ma = q1 > ma ? q1 : ma;
+            ma0 = q0 > ma0 ? q0 : ma0; // finite here: a compare, not Math.max's NaN and −0 handling
+            ma1 = q1 > ma1 ? q1 : ma1;
             differ += (d0 != 0 ? 1 : 0) + (d1 != 0 ? 1 : 0);
         }
         if (i < n) {
@@ -110,10 +111,10 @@ public final class DeltaAccumulator {
             sa0 += a[i] * a[i];
             sb0 += b[i] * b[i];
             ab0 += a[i] * b[i];
-            ma = Math.max(ma, a[i] * a[i]);
+            ma0 = Math.max(ma0, a[i] * a[i]);
             differ += d != 0 ? 1 : 0;
         }
-        maxSquareA = ma;
+        maxSquareA = Math.max(ma0, ma1);
         finitePairs += n;
         changed += differ;
         values += n;

@@ -81,20 +81,10 @@ final class ElementDecoders {
         return ((double) ((v >>> 1) | (v & 1))) * 2.0;
     }
 
-    /** Values widened per bulk copy: a bulk get is a memory copy, a get per value checks every access. */
-    private static final int FLOAT_BLOCK = 1 << 12;
-
     private static void float32(ByteBuffer src, long first, int n, double[] dst, int off) {
         FloatBuffer f = src.asFloatBuffer();
-        float[] block = new float[Math.min(n, FLOAT_BLOCK)];
-        for (int done = 0; done < n; ) {
-            int k = Math.min(block.length, n - done);
-            f.get(done, block, 0, k);
-            int at = off + done;
-            for (int i = 0; i < k; i++) {
-                dst[at + i] = block[i];
-            }
-            done += k;
+        for (int i = 0; i < n; i++) {
+            dst[off + i] = f.get(i);
         }
     }
 

@@ -112,8 +112,11 @@ public final class LayerTreeTable {
         verdictColumn.setSortable(false);
         sortBy(valueColumns.get(2), n -> n.aggregate().parameters());
         sortBy(valueColumns.get(3), n -> n.aggregate().bytes());
-        List<TreeTableColumn<LayerNode, ?>> columns = new java.util.ArrayList<>(List.of(statusColumn, name));
-        valueColumns.forEach(c -> columns.add(c.column()));
+        // The verdict, shown only when comparing, comes right after the name: the column that says what changed
+        // stays in view however many A → B columns follow.
+        List<TreeTableColumn<LayerNode, ?>> columns = new java.util.ArrayList<>(List.of(statusColumn, name,
+                verdictColumn));
+        valueColumns.stream().map(ColumnFit.Sized::column).filter(c -> c != verdictColumn).forEach(columns::add);
         table.getColumns().setAll(columns);
         table.setTreeColumn(name);
         columnFit = new ColumnFit(table, name, valueColumns);
