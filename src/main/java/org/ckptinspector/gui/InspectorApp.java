@@ -5,10 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
+import javafx.scene.Scene;
 import javafx.scene.image.Image;
+import javafx.scene.layout.Region;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
+import org.ckptinspector.app.WindowModel;
 import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.NextFrame;
@@ -20,8 +24,14 @@ public final class InspectorApp extends Application {
     @Override
     public void start(Stage stage) {
         background = new Background();
-        show(new MainWindow(stage, background, RecentFiles.forUser()), stage,
-                getParameters().getRaw().stream().map(Path::of).toList());
+        List<Path> files = getParameters().getRaw().stream().map(Path::of).toList();
+        // The window appears as soon as the toolkit is up, empty; the main window's controls (the first ones load
+        // most of JavaFX's classes) fill it in the next event.
+        stage.setTitle(WindowModel.APP);
+        place(stage);
+        stage.setScene(new Scene(new Region()));
+        stage.show();
+        Platform.runLater(() -> show(new MainWindow(stage, background, RecentFiles.forUser()), stage, files));
     }
 
     /**
@@ -29,7 +39,19 @@ public final class InspectorApp extends Application {
      * area and opens {@code files} (one checkpoint, two to compare, or a run).
      */
     static void show(MainWindow window, Stage stage, List<Path> files) {
+        if (!stage.isShowing()) {
+            place(stage);
+            stage.show();
+        }
         stage.getIcons().addAll(appIcons());
+        window.warmUp();
+        if (!files.isEmpty()) {
+            NextFrame.run(window.scene(), () -> window.openPaths(files));
+        }
+    }
+
+    /** Sizes and places the window within the screen's visual bounds. */
+    private static void place(Stage stage) {
         stage.setMinWidth(720);
         stage.setMinHeight(480);
         Rectangle2D bounds = WindowPlacement.within(Screen.getPrimary().getVisualBounds());
@@ -37,11 +59,6 @@ public final class InspectorApp extends Application {
         stage.setY(bounds.getMinY());
         stage.setWidth(bounds.getWidth());
         stage.setHeight(bounds.getHeight());
-        stage.show();
-        window.warmUp();
-        if (!files.isEmpty()) {
-            NextFrame.run(window.scene(), () -> window.openPaths(files));
-        }
     }
 
     @Override
