@@ -28,6 +28,18 @@ public final class MergedWeight implements ByteRegion {
 
         /** ΔW[row, from .. from + count) into {@code dst[offset ..]}. */
         void row(int row, int from, int count, float[] dst, int offset);
+
+        /** ΔW's row-major values from element {@code first} on into all of {@code dst}, row by row. */
+        default void values(long first, float[] dst) {
+            int cols = cols();
+            for (int done = 0; done < dst.length; ) {
+                long e = first + done;
+                int col = (int) (e % cols);
+                int count = Math.min(dst.length - done, cols - col);
+                row((int) (e / cols), col, count, dst, done);
+                done += count;
+            }
+        }
     }
 
     private final ValueReader weight;
@@ -112,15 +124,7 @@ public final class MergedWeight implements ByteRegion {
             }
         }
         float[] d = new float[n];
-        int cols = delta.cols();
-        for (int done = 0; done < n; ) {
-            long e = first + done;
-            int row = (int) (e / cols);
-            int col = (int) (e % cols);
-            int count = Math.min(n - done, cols - col);
-            delta.row(row, col, count, d, done);
-            done += count;
-        }
+        delta.values(first, d);
         ByteBuffer out = ByteBuffer.allocate(n * item).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < n; i++) {
             switch (dtype) {

@@ -38,6 +38,11 @@ public class CheckpointException extends IOException {
         return new CheckpointException(Kind.LIMIT_EXCEEDED, file + ": " + reason);
     }
 
+    /** The values of tensor {@code t} cannot be read, for {@code reason}. */
+    public static CheckpointException unsupported(TensorRef t, String reason) {
+        return new CheckpointException(Kind.UNSUPPORTED, "tensor " + t.key() + ": " + reason);
+    }
+
     /** A read of {@code what} (a file, or a record inside one) that the operating system refused. */
     public static CheckpointException io(Object what, IOException cause) {
         String reason = cause instanceof NoSuchFileException ? "no such file"

@@ -1,12 +1,12 @@
 package org.ckptinspector.values;
 
+import static org.ckptinspector.model.CheckpointException.unsupported;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.DType;
-import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 
 /**
@@ -15,15 +15,14 @@ import org.ckptinspector.model.TensorRef;
  * touches. Statistics, hashes, comparisons and exports read block tensors through this view, so none of them
  * needs to know about blocks.
  */
-public final class DequantizedBlocks implements ByteRegion {
+public final class DequantizedBlocks extends ComputedFloats {
     private final DType type;
     private final ByteRegion blocks;
-    private final long values;
 
     private DequantizedBlocks(DType type, ByteRegion blocks, long values) {
+        super(values, type.blockSize());
         this.type = type;
         this.blocks = blocks;
-        this.values = values;
     }
 
     /**
@@ -45,36 +44,16 @@ public final class DequantizedBlocks implements ByteRegion {
         long numel = t.numel();
         long start = t.storageOffset() / type.blockSize() * type.itemSize();
         ByteRegion blocks = t.storage().bytes().region(start, type.bytesFor(numel));
-        long bytes = Math.multiplyExact(numel, 4L);
-        Storage s = new Storage(t.key(), DType.FLOAT32, bytes, "", new DequantizedBlocks(type, blocks, numel), false);
-        return TensorRef.strided(DType.FLOAT32, t.shape(), TensorRef.contiguousStrides(t.shape()), 0, s)
-                .withLocation(t.key(), t.path()).withFlags(t.flags());
+        return new DequantizedBlocks(type, blocks, numel).tensor(t.key(), t.shape(), t.path())
+                .withFlags(t.flags());
     }
 
-    private static CheckpointException unsupported(TensorRef t, String why) {
-        return new CheckpointException(CheckpointException.Kind.UNSUPPORTED, "tensor " + t.key() + ": " + why);
-    }
-
+    /** Decodes whole blocks: a tensor's last block is stored whole even when its values end inside it. */
     @Override
-    public long length() {
-        return values * 4;
-    }
-
-    @Override
-    public ByteBuffer slice(long position, int length) throws IOException {
-        ByteRegion.checkBounds(this, position, length);
+    protected void compute(long first, float[] into) throws IOException {
         int per = type.blockSize();
-        long firstValue = position / 4;
-        long endValue = (position + length + 3) / 4;
-        long firstBlock = firstValue / per;
-        long endBlock = (endValue + per - 1) / per;
-        int n = (int) (endBlock - firstBlock);
-        float[] decoded = new float[n * per];
-        ByteBuffer src = blocks.slice(firstBlock * type.itemSize(), n * type.itemSize());
-        GgmlBlocks.dequantize(type, src, n, decoded, 0);
-        ByteBuffer out = ByteBuffer.allocate(decoded.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        out.asFloatBuffer().put(decoded);
-        int skip = (int) (position - firstBlock * per * 4);
-        return out.slice(skip, length).order(ByteOrder.LITTLE_ENDIAN);
+        int n = into.length / per;
+        ByteBuffer src = blocks.slice(first / per * type.itemSize(), n * type.itemSize());
+        GgmlBlocks.dequantize(type, src, n, into, 0);
     }
 }

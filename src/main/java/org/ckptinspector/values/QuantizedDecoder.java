@@ -1,5 +1,7 @@
 package org.ckptinspector.values;
 
+import static org.ckptinspector.model.CheckpointException.unsupported;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.ckptinspector.model.CheckpointException;
@@ -68,10 +70,6 @@ final class QuantizedDecoder implements ElementDecoder {
             throw unsupported(t, "per-channel " + what + " do not match the " + channels + " channels");
         }
         return ValueReader.of(values).read(0, (int) channels);
-    }
-
-    private static CheckpointException unsupported(TensorRef t, String why) {
-        return new CheckpointException(CheckpointException.Kind.UNSUPPORTED, "tensor " + t.key() + ": " + why);
     }
 
     @Override

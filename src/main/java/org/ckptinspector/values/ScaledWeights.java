@@ -1,14 +1,11 @@
 package org.ckptinspector.values;
 
+import static org.ckptinspector.model.CheckpointException.unsupported;
+
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.CheckpointException;
-import org.ckptinspector.model.DType;
 import org.ckptinspector.model.Quantization;
 import org.ckptinspector.model.ScalePartners;
-import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 
 /**
@@ -17,7 +14,7 @@ import org.ckptinspector.model.TensorRef;
  * {@link Quantization.Scaled} weight through this view, so none of them needs to know about scales; the raw codes
  * are {@link ScalePartners#rawCodes}.
  */
-public final class ScaledWeights implements ByteRegion {
+public final class ScaledWeights extends ComputedFloats {
     /** Scale grids beyond this are refused: the scales are held in memory. */
     static final long MAX_SCALES = 1 << 24;
 
@@ -27,16 +24,15 @@ public final class ScaledWeights implements ByteRegion {
     private final long blockRows;
     private final long blockCols;
     private final long gridCols;
-    private final long values;
 
     private ScaledWeights(ValueReader codes, float[] scales, long cols, long blockRows, long blockCols) {
+        super(codes.size(), 1);
         this.codes = codes;
         this.scales = scales;
         this.cols = Math.max(cols, 1);
         this.blockRows = Math.max(blockRows, 1);
         this.blockCols = Math.max(blockCols, 1);
         this.gridCols = (this.cols + this.blockCols - 1) / this.blockCols;
-        this.values = codes.size();
     }
 
     /** The float32 view of scaled weight {@code t}; refused, with the reason, when codes or scale are unreadable. */
@@ -62,11 +58,8 @@ public final class ScaledWeights implements ByteRegion {
         }
         ValueReader codes = ValueReader.of(ScalePartners.rawCodes(t));
         long cols = t.rank() >= 2 ? t.dim(t.rank() - 1) : 1;
-        ScaledWeights region = new ScaledWeights(codes, grid, cols, s.blockRows(), s.blockCols());
-        long bytes = Math.multiplyExact(t.numel(), 4L);
-        Storage st = new Storage(t.key(), DType.FLOAT32, bytes, "", region, false);
-        return TensorRef.strided(DType.FLOAT32, t.shape(), TensorRef.contiguousStrides(t.shape()), 0, st)
-                .withLocation(t.key(), t.path()).withFlags(kept(t.flags()));
+        return new ScaledWeights(codes, grid, cols, s.blockRows(), s.blockCols())
+                .tensor(t.key(), t.shape(), t.path()).withFlags(kept(t.flags()));
     }
 
     /** The flags that stay true of the values; a negative bit is already applied to the codes read. */
@@ -80,27 +73,12 @@ public final class ScaledWeights implements ByteRegion {
         return k;
     }
 
-    private static CheckpointException unsupported(TensorRef t, String why) {
-        return new CheckpointException(CheckpointException.Kind.UNSUPPORTED, "tensor " + t.key() + ": " + why);
-    }
-
     @Override
-    public long length() {
-        return values * 4;
-    }
-
-    @Override
-    public ByteBuffer slice(long position, int length) throws IOException {
-        ByteRegion.checkBounds(this, position, length);
-        long first = position / 4;
-        long end = (position + length + 3) / 4;
-        int n = (int) (end - first);
-        double[] q = codes.read(first, n);
-        ByteBuffer out = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < n; i++) {
-            out.putFloat(i * 4, (float) (q[i] * scaleAt(first + i)));
+    protected void compute(long first, float[] into) throws IOException {
+        double[] q = codes.read(first, into.length);
+        for (int i = 0; i < into.length; i++) {
+            into[i] = (float) (q[i] * scaleAt(first + i));
         }
-        return out.slice((int) (position - first * 4), length).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** The scale of element {@code e}; the double product of a float8 code and a float32 scale is exact. */

@@ -67,8 +67,7 @@ public final class ValueReader {
     public static ValueReader of(TensorRef t, ValueView view) throws CheckpointException {
         Optional<String> why = unreadableReason(t);
         if (why.isPresent()) {
-            throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED,
-                    "tensor " + t.key() + ": " + why.get());
+            throw CheckpointException.unsupported(t, why.get());
         }
         DType dtype = t.dtype();
         try {
