@@ -1,7 +1,5 @@
 package org.ckptinspector.values;
 
-import static org.ckptinspector.model.CheckpointException.unsupported;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.ckptinspector.io.ByteRegion;
@@ -35,10 +33,11 @@ public final class DequantizedBlocks extends ComputedFloats {
             throw new IllegalArgumentException(t + " is not block-quantized");
         }
         if (!type.isDecoded()) {
-            throw unsupported(t, "the values of GGML type " + type + " are not decoded by this version");
+            throw CheckpointException.unsupported(t, "the values of GGML type " + type
+                    + " are not decoded by this version");
         }
         if (!t.isReadable() || !t.isContiguous() || t.storageOffset() % type.blockSize() != 0) {
-            throw unsupported(t, "its " + type + " blocks are not readable"
+            throw CheckpointException.unsupported(t, "its " + type + " blocks are not readable"
                     + (t.problems().isEmpty() ? "" : ": " + String.join("; ", t.problems())));
         }
         long numel = t.numel();

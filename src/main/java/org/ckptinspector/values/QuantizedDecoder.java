@@ -1,7 +1,5 @@
 package org.ckptinspector.values;
 
-import static org.ckptinspector.model.CheckpointException.unsupported;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.ckptinspector.model.CheckpointException;
@@ -47,11 +45,13 @@ final class QuantizedDecoder implements ElementDecoder {
         if (q instanceof Quantization.PerChannel p) {
             int axis = p.axis();
             if (axis < 0 || axis >= t.rank()) {
-                throw unsupported(t, "quantization axis " + axis + " is outside its " + t.rank() + " dimensions");
+                throw CheckpointException.unsupported(t, "quantization axis " + axis + " is outside its " + t.rank()
+                        + " dimensions");
             }
             long channels = t.dim(axis);
             if (channels > MAX_CHANNELS) {
-                throw unsupported(t, channels + " quantization channels exceed the limit of " + MAX_CHANNELS);
+                throw CheckpointException.unsupported(t, channels + " quantization channels exceed the limit of "
+                        + MAX_CHANNELS);
             }
             double[] scales = channelValues(t, p.scales(), channels, "scales");
             double[] zeroPoints = channelValues(t, p.zeroPoints(), channels, "zero points");
@@ -61,13 +61,14 @@ final class QuantizedDecoder implements ElementDecoder {
             }
             return new QuantizedDecoder(t.dtype(), scales, zeroPoints, Math.max(inner, 1));
         }
-        throw unsupported(t, "quantized tensor without scale and zero point");
+        throw CheckpointException.unsupported(t, "quantized tensor without scale and zero point");
     }
 
     private static double[] channelValues(TensorRef t, TensorRef values, long channels, String what)
             throws IOException {
         if (values == null || values.numel() != channels) {
-            throw unsupported(t, "per-channel " + what + " do not match the " + channels + " channels");
+            throw CheckpointException.unsupported(t, "per-channel " + what + " do not match the " + channels
+                    + " channels");
         }
         return ValueReader.of(values).read(0, (int) channels);
     }

@@ -1,7 +1,5 @@
 package org.ckptinspector.values;
 
-import static org.ckptinspector.model.CheckpointException.unsupported;
-
 import java.io.IOException;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.Quantization;
@@ -42,7 +40,8 @@ public final class ScaledWeights extends ComputedFloats {
         }
         TensorRef scale = s.scale();
         if (scale.numel() > MAX_SCALES) {
-            throw unsupported(t, "its scale " + scale.key() + " has more than " + MAX_SCALES + " values");
+            throw CheckpointException.unsupported(t, "its scale " + scale.key() + " has more than " + MAX_SCALES
+                    + " values");
         }
         float[] grid = new float[(int) scale.numel()];
         try {
@@ -51,7 +50,7 @@ public final class ScaledWeights extends ComputedFloats {
                 grid[i] = (float) read[i];
             }
         } catch (CheckpointException e) {
-            throw unsupported(t, "its scale cannot be read: " + e.getMessage());
+            throw CheckpointException.unsupported(t, "its scale cannot be read: " + e.getMessage());
         } catch (IOException e) {
             throw new CheckpointException(CheckpointException.Kind.IO, "tensor " + t.key() + ": cannot read its scale "
                     + scale.key() + ": " + e.getMessage(), e);
