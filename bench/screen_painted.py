@@ -11,8 +11,8 @@ import time
 
 import numpy as np
 
-POLL = 0.005
-MIN_COLOURS = 24
+POLL = 0.02
+MIN_COLOURS = 16
 TIMEOUT = 30.0
 
 
@@ -48,7 +48,7 @@ def main():
         if img:
             im = img.contents
             raw = ctypes.string_at(im.data, im.bytes_per_line * im.height)
-            px = np.frombuffer(raw, dtype=np.uint32).reshape(im.height, -1)[::2, :w:2] & 0xFFFFFF
+            px = np.frombuffer(raw, dtype=np.uint32).reshape(im.height, -1)[::4, :w:4] & 0xFFFFFF
             x11.XDestroyImage(img)
             now = time.time_ns()
             if not mapped and np.count_nonzero(px) > px.size // 4:

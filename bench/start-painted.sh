@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Time from `java -jar` to the start screen painted (its text on screen, not just an empty window), for two jars
-# in interleaved rounds, with medians. The screen is polled every ~10 ms straight from the X server
+# in interleaved rounds, with medians. The screen is polled every ~20 ms straight from the X server
 # (bench/screen_painted.py); also reports when the window is first mapped (the screen's middle turns non-black).
 # DUMP=file.ppm keeps the last detected frame's band, to look at.
 # Usage: xvfb-run -a -s "-screen 0 1280x800x24 -br" bench/start-painted.sh OLD.jar NEW.jar [ROUNDS] [JAVA_OPTS...]

@@ -4,8 +4,11 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javafx.application.Application;
+import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.image.Image;
@@ -19,6 +22,8 @@ import org.ckptinspector.gui.task.NextFrame;
 
 /** The JavaFX application: one main window, opening the files named on the command line. */
 public final class InspectorApp extends Application {
+    /** How long the FX thread stays idle after the sketch is drawn, for the window system to show it. */
+    private static final long SCREEN_FLUSH_MS = 40;
     private Background background;
 
     @Override
@@ -41,13 +46,21 @@ public final class InspectorApp extends Application {
         List<Path> open = new ArrayList<>(files);
         stage.setTitle(WindowModel.APP);
         place(stage);
-        Scene first = new Scene(new StartSketch(List.copyOf(recent.files()), open::addAll).view());
+        StartSketch sketch = new StartSketch(List.copyOf(recent.files()), open::addAll);
+        Scene first = new Scene(sketch.view());
         stage.setScene(first);
         stage.show();
+        // Made once the sketch has been drawn (a frame that changes a pixel waits for that drawing) and the FX
+        // thread, which is also the window system's event loop, has been idle for a moment, so that the drawn
+        // pixels reach the screen: made while, its seconds of class loading kept the sketch off the screen.
         NextFrame.run(first, () -> {
-            MainWindow window = new MainWindow(stage, background, recent);
-            show(window, stage, List.copyOf(open));
-            made.accept(window);
+            sketch.touch();
+            NextFrame.run(first, () -> CompletableFuture.delayedExecutor(SCREEN_FLUSH_MS, TimeUnit.MILLISECONDS)
+                    .execute(() -> Platform.runLater(() -> {
+                        MainWindow window = new MainWindow(stage, background, recent);
+                        show(window, stage, List.copyOf(open));
+                        made.accept(window);
+                    })));
         });
     }
 

@@ -41,6 +41,8 @@ public final class StartSketch {
     private static final Color ACCENT = Color.web("#4a63e7");
 
     private final StackPane root = new StackPane();
+    /** A transparent pixel whose change makes the next frame wait until the sketch has been drawn. */
+    private final Region pixel = new Region();
 
     /** @param recent the recent files the start screen lists; {@code dropped} gets files dropped on the sketch */
     public StartSketch(List<Path> recent, Consumer<List<Path>> dropped) {
@@ -90,7 +92,9 @@ public final class StartSketch {
         card.setBackground(fill(Color.WHITE, 14));
         card.setMaxWidth(620);
         card.setMaxHeight(Region.USE_PREF_SIZE);
-        root.getChildren().add(card);
+        pixel.setManaged(false);
+        pixel.resizeRelocate(0, 0, 1, 1);
+        root.getChildren().addAll(card, pixel);
         root.setBackground(fill(new LinearGradient(0, 0, 0, 1, true, CycleMethod.NO_CYCLE,
                 new Stop(0, Color.web("#f8f9fc")), new Stop(1, Color.web("#eef1f7"))), 0));
         root.setId("startSketch");
@@ -100,6 +104,14 @@ public final class StartSketch {
     /** The sketch, to be the root of the window's first scene. */
     public StackPane view() {
         return root;
+    }
+
+    /**
+     * Changes one transparent pixel: the next frame then waits, before it is synced, for the frame before (the
+     * sketch) to be drawn.
+     */
+    public void touch() {
+        pixel.setOpacity(pixel.getOpacity() == 1 ? 0.99 : 1);
     }
 
     private static Node button(Icon icon, String label, boolean primary, String family) {
