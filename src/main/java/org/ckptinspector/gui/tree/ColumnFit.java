@@ -28,8 +28,9 @@ import org.ckptinspector.app.TreeColumnText;
  * give way in this order, so that none is out of view: the file's own row (the root) lets its name be cut short
  * first, as the window's title and the breadcrumb show it in full; while comparing, the Size and then the Params
  * column step aside (the detail pane's chips show both sides of each); then the name column narrows down to a
- * minimum (a row's full key is its tooltip); last, the value columns narrow down to their headers. The user can
- * resize any column after.
+ * minimum (a row's full key is its tooltip); last, the widest value columns narrow, down to their headers. No
+ * value column asks for more than a quarter of the width (a long value is cut short, whole in its tooltip). The
+ * user can resize any column after.
  */
 final class ColumnFit {
     /** Rows looked at, on the FX thread; a bigger tree is sized by its first rows. */
@@ -45,6 +46,8 @@ final class ColumnFit {
     private static final double HEADER_PADDING = 16;
     private static final double NAME_MIN = 150;
     private static final double VALUE_MIN = 40;
+    /** The most of the table's width one value column asks for. */
+    private static final double VALUE_SHARE = 0.25;
     /** A row's indent per level (measured on screen: the tree's indent and the disclosure arrow's step). */
     private static final double INDENT = 13;
     /** Before a root row's name: cell padding, disclosure arrow, check box and icon with their gaps (measured). */
@@ -168,30 +171,57 @@ final class ColumnFit {
         }
         List<Sized> shown = new ArrayList<>(columns.stream().filter(s -> s.column().isVisible()
                 && needs.containsKey(s.column())).toList());
-        double values = shown.stream().mapToDouble(s -> needs.get(s.column())[0]).sum();
+        // No value column asks for more than a share of the room: a long value (a config string) is cut short,
+        // its cell's tooltip showing it whole.
+        double cap = Math.max(VALUE_MIN, room * VALUE_SHARE);
+        Map<TreeTableColumn<LayerNode, ?>, double[]> asks = new HashMap<>();
+        shown.forEach(s -> asks.put(s.column(), new double[] {
+                Math.max(needs.get(s.column())[1], Math.min(needs.get(s.column())[0], cap)), needs.get(s.column())[1]}));
+        double values = shown.stream().mapToDouble(s -> asks.get(s.column())[0]).sum();
         // Size first, then Params: the last columns step aside first.
         for (int i = shown.size() - 1; i >= 0 && comparing && fixed + values + nameNeed > room; i--) {
             Sized s = shown.get(i);
             if (s.stepsAside()) {
-                values -= needs.get(s.column())[0];
+                values -= asks.get(s.column())[0];
                 s.column().setVisible(false);
                 stepped.add(s.column());
                 shown.remove(i);
             }
         }
         double nameWidth = Math.max(NAME_MIN, Math.min(Math.max(nameNeed, rootNeed), room - fixed - values));
-        double over = fixed + values + nameWidth - room;
-        double slack = shown.stream().mapToDouble(s -> needs.get(s.column())[0] - needs.get(s.column())[1]).sum();
-        double cut = over > 0 && slack > 0 ? Math.min(1, over / slack) : 0;
+        // Still too wide: the widest value columns narrow first, none below its header.
+        double level = narrowest(shown.stream().map(s -> asks.get(s.column())).toList(), room - fixed - nameWidth);
         double used = fixed;
         for (Sized s : shown) {
-            double[] need = needs.get(s.column());
-            double w = Math.floor(need[0] - cut * (need[0] - need[1]));
+            double[] ask = asks.get(s.column());
+            double w = Math.floor(Math.max(ask[1], Math.min(ask[0], level)));
             s.column().setPrefWidth(w);
             given.put(s.column(), w);
             used += w;
         }
         name.setPrefWidth(Math.max(nameWidth, room - used));
+    }
+
+    /**
+     * The highest width {@code L} at which columns asking {@code {need, min}} and given {@code max(min,
+     * min(need, L))} take no more than {@code width} (infinity when they fit as asked).
+     */
+    private static double narrowest(List<double[]> asks, double width) {
+        if (asks.stream().mapToDouble(a -> a[0]).sum() <= width) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double lo = 0;
+        double hi = asks.stream().mapToDouble(a -> a[0]).max().orElse(0);
+        for (int i = 0; i < 30; i++) {
+            double mid = (lo + hi) / 2;
+            double sum = asks.stream().mapToDouble(a -> Math.max(a[1], Math.min(a[0], mid))).sum();
+            if (sum <= width) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** The width of the widest name cell among the rows: indent, arrow, check box, icon and bold name. */
