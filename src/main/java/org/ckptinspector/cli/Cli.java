@@ -93,7 +93,9 @@ public final class Cli {
             }
             cl.addSubcommand(new CommandLine.HelpCommand());
         }
-        cl.setOut(o)
+        // No help text uses picocli's ${…} variables; without them it does not rescan every name and description.
+        cl.setInterpolateVariables(false)
+                .setOut(o)
                 .setErr(e)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((ex, cmd, parseResult) -> {
