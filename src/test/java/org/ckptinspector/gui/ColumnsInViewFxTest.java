@@ -20,7 +20,6 @@ import javafx.scene.control.TreeTableView;
 import org.ckptinspector.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * Every table on screen shows all its columns without scrolling sideways, at 1024×700 and 1280×800, for real
@@ -70,14 +69,7 @@ class ColumnsInViewFxTest extends FxAppTestSupport {
     }
 
     private void check(FxRobot robot, String view, List<String> out) {
-        waitFor(this::idle);
-        WaitForAsyncUtils.waitForFxEvents();
-        robot.interact(() -> {
-            stage.getScene().getRoot().applyCss();
-            stage.getScene().getRoot().layout();
-        });
-        WaitForAsyncUtils.waitForFxEvents();
-        robot.interact(() -> collect(stage.getScene().getRoot(), view, out));
+        inspectLaidOut(robot, root -> collect(root, view, out));
         screenshot(robot, "columns-" + view.replace(' ', '-').replace(",", ""));
     }
 
@@ -115,8 +107,6 @@ class ColumnsInViewFxTest extends FxAppTestSupport {
                 && sb.getOrientation() == Orientation.HORIZONTAL && sb.isVisible()
                 && sb.getParent() != null && isFlowBar(sb, table));
         String id = table.getId() != null ? "#" + table.getId() : table.getStyleClass().toString();
-        System.out.println("columns " + view + " " + id + ": " + Math.round(sum) + " in " + Math.round(viewport)
-                + " [" + widths.toString().trim() + "]" + (hbar ? " hbar" : ""));
         if (sum > viewport + 0.5 || hbar) {
             out.add(view + ": " + id + " columns " + Math.round(sum) + " px in a " + Math.round(viewport)
                     + " px viewport (" + widths.toString().trim() + ")" + (hbar ? ", scrolls sideways" : ""));

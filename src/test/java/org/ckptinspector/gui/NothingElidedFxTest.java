@@ -16,7 +16,6 @@ import javafx.scene.text.Text;
 import org.ckptinspector.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The main views at 1024×700 (the tree with the file pane and the basket, a module, a tensor, a damaged file, and
@@ -61,14 +60,7 @@ class NothingElidedFxTest extends FxAppTestSupport {
     }
 
     private void check(FxRobot robot, String view, List<String> out) {
-        waitFor(this::idle);
-        WaitForAsyncUtils.waitForFxEvents();
-        robot.interact(() -> {
-            stage.getScene().getRoot().applyCss();
-            stage.getScene().getRoot().layout();
-            Bounds window = stage.getScene().getRoot().localToScene(stage.getScene().getRoot().getLayoutBounds());
-            collect(stage.getScene().getRoot(), window, view, out);
-        });
+        inspectLaidOut(robot, root -> collect(root, root.localToScene(root.getLayoutBounds()), view, out));
         screenshot(robot, "elision-" + view.replace(' ', '-').replace(",", ""));
     }
 

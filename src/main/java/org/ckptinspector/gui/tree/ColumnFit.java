@@ -39,7 +39,7 @@ final class ColumnFit {
     private static final int MEASURED = 12;
     /**
      * A cell's padding beside its text: inspector.css gives 6 each side, but a text is cut short unless the cell
-     * has some 5 px more (measured: 13 px more than the text elides it, 18 does not).
+     * has a little more (measured: 13 px more than the text elides it, 16 does not).
      */
     private static final double CELL_PADDING = 16;
     /** The same for a header: its label's padding and the header's border. */
