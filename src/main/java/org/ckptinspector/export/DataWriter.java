@@ -35,11 +35,14 @@ final class DataWriter {
     static final int READ = 512 << 10;
 
     private final FileChannel output;
+    /** Compares each range right after it is written; null when the export is not verified. */
+    private final RangeVerifier verifier;
     private final List<Piece> pieces = new ArrayList<>();
     private long totalBytes;
 
-    DataWriter(FileChannel output) {
+    DataWriter(FileChannel output, RangeVerifier verifier) {
         this.output = output;
+        this.verifier = verifier;
     }
 
     /** A run of output bytes; its CRC-32 is known once {@link #write} has returned. */
@@ -96,7 +99,11 @@ final class DataWriter {
 
     /** Writes every piece added so far on up to {@code threads} threads. */
     void write(int threads, TaskMonitor monitor) throws IOException {
-        Progress progress = new Progress(monitor, totalBytes, "writing tensor data");
+        if (verifier != null) {
+            verifier.seal();
+        }
+        Progress progress = new Progress(monitor, totalBytes, verifier == null ? "writing tensor data"
+                : "writing and verifying tensor data");
         List<ParallelUnits.Unit<Scratch>> units = new ArrayList<>();
         for (Piece p : pieces) {
             units.add(scratch -> {
@@ -131,6 +138,7 @@ final class DataWriter {
     private final class Scratch {
         private final CRC32 crc = new CRC32();
         private final ByteBuffer reads = ByteBuffer.allocateDirect(READ).order(ByteOrder.LITTLE_ENDIAN);
+        private final RangeVerifier.Buffers checking = verifier == null ? null : verifier.buffers();
         private ByteBuffer staging;
         private long at;
 
@@ -151,7 +159,10 @@ final class DataWriter {
             if (span.isPresent()) {
                 copy(span.get());
             } else {
-                emit(convert(region.slice(offset, (int) length), conversion));
+                // READ bytes at a time, so that the bytes written are still cached when they are verified
+                for (long pos = 0; pos < length; pos += READ) {
+                    emit(convert(region.slice(offset + pos, (int) Math.min(READ, length - pos)), conversion));
+                }
             }
         }
 
@@ -180,8 +191,12 @@ final class DataWriter {
 
         void emit(ByteBuffer data) throws IOException {
             crc.update(data.duplicate());
+            long from = at;
             while (data.hasRemaining()) {
                 at += output.write(data, at);
+            }
+            if (verifier != null) {
+                verifier.written(from, at - from, checking);
             }
         }
     }
