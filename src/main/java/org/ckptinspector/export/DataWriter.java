@@ -171,7 +171,7 @@ final class DataWriter {
                 int n = (int) Math.min(READ, span.length() - pos);
                 reads.clear().limit(n);
                 span.read(pos, reads);
-                emit(reads.flip());
+                emit(reads.flip(), span, pos);
                 pos += n;
             }
         }
@@ -190,13 +190,20 @@ final class DataWriter {
         }
 
         void emit(ByteBuffer data) throws IOException {
+            emit(data, null, 0);
+        }
+
+        /** Writes bytes that were read from {@code origin} (or null) at {@code originPos}. */
+        private void emit(ByteBuffer data, FileSpan origin, long originPos) throws IOException {
+            ByteBuffer written = data.duplicate();
             crc.update(data.duplicate());
             long from = at;
             while (data.hasRemaining()) {
                 at += output.write(data, at);
             }
             if (verifier != null) {
-                verifier.written(from, at - from, checking);
+                verifier.written(from, at - from, checking,
+                        origin == null ? null : new RangeVerifier.Origin(written, origin, originPos));
             }
         }
     }

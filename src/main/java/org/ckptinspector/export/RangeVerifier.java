@@ -88,10 +88,27 @@ final class RangeVerifier {
     }
 
     /**
-     * Compares output bytes {@code [at, at + length)}, just written, with the values of every tensor placed across
-     * them; fails with {@link Mismatch} at the first difference.
+     * Where the bytes just written were read from: {@code bytes} are those of {@code span} from {@code position} on,
+     * as a positional read of the source file gave them.
      */
-    void written(long at, long length, Buffers buffers) throws IOException {
+    record Origin(ByteBuffer bytes, FileSpan span, long position) {
+        /** The bytes read from the same file range as {@code expected}, when they were read from exactly there. */
+        Optional<ByteBuffer> sameAs(FileSpan expected, long writtenFrom) {
+            boolean same = expected.file().equals(span.file())
+                    && expected.offset() == span.offset() + position + writtenFrom
+                    && writtenFrom + expected.length() <= bytes.remaining();
+            return same ? Optional.of(bytes.slice(bytes.position() + (int) writtenFrom, (int) expected.length()))
+                    : Optional.empty();
+        }
+    }
+
+    /**
+     * Compares output bytes {@code [at, at + length)}, just written, with the values of every tensor placed across
+     * them; fails with {@link Mismatch} at the first difference. When the writer copied them from a source file
+     * ({@code origin} is not null) and that is exactly the file range that holds the tensor's values, the bytes it
+     * read there are the source's values, and they are not read again.
+     */
+    void written(long at, long length, Buffers buffers, Origin origin) throws IOException {
         long started = System.nanoTime();
         long end = at + length;
         int i = firstStartingAtOrAfter(end) - 1;
@@ -100,7 +117,7 @@ final class RangeVerifier {
             long from = Math.max(at, p.start);
             long to = Math.min(end, p.end);
             if (from < to) {
-                p.compare(from - p.start, to - from, buffers);
+                p.compare(from - p.start, to - from, buffers, origin, from - at);
             }
         }
         comparingNanos.add(System.nanoTime() - started);
@@ -183,12 +200,13 @@ final class RangeVerifier {
         }
 
         /** Compares bytes {@code [from, from + length)} of this tensor's output values with the source's. */
-        void compare(long from, long length, Buffers b) throws IOException {
+        void compare(long from, long length, Buffers b, Origin origin, long writtenFrom) throws IOException {
             int itemSize = item.dtype().itemSize();
             if (sourceRun == null && (from % itemSize != 0 || length % itemSize != 0)) {
                 return;  // not whole elements: left to the comparison after writing
             }
-            long at = sourceRun != null ? compareStored(from, length, b) : compareElements(from, length, b);
+            long at = sourceRun != null ? compareStored(from, length, b, origin, writtenFrom)
+                    : compareElements(from, length, b);
             if (at >= 0) {
                 throw new Mismatch(item.outputKey() + ": differs from the source at byte " + (from + at) + " of its "
                         + item.outputBytes() + " bytes of values");
@@ -200,20 +218,29 @@ final class RangeVerifier {
         }
 
         /** The first differing byte of the range, or -1; the source's bytes as stored. */
-        private long compareStored(long from, long length, Buffers b) throws IOException {
+        private long compareStored(long from, long length, Buffers b, Origin origin, long writtenFrom)
+                throws IOException {
             ByteRegion source = sourceRun.region(from, length);
             Optional<FileSpan> span = source.fileSpan();
+            Optional<ByteBuffer> read = span.isPresent() && origin != null ? origin.sameAs(span.get(), writtenFrom)
+                    : Optional.empty();
             for (long pos = 0; pos < length; ) {
                 int n = (int) Math.min(READ, length - pos);
-                ByteBuffer expected = b.expectedReads.clear().limit(n);
-                if (span.isPresent()) {
-                    span.get().read(pos, expected);
+                ByteBuffer expected;
+                if (read.isPresent()) {
+                    expected = read.get().slice((int) pos, n);
                 } else {
-                    expected.put(source.slice(pos, n));
+                    expected = b.expectedReads.clear().limit(n);
+                    if (span.isPresent()) {
+                        span.get().read(pos, expected);
+                    } else {
+                        expected.put(source.slice(pos, n));
+                    }
+                    expected.flip();
                 }
                 ByteBuffer actual = b.actualReads.clear().limit(n);
                 readOutput(start + from + pos, actual);
-                int at = expected.flip().mismatch(actual.flip());
+                int at = expected.mismatch(actual.flip());
                 if (at >= 0) {
                     return pos + at;
                 }

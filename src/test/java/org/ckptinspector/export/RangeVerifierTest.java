@@ -133,7 +133,7 @@ class RangeVerifierTest {
             v.seal();
             RangeVerifier.Buffers buffers = v.buffers();
             for (Map.Entry<ExportItem, Long> e : places.entrySet()) {
-                v.written(e.getValue(), e.getKey().outputBytes(), buffers);
+                v.written(e.getValue(), e.getKey().outputBytes(), buffers, null);
             }
             ExportResult.Verification result = OutputVerifier.verify(plan, out, v, TaskMonitor.NONE);
             assertEquals(plan.tensorBytes(), result.bytes(), "nothing was compared after writing");
