@@ -69,16 +69,19 @@ T_CP=""; T_OPEN=""; T_EXPORT=""; T_VERIFIED=""; BEST_WRITE=""; BEST_VERIFY=""; B
 declare -A PHASES   # phases of the fastest run of each kind
 declare -A BASE     # the baseline jar's best times, and best write and verify phases
 declare -A T_INST   # the installed command's best times
+declare -A ALL      # every round's whole-command time of each kind, for the medians
+keep() { ALL[$1]="${ALL[$1]:-} $2"; }
+median() { tr ' ' '\n' <<< "${ALL[$1]:-}" | sed '/^$/d' | sort -g | awk '{v[NR] = $1} END {if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
 for _ in $(seq "$RUNS"); do
   rm -f "$COPY_DST"
   t0=$(now); cp --reflink=never "$COPY_SRC" "$COPY_DST"; t1=$(now)
-  T_CP=$(min "$T_CP" "$(echo "$t1 - $t0" | bc -l)")
+  T_CP=$(min "$T_CP" "$(echo "$t1 - $t0" | bc -l)"); keep cp "$(echo "$t1 - $t0" | bc -l)"
 
   for kind in no-verify verified; do
     rm -f "$OUT"
     if [ "$kind" = no-verify ]; then set -- --no-verify; else set --; fi
     t0=$(now); export_cmd "$@"; t1=$(now)
-    total=$(echo "$t1 - $t0" | bc -l)
+    total=$(echo "$t1 - $t0" | bc -l); keep "$kind" "$total"
     started=$(sed -n 's/.*started at \([0-9.]*\) .*/\1/p' "$ERR")
     phases="$(echo "$started - $t0" | bc -l) $(field open) $(field plan) $(field write) $(field verify)"
     phases="$phases $(echo "$t1 - $started - $(field command)" | bc -l)"
@@ -100,7 +103,7 @@ for _ in $(seq "$RUNS"); do
       rm -f "$OUT"
       if [ "$kind" = no-verify ]; then set -- --no-verify; else set --; fi
       t0=$(now); "${INST[@]}" export "$BIG" "$OUT" --include "$INCLUDE" "$@" >/dev/null; t1=$(now)
-      T_INST[$kind]=$(min "${T_INST[$kind]:-}" "$(echo "$t1 - $t0" | bc -l)")
+      T_INST[$kind]=$(min "${T_INST[$kind]:-}" "$(echo "$t1 - $t0" | bc -l)"); keep "installed $kind" "$(echo "$t1 - $t0" | bc -l)"
     done
   fi
 
@@ -112,7 +115,7 @@ for _ in $(seq "$RUNS"); do
       rm -f "$OUT"
       if [ "$kind" = no-verify ]; then set -- --no-verify; else set --; fi
       t0=$(now); base_cmd "$@"; t1=$(now)
-      BASE[$kind]=$(min "${BASE[$kind]:-}" "$(echo "$t1 - $t0" | bc -l)")
+      BASE[$kind]=$(min "${BASE[$kind]:-}" "$(echo "$t1 - $t0" | bc -l)"); keep "baseline $kind" "$(echo "$t1 - $t0" | bc -l)"
       if [ "$kind" = no-verify ]; then BASE[write]=$(min "${BASE[write]:-}" "$(field write)"); fi
       if [ "$kind" = verified ]; then
         BASE[verify]=$(min "${BASE[verify]:-}" "$(field verify)")
@@ -179,4 +182,10 @@ read -r _ _ p w v _ <<< "${PHASES[verified]}"
 INPROC=$(echo "$p + $w + $v" | bc -l)
 printf 'in-process, verified (plan + write + verify, no JVM start or open, as the desktop app exports): %6.3f s  speed ratio vs cp %.2f\n' \
   "$INPROC" "$(ratio "$INPROC")"
+line="medians of $RUNS rounds (whole command, s; ratio to cp's median):"
+for k in cp no-verify verified "installed no-verify" "installed verified" "baseline no-verify" "baseline verified"; do
+  m=$(median "$k")
+  if [ -n "$m" ]; then line="$line  $k $(printf '%.3f' "$m") ($(printf '%.2f' "$(echo "$(median cp) / $m" | bc -l)"))"; fi
+done
+echo "$line"
 echo "goals: verified export >= 0.70x cp installed, >= 0.60x with java -jar; verify >= 4 GB/s (best of $RUNS rounds, page cache warm)"
