@@ -121,8 +121,7 @@ final class ExportCommand implements Callable<Integer> {
                         + micros + " (epoch seconds), open " + seconds(opened - start) + " s, plan "
                         + seconds(planned - opened) + " s, write " + seconds(result.writeTime().toNanos())
                         + " s (comparing " + seconds(comparing) + " s per thread), verify " + seconds(verify.toNanos())
-                        + " s, command "
-                        + seconds(System.nanoTime() - start) + " s");
+                        + " s, command " + seconds(System.nanoTime() - start) + " s");
             }
         }
         return Cli.OK;

@@ -26,7 +26,8 @@ import org.ckptinspector.values.TensorBytes;
  * run's CRC is the combination of its pieces'. Bytes that lie as they are in a source file are read with the
  * file's own reads into a small buffer that stays in the CPU cache while it is checksummed and written (cheaper
  * than writing from the mapping, which faults on every page); converted or gathered bytes come from the mapping
- * in bounded chunks. Progress is reported, and cancellation checked, piece by piece.
+ * in bounded chunks. Progress is reported, and cancellation checked, piece by piece. In a verified export each
+ * range is handed to a {@link RangeVerifier} right after it is written, with the bytes it was written from.
  */
 final class DataWriter {
     /** Source bytes per piece: large enough for few system calls, small enough for prompt progress and cancel. */

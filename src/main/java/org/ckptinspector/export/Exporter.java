@@ -22,9 +22,9 @@ import org.ckptinspector.task.TaskMonitor;
 /**
  * Writes an {@link ExportPlan} safely: into a temporary file beside the output, verified when asked (each range of
  * values compared with the source's as soon as it is written, then the complete file re-opened to check that its
- * reader finds every tensor where its values were compared), then moved into place in one atomic step. On any error or cancellation the temporary file is removed,
- * so the output either appears complete or not at all, and an existing file at that path stays untouched. The
- * output may never be the source (or one of its shards).
+ * reader finds every tensor where its values were compared), then moved into place in one atomic step. On any
+ * error or cancellation the temporary file is removed, so the output either appears complete or not at all, and
+ * an existing file at that path stays untouched. The output may never be the source (or one of its shards).
  */
 public final class Exporter {
     private Exporter() {}

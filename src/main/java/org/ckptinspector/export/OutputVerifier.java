@@ -64,6 +64,7 @@ final class OutputVerifier {
             }
             List<Check> checks = new ArrayList<>();
             List<Piece> pieces = new ArrayList<>();
+            long bytes = 0;
             for (ExportItem item : plan.items()) {
                 TensorRef outTensor = byKey.get(item.outputKey());
                 String problem = describe(item, outTensor);
@@ -75,6 +76,7 @@ final class OutputVerifier {
                     if (misplaced != null) {
                         mismatches.add(misplaced);
                     }
+                    bytes += item.outputBytes();
                 } else {
                     Check c = new Check(item, outTensor);
                     checks.add(c);
@@ -82,7 +84,6 @@ final class OutputVerifier {
                 }
             }
             compareAll(pieces, plan.request().threads(), monitor);
-            long bytes = whileWriting == null ? 0 : whileWriting.comparedBytes();
             for (Check c : checks) {
                 c.problem().ifPresent(mismatches::add);
                 bytes += c.item.outputBytes();

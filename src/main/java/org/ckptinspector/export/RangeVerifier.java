@@ -24,10 +24,10 @@ import org.ckptinspector.values.TensorBytes;
 /**
  * Compares an export's tensor values with the source's while the file is being written. Right after the writer has
  * written a range of the output, on the same thread and while other threads write later pieces, the range is read
- * back through a read channel of its own and compared with the values of every tensor placed there, taken from the
- * source tensor (converted when the export converts it) independently of what the writer copied. Both sides are
- * still in the CPU cache, so this costs a fraction of a second pass. A tensor whose every byte was compared here
- * only needs its place checked once the file is complete ({@link OutputVerifier}); any other is compared then.
+ * back through a read channel of its own and compared with the values of every tensor placed there, found from the
+ * source tensor (converted when the export converts it) independently of where the writer copied from. Both sides
+ * are still in the CPU cache. A tensor whose every byte was compared here only needs its place checked once the
+ * file is complete ({@link OutputVerifier}); any other is compared then.
  */
 final class RangeVerifier {
     /** Bytes read from each side at a time: both buffers together fit in a core's L2 cache. */
@@ -36,7 +36,6 @@ final class RangeVerifier {
     private final FileChannel written;
     private final Map<ExportItem, Placed> byItem = new IdentityHashMap<>();
     private final LongAdder comparingNanos = new LongAdder();
-    private final LongAdder comparedBytes = new LongAdder();
     /** The placed tensors by first byte, and the largest end among each prefix of them; made by {@link #seal}. */
     private Placed[] sorted;
     private long[] maxEnd;
@@ -48,8 +47,8 @@ final class RangeVerifier {
 
     /**
      * Declares that {@code item}'s values will lie contiguously from byte {@code valuesAt} of the output. Only tensors
-     * whose values can be compared range by range are taken (strided, not packed or block-quantized, and for a .pth one stored run in the source);
-     * the others are left to {@link OutputVerifier}.
+     * whose values can be compared range by range are taken (strided, not packed or block-quantized, and for a .pth
+     * one stored run in the source); the others are left to {@link OutputVerifier}.
      */
     void place(ExportItem item, long valuesAt, boolean sourceMustBeStoredRun) {
         if (comparable(item, sourceMustBeStoredRun)) {
@@ -143,11 +142,6 @@ final class RangeVerifier {
         return p != null && p.covered() ? OptionalLong.of(p.start) : OptionalLong.empty();
     }
 
-    /** Bytes compared while writing. */
-    long comparedBytes() {
-        return comparedBytes.sum();
-    }
-
     /** Time the writing threads spent comparing, added up over the threads. */
     long comparingNanos() {
         return comparingNanos.sum();
@@ -214,7 +208,6 @@ final class RangeVerifier {
             synchronized (compared) {
                 compared.add(new long[] {from, from + length});
             }
-            comparedBytes.add(length);
         }
 
         /** The first differing byte of the range, or -1; the source's bytes as stored. */
