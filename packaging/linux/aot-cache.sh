@@ -13,7 +13,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rm -f "$out"
 # The training must not touch the preferences of whoever builds the package; the JVM's own messages go to a log.
+# The training reflects as org.ckptinspector.Main makes the installed command reflect (native accessors).
 if ! "$java" -XX:AOTCacheOutput="$out" -Duser.home="$work" -Djava.util.prefs.userRoot="$work/prefs" \
+    -Djdk.reflect.useNativeAccessorOnly=true \
     -cp "$jar" org.ckptinspector.cli.StartupTraining "$sample" "$work/out" >"$work/log" 2>&1 || [ ! -s "$out" ]; then
   echo "aot-cache: the training run failed: $(cat "$work/log")" >&2
   exit 1

@@ -9,9 +9,17 @@ import org.ckptinspector.cli.Cli;
  * never loads JavaFX.
  */
 public final class Main {
+    private static final String NATIVE_REFLECTION = "jdk.reflect.useNativeAccessorOnly";
+
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        // Since JDK 18 core reflection spins method-handle classes on first use, also inside FileChannel.map and
+        // the JavaFX launcher: on the installed JDK 25 runtime that was the largest part of opening a file at
+        // start-up. Native accessors are slower only for calls made thousands of times, which none of ours are.
+        if (System.getProperty(NATIVE_REFLECTION) == null) {
+            System.setProperty(NATIVE_REFLECTION, "true");
+        }
         if (args.length > 0 && Cli.isCommandLine(args[0])) {
             int code = Cli.run(args, System.out, System.err);
             // Success returns: since JDK 21 System.exit first sets up a System.Logger to log the call, a cost

@@ -76,6 +76,7 @@ public final class Cli {
             o.flush();
             return OK;
         }
+        BigDecimalWarmUp.start();
         // No option takes a java.sql or java.time value: picocli need not look up their classes by reflection to
         // offer converters for them, which is a noticeable part of a short command's start.
         System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");

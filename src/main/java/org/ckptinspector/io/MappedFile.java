@@ -13,16 +13,28 @@ import java.util.Optional;
  * A whole file mapped read-only in overlapping windows. Java 17 limits one mapping to 2 GiB, so the file is
  * covered by windows of {@value #WINDOW} bytes that start every {@value #STEP} bytes: any slice of at most
  * {@value #OVERLAP} bytes lies inside one window and comes back without copying. Windows are mapped on first use.
+ * Slices of at most {@value #SMALL} bytes (headers, directories, pickles) are read instead, in blocks of
+ * {@value #BLOCK} bytes: a page fault in a fresh mapping costs more than a positional read of the same page.
  */
 public final class MappedFile implements ByteRegion, java.io.Closeable {
     static final long STEP = 1L << 30;
     static final long OVERLAP = 64L << 20;
     static final long WINDOW = STEP + OVERLAP;
+    static final int SMALL = 16 << 10;
+    static final int BLOCK = 64 << 10;
 
     private final Path path;
     private final FileChannel channel;
     private final long length;
     private final MappedByteBuffer[] windows;
+    /** The block the last small slice came from; slices handed out keep their own block alive. */
+    private volatile Block recent;
+
+    private record Block(long start, ByteBuffer bytes) {
+        boolean holds(long position, int len) {
+            return position >= start && position - start <= bytes.capacity() - len;
+        }
+    }
 
     private MappedFile(Path path, FileChannel channel, long length) {
         this.path = path;
@@ -53,6 +65,14 @@ public final class MappedFile implements ByteRegion, java.io.Closeable {
     @Override
     public ByteBuffer slice(long position, int len) throws IOException {
         ByteRegion.checkBounds(this, position, len);
+        if (len <= SMALL) {
+            Block block = recent;
+            if (block == null || !block.holds(position, len)) {
+                block = read(position, len);
+                recent = block;
+            }
+            return block.bytes().slice((int) (position - block.start()), len).order(ByteOrder.LITTLE_ENDIAN);
+        }
         int index = (int) (position / STEP);
         long within = position - index * STEP;
         if (within + len <= WINDOW) {
@@ -68,6 +88,20 @@ public final class MappedFile implements ByteRegion, java.io.Closeable {
     @Override
     public Optional<FileSpan> fileSpan() {
         return Optional.of(new FileSpan(path, channel, 0, length));
+    }
+
+    /** The aligned block around {@code [position, position + len)}, longer when the range crosses its end. */
+    private Block read(long position, int len) throws IOException {
+        long start = position - position % BLOCK;
+        int size = (int) Math.min(Math.max(BLOCK, position + len - start), length - start);
+        ByteBuffer bytes = ByteBuffer.allocate(size);
+        while (bytes.hasRemaining()) {
+            if (channel.read(bytes, start + bytes.position()) < 0) {
+                throw new IOException(path + ": the file became shorter while open (" + (start + bytes.position())
+                        + " of " + length + " bytes)");
+            }
+        }
+        return new Block(start, bytes.asReadOnlyBuffer());
     }
 
     private ByteBuffer copy(long position, int len) throws IOException {

@@ -21,7 +21,7 @@ public final class CheckpointGlobals {
     public static List<String> names(Checkpoint c) {
         Set<String> names = new LinkedHashSet<>(c.globalNames());
         try {
-            for (ScanFinding f : CheckpointScanner.scan(c.file(), TaskMonitor.NONE).globals()) {
+            for (ScanFinding f : CheckpointScanner.scan(c, TaskMonitor.NONE).globals()) {
                 names.add(f.name());
             }
         } catch (CheckpointException e) {

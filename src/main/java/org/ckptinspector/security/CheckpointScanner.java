@@ -42,10 +42,13 @@ public final class CheckpointScanner {
 
     private final ScanCollector out;
     private final TaskMonitor monitor;
+    /** The checkpoint a reader already opened from the scanned file, or null: its reader need not run again. */
+    private final Checkpoint opened;
 
-    private CheckpointScanner(TaskMonitor monitor, ScanTrace trace) {
+    private CheckpointScanner(TaskMonitor monitor, ScanTrace trace, Checkpoint opened) {
         this.monitor = monitor;
         this.out = new ScanCollector(trace);
+        this.opened = opened;
     }
 
     /**
@@ -60,7 +63,20 @@ public final class CheckpointScanner {
 
     /** {@link #scan(Path, TaskMonitor)}, telling {@code trace} of every pickle read. */
     public static ScanReport scan(Path file, TaskMonitor monitor, ScanTrace trace) throws CheckpointException {
-        CheckpointScanner scanner = new CheckpointScanner(monitor, trace);
+        return scan(file, monitor, trace, null);
+    }
+
+    /**
+     * {@link #scan(Path, TaskMonitor)} of the file {@code c} was opened from; where the scan would run that file's
+     * reader (a safetensors header, GGUF, numpy, torch.export), it takes {@code c}'s outcome instead.
+     */
+    public static ScanReport scan(Checkpoint c, TaskMonitor monitor) throws CheckpointException {
+        return scan(c.file(), monitor, ScanTrace.NONE, c);
+    }
+
+    private static ScanReport scan(Path file, TaskMonitor monitor, ScanTrace trace, Checkpoint opened)
+            throws CheckpointException {
+        CheckpointScanner scanner = new CheckpointScanner(monitor, trace, opened);
         try {
             scanner.scanFile(file, "", 0);
         } catch (CheckpointException e) {
@@ -205,21 +221,37 @@ public final class CheckpointScanner {
      * readers run through the restricted unpickler, which names their globals.
      */
     private void scanWithReader(Path file) throws IOException {
+        if (isOpened(file)) {
+            globalsOf(opened);
+            return;
+        }
         try (Checkpoint c = CheckpointOpener.open(file)) {
-            for (org.ckptinspector.model.GlobalRef g : c.globals()) {
-                out.global(g.module(), g.name(), g.record(), g.offset());
-            }
+            globalsOf(c);
         } catch (CheckpointException e) {
             out.error(e.getMessage());
         }
     }
 
+    private void globalsOf(Checkpoint c) {
+        for (org.ckptinspector.model.GlobalRef g : c.globals()) {
+            out.global(g.module(), g.name(), g.record(), g.offset());
+        }
+    }
+
     private void validateSafetensors(Path file) throws IOException {
+        if (isOpened(file)) {
+            return;  // the reader opened it: the header is valid
+        }
         try (Checkpoint c = SafetensorsReader.read(file)) {
             monitor.checkCancelled();
         } catch (CheckpointException e) {
             out.error(e.getMessage());
         }
+    }
+
+    /** True for the file of the checkpoint given to the scan, not for the shards or folder parts it names. */
+    private boolean isOpened(Path file) {
+        return opened != null && opened.file().equals(file);
     }
 
     /**
