@@ -124,6 +124,26 @@ class RangeVerifierTest {
         }
     }
 
+    /**
+     * The bytes the writer read stand for the source's values only when they were read from exactly the file range
+     * that holds them: same file, same offset.
+     */
+    @Test
+    void theWritersBytesAreUsedOnlyWhenReadFromTheTensorsOwnFileRange() throws Exception {
+        try (Checkpoint c = CheckpointOpener.open(Fixtures.file("torch-2.13", "tiny_gpt_bf16_tied.pt"))) {
+            FileSpan wte = TensorBytes.storedRun(c.tensorsByKey().get("transformer.wte.weight"))
+                    .flatMap(r -> r.fileSpan()).orElseThrow();
+            FileSpan other = TensorBytes.storedRun(c.tensorsByKey().get("transformer.wpe.weight"))
+                    .flatMap(r -> r.fileSpan()).orElseThrow();
+            ByteBuffer read = ByteBuffer.allocate((int) wte.length());
+            wte.read(0, read);
+            RangeVerifier.Origin origin = new RangeVerifier.Origin(read.flip(), wte, 0);
+            assertEquals(read, origin.sameAs(wte, 0).orElseThrow());
+            assertFalse(origin.sameAs(other, 0).isPresent(), "another tensor's range");
+            assertFalse(new RangeVerifier.Origin(read, wte, 2).sameAs(wte, 0).isPresent(), "another offset");
+        }
+    }
+
     /** Compares the file's bytes as if the tensors had been written at the given places, then checks the file. */
     private static ExportResult.Verification verifyPlacedAt(ExportPlan plan, Path out, Map<ExportItem, Long> places)
             throws IOException {
