@@ -54,6 +54,7 @@ public final class Exporter {
         boolean verify = plan.request().verify();
         boolean pth = plan.request().format() == ExportFormat.PTH;
         long writing = Math.max(1, plan.tensorBytes());
+        // after writing: the tensors not compared while writing, and a small share for re-opening the file
         long verifying = verify ? RangeVerifier.leftAfterWriting(plan.items(), pth) + writing / 100 + 1 : 0;
         TaskMonitor writeMonitor = new PhaseMonitor(monitor, 0, writing, writing + verifying);
         long started = System.nanoTime();
