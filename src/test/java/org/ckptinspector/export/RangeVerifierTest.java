@@ -98,6 +98,37 @@ class RangeVerifierTest {
     }
 
     /**
+     * A byte of a storage that several views share in a real .pth, flipped on its way to the disk: the export fails
+     * naming one of the tensors whose values cover that byte, at its position in that tensor's values.
+     */
+    @Test
+    void aByteFlippedInASharedStorageFailsTheExportAtATensorThatCoversIt() throws Exception {
+        try (Checkpoint c = CheckpointOpener.open(Fixtures.file("torch-2.13", "views_shared.pt"))) {
+            ExportPlan plan = ExportPlanner.plan(c, ExportRequest.of(Selection.all(), ExportFormat.PTH));
+            Path out = dir.resolve("views.pth");
+            assertTrue(Exporter.write(plan, out, TaskMonitor.NONE).verification().ok());
+            byte[] before = Files.readAllBytes(out);
+            long flipped = valuesAt(out, "base") + 5;
+            List<String> covering = new java.util.ArrayList<>();
+            try (Checkpoint written = CheckpointOpener.open(out)) {
+                for (ExportItem i : plan.items()) {
+                    TensorBytes.storedRun(written.tensorsByKey().get(i.outputKey())).flatMap(r -> r.fileSpan())
+                            .filter(s -> s.offset() <= flipped && flipped < s.offset() + s.length())
+                            .ifPresent(s -> covering.add(i.outputKey() + ": differs from the source at byte "
+                                    + (flipped - s.offset()) + " of its " + i.outputBytes() + " bytes of values"));
+                }
+            }
+            assertTrue(covering.size() >= 2, "the byte lies in a shared storage: " + covering);
+
+            ExportException e = assertThrows(ExportException.class, () -> Exporter.write(plan, out, TaskMonitor.NONE,
+                    channel -> new FlippingChannel(channel, flipped)));
+            String problem = e.getMessage().substring(e.getMessage().indexOf("as the source: ") + 15);
+            assertTrue(covering.contains(problem), problem + " not in " + covering);
+            assertArrayEquals(before, Files.readAllBytes(out), "the file at the output path is untouched");
+        }
+    }
+
+    /**
      * Tied weights exported to safetensors are written twice, with the same values: comparing each at the other's
      * place succeeds byte for byte, so only the check of where the reader finds them can tell. It does.
      */
