@@ -13,13 +13,15 @@
 #   installed  the installed command (CLI, default checkpoint-inspector; skipped when not on PATH); the line
 #              under the table says whether its /usr/bin script starts with the AOT cache
 #   baseline   java -jar BASELINE_JAR, when given (an older build, for before/after under the same load)
+#   image-baseline  BASELINE_IMAGE's jlinked runtime and AOT cache, when given: the lib/ folder of an older package
+#              build's app image (target/jpackage/checkpoint-inspector/lib of another clone), run as `image` is
 # against Python (PYTHON, default /opt/torch213/bin/python) doing the same job:
 #   safetensors  safe_open(framework="np") and the shape of every tensor
 #   torch        torch.load(mmap=True, weights_only=True) and the shape of every tensor
 #
 # Each process's CPU time (user + sys) is reported too: on a shared machine it varies far less than wall time.
 #
-# usage: bench/startup-bench.sh [RUNS]      (env: JAVA, JAVA25, CLI, PYTHON, BASELINE_JAR)
+# usage: bench/startup-bench.sh [RUNS]      (env: JAVA, JAVA25, CLI, PYTHON, BASELINE_JAR, BASELINE_IMAGE)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -50,14 +52,18 @@ if [ -x "$JAVA25" ]; then
   "$JAVA25" -XX:AOTCacheOutput="$AOT" -Xlog:aot=off -Xlog:cds=off -jar "$JAR" inspect "$PT" --json >/dev/null 2>&1 || true
   if [ -f "$AOT" ]; then RUNNERS[aot25]="$JAVA25 -XX:AOTCache=$AOT -Xlog:aot=off -Xlog:cds=off -jar $JAR"; fi
 fi
+image_runner() {  # lib folder of an app image -> its command, as the installed script runs it
+  echo "$1/runtime/bin/java -XX:AOTCache=$1/app/cli.aot -Xlog:all=off -Xlog:all=warning:stderr -cp $1/app/checkpoint-inspector.jar org.ckptinspector.Main"
+}
 IMAGE=target/jpackage/checkpoint-inspector/lib
-if [ -s "$IMAGE/app/cli.aot" ]; then
-  RUNNERS[image]="$IMAGE/runtime/bin/java -XX:AOTCache=$IMAGE/app/cli.aot -Xlog:all=off -Xlog:all=warning:stderr -cp $IMAGE/app/checkpoint-inspector.jar org.ckptinspector.Main"
+if [ -s "$IMAGE/app/cli.aot" ]; then RUNNERS[image]=$(image_runner "$IMAGE"); fi
+if [ -n "${BASELINE_IMAGE:-}" ] && [ -s "$BASELINE_IMAGE/app/cli.aot" ]; then
+  RUNNERS[image-baseline]=$(image_runner "$BASELINE_IMAGE")
 fi
 if command -v "$CLI" >/dev/null 2>&1; then RUNNERS[installed]="$CLI"; fi
 if [ -n "${BASELINE_JAR:-}" ]; then RUNNERS[baseline]="$JAVA -jar $BASELINE_JAR"; fi
 ORDER=()
-for r in baseline jar cds17 aot25 image installed; do [ -n "${RUNNERS[$r]:-}" ] && ORDER+=("$r"); done
+for r in baseline jar cds17 aot25 image-baseline image installed; do [ -n "${RUNNERS[$r]:-}" ] && ORDER+=("$r"); done
 
 PY_ST="from safetensors import safe_open
 f = safe_open('$ST', framework='np')
@@ -121,7 +127,7 @@ echo "goals: installed inspect .safetensors >= 1x safe_open (1.5x aimed), .pt >=
 # The issue's criteria on medians too (the ratios above are of best times).
 median() { stat_of "$1" | cut -d' ' -f2; }
 verdict() { if [ "$(echo "$1" | bc -l)" = 1 ]; then echo met; else echo "NOT met"; fi; }
-for r in installed image; do
+for r in installed image image-baseline; do
   [ -n "${RUNNERS[$r]:-}" ] || continue
   st=$(echo "$(median 'python st') / $(median "$r st")" | bc -l)
   pt=$(echo "$(median 'python pt') / $(median "$r pt")" | bc -l)

@@ -39,9 +39,14 @@ public final class TreeColumnText {
 
     public Cell shape(LayerNode n) {
         if (n.tensor().isPresent()) {
-            String a = Formats.shape(n.tensor().get().shape());
+            long[] shape = n.tensor().get().shape();
             TensorRef b = comparison.counterpart(n);
-            return b == null ? Cell.of(a) : both(a, Formats.shape(b.shape()));
+            if (b == null) {
+                String exact = Formats.shape(shape);
+                String compact = compactShape(shape);
+                return compact.equals(exact) ? Cell.of(exact) : new Cell(compact, exact);
+            }
+            return both(compactShape(shape), compactShape(b.shape()));
         }
         if (n.kind() == LayerNode.Kind.VALUE) {
             String v = n.value().map(ValueText::shortText).orElse("");
@@ -51,7 +56,14 @@ public final class TreeColumnText {
         if (s == null) {
             return Cell.of(contents(n, n.aggregate().tensors()));
         }
-        return both(contents(n, s.a().tensors()), contents(n, s.b().tensors()));
+        String a = contents(n, s.a().tensors());
+        String b = contents(n, s.b().tensors());
+        Cell cell = both(a, b);
+        String unitA = a.substring(a.indexOf(' '));
+        String unitB = b.substring(b.indexOf(' '));
+        // "11 → 10 tensors": the counts' unit once, so that the column stays narrow.
+        return cell.exact() == null || !unitA.replace("s", "").equals(unitB.replace("s", "")) ? cell
+                : new Cell(a.substring(0, a.indexOf(' ')) + ARROW + b, cell.exact());
     }
 
     public Cell parameters(LayerNode n) {
@@ -101,6 +113,20 @@ public final class TreeColumnText {
 
     private static DType single(Map<DType, DTypeTotals> byDType) {
         return byDType.size() == 1 ? byDType.keySet().iterator().next() : null;
+    }
+
+    /**
+     * A shape with its dimensions of eight digits or more in compact units ({@code [4.29 B, 4.29 B]}): only a
+     * damaged file's impossible shapes have such, and a column as wide as their digits would push the others out
+     * of view.
+     */
+    private static String compactShape(long[] shape) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < shape.length; i++) {
+            b.append(i > 0 ? ", " : "").append(Math.abs(shape[i]) >= 10_000_000
+                    ? Formats.compactCount(shape[i]) : Long.toString(shape[i]));
+        }
+        return b.append(']').toString();
     }
 
     private static String contents(LayerNode n, long tensors) {

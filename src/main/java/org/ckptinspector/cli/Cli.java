@@ -76,7 +76,7 @@ public final class Cli {
             o.flush();
             return OK;
         }
-        BigDecimalWarmUp.start();
+        BigDecimalWarmUp.startFor(args);
         // No option takes a java.sql or java.time value: picocli need not look up their classes by reflection to
         // offer converters for them, which is a noticeable part of a short command's start.
         System.setProperty("picocli.converters.excludes", "java\\.(sql|time)\\..*");
@@ -93,7 +93,9 @@ public final class Cli {
             }
             cl.addSubcommand(new CommandLine.HelpCommand());
         }
-        cl.setOut(o)
+        // No help text uses picocli's ${…} variables; without them it does not rescan every name and description.
+        cl.setInterpolateVariables(false)
+                .setOut(o)
                 .setErr(e)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((ex, cmd, parseResult) -> {

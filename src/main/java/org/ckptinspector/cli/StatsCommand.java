@@ -37,7 +37,7 @@ final class StatsCommand implements Callable<Integer> {
     private final OptionSpec keyOption = CommandModel.texts("--key", "KEY", "only this tensor (repeatable)");
     private final OptionSpec binsOption = OptionSpec.builder("--bins").type(int.class)
             .initialValue(StatsOptions.DEFAULT_BINS).paramLabel("N")
-            .description("histogram bins (default ${DEFAULT-VALUE})").build();
+            .description("histogram bins (default " + StatsOptions.DEFAULT_BINS + ")").build();
     private final OptionSpec logBinsOption = CommandModel.flag("--log-bins",
             "space the bins evenly in log |x| (zeros left out)");
     private final OptionSpec rawOption = CommandModel.flag("--raw", "statistics of the stored codes of scaled float8 "

@@ -4,34 +4,64 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.image.Image;
-import javafx.scene.layout.Region;
 import javafx.stage.Screen;
 import javafx.stage.Stage;
 import org.ckptinspector.app.WindowModel;
 import org.ckptinspector.gui.open.RecentFiles;
+import org.ckptinspector.gui.open.StartSketch;
 import org.ckptinspector.gui.task.Background;
 import org.ckptinspector.gui.task.NextFrame;
 
 /** The JavaFX application: one main window, opening the files named on the command line. */
 public final class InspectorApp extends Application {
+    /** How long the FX thread stays idle after the sketch is drawn, for the window system to show it. */
+    private static final long SCREEN_FLUSH_MS = 40;
     private Background background;
 
     @Override
     public void start(Stage stage) {
         background = new Background();
-        List<Path> files = getParameters().getRaw().stream().map(Path::of).toList();
-        // The window appears as soon as the toolkit is up, empty; the main window's controls (the first ones load
-        // most of JavaFX's classes) fill it in the next event.
+        sketchFirst(stage, background, RecentFiles.forUser(), getParameters().getRaw().stream().map(Path::of).toList(),
+                window -> { });
+    }
+
+    /**
+     * Shows {@code stage} with a sketch of the start screen, then, once that frame is drawn, makes the main window
+     * (given to {@code made}) with the real start screen and opens {@code files} and any files dropped on the
+     * sketch.
+     */
+    static void sketchFirst(Stage stage, Background background, RecentFiles recent, List<Path> files,
+            Consumer<MainWindow> made) {
+        // The first frame is a sketch of the start screen without controls or style sheets (JavaFX's own is
+        // parsed when the first control class loads); the main window, with the real start screen, is made
+        // once that frame is drawn and takes its place.
+        List<Path> open = new ArrayList<>(files);
         stage.setTitle(WindowModel.APP);
         place(stage);
-        stage.setScene(new Scene(new Region()));
+        StartSketch sketch = new StartSketch(List.copyOf(recent.files()), open::addAll);
+        Scene first = new Scene(sketch.view());
+        stage.setScene(first);
         stage.show();
-        Platform.runLater(() -> show(new MainWindow(stage, background, RecentFiles.forUser()), stage, files));
+        // Made once the sketch has been drawn (a frame that changes a pixel waits for that drawing) and the FX
+        // thread, which is also the window system's event loop, has been idle for a moment, so that the drawn
+        // pixels reach the screen: made while, its seconds of class loading kept the sketch off the screen.
+        NextFrame.run(first, () -> {
+            sketch.touch();
+            NextFrame.run(first, () -> CompletableFuture.delayedExecutor(SCREEN_FLUSH_MS, TimeUnit.MILLISECONDS)
+                    .execute(() -> Platform.runLater(() -> {
+                        MainWindow window = new MainWindow(stage, background, recent);
+                        show(window, stage, List.copyOf(open));
+                        made.accept(window);
+                    })));
+        });
     }
 
     /**

@@ -79,7 +79,7 @@ final class WorkArea {
         VBox.setVgrow(detail, Priority.ALWAYS);
         SplitPane area = new SplitPane(treeColumn, detailColumn);
         area.setOrientation(Orientation.HORIZONTAL);
-        area.setDividerPositions(0.56);
+        area.setDividerPositions(0.58);
         area.getStyleClass().add("work-area");
         return area;
     }

@@ -151,6 +151,18 @@ abstract class FxAppTestSupport {
         });
     }
 
+    /** Waits for background work, lays the window out anew and hands its root to {@code inspect} on the FX thread. */
+    void inspectLaidOut(FxRobot robot, java.util.function.Consumer<javafx.scene.Parent> inspect) {
+        waitFor(this::idle);
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            stage.getScene().getRoot().applyCss();
+            stage.getScene().getRoot().layout();
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> inspect.accept(stage.getScene().getRoot()));
+    }
+
     /** Writes a PNG of the whole window to target/screenshots/NAME.png. */
     void screenshot(FxRobot robot, String name) {
         WaitForAsyncUtils.waitForFxEvents();

@@ -57,6 +57,66 @@ class StartUpFxTest extends FxAppTestSupport {
     }
 
     @Test
+    void theFirstFrameIsASketchWithoutControlsAndAFileDroppedOnItOpens(FxRobot robot) throws Exception {
+        Path sample = SampleCheckpoint.file();
+        Stage[] launched = new Stage[1];
+        MainWindow[] made = new MainWindow[1];
+        List<Boolean> sketchHasControls = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<javafx.scene.image.WritableImage> sketch =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Preferences prefs = Preferences.userRoot().node("ckptinspector-test-sketch");
+        try {
+            robot.interact(() -> {
+                window.workspace().closeAll();
+                launched[0] = new Stage();
+                InspectorApp.sketchFirst(launched[0], window.background(), new RecentFiles(prefs), List.of(),
+                        w -> made[0] = w);
+                javafx.scene.Parent root = launched[0].getScene().getRoot();
+                sketchHasControls.add(hasControl(root));
+                sketch.set(launched[0].getScene().snapshot(null));
+                // Dropped in the same event, before the sketch's frame: the main window does not exist yet.
+                javafx.scene.input.ClipboardContent content = new javafx.scene.input.ClipboardContent();
+                content.putFiles(List.of(sample.toFile()));
+                javafx.scene.input.Dragboard db = TestDragboards.holding(content);
+                for (var type : List.of(javafx.scene.input.DragEvent.DRAG_OVER,
+                        javafx.scene.input.DragEvent.DRAG_DROPPED)) {
+                    root.fireEvent(new javafx.scene.input.DragEvent(null, root, type, db, 100, 100, 100, 100,
+                            javafx.scene.input.TransferMode.COPY, null, null, null));
+                }
+            });
+            assertEquals(List.of(false), sketchHasControls, "the sketch has no controls");
+            saveImage(sketch.get(), "start-sketch");
+            waitFor(() -> made[0] != null && made[0].hasWorkArea() && made[0].workspace().primary() != null
+                    && idle());
+            window = made[0];
+            assertEquals(sample, window.workspace().primary().file());
+            assertTrue(window.tree().view().getRoot() != null, "the dropped file's tree shows");
+        } finally {
+            robot.interact(() -> {
+                if (made[0] != null) {
+                    made[0].workspace().closeAll();
+                }
+                launched[0].close();
+            });
+            prefs.removeNode();
+        }
+    }
+
+    private static boolean hasControl(javafx.scene.Node n) {
+        if (n instanceof javafx.scene.control.Control) {
+            return true;
+        }
+        return n instanceof javafx.scene.Parent p && p.getChildrenUnmodifiable().stream()
+                .anyMatch(StartUpFxTest::hasControl);
+    }
+
+    private static void saveImage(javafx.scene.image.WritableImage img, String name) throws Exception {
+        java.nio.file.Files.createDirectories(SCREENSHOTS);
+        javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img, null), "png",
+                SCREENSHOTS.resolve(name + ".png").toFile());
+    }
+
+    @Test
     void aFileDroppedOnTheStartScreenBeforeTheWorkAreaIsMadeOpens(FxRobot robot) throws Exception {
         assertFalse(window.hasWorkArea(), "a new window makes its work area only after its first frame");
         dropFiles(robot, robot.lookup("#startScreen").query(), List.of(SampleCheckpoint.file().toFile()));

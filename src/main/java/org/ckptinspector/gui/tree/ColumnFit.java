@@ -4,8 +4,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import javafx.scene.Node;
 import javafx.scene.control.TreeTableCell;
 import javafx.scene.control.TreeTableColumn;
@@ -19,46 +24,114 @@ import org.ckptinspector.app.TreeColumnText;
 
 /**
  * Sizes the layer tree's value columns to their widest text (over the rows of the tree, expanded or not, up to a
- * bound) and gives the name column the width left; the user can resize any column after.
+ * bound) and gives the name column the width left. When the columns ask for more than the table's width, they
+ * give way in this order, so that none is out of view: the file's own row (the root) lets its name be cut short
+ * first, as the window's title and the breadcrumb show it in full; while comparing, the Size and then the Params
+ * column step aside (the detail pane's chips show both sides of each); then the name column narrows down to a
+ * minimum (a row's full key is its tooltip); last, the widest value columns narrow, down to their headers. No
+ * value column asks for more than a quarter of the width (a long value is cut short, whole in its tooltip). The
+ * user can resize any column after.
  */
 final class ColumnFit {
     /** Rows looked at, on the FX thread; a bigger tree is sized by its first rows. */
     private static final int MAX_ROWS = 3_000;
     /** The longest texts of a column that are measured; length picks them, as measuring is slow. */
     private static final int MEASURED = 12;
-    private static final double CELL_PADDING = 18;
-    private static final double NAME_MIN = 170;
-    /** The most of the table's width the name column asks for to show its longest name. */
-    private static final double NAME_SHARE = 0.55;
-    /** A row's indent per level; its disclosure arrow, check box and icon before the name, the warning after. */
-    private static final double INDENT = 10;
-    private static final double BEFORE_NAME = 18 + 16 + 6 + 14 + 6 + 12 + 6 + 20 + 18;
+    /**
+     * A cell's padding beside its text: inspector.css gives 6 each side, but a text is cut short unless the cell
+     * has a little more (measured: 13 px more than the text elides it, 16 does not).
+     */
+    private static final double CELL_PADDING = 16;
+    /** The same for a header: its label's padding and the header's border. */
+    private static final double HEADER_PADDING = 16;
+    private static final double NAME_MIN = 150;
+    private static final double VALUE_MIN = 40;
+    /** The most of the table's width one value column asks for. */
+    private static final double VALUE_SHARE = 0.25;
+    /** A row's indent per level (measured on screen: the tree's indent and the disclosure arrow's step). */
+    private static final double INDENT = 13;
+    /** Before a root row's name: cell padding, disclosure arrow, check box and icon with their gaps (measured). */
+    private static final double BEFORE_NAME = 67;
+    /** After the name: the warning mark with its gap, and the cell's padding. */
+    private static final double WARNING = 12 + 4;
+    private static final double AFTER_NAME = 6 + 1;
+    /** The table's border and pixels of rounding. */
+    private static final double CHROME = 2 + 3;
+    /** The vertical scroll bar, when the rows are more than fit. */
+    private static final double SCROLL_BAR = 14;
+    /** The header row's height. */
+    private static final double HEADER = 30;
 
-    /** A value column and the text its cells show. */
-    record Sized(TreeTableColumn<LayerNode, ?> column, Function<LayerNode, TreeColumnText.Cell> text) {}
+    /** A value column, the text its cells show, and whether it steps aside while comparing when space is short. */
+    record Sized(TreeTableColumn<LayerNode, ?> column, Function<LayerNode, TreeColumnText.Cell> text,
+            boolean stepsAside) {}
 
     private final TreeTableView<LayerNode> table;
     private final TreeTableColumn<LayerNode, ?> name;
     private final List<Sized> columns;
-    /** The width the longest name of the rows asks for. */
+    /** The width the longest name of the rows below the root asks for, and the root's. */
     private double nameNeed;
+    private double rootNeed;
+    /** What each shown value column asks for: its widest text, and its header. */
+    private final Map<TreeTableColumn<LayerNode, ?>, double[]> needs = new HashMap<>();
+    /** The columns this fit hid to make room; shown again when there is room or the comparison ends. */
+    private final Set<TreeTableColumn<LayerNode, ?>> stepped = new HashSet<>();
+    private boolean comparing;
+    /** The widths this fit gave the value columns last, to tell the user's resizing from its own. */
+    private final Map<TreeTableColumn<LayerNode, ?>, Double> given = new HashMap<>();
+    private final Predicate<LayerNode> warned;
 
-    ColumnFit(TreeTableView<LayerNode> table, TreeTableColumn<LayerNode, ?> name, List<Sized> columns) {
+    /** @param warned whether a row carries the warning mark after its name */
+    ColumnFit(TreeTableView<LayerNode> table, TreeTableColumn<LayerNode, ?> name, List<Sized> columns,
+            Predicate<LayerNode> warned) {
         this.table = table;
         this.name = name;
         this.columns = columns;
-        table.widthProperty().addListener((obs, was, now) -> fillName());
+        this.warned = warned;
+        table.widthProperty().addListener((obs, was, now) -> resized());
+        table.heightProperty().addListener((obs, was, now) -> resized());
+        table.expandedItemCountProperty().addListener((obs, was, now) -> resized());
     }
 
-    /** Sizes the visible value columns to the rows of {@code root} under {@code filtered}. */
-    void fit(LayerNode root, FilteredTree filtered) {
+    /** The width the columns share: the table's, less its border and the scroll bar if the rows need one. */
+    private double room() {
+        double row = table.getFixedCellSize() > 0 ? table.getFixedCellSize() : 24;
+        boolean scrolls = table.getExpandedItemCount() * row > table.getHeight() - HEADER;
+        return table.getWidth() - CHROME - (scrolls ? SCROLL_BAR : 0);
+    }
+
+    /** A new table width: shared anew, unless the user has resized a column since, whose widths then stay. */
+    private void resized() {
+        boolean userSized = !given.isEmpty() && given.entrySet().stream()
+                .anyMatch(e -> e.getKey().isVisible() && Math.abs(e.getKey().getPrefWidth() - e.getValue()) > 0.5);
+        if (!userSized) {
+            share();
+            return;
+        }
+        double others = 0;
+        for (TreeTableColumn<LayerNode, ?> c : table.getColumns()) {
+            if (c != name && c.isVisible()) {
+                others += c.getPrefWidth();
+            }
+        }
+        name.setPrefWidth(Math.max(name.getPrefWidth(), room() - others));
+    }
+
+    /**
+     * Sizes the value columns to the rows of {@code root} under {@code filtered}; {@code comparing} lets the
+     * columns that step aside do so when space is short.
+     */
+    void fit(LayerNode root, FilteredTree filtered, boolean comparing) {
+        this.comparing = comparing;
         if (root == null) {
             return;
         }
         List<LayerNode> rows = rows(root, filtered);
-        nameNeed = nameNeed(rows);
+        nameNeed = nameNeed(rows.subList(1, rows.size()));
+        rootNeed = nameNeed(rows.subList(0, 1));
+        needs.clear();
         for (Sized s : columns) {
-            if (!s.column().isVisible()) {
+            if (!s.column().isVisible() && !stepped.contains(s.column())) {
                 continue;
             }
             List<String> texts = new ArrayList<>();
@@ -67,36 +140,100 @@ final class ColumnFit {
             }
             texts.sort(Comparator.comparingInt(String::length).reversed());
             Font font = fontOf(s.column());
-            double w = width(s.column().getText(), Font.font(font.getFamily(), FontWeight.BOLD, 11.5)) + 14;
+            double header = Math.ceil(width(s.column().getText(),
+                    Font.font(Font.getDefault().getFamily(), FontWeight.BOLD, 11.5)) + HEADER_PADDING);
+            double w = header;
             for (String t : texts.subList(0, Math.min(MEASURED, texts.size()))) {
-                w = Math.max(w, width(t, font));
+                w = Math.max(w, Math.ceil(width(t, font) + CELL_PADDING));
             }
-            s.column().setPrefWidth(Math.ceil(w + CELL_PADDING));
+            needs.put(s.column(), new double[] {w, Math.max(VALUE_MIN, header)});
         }
-        fillName();
+        share();
     }
 
-    /** Gives the name column what the value columns leave of the table's width. */
-    void fillName() {
-        double others = 0;
+    /**
+     * Shares the table's width: every column as wide as it asks, the name column taking what is left; when that
+     * is more than there is, the columns give way in the order the class comment gives.
+     */
+    void share() {
+        double room = room();
+        if (room <= 0 || needs.isEmpty()) {
+            return;
+        }
+        stepped.forEach(c -> c.setVisible(true));
+        stepped.clear();
+        given.clear();
+        double fixed = 0;
         for (TreeTableColumn<LayerNode, ?> c : table.getColumns()) {
-            if (c != name && c.isVisible()) {
-                others += c.getPrefWidth();
+            if (c != name && c.isVisible() && !needs.containsKey(c)) {
+                fixed += c.getWidth() > 0 ? c.getWidth() : c.getPrefWidth();
             }
         }
-        double scrollBar = 16;
-        double need = Math.min(nameNeed, table.getWidth() * NAME_SHARE);
-        name.setPrefWidth(Math.max(Math.max(NAME_MIN, need), table.getWidth() - others - scrollBar - 2));
+        List<Sized> shown = new ArrayList<>(columns.stream().filter(s -> s.column().isVisible()
+                && needs.containsKey(s.column())).toList());
+        // No value column asks for more than a share of the room: a long value (a config string) is cut short,
+        // its cell's tooltip showing it whole.
+        double cap = Math.max(VALUE_MIN, room * VALUE_SHARE);
+        Map<TreeTableColumn<LayerNode, ?>, double[]> asks = new HashMap<>();
+        shown.forEach(s -> asks.put(s.column(), new double[] {
+                Math.max(needs.get(s.column())[1], Math.min(needs.get(s.column())[0], cap)), needs.get(s.column())[1]}));
+        double values = shown.stream().mapToDouble(s -> asks.get(s.column())[0]).sum();
+        // Size first, then Params: the last columns step aside first.
+        for (int i = shown.size() - 1; i >= 0 && comparing && fixed + values + nameNeed > room; i--) {
+            Sized s = shown.get(i);
+            if (s.stepsAside()) {
+                values -= asks.get(s.column())[0];
+                s.column().setVisible(false);
+                stepped.add(s.column());
+                shown.remove(i);
+            }
+        }
+        double nameWidth = Math.max(NAME_MIN, Math.min(Math.max(nameNeed, rootNeed), room - fixed - values));
+        // Still too wide: the widest value columns narrow first, none below its header.
+        double level = narrowest(shown.stream().map(s -> asks.get(s.column())).toList(), room - fixed - nameWidth);
+        double used = fixed;
+        for (Sized s : shown) {
+            double[] ask = asks.get(s.column());
+            double w = Math.floor(Math.max(ask[1], Math.min(ask[0], level)));
+            s.column().setPrefWidth(w);
+            given.put(s.column(), w);
+            used += w;
+        }
+        name.setPrefWidth(Math.max(nameWidth, room - used));
+    }
+
+    /**
+     * The highest width {@code L} at which columns asking {@code {need, min}} and given {@code max(min,
+     * min(need, L))} take no more than {@code width} (infinity when they fit as asked).
+     */
+    private static double narrowest(List<double[]> asks, double width) {
+        if (asks.stream().mapToDouble(a -> a[0]).sum() <= width) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double lo = 0;
+        double hi = asks.stream().mapToDouble(a -> a[0]).max().orElse(0);
+        for (int i = 0; i < 30; i++) {
+            double mid = (lo + hi) / 2;
+            double sum = asks.stream().mapToDouble(a -> Math.max(a[1], Math.min(a[0], mid))).sum();
+            if (sum <= width) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** The width of the widest name cell among the rows: indent, arrow, check box, icon and bold name. */
-    private static double nameNeed(List<LayerNode> rows) {
+    private double nameNeed(List<LayerNode> rows) {
         Font bold = Font.font(Font.getDefault().getFamily(), FontWeight.BOLD, 13);
         List<LayerNode> longest = new ArrayList<>(rows);
-        longest.sort(Comparator.comparingInt((LayerNode n) -> n.name().length() + 2 * depth(n)).reversed());
+        longest.sort(Comparator.comparingInt((LayerNode n) -> n.name().length() + 2 * depth(n)
+                + (warned.test(n) ? 3 : 0)).reversed());
         double w = 0;
         for (LayerNode n : longest.subList(0, Math.min(MEASURED, longest.size()))) {
-            w = Math.max(w, depth(n) * INDENT + BEFORE_NAME + width(NameCell.displayName(n), bold));
+            w = Math.max(w, depth(n) * INDENT + BEFORE_NAME + width(NameCell.displayName(n), bold) + AFTER_NAME
+                    + (warned.test(n) ? WARNING : 0));
         }
         return w;
     }

@@ -102,11 +102,11 @@ public final class LayerTreeTable {
         table.setColumnResizePolicy(TreeTableView.UNCONSTRAINED_RESIZE_POLICY);
         TreeTableColumn<LayerNode, LayerNode> name = nameColumn();
         List<ColumnFit.Sized> valueColumns = List.of(
-                textColumn("Type", "typeColumn", "type-column", n -> columnText.type(n)),
-                textColumn("Shape / value", "shapeColumn", "shape-column", n -> columnText.shape(n)),
-                textColumn("Params", "parametersColumn", "number-column", n -> columnText.parameters(n)),
-                textColumn("Size", "bytesColumn", "number-column", n -> columnText.bytes(n)),
-                textColumn("Update", "verdictColumn", "verdict-column", n -> columnText.verdict(n)));
+                textColumn("Type", "typeColumn", "type-column", false, n -> columnText.type(n)),
+                textColumn("Shape / value", "shapeColumn", "shape-column", false, n -> columnText.shape(n)),
+                textColumn("Params", "parametersColumn", "number-column", true, n -> columnText.parameters(n)),
+                textColumn("Size", "bytesColumn", "number-column", true, n -> columnText.bytes(n)),
+                textColumn("Update", "verdictColumn", "verdict-column", false, n -> columnText.verdict(n)));
         verdictColumn = column(valueColumns.get(4));
         verdictColumn.setVisible(false);
         verdictColumn.setSortable(false);
@@ -119,15 +119,16 @@ public final class LayerTreeTable {
         valueColumns.stream().map(ColumnFit.Sized::column).filter(c -> c != verdictColumn).forEach(columns::add);
         table.getColumns().setAll(columns);
         table.setTreeColumn(name);
-        columnFit = new ColumnFit(table, name, valueColumns);
+        columnFit = new ColumnFit(table, name, valueColumns, n -> damaged.reason(n) != null);
         statusColumn.setVisible(false);
         statusColumn.setId("statusColumn");
         statusColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().getValue()));
         Map<DiffStatus, Tooltip> statusTips = new EnumMap<>(DiffStatus.class);
         statusColumn.setCellFactory(c -> track(new StatusCell(() -> diffStatus, statusTips)));
-        statusColumn.setPrefWidth(34);
-        statusColumn.setMinWidth(34);
-        statusColumn.setMaxWidth(34);
+        // The 12 px mark and the cells' padding, no more: at 1024 px every pixel of the tree counts.
+        statusColumn.setPrefWidth(24);
+        statusColumn.setMinWidth(24);
+        statusColumn.setMaxWidth(24);
         statusColumn.setSortable(false);
         statusColumn.setResizable(false);
         table.setRowFactory(t -> track(new LayerRow()));
@@ -229,7 +230,7 @@ public final class LayerTreeTable {
         expanded = rows.expanded;
         damaged = rows.damaged;
         table.setRoot(rows.root);
-        columnFit.fit(root, filtered);
+        columnFit.fit(root, filtered, verdictColumn.isVisible());
     }
 
     /** The rows with warnings of the tree shown. */
@@ -256,7 +257,7 @@ public final class LayerTreeTable {
         statusColumn.setVisible(status != null);
         verdictColumn.setVisible(status != null);
         marksChanged.request();
-        columnFit.fit(root, filtered);
+        columnFit.fit(root, filtered, status != null);
     }
 
     /**
@@ -439,13 +440,14 @@ public final class LayerTreeTable {
         TreeTableColumn<LayerNode, LayerNode> c = new TreeTableColumn<>("Name");
         c.setId("nameColumn");
         c.setCellValueFactory(v -> new ReadOnlyObjectWrapper<>(v.getValue().getValue()));
-        c.setCellFactory(col -> track(new NameCell(exportSelection, n -> damaged.reason(n))));
+        Tooltip key = new Tooltip();
+        c.setCellFactory(col -> track(new NameCell(exportSelection, n -> damaged.reason(n), key)));
         c.setPrefWidth(330);
         c.setComparator((a, b) -> a.name().compareToIgnoreCase(b.name()));
         return c;
     }
 
-    private ColumnFit.Sized textColumn(String title, String id, String style,
+    private ColumnFit.Sized textColumn(String title, String id, String style, boolean stepsAside,
             Function<LayerNode, TreeColumnText.Cell> text) {
         TreeTableColumn<LayerNode, LayerNode> c = new TreeTableColumn<>(title);
         c.setId(id);
@@ -455,7 +457,7 @@ public final class LayerTreeTable {
         Tooltip tip = new Tooltip();
         c.setCellFactory(col -> track(new ColumnTextCell(text, tip)));
         c.setComparator(java.util.Comparator.comparing(n -> text.apply(n).text()));
-        return new ColumnFit.Sized(c, text);
+        return new ColumnFit.Sized(c, text, stepsAside);
     }
 
     @SuppressWarnings("unchecked")

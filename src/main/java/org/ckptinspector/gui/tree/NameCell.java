@@ -18,15 +18,25 @@ final class NameCell extends TreeTableCell<LayerNode, LayerNode> implements Laye
     private final Function<LayerNode, String> damage;
     private final CheckBox check = new CheckBox();
     private final Label label = new Label();
-    private final HBox box = new HBox(6);
+    private final HBox box = new HBox(4);
     private Icon shownIcon;
     private Region damageMark;
     private Tooltip damageTip;
 
-    /** @param damage the warning of a damaged row (or of the damaged rows below it), null for a sound one */
-    NameCell(ExportSelection selection, Function<LayerNode, String> damage) {
+    /**
+     * @param damage the warning of a damaged row (or of the damaged rows below it), null for a sound one
+     * @param key the tooltip the name cells share, showing the full key of the row under the pointer (the name
+     *     column may be narrower than a name)
+     */
+    NameCell(ExportSelection selection, Function<LayerNode, String> damage, Tooltip key) {
         this.selection = selection;
         this.damage = damage;
+        setTooltip(key);
+        setOnMouseEntered(e -> {
+            if (getItem() != null) {
+                key.setText(getItem().key().isEmpty() ? displayName(getItem()) : getItem().key());
+            }
+        });
         check.setFocusTraversable(false);
         check.getStyleClass().add("export-check");
         check.setOnAction(e -> {
@@ -61,6 +71,9 @@ final class NameCell extends TreeTableCell<LayerNode, LayerNode> implements Laye
         }
         updateMarks();
         showDamage(damage.apply(node));
+        // The file's own row gives way first when the column is narrow (see ColumnFit): its extension stays.
+        label.setTextOverrun(node.kind() == LayerNode.Kind.ROOT ? javafx.scene.control.OverrunStyle.CENTER_ELLIPSIS
+                : javafx.scene.control.OverrunStyle.ELLIPSIS);
         label.setText(displayName(node));
         setText(node.key());
         setGraphic(box);
