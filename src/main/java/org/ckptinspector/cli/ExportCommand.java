@@ -114,12 +114,14 @@ final class ExportCommand implements Callable<Integer> {
             result.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
             if (timings) {
                 Duration verify = result.verification() == null ? Duration.ZERO : result.verification().time();
+                long comparing = result.verification() == null ? 0
+                        : result.verification().whileWriting().toNanos() / Math.max(1, request.threads());
                 String micros = Integer.toString(1_000_000 + startedAt.getNano() / 1000).substring(1);
                 spec.commandLine().getErr().println("timings: started at " + startedAt.getEpochSecond() + "."
                         + micros + " (epoch seconds), open " + seconds(opened - start) + " s, plan "
                         + seconds(planned - opened) + " s, write " + seconds(result.writeTime().toNanos())
-                        + " s, verify " + seconds(verify.toNanos()) + " s, command "
-                        + seconds(System.nanoTime() - start) + " s");
+                        + " s (comparing " + seconds(comparing) + " s per thread), verify " + seconds(verify.toNanos())
+                        + " s, command " + seconds(System.nanoTime() - start) + " s");
             }
         }
         return Cli.OK;

@@ -26,7 +26,8 @@ import org.ckptinspector.values.TensorBytes;
  * run's CRC is the combination of its pieces'. Bytes that lie as they are in a source file are read with the
  * file's own reads into a small buffer that stays in the CPU cache while it is checksummed and written (cheaper
  * than writing from the mapping, which faults on every page); converted or gathered bytes come from the mapping
- * in bounded chunks. Progress is reported, and cancellation checked, piece by piece.
+ * in bounded chunks. Progress is reported, and cancellation checked, piece by piece. In a verified export each
+ * range is handed to a {@link RangeVerifier} right after it is written, with the bytes it was written from.
  */
 final class DataWriter {
     /** Source bytes per piece: large enough for few system calls, small enough for prompt progress and cancel. */
@@ -35,11 +36,14 @@ final class DataWriter {
     static final int READ = 512 << 10;
 
     private final FileChannel output;
+    /** Compares each range right after it is written; null when the export is not verified. */
+    private final RangeVerifier verifier;
     private final List<Piece> pieces = new ArrayList<>();
     private long totalBytes;
 
-    DataWriter(FileChannel output) {
+    DataWriter(FileChannel output, RangeVerifier verifier) {
         this.output = output;
+        this.verifier = verifier;
     }
 
     /** A run of output bytes; its CRC-32 is known once {@link #write} has returned. */
@@ -96,7 +100,11 @@ final class DataWriter {
 
     /** Writes every piece added so far on up to {@code threads} threads. */
     void write(int threads, TaskMonitor monitor) throws IOException {
-        Progress progress = new Progress(monitor, totalBytes, "writing tensor data");
+        if (verifier != null) {
+            verifier.seal();
+        }
+        Progress progress = new Progress(monitor, totalBytes, verifier == null ? "writing tensor data"
+                : "writing and verifying tensor data");
         List<ParallelUnits.Unit<Scratch>> units = new ArrayList<>();
         for (Piece p : pieces) {
             units.add(scratch -> {
@@ -131,6 +139,7 @@ final class DataWriter {
     private final class Scratch {
         private final CRC32 crc = new CRC32();
         private final ByteBuffer reads = ByteBuffer.allocateDirect(READ).order(ByteOrder.LITTLE_ENDIAN);
+        private final RangeVerifier.Buffers checking = verifier == null ? null : verifier.buffers();
         private ByteBuffer staging;
         private long at;
 
@@ -151,7 +160,10 @@ final class DataWriter {
             if (span.isPresent()) {
                 copy(span.get());
             } else {
-                emit(convert(region.slice(offset, (int) length), conversion));
+                // READ bytes at a time, so that the bytes written are still cached when they are verified
+                for (long pos = 0; pos < length; pos += READ) {
+                    emit(convert(region.slice(offset + pos, (int) Math.min(READ, length - pos)), conversion));
+                }
             }
         }
 
@@ -160,7 +172,7 @@ final class DataWriter {
                 int n = (int) Math.min(READ, span.length() - pos);
                 reads.clear().limit(n);
                 span.read(pos, reads);
-                emit(reads.flip());
+                emit(reads.flip(), span, pos);
                 pos += n;
             }
         }
@@ -179,9 +191,20 @@ final class DataWriter {
         }
 
         void emit(ByteBuffer data) throws IOException {
+            emit(data, null, 0);
+        }
+
+        /** Writes bytes that were read from {@code origin} (or null) at {@code originPos}. */
+        private void emit(ByteBuffer data, FileSpan origin, long originPos) throws IOException {
+            ByteBuffer written = data.duplicate();
             crc.update(data.duplicate());
+            long from = at;
             while (data.hasRemaining()) {
                 at += output.write(data, at);
+            }
+            if (verifier != null) {
+                verifier.written(from, at - from, checking,
+                        origin == null ? null : new RangeVerifier.Origin(written, origin, originPos));
             }
         }
     }

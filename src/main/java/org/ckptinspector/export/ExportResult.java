@@ -14,7 +14,7 @@ import java.util.List;
  * @param verification the read-back check, or null when it was not asked for
  * @param warnings what the user should know
  * @param requirements what a reader needs to load the output ({@code torch >= 2.1 (float8_e4m3fn: w)})
- * @param writeTime how long writing the file took, verification not included
+ * @param writeTime how long writing the file took, with the comparisons made while writing
  */
 public record ExportResult(Path output, ExportFormat format, int tensors, int storages, long fileBytes,
         Verification verification, List<String> warnings, List<String> requirements, Duration writeTime) {
@@ -31,16 +31,19 @@ public record ExportResult(Path output, ExportFormat format, int tensors, int st
      * @param checked tensors compared
      * @param mismatches one line per tensor that differs; empty when all match
      * @param bytes bytes of tensor values compared
-     * @param time how long re-reading and comparing took
+     * @param time how long the verification after writing took (re-opening, checking, comparing what was left)
+     * @param whileWriting time the writing threads spent comparing values as they were written, added up over the
+     *     threads (part of the write time)
      */
-    public record Verification(int checked, List<String> mismatches, long bytes, Duration time) {
+    public record Verification(int checked, List<String> mismatches, long bytes, Duration time,
+            Duration whileWriting) {
         public Verification {
             mismatches = List.copyOf(mismatches);
         }
 
         /** A verification whose size and time were not measured. */
         public Verification(int checked, List<String> mismatches) {
-            this(checked, mismatches, 0, Duration.ZERO);
+            this(checked, mismatches, 0, Duration.ZERO, Duration.ZERO);
         }
 
         public boolean ok() {

@@ -14,15 +14,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
 import org.ckptinspector.io.MappedFile;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.task.TaskMonitor;
 
 /**
- * Writes an {@link ExportPlan} safely: into a temporary file beside the output, verified by re-reading it when
- * asked, then moved into place in one atomic step. On any error or cancellation the temporary file is removed,
- * so the output either appears complete or not at all, and an existing file at that path stays untouched. The
- * output may never be the source (or one of its shards).
+ * Writes an {@link ExportPlan} safely: into a temporary file beside the output, verified when asked (each range of
+ * values compared with the source's as soon as it is written, then the complete file re-opened to check that its
+ * reader finds every tensor where its values were compared), then moved into place in one atomic step. On any
+ * error or cancellation the temporary file is removed, so the output either appears complete or not at all, and
+ * an existing file at that path stays untouched. The output may never be the source (or one of its shards).
  */
 public final class Exporter {
     private Exporter() {}
@@ -34,6 +36,12 @@ public final class Exporter {
     }
 
     public static ExportResult write(ExportPlan plan, Path output, TaskMonitor monitor) throws IOException {
+        return write(plan, output, monitor, UnaryOperator.identity());
+    }
+
+    /** Writes through {@code writes}, given the temporary file's channel: tests put a failing disk there. */
+    static ExportResult write(ExportPlan plan, Path output, TaskMonitor monitor, UnaryOperator<FileChannel> writes)
+            throws IOException {
         Path target = output.toAbsolutePath().normalize();
         refuseSource(plan.source(), target);
         Path dir = target.getParent();
@@ -43,32 +51,37 @@ public final class Exporter {
         if (Files.isDirectory(target)) {
             throw new ExportException(output + ": is a directory");
         }
+        boolean verify = plan.request().verify();
+        boolean pth = plan.request().format() == ExportFormat.PTH;
         long writing = Math.max(1, plan.tensorBytes());
-        long verifying = plan.request().verify() ? writing : 0;
+        // after writing: the tensors not compared while writing, and a small share for re-opening the file
+        long verifying = verify ? RangeVerifier.leftAfterWriting(plan.items(), pth) + writing / 100 + 1 : 0;
         TaskMonitor writeMonitor = new PhaseMonitor(monitor, 0, writing, writing + verifying);
         long started = System.nanoTime();
         TempFile created = createTemp(dir, target.getFileName().toString());
         Path temp = created.path();
         try {
             int storages;
-            try (FileChannel channel = created.channel()) {
-                if (plan.request().format() == ExportFormat.PTH) {
-                    storages = TorchZipExport.write(plan, target, channel, writeMonitor);
+            RangeVerifier whileWriting;
+            try (FileChannel channel = writes.apply(created.channel());
+                    FileChannel readBack = verify ? FileChannel.open(temp, StandardOpenOption.READ) : null) {
+                whileWriting = verify ? new RangeVerifier(readBack) : null;
+                if (pth) {
+                    storages = TorchZipExport.write(plan, target, channel, whileWriting, writeMonitor);
                 } else {
-                    SafetensorsExport.write(plan, channel, writeMonitor);
+                    SafetensorsExport.write(plan, channel, whileWriting, writeMonitor);
                     storages = plan.items().size();
                 }
+            } catch (RangeVerifier.Mismatch e) {
+                throw notAsSource(output, List.of(e.problem()));
             }
             Duration writeTime = Duration.ofNanos(System.nanoTime() - started);
             ExportResult.Verification verification = null;
-            if (plan.request().verify()) {
-                verification = OutputVerifier.verify(plan, temp,
+            if (verify) {
+                verification = OutputVerifier.verify(plan, temp, whileWriting,
                         new PhaseMonitor(monitor, writing, verifying, writing + verifying));
                 if (!verification.ok()) {
-                    throw new ExportException(output + ": the written file does not read back as the source: "
-                            + verification.mismatches().get(0)
-                            + (verification.mismatches().size() > 1
-                                    ? " (and " + (verification.mismatches().size() - 1) + " more)" : ""));
+                    throw notAsSource(output, verification.mismatches());
                 }
             }
             monitor.checkCancelled();
@@ -80,6 +93,11 @@ public final class Exporter {
             deleteQuietly(temp, e);
             throw e;
         }
+    }
+
+    private static ExportException notAsSource(Path output, List<String> mismatches) {
+        return new ExportException(output + ": the written file does not read back as the source: "
+                + mismatches.get(0) + (mismatches.size() > 1 ? " (and " + (mismatches.size() - 1) + " more)" : ""));
     }
 
     /** A new temporary file and the channel that writes it. */

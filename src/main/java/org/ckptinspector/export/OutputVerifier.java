@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.format.CheckpointOpener;
@@ -24,8 +25,10 @@ import org.ckptinspector.task.TaskMonitor;
 import org.ckptinspector.values.TensorBytes;
 
 /**
- * Re-opens a written export with our own reader and compares every tensor with its source: same key, dtype and
- * shape, and byte for byte the same values as the source's after the planned conversion. Tensors are compared in
+ * Re-opens a written export with our own reader and checks every tensor against its source: same key, dtype and
+ * shape, and byte for byte the same values as the source's after the planned conversion. Values that
+ * {@link RangeVerifier} compared while they were written are not compared again: the reader must find them as one
+ * run at exactly the place where they were compared. Other tensors are compared in
  * pieces of at most {@value #PIECE} bytes on the request's threads. Where both sides lie as they are in files,
  * both are read with positional reads, {@value #READ} bytes at a time, into two reused buffers that stay in the
  * CPU cache while they are compared: the output's pages were just written, and reading them through a fresh
@@ -40,7 +43,17 @@ final class OutputVerifier {
 
     private OutputVerifier() {}
 
+    /** Re-opens {@code written} and compares every tensor with its source. */
     static ExportResult.Verification verify(ExportPlan plan, Path written, TaskMonitor monitor) throws IOException {
+        return verify(plan, written, null, monitor);
+    }
+
+    /**
+     * Re-opens {@code written}, checks that the reader finds every tensor whose values {@code whileWriting} (or null)
+     * compared exactly where it compared them, with the planned dtype and shape, and compares every other tensor.
+     */
+    static ExportResult.Verification verify(ExportPlan plan, Path written, RangeVerifier whileWriting,
+            TaskMonitor monitor) throws IOException {
         long start = System.nanoTime();
         try (Checkpoint out = CheckpointOpener.open(written)) {
             Map<String, TensorRef> byKey = out.tensorsByKey();
@@ -51,25 +64,33 @@ final class OutputVerifier {
             }
             List<Check> checks = new ArrayList<>();
             List<Piece> pieces = new ArrayList<>();
+            long bytes = 0;
             for (ExportItem item : plan.items()) {
                 TensorRef outTensor = byKey.get(item.outputKey());
                 String problem = describe(item, outTensor);
+                OptionalLong comparedAt = whileWriting == null ? OptionalLong.empty() : whileWriting.verifiedAt(item);
                 if (problem != null) {
                     mismatches.add(problem);
+                } else if (comparedAt.isPresent()) {
+                    String misplaced = misplaced(item, outTensor, comparedAt.getAsLong());
+                    if (misplaced != null) {
+                        mismatches.add(misplaced);
+                    }
+                    bytes += item.outputBytes();
                 } else {
                     Check c = new Check(item, outTensor);
                     checks.add(c);
                     c.cut(pieces);
                 }
             }
-            compareAll(pieces, plan.tensorBytes(), plan.request().threads(), monitor);
-            long bytes = 0;
+            compareAll(pieces, plan.request().threads(), monitor);
             for (Check c : checks) {
                 c.problem().ifPresent(mismatches::add);
                 bytes += c.item.outputBytes();
             }
             return new ExportResult.Verification(plan.items().size(), mismatches, bytes,
-                    Duration.ofNanos(System.nanoTime() - start));
+                    Duration.ofNanos(System.nanoTime() - start),
+                    Duration.ofNanos(whileWriting == null ? 0 : whileWriting.comparingNanos()));
         }
     }
 
@@ -85,10 +106,28 @@ final class OutputVerifier {
         return null;
     }
 
+    /**
+     * What is wrong with where the reader finds a tensor whose values were compared at byte {@code comparedAt} of
+     * the file while it was written; null when it finds them there, as one contiguous run.
+     */
+    private static String misplaced(ExportItem item, TensorRef out, long comparedAt) {
+        Optional<FileSpan> span = TensorBytes.storedRun(out).flatMap(ByteRegion::fileSpan);
+        if (span.isEmpty()) {
+            return item.outputKey() + ": its values were compared at byte " + comparedAt
+                    + " of the output, but the output does not store them there as one run";
+        }
+        if (span.get().offset() != comparedAt || span.get().length() != item.outputBytes()) {
+            return item.outputKey() + ": the output's reader finds its values at byte " + span.get().offset() + " ("
+                    + span.get().length() + " bytes), not at byte " + comparedAt + " (" + item.outputBytes()
+                    + " bytes) where they were compared";
+        }
+        return null;
+    }
+
     /** Compares the pieces on {@code threads} threads; the first failure or a cancel stops the others. */
-    private static void compareAll(List<Piece> pieces, long totalBytes, int threads, TaskMonitor monitor)
-            throws IOException {
-        Progress progress = new Progress(monitor, totalBytes, "verifying");
+    private static void compareAll(List<Piece> pieces, int threads, TaskMonitor monitor) throws IOException {
+        long totalBytes = pieces.stream().mapToLong(Piece::outputBytes).sum();
+        Progress progress = new Progress(monitor, totalBytes + 1, "verifying");
         List<ParallelUnits.Unit<Staging>> units = new ArrayList<>();
         for (Piece p : pieces) {
             units.add(staging -> {
@@ -97,6 +136,7 @@ final class OutputVerifier {
             });
         }
         ParallelUnits.run(units, threads, Staging::new, monitor);
+        progress.add(1);  // the end, also when everything was compared while writing
     }
 
     /**

@@ -37,16 +37,21 @@ final class SafetensorsExport {
 
     private SafetensorsExport() {}
 
-    static void write(ExportPlan plan, FileChannel channel, TaskMonitor monitor) throws IOException {
+    /** Writes the file; a {@code verifier} (or null) is told where each tensor's values go and compares them. */
+    static void write(ExportPlan plan, FileChannel channel, RangeVerifier verifier, TaskMonitor monitor)
+            throws IOException {
         List<ExportItem> ordered = dataOrder(plan.items());
         byte[] header = header(ordered, metadata(plan));
         ByteBuffer head = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(header.length).put(header).flip();
         writeFully(channel, head);
-        DataWriter data = new DataWriter(channel);
+        DataWriter data = new DataWriter(channel, verifier);
         long at = head.limit();
         for (ExportItem i : ordered) {
             data.addTensor(i.tensor(), i.conversion().orElse(null), at);
+            if (verifier != null) {
+                verifier.place(i, at, false);
+            }
             at = Math.addExact(at, i.outputBytes());
         }
         data.write(plan.request().threads(), monitor);

@@ -5,7 +5,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.ckptinspector.export.convert.DTypeConversion;
 import org.ckptinspector.export.pickle.PickleWriter;
 import org.ckptinspector.export.zip.StoredZipWriter;
@@ -22,23 +24,35 @@ final class TorchZipExport {
 
     private TorchZipExport() {}
 
-    /** Writes the archive; returns the number of storage records. */
-    static int write(ExportPlan plan, Path output, FileChannel channel, TaskMonitor monitor) throws IOException {
+    /**
+     * Writes the archive; returns the number of storage records. A {@code verifier} (or null) is told where each
+     * tensor's values go and compares them as they are written.
+     */
+    static int write(ExportPlan plan, Path output, FileChannel channel, RangeVerifier verifier, TaskMonitor monitor)
+            throws IOException {
         StorageLayout layout = StorageLayout.of(plan.items());
         byte[] pickle = PickleWriter.pickle(StateDictPickle.of(plan.items(), plan.moduleMetadata(), layout));
         String root = archiveRoot(output);
         StoredZipWriter zip = new StoredZipWriter(channel, ALIGNMENT);
         zip.add(root + "/data.pkl", pickle);
         zip.add(root + "/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
-        DataWriter data = new DataWriter(channel);
+        DataWriter data = new DataWriter(channel, verifier);
         List<StoredZipWriter.Reserved> entries = new ArrayList<>();
         List<DataWriter.Run> runs = new ArrayList<>();
+        Map<StorageLayout.Record, Long> dataOffsets = new IdentityHashMap<>();
         for (StorageLayout.Record r : layout.records()) {
             StoredZipWriter.Reserved entry = zip.reserve(root + "/data/" + r.key, r.outputBytes());
             DTypeConversion conversion = DTypeConversion.of(r.sourceDtype, r.dtype).orElse(null);
             entries.add(entry);
+            dataOffsets.put(r, entry.dataOffset());
             runs.add(data.addRange(r.source.bytes(), r.sourceByteOffset(), r.sourceBytes(), conversion,
                     entry.dataOffset()));
+        }
+        if (verifier != null) {
+            for (ExportItem i : plan.items()) {
+                StorageLayout.Record r = layout.record(i.tensor());
+                verifier.place(i, dataOffsets.get(r) + layout.rebasedOffset(i.tensor()) * r.dtype.itemSize(), true);
+            }
         }
         data.write(plan.request().threads(), monitor);
         for (int i = 0; i < entries.size(); i++) {

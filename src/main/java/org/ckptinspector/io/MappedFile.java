@@ -21,7 +21,7 @@ public final class MappedFile implements ByteRegion, java.io.Closeable {
     static final long OVERLAP = 64L << 20;
     static final long WINDOW = STEP + OVERLAP;
     static final int SMALL = 16 << 10;
-    static final int BLOCK = 64 << 10;
+    static final int BLOCK = 4 << 10;
 
     private final Path path;
     private final FileChannel channel;

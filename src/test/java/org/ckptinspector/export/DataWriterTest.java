@@ -62,7 +62,7 @@ class DataWriterTest {
         try (MappedFile file = MappedFile.open(source); FileChannel out = output()) {
             ByteRegion middle = file.region(4093, length + 5000);
             assertTrue(middle.fileSpan().isPresent());
-            DataWriter writer = new DataWriter(out);
+            DataWriter writer = new DataWriter(out, null);
             first = writer.addRange(middle, 7, length, null, 100);
             second = writer.addRange(file, 0, secondLength, null, 100 + length);
             writer.write(threads, TaskMonitor.NONE);
@@ -88,7 +88,7 @@ class DataWriterTest {
         toHalf.convert(source.duplicate().flip().order(ByteOrder.LITTLE_ENDIAN), expected);
         DataWriter.Run run;
         try (FileChannel out = output()) {
-            DataWriter writer = new DataWriter(out);
+            DataWriter writer = new DataWriter(out, null);
             run = writer.addRange(ByteRegion.of(source.array()), 0, floats * 4L, toHalf, 0);
             writer.write(2, TaskMonitor.NONE);
         }
@@ -114,7 +114,7 @@ class DataWriterTest {
             }
         };
         try (MappedFile file = MappedFile.open(source); FileChannel out = output()) {
-            DataWriter writer = new DataWriter(out);
+            DataWriter writer = new DataWriter(out, null);
             writer.addRange(file, 0, length, null, 0);
             assertThrows(CancelledException.class, () -> writer.write(1, cancelAfterFirst));
         }

@@ -153,7 +153,7 @@ class OutputVerifierTest {
     }
 
     /** A safetensors file of one float32 tensor whose values differ from their neighbours. */
-    private static Path safetensors(Path file, String key, long elements) throws IOException {
+    static Path safetensors(Path file, String key, long elements) throws IOException {
         String json = "{\"" + key + "\":{\"dtype\":\"F32\",\"shape\":[" + elements + "],\"data_offsets\":[0,"
                 + elements * 4 + "]}}";
         byte[] header = (json + " ".repeat((8 - json.length() % 8) % 8)).getBytes(StandardCharsets.UTF_8);
