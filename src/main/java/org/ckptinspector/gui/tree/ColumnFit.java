@@ -62,6 +62,19 @@ final class ColumnFit {
     /** The header row's height. */
     private static final double HEADER = 30;
 
+    /** What a value column asks for: {@code need} for its widest text, never less than {@code min} (its header). */
+    private record Ask(double need, double min) {
+        /** Asking for no more than {@code cap}, never less than the minimum. */
+        Ask capped(double cap) {
+            return new Ask(at(cap), min);
+        }
+
+        /** The width given when no column may be wider than {@code level}. */
+        double at(double level) {
+            return Math.max(min, Math.min(need, level));
+        }
+    }
+
     /** A value column, the text its cells show, and whether it steps aside while comparing when space is short. */
     record Sized(TreeTableColumn<LayerNode, ?> column, Function<LayerNode, TreeColumnText.Cell> text,
             boolean stepsAside) {}
@@ -72,8 +85,8 @@ final class ColumnFit {
     /** The width the longest name of the rows below the root asks for, and the root's. */
     private double nameNeed;
     private double rootNeed;
-    /** What each shown value column asks for: its widest text, and its header. */
-    private final Map<TreeTableColumn<LayerNode, ?>, double[]> needs = new HashMap<>();
+    /** What each shown value column asks for. */
+    private final Map<TreeTableColumn<LayerNode, ?>, Ask> needs = new HashMap<>();
     /** The columns this fit hid to make room; shown again when there is room or the comparison ends. */
     private final Set<TreeTableColumn<LayerNode, ?>> stepped = new HashSet<>();
     private boolean comparing;
@@ -146,7 +159,7 @@ final class ColumnFit {
             for (String t : texts.subList(0, Math.min(MEASURED, texts.size()))) {
                 w = Math.max(w, Math.ceil(width(t, font) + CELL_PADDING));
             }
-            needs.put(s.column(), new double[] {w, Math.max(VALUE_MIN, header)});
+            needs.put(s.column(), new Ask(w, Math.max(VALUE_MIN, header)));
         }
         share();
     }
@@ -174,15 +187,14 @@ final class ColumnFit {
         // No value column asks for more than a share of the room: a long value (a config string) is cut short,
         // its cell's tooltip showing it whole.
         double cap = Math.max(VALUE_MIN, room * VALUE_SHARE);
-        Map<TreeTableColumn<LayerNode, ?>, double[]> asks = new HashMap<>();
-        shown.forEach(s -> asks.put(s.column(), new double[] {
-                Math.max(needs.get(s.column())[1], Math.min(needs.get(s.column())[0], cap)), needs.get(s.column())[1]}));
-        double values = shown.stream().mapToDouble(s -> asks.get(s.column())[0]).sum();
+        Map<TreeTableColumn<LayerNode, ?>, Ask> asks = new HashMap<>();
+        shown.forEach(s -> asks.put(s.column(), needs.get(s.column()).capped(cap)));
+        double values = shown.stream().mapToDouble(s -> asks.get(s.column()).need()).sum();
         // Size first, then Params: the last columns step aside first.
         for (int i = shown.size() - 1; i >= 0 && comparing && fixed + values + nameNeed > room; i--) {
             Sized s = shown.get(i);
             if (s.stepsAside()) {
-                values -= asks.get(s.column())[0];
+                values -= asks.get(s.column()).need();
                 s.column().setVisible(false);
                 stepped.add(s.column());
                 shown.remove(i);
@@ -193,8 +205,7 @@ final class ColumnFit {
         double level = narrowest(shown.stream().map(s -> asks.get(s.column())).toList(), room - fixed - nameWidth);
         double used = fixed;
         for (Sized s : shown) {
-            double[] ask = asks.get(s.column());
-            double w = Math.floor(Math.max(ask[1], Math.min(ask[0], level)));
+            double w = Math.floor(asks.get(s.column()).at(level));
             s.column().setPrefWidth(w);
             given.put(s.column(), w);
             used += w;
@@ -203,18 +214,18 @@ final class ColumnFit {
     }
 
     /**
-     * The highest width {@code L} at which columns asking {@code {need, min}} and given {@code max(min,
-     * min(need, L))} take no more than {@code width} (infinity when they fit as asked).
+     * The highest width {@code L} at which columns given {@link Ask#at}{@code (L)} take no more than {@code width}
+     * (infinity when they fit as asked).
      */
-    private static double narrowest(List<double[]> asks, double width) {
-        if (asks.stream().mapToDouble(a -> a[0]).sum() <= width) {
+    private static double narrowest(List<Ask> asks, double width) {
+        if (asks.stream().mapToDouble(Ask::need).sum() <= width) {
             return Double.POSITIVE_INFINITY;
         }
         double lo = 0;
-        double hi = asks.stream().mapToDouble(a -> a[0]).max().orElse(0);
+        double hi = asks.stream().mapToDouble(Ask::need).max().orElse(0);
         for (int i = 0; i < 30; i++) {
             double mid = (lo + hi) / 2;
-            double sum = asks.stream().mapToDouble(a -> Math.max(a[1], Math.min(a[0], mid))).sum();
+            double sum = asks.stream().mapToDouble(a -> a.at(mid)).sum();
             if (sum <= width) {
                 lo = mid;
             } else {
