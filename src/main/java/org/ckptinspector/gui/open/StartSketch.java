@@ -47,15 +47,13 @@ public final class StartSketch {
     /** @param recent the recent files the start screen lists; {@code dropped} gets files dropped on the sketch */
     public StartSketch(List<Path> recent, Consumer<List<Path>> dropped) {
         String family = Font.getDefault().getFamily();
-        Text title = text("Checkpoint Inspector", Font.font(family, FontWeight.BOLD, 26), TEXT);
-        Text subtitle = text("Look inside PyTorch checkpoints and safetensors files.\n"
-                + "Nothing in a file is ever executed.", Font.font(family, 14), MUTED);
-        HBox buttons = new HBox(12, button(Icon.OPEN, "Open checkpoint…", true, family),
-                button(Icon.SAMPLE, "Open sample checkpoint", false, family));
+        Text title = text(StartScreen.TITLE, Font.font(family, FontWeight.BOLD, 26), TEXT);
+        Text subtitle = text(StartScreen.SUBTITLE, Font.font(family, 14), MUTED);
+        HBox buttons = new HBox(12, button(Icon.OPEN, StartScreen.OPEN, true, family),
+                button(Icon.SAMPLE, StartScreen.SAMPLE, false, family));
         buttons.setAlignment(Pos.CENTER_LEFT);
 
-        Text dropText = text("or drop a .pt  .pth  .ckpt  .bin  .safetensors  or  *.index.json file anywhere on this "
-                + "window — drop two to compare them", Font.font(family, 13), MUTED);
+        Text dropText = text(StartScreen.DROP, Font.font(family, 13), MUTED);
         dropText.setWrappingWidth(510);
         StackPane drop = new StackPane(dropText);
         StackPane.setAlignment(dropText, Pos.CENTER_LEFT);
@@ -83,10 +81,10 @@ public final class StartSketch {
                 row.setClip(clip);
                 list.getChildren().add(row);
             }
-            card.getChildren().add(new VBox(6, text("Recent", Font.font(family, FontWeight.BOLD, 11.5), MUTED),
+            card.getChildren().add(new VBox(6, text(StartScreen.RECENT, Font.font(family, FontWeight.BOLD, 11.5), MUTED),
                     list));
         }
-        card.getChildren().add(text("Ctrl+O open   ·   Ctrl+D compare   ·   Ctrl+F filter   ·   Ctrl+E export",
+        card.getChildren().add(text(StartScreen.KEYS,
                 Font.font(family, 11.5), Color.web("#8a91a0")));
         card.setPadding(new Insets(36, 40, 32, 40));
         card.setBackground(fill(Color.WHITE, 14));
