@@ -1,6 +1,5 @@
 package org.ckptinspector.model;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -66,6 +65,9 @@ public enum DType {
     TQ1_0("tq1_0", 256, 54, false),
     TQ2_0("tq2_0", 256, 66, false),
     MXFP4("mxfp4", 32, 17, false);
+
+    /** {@link #values()} without a copy per lookup. */
+    private static final DType[] VALUES = values();
 
     /**
      * The family of a dtype, which decides how its values are decoded. {@code BLOCK}: a GGML block-quantized type,
@@ -204,12 +206,21 @@ public enum DType {
 
     public static Optional<DType> fromTorchName(String name) {
         String n = name.startsWith("torch.") ? name.substring(6) : name;
-        return Arrays.stream(values()).filter(d -> d.kind != Kind.BLOCK && d.torchName.equals(n)).findFirst()
-                .or(() -> aliasOf(n));
+        for (DType d : VALUES) {
+            if (d.kind != Kind.BLOCK && d.torchName.equals(n)) {
+                return Optional.of(d);
+            }
+        }
+        return aliasOf(n);
     }
 
     public static Optional<DType> fromSafetensorsCode(String code) {
-        return Arrays.stream(values()).filter(d -> code.equals(d.safetensorsCode)).findFirst();
+        for (DType d : VALUES) {
+            if (code.equals(d.safetensorsCode)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
     }
 
     /**
@@ -239,7 +250,12 @@ public enum DType {
     /** Maps a storage class name ({@code FloatStorage}, {@code torch.cuda.HalfStorage}) to its dtype. */
     public static Optional<DType> fromLegacyStorageClass(String className) {
         String n = className.substring(className.lastIndexOf('.') + 1);
-        return Arrays.stream(values()).filter(d -> n.equals(d.legacyStorageClass)).findFirst();
+        for (DType d : VALUES) {
+            if (n.equals(d.legacyStorageClass)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<DType> aliasOf(String n) {

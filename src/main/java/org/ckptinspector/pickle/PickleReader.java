@@ -199,16 +199,31 @@ public final class PickleReader {
         if (n > remaining()) {
             throw corrupt("the pickle ends inside the argument of " + op + " at offset " + pos + " (truncated?)");
         }
-        if (window == null || pos < windowStart || pos + n > windowStart + window.capacity()) {
+        if (!inWindow(pos, n)) {
             windowStart = pos;
-            window = slice(pos, (int) Math.min(WINDOW_BYTES, remaining()));
+            window = read(pos, (int) Math.min(WINDOW_BYTES, remaining()));
         }
-        ByteBuffer b = window.slice((int) (pos - windowStart), n).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = slice(pos, n);
         pos += n;
         return b;
     }
 
+    private boolean inWindow(long at, int n) {
+        return window != null && at >= windowStart && at + n <= windowStart + window.capacity();
+    }
+
+    /**
+     * {@code n} bytes at {@code at}, from the window when it holds them: a small pickle is then read from the
+     * file once, however often the unpickler reads elsewhere in between (a storage's record header).
+     */
     private ByteBuffer slice(long at, int n) throws CheckpointException {
+        if (inWindow(at, n)) {
+            return window.slice((int) (at - windowStart), n).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        return read(at, n);
+    }
+
+    private ByteBuffer read(long at, int n) throws CheckpointException {
         try {
             return input.slice(at, n);
         } catch (IOException e) {

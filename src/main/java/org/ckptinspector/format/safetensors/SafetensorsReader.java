@@ -13,7 +13,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.MappedFile;
@@ -141,18 +141,27 @@ public final class SafetensorsReader {
         return new Parsed(tensors, root, metadata);
     }
 
-    private record Entry(String name, DType dtype, long[] shape, long begin, long end) {}
+    /** A header entry; ordered by its data offsets. */
+    private record Entry(String name, DType dtype, long[] shape, long begin, long end) implements Comparable<Entry> {
+        @Override
+        public int compareTo(Entry o) {
+            int c = Long.compare(begin, o.begin);
+            return c != 0 ? c : Long.compare(end, o.end);
+        }
+    }
 
     /** The header must be UTF-8 as a whole (the reference decodes it before parsing); checked chunk by chunk. */
     private static void requireUtf8(Path file, ByteRegion header) throws IOException {
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        CharBuffer sink = CharBuffer.allocate(UTF8_CHUNK + 16);
-        ByteBuffer carry = ByteBuffer.allocate(UTF8_CHUNK + 8);
+        // A chunk no longer than the header: a fresh megabyte costs a page fault per 4 KiB.
+        int chunk = (int) Math.min(UTF8_CHUNK, header.length());
+        CharBuffer sink = CharBuffer.allocate(chunk + 16);
+        ByteBuffer carry = ByteBuffer.allocate(chunk + 8);
         long pos = 0;
         while (true) {
-            int n = (int) Math.min(UTF8_CHUNK, header.length() - pos);
+            int n = (int) Math.min(chunk, header.length() - pos);
             carry.put(header.slice(pos, n)).flip();
             pos += n;
             boolean last = pos == header.length();
@@ -286,7 +295,7 @@ public final class SafetensorsReader {
     /** Sorted by offsets, tensors must tile the buffer from 0 to its end: no gaps, no overlaps, nothing after. */
     private static void checkTiling(Path file, List<Entry> entries, long bufferLength) throws CheckpointException {
         List<Entry> byOffset = new ArrayList<>(entries);
-        byOffset.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        Collections.sort(byOffset);
         long expected = 0;
         for (Entry e : byOffset) {
             if (e.begin() != expected || e.end() < e.begin()) {
