@@ -9,7 +9,8 @@
 #   aot25      JDK 25's java with an AOT cache (-XX:AOTCache) of the same jar, made here by one training run of
 #              each command (JAVA25, default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; skipped when absent)
 #   image      what the installed command runs, from the package build's app image (mvn -Ppackage package):
-#              its jlinked runtime with the AOT cache it ships (lib/app/cli.aot; skipped when not built)
+#              its jlinked runtime with the AOT cache it ships (lib/app/cli.aot; skipped when not built), and
+#              transparent huge pages for the heap where the kernel gives them on request, as the script asks
 #   installed  the installed command (CLI, default checkpoint-inspector; skipped when not on PATH); the line
 #              under the table says whether its /usr/bin script starts with the AOT cache
 #   baseline   java -jar BASELINE_JAR, when given (an older build, for before/after under the same load)
@@ -52,8 +53,9 @@ if [ -x "$JAVA25" ]; then
   "$JAVA25" -XX:AOTCacheOutput="$AOT" -Xlog:aot=off -Xlog:cds=off -jar "$JAR" inspect "$PT" --json >/dev/null 2>&1 || true
   if [ -f "$AOT" ]; then RUNNERS[aot25]="$JAVA25 -XX:AOTCache=$AOT -Xlog:aot=off -Xlog:cds=off -jar $JAR"; fi
 fi
+THP=$(grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null && echo -XX:+UseTransparentHugePages || true)
 image_runner() {  # lib folder of an app image -> its command, as the installed script runs it
-  echo "$1/runtime/bin/java -XX:AOTCache=$1/app/cli.aot -Xlog:all=off -Xlog:all=warning:stderr -cp $1/app/checkpoint-inspector.jar org.ckptinspector.Main"
+  echo "$1/runtime/bin/java -XX:AOTCache=$1/app/cli.aot $THP -Xlog:all=off -Xlog:all=warning:stderr -cp $1/app/checkpoint-inspector.jar org.ckptinspector.Main"
 }
 IMAGE=target/jpackage/checkpoint-inspector/lib
 if [ -s "$IMAGE/app/cli.aot" ]; then RUNNERS[image]=$(image_runner "$IMAGE"); fi

@@ -2,7 +2,7 @@
 # Writes the command line's ahead-of-time cache (JDK 25+, JEP 483/514/515): one training process runs the commands
 # a user runs (org.ckptinspector.cli.StartupTraining: --version, inspect, stats, scan, export, diff, help) on the
 # sample checkpoint, and the JVM stores the classes they load, already parsed, verified and linked, with their
-# lambdas and method profiles. The installed command (/usr/bin script of packaging/linux/postinst) starts with it.
+# lambdas. The installed command (/usr/bin script of packaging/linux/postinst) starts with it.
 # The cache is valid for this runtime and a jar of this name at any path, so it is made here, offline, and shipped.
 # Run by packaging/installers.xml.
 #
@@ -14,8 +14,10 @@ trap 'rm -rf "$work"' EXIT
 rm -f "$out"
 # The training must not touch the preferences of whoever builds the package; the JVM's own messages go to a log.
 # The training reflects as org.ckptinspector.Main makes the installed command reflect (native accessors).
-if ! "$java" -XX:AOTCacheOutput="$out" -Duser.home="$work" -Djava.util.prefs.userRoot="$work/prefs" \
-    -Djdk.reflect.useNativeAccessorOnly=true \
+# The cache holds no method profiles (JEP 515): replayed, the training's hot methods (hashing, statistics, export)
+# are compiled early in every command, and an inspect waited for those compilations on two cores.
+if ! "$java" -XX:AOTCacheOutput="$out" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining \
+    -Duser.home="$work" -Djava.util.prefs.userRoot="$work/prefs" -Djdk.reflect.useNativeAccessorOnly=true \
     -cp "$jar" org.ckptinspector.cli.StartupTraining "$sample" "$work/out" >"$work/log" 2>&1 || [ ! -s "$out" ]; then
   echo "aot-cache: the training run failed: $(cat "$work/log")" >&2
   exit 1
