@@ -8,9 +8,9 @@
 #              of inspect .pt): close to what the installed command's postinst archive does
 #   aot25      JDK 25's java with an AOT cache (-XX:AOTCache) of the same jar, made here by one training run of
 #              each command (JAVA25, default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; skipped when absent)
-#   image      what the installed command runs, from the package build's app image (mvn -Ppackage package):
-#              its jlinked runtime with the AOT cache it ships (lib/app/cli.aot; skipped when not built), and
-#              transparent huge pages for the heap where the kernel gives them on request, as the script asks
+#   image      what the installed command runs, from the package build's app image (mvn -Ppackage package): the
+#              installed script (packaging/linux/command.sh) filled in for the image's lib folder, which runs its
+#              jlinked runtime with the AOT cache it ships (lib/app/cli.aot; skipped when not built)
 #   installed  the installed command (CLI, default checkpoint-inspector; skipped when not on PATH); the line
 #              under the table says whether its /usr/bin script starts with the AOT cache
 #   baseline   java -jar BASELINE_JAR, when given (an older build, for before/after under the same load)
@@ -53,9 +53,11 @@ if [ -x "$JAVA25" ]; then
   "$JAVA25" -XX:AOTCacheOutput="$AOT" -Xlog:aot=off -Xlog:cds=off -jar "$JAR" inspect "$PT" --json >/dev/null 2>&1 || true
   if [ -f "$AOT" ]; then RUNNERS[aot25]="$JAVA25 -XX:AOTCache=$AOT -Xlog:aot=off -Xlog:cds=off -jar $JAR"; fi
 fi
-THP=$(grep -q '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null && echo -XX:+UseTransparentHugePages || true)
-image_runner() {  # lib folder of an app image -> its command, as the installed script runs it
-  echo "$1/runtime/bin/java -XX:AOTCache=$1/app/cli.aot $THP -Xlog:all=off -Xlog:all=warning:stderr -cp $1/app/checkpoint-inspector.jar org.ckptinspector.Main"
+image_runner() {  # lib folder of an app image -> the installed script, filled in for that folder
+  local script
+  script=$WORK/command-$(echo "$1" | md5sum | cut -c1-8).sh
+  sed -e "s|@LIB@|$(cd "$1" && pwd)|" -e "s|@LAUNCHER@|false|" packaging/linux/command.sh > "$script"
+  echo "sh $script"
 }
 IMAGE=target/jpackage/checkpoint-inspector/lib
 if [ -s "$IMAGE/app/cli.aot" ]; then RUNNERS[image]=$(image_runner "$IMAGE"); fi
@@ -109,7 +111,8 @@ echo "best / median of $RUNS interleaved rounds, whole processes, page cache war
 echo "load average $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after; $(nproc) cores"
 for r in "${ORDER[@]}"; do echo "  $r: ${RUNNERS[$r]}"; done
 if [ -n "${RUNNERS[installed]:-}" ]; then
-  echo "  installed runs: $(grep '^exec' "$(command -v "$CLI")" 2>/dev/null || echo "$CLI (not a script)")"
+  echo "  installed runs: $(grep -o 'exec .*java[^ ]* [^ ]*' "$(command -v "$CLI")" 2>/dev/null | head -1 \
+    || echo "$CLI (not a script)")"
 fi
 read -r py_st _ py_st_cpu <<< "$(stat_of 'python st')"
 read -r py_pt _ py_pt_cpu <<< "$(stat_of 'python pt')"

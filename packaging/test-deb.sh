@@ -89,7 +89,8 @@ echo "class archive: $(( $(stat -c %s "$archive") >> 20 )) MiB; inspect of a sma
 # must start with it (the classes above then come from it), and nothing may be said about it on stderr.
 aot=/opt/$PACKAGE/lib/app/cli.aot
 if [ -s "$aot" ]; then
-  grep -q -- "-XX:AOTCache=$aot " "/usr/bin/$PACKAGE" || fail "/usr/bin/$PACKAGE does not use the AOT cache $aot"
+  started=$(sh -x "/usr/bin/$PACKAGE" inspect "$FIXTURES/$FIXTURE" 2>&1 >/dev/null | grep '^+ exec ' || true)
+  case "$started" in *" -XX:AOTCache=$aot "*) ;; *) fail "/usr/bin/$PACKAGE does not start with the AOT cache $aot: $started" ;; esac
   "$PACKAGE" inspect "$FIXTURES/$FIXTURE" 2>&1 >/dev/null | { ! grep .; } || fail "the AOT cache was refused (above)"
   /opt/$PACKAGE/lib/runtime/bin/java -XX:AOTCache="$aot" -XX:AOTMode=on -cp /opt/$PACKAGE/lib/app/$PACKAGE.jar \
     org.ckptinspector.Main --version >/dev/null || fail "the AOT cache $aot is not usable where it is installed"
