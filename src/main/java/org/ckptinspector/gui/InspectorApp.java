@@ -35,8 +35,8 @@ public final class InspectorApp extends Application {
 
     /**
      * Shows {@code stage} with a sketch of the start screen, then, once that frame is drawn, makes the main window
-     * (given to {@code made}) with the real start screen and opens {@code files} and any files dropped on the
-     * sketch.
+     * (given to {@code made}) with the real start screen and opens {@code files}, any files dropped on the sketch
+     * or clicked in its recent list, and does what a click on its buttons asked for.
      */
     static void sketchFirst(Stage stage, Background background, RecentFiles recent, List<Path> files,
             Consumer<MainWindow> made) {
@@ -44,9 +44,10 @@ public final class InspectorApp extends Application {
         // parsed when the first control class loads); the main window, with the real start screen, is made
         // once that frame is drawn and takes its place.
         List<Path> open = new ArrayList<>(files);
+        List<StartSketch.Click> clicks = new ArrayList<>();
         stage.setTitle(WindowModel.APP);
         place(stage);
-        StartSketch sketch = new StartSketch(List.copyOf(recent.files()), open::addAll);
+        StartSketch sketch = new StartSketch(List.copyOf(recent.files()), open::addAll, clicks::add);
         Scene first = new Scene(sketch.view());
         stage.setScene(first);
         stage.show();
@@ -59,6 +60,13 @@ public final class InspectorApp extends Application {
                     .execute(() -> Platform.runLater(() -> {
                         MainWindow window = new MainWindow(stage, background, recent);
                         show(window, stage, List.copyOf(open));
+                        // A click on the sketch's buttons (the first; more were impatience) is done now.
+                        clicks.stream().findFirst().ifPresent(click -> NextFrame.run(window.scene(), () -> {
+                            switch (click) {
+                                case OPEN -> window.opens().showOpenDialog();
+                                case SAMPLE -> window.opens().openSample();
+                            }
+                        }));
                         made.accept(window);
                     })));
         });

@@ -102,6 +102,59 @@ class StartUpFxTest extends FxAppTestSupport {
         }
     }
 
+    @Test
+    void clicksOnTheSketchBeforeTheMainWindowExistsAreDoneOnceItDoes(FxRobot robot) throws Exception {
+        Path sample = SampleCheckpoint.file();
+        for (String clicked : List.of("Open sample checkpoint", sample.getFileName().toString())) {
+            Stage[] launched = new Stage[1];
+            MainWindow[] made = new MainWindow[1];
+            Preferences prefs = Preferences.userRoot().node("ckptinspector-test-sketch-click");
+            RecentFiles recent = new RecentFiles(prefs);
+            recent.add(sample);
+            try {
+                robot.interact(() -> {
+                    window.workspace().closeAll();
+                    launched[0] = new Stage();
+                    InspectorApp.sketchFirst(launched[0], window.background(), recent, List.of(), w -> made[0] = w);
+                    // Clicked in the same event as the sketch is shown: the main window does not exist yet.
+                    javafx.scene.Node target = textNode(launched[0].getScene().getRoot(), clicked).getParent();
+                    target.fireEvent(new javafx.scene.input.MouseEvent(javafx.scene.input.MouseEvent.MOUSE_CLICKED,
+                            10, 10, 10, 10, javafx.scene.input.MouseButton.PRIMARY, 1, false, false, false, false,
+                            true, false, false, true, false, true, null));
+                    assertTrue(made[0] == null, "the click came before the main window");
+                });
+                waitFor(() -> made[0] != null && made[0].hasWorkArea() && made[0].workspace().primary() != null
+                        && idle());
+                window = made[0];
+                assertEquals(sample, window.workspace().primary().file(), "clicked: " + clicked);
+            } finally {
+                robot.interact(() -> {
+                    if (made[0] != null) {
+                        made[0].workspace().closeAll();
+                    }
+                    launched[0].close();
+                });
+                prefs.removeNode();
+            }
+        }
+    }
+
+    /** The sketch's text node that shows {@code text} (its text starts with it). */
+    private static javafx.scene.text.Text textNode(javafx.scene.Node n, String text) {
+        if (n instanceof javafx.scene.text.Text t && t.getText().startsWith(text)) {
+            return t;
+        }
+        if (n instanceof javafx.scene.Parent p) {
+            for (javafx.scene.Node c : p.getChildrenUnmodifiable()) {
+                javafx.scene.text.Text found = textNode(c, text);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
     private static boolean hasControl(javafx.scene.Node n) {
         if (n instanceof javafx.scene.control.Control) {
             return true;

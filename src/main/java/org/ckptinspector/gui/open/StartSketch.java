@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.Cursor;
 import javafx.scene.Node;
+import javafx.scene.input.MouseButton;
 import javafx.scene.layout.Background;
 import javafx.scene.layout.BackgroundFill;
 import javafx.scene.layout.Border;
@@ -32,9 +34,13 @@ import org.ckptinspector.gui.icons.Icon;
  * The start screen as the window's first frame shows it: the same card, drawn with text, shapes and layout panes
  * only, styled in code. No control and no style sheet, so that JavaFX's own style sheet is not parsed and no
  * control skin is loaded before the window has something to show; the real {@link StartScreen} takes its place
- * a frame or so later. Files dropped on it are handed on.
+ * a frame or so later. Files dropped on it, a recent file clicked and a click on its buttons are handed on, to be
+ * done once the real window exists.
  */
 public final class StartSketch {
+    /** What a click on one of the sketch's buttons asks for. */
+    public enum Click { OPEN, SAMPLE }
+
     private static final Color TEXT = Color.web("#1d2330");
     private static final Color MUTED = Color.web("#6b7383");
     private static final Color BORDER = Color.web("#e2e5ea");
@@ -44,13 +50,18 @@ public final class StartSketch {
     /** A transparent pixel whose change makes the next frame wait until the sketch has been drawn. */
     private final Region pixel = new Region();
 
-    /** @param recent the recent files the start screen lists; {@code dropped} gets files dropped on the sketch */
-    public StartSketch(List<Path> recent, Consumer<List<Path>> dropped) {
+    /**
+     * @param recent the recent files the start screen lists
+     * @param opened gets the files dropped on the sketch, and a recent file clicked in it
+     * @param clicked gets what a click on a button asks for
+     */
+    public StartSketch(List<Path> recent, Consumer<List<Path>> opened, Consumer<Click> clicked) {
         String family = Font.getDefault().getFamily();
         Text title = text(StartScreen.TITLE, Font.font(family, FontWeight.BOLD, 26), TEXT);
         Text subtitle = text(StartScreen.SUBTITLE, Font.font(family, 14), MUTED);
-        HBox buttons = new HBox(12, button(Icon.OPEN, StartScreen.OPEN, true, family),
-                button(Icon.SAMPLE, StartScreen.SAMPLE, false, family));
+        HBox buttons = new HBox(12, clickable(button(Icon.OPEN, StartScreen.OPEN, true, family),
+                () -> clicked.accept(Click.OPEN)), clickable(button(Icon.SAMPLE, StartScreen.SAMPLE, false, family),
+                () -> clicked.accept(Click.SAMPLE)));
         buttons.setAlignment(Pos.CENTER_LEFT);
 
         Text dropText = text(StartScreen.DROP, Font.font(family, 13), MUTED);
@@ -79,7 +90,7 @@ public final class StartSketch {
                 clip.widthProperty().bind(row.widthProperty());
                 clip.heightProperty().bind(row.heightProperty());
                 row.setClip(clip);
-                list.getChildren().add(row);
+                list.getChildren().add(clickable(row, () -> opened.accept(List.of(p))));
             }
             card.getChildren().add(new VBox(6, text(StartScreen.RECENT, Font.font(family, FontWeight.BOLD, 11.5), MUTED),
                     list));
@@ -96,7 +107,7 @@ public final class StartSketch {
         root.setBackground(fill(new LinearGradient(0, 0, 0, 1, true, CycleMethod.NO_CYCLE,
                 new Stop(0, Color.web("#f8f9fc")), new Stop(1, Color.web("#eef1f7"))), 0));
         root.setId("startSketch");
-        FileDrops.install(root, dropped);
+        FileDrops.install(root, opened);
     }
 
     /** The sketch, to be the root of the window's first scene. */
@@ -110,6 +121,17 @@ public final class StartSketch {
      */
     public void touch() {
         pixel.setOpacity(pixel.getOpacity() == 1 ? 0.99 : 1);
+    }
+
+    /** {@code node}, running {@code action} on a primary-button click. */
+    private static Node clickable(Node node, Runnable action) {
+        node.setCursor(Cursor.HAND);
+        node.setOnMouseClicked(e -> {
+            if (e.getButton() == MouseButton.PRIMARY) {
+                action.run();
+            }
+        });
+        return node;
     }
 
     private static Node button(Icon icon, String label, boolean primary, String family) {
