@@ -92,13 +92,7 @@ class StartUpFxTest extends FxAppTestSupport {
             assertEquals(sample, window.workspace().primary().file());
             assertTrue(window.tree().view().getRoot() != null, "the dropped file's tree shows");
         } finally {
-            robot.interact(() -> {
-                if (made[0] != null) {
-                    made[0].workspace().closeAll();
-                }
-                launched[0].close();
-            });
-            prefs.removeNode();
+            close(robot, made[0], launched[0], prefs);
         }
     }
 
@@ -128,15 +122,20 @@ class StartUpFxTest extends FxAppTestSupport {
                 window = made[0];
                 assertEquals(sample, window.workspace().primary().file(), "clicked: " + clicked);
             } finally {
-                robot.interact(() -> {
-                    if (made[0] != null) {
-                        made[0].workspace().closeAll();
-                    }
-                    launched[0].close();
-                });
-                prefs.removeNode();
+                close(robot, made[0], launched[0], prefs);
             }
         }
+    }
+
+    /** Closes what a test launched from a sketch: the main window's files, the stage, the preferences used. */
+    private static void close(FxRobot robot, MainWindow made, Stage launched, Preferences prefs) throws Exception {
+        robot.interact(() -> {
+            if (made != null) {
+                made.workspace().closeAll();
+            }
+            launched.close();
+        });
+        prefs.removeNode();
     }
 
     /** The sketch's text node that shows {@code text} (its text starts with it). */
