@@ -1,8 +1,8 @@
 #!/bin/sh
-# Writes the command line's ahead-of-time cache (JDK 25+, JEP 483/514/515): one training process runs the commands
-# a user runs (org.ckptinspector.cli.StartupTraining: --version, inspect, stats, scan, export, diff, help) on the
-# sample checkpoint, and the JVM stores the classes they load, already parsed, verified and linked, with their
-# lambdas. The installed command (/usr/bin script of packaging/linux/postinst) starts with it.
+# Writes the command line's ahead-of-time cache (JDK 25+, JEP 483/514): one training process runs the commands a
+# user runs (org.ckptinspector.cli.StartupTraining: --version, inspect, stats, scan, export, diff, trajectory, help)
+# on the sample checkpoint, and the JVM stores the classes they load, already parsed, verified and linked, with
+# their lambdas. The installed command (/usr/bin script packaging/linux/command.sh) starts with it.
 # The cache is valid for this runtime and a jar of this name at any path, so it is made here, offline, and shipped.
 # Run by packaging/installers.xml.
 #

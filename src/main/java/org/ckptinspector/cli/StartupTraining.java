@@ -37,6 +37,9 @@ public final class StartupTraining {
         runs.add(new String[] {"inspect", st, "--json"});
         runs.add(new String[] {"inspect", st, pth, "--json"});
         runs.add(new String[] {"diff", sample, pth});
+        // Values that differ (float32 against bfloat16): the comparison's own paths, which equal values skip.
+        runs.add(new String[] {"diff", pth, st});
+        runs.add(new String[] {"trajectory", pth, st, "--json"});
         runs.add(new String[] {"export", "--help"});
         PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), false, "UTF-8");
         // The entry point too, which the installed command starts from (by name: cli does not depend on it).
