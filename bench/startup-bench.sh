@@ -10,7 +10,7 @@
 #              each command (JAVA25, default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; skipped when absent)
 #   image      what the installed command runs, from the package build's app image (mvn -Ppackage package): the
 #              installed script (packaging/linux/command.sh) filled in for the image's lib folder, which runs its
-#              jlinked runtime with the AOT cache it ships (lib/app/cli.aot; skipped when not built)
+#              jlinked runtime with the AOT cache it ships (lib/app/*.aot; skipped when not built)
 #   installed  the installed command (CLI, default checkpoint-inspector; skipped when not on PATH); the line
 #              under the table says whether its /usr/bin script starts with the AOT cache
 #   baseline   java -jar BASELINE_JAR, when given (an older build, for before/after under the same load)

@@ -85,16 +85,20 @@ for _ in 1 2 3 4 5; do
   ms=$(( (e - s) / 1000000 )); [ -n "$best" ] && [ "$best" -le "$ms" ] || best=$ms
 done
 echo "class archive: $(( $(stat -c %s "$archive") >> 20 )) MiB; inspect of a small file takes ${best} ms (best of 5)"
-# A runtime of JDK 25+ comes with the command line's ahead-of-time cache (made at build time); the command line
-# must start with it (the classes above then come from it), and nothing may be said about it on stderr.
-aot=/opt/$PACKAGE/lib/app/cli.aot
-if [ -s "$aot" ]; then
-  started=$(sh -x "/usr/bin/$PACKAGE" inspect "$FIXTURES/$FIXTURE" 2>&1 >/dev/null | grep '^+ exec ' || true)
-  case "$started" in *" -XX:AOTCache=$aot "*) ;; *) fail "/usr/bin/$PACKAGE does not start with the AOT cache $aot: $started" ;; esac
-  "$PACKAGE" inspect "$FIXTURES/$FIXTURE" 2>&1 >/dev/null | { ! grep .; } || fail "the AOT cache was refused (above)"
-  /opt/$PACKAGE/lib/runtime/bin/java -XX:AOTCache="$aot" -XX:AOTMode=on -cp /opt/$PACKAGE/lib/app/$PACKAGE.jar \
-    org.ckptinspector.Main --version >/dev/null || fail "the AOT cache $aot is not usable where it is installed"
-  echo "AOT cache: $(( $(stat -c %s "$aot") >> 20 )) MiB, used by /usr/bin/$PACKAGE"
+# A runtime of JDK 25+ comes with the command line's ahead-of-time caches (made at build time): inspect starts with
+# its own, the other commands with cli.aot (the classes above then come from them), and nothing may be said about
+# them on stderr.
+app=/opt/$PACKAGE/lib/app
+if [ -s "$app/cli.aot" ]; then
+  for run in "inspect:inspect.aot" "stats:cli.aot"; do
+    word=${run%%:*} aot=$app/${run#*:}
+    started=$(sh -x "/usr/bin/$PACKAGE" "$word" "$FIXTURES/$FIXTURE" 2>&1 >/dev/null | grep '^+ exec ' || true)
+    case "$started" in *" -XX:AOTCache=$aot "*) ;; *) fail "$PACKAGE $word does not start with the AOT cache $aot: $started" ;; esac
+    "$PACKAGE" "$word" "$FIXTURES/$FIXTURE" 2>&1 >/dev/null | { ! grep .; } || fail "the AOT cache $aot was refused (above)"
+    /opt/$PACKAGE/lib/runtime/bin/java -XX:AOTCache="$aot" -XX:AOTMode=on -cp "$app/$PACKAGE.jar" \
+      org.ckptinspector.Main --version >/dev/null || fail "the AOT cache $aot is not usable where it is installed"
+    echo "AOT cache: $(basename "$aot") $(( $(stat -c %s "$aot") >> 20 )) MiB, used by $PACKAGE $word"
+  done
 fi
 
 # The CLI through the installed launcher: arguments pass through, JSON on stdout, nothing on stderr; keys, dtypes,

@@ -11,13 +11,18 @@ case "$1" in
         thp=
         { read -r thp < /sys/kernel/mm/transparent_hugepage/enabled; } 2>/dev/null
         case "$thp" in *"[madvise]"*) thp=-XX:+UseTransparentHugePages ;; *) thp= ;; esac
+        # inspect and --version start from a cache of their own classes only (the JVM loads all of a cache's).
         # inspect reads metadata: its runs are short, and C2's compilations cost them more than they return.
         # --hash digests every byte, which C2's SHA-256 intrinsic does five times faster than C1 code.
+        cache=cli.aot
         jit=
-        if [ "$1" = inspect ]; then
-            case " $* " in *" --hash "*) ;; *) jit=-XX:TieredStopAtLevel=1 ;; esac
-        fi
-        exec "$lib/runtime/bin/java" -XX:AOTCache="$lib/app/cli.aot" $thp $jit -Xlog:all=off -Xlog:all=warning:stderr \
+        case "$1" in
+            inspect)
+                cache=inspect.aot
+                case " $* " in *" --hash "*) ;; *) jit=-XX:TieredStopAtLevel=1 ;; esac ;;
+            -V|--version) cache=inspect.aot ;;
+        esac
+        exec "$lib/runtime/bin/java" -XX:AOTCache="$lib/app/$cache" $thp $jit -Xlog:all=off -Xlog:all=warning:stderr \
             -cp "$lib/app/checkpoint-inspector.jar" org.ckptinspector.Main "$@" ;;
 esac
 exec @LAUNCHER@ "$@"
