@@ -3,8 +3,8 @@
 # user runs (org.ckptinspector.cli.StartupTraining) on the sample checkpoint, and the JVM stores the classes they
 # load, already parsed, verified and linked, with their lambdas. Two caches, as the JVM loads every class of a
 # cache at start: cli.aot from every command (--version, inspect, stats, scan, export, diff, trajectory, help), and
-# inspect.aot from --version and inspect alone, the commands scripts run most, which start 10-17 ms sooner with
-# it. The installed command (/usr/bin script packaging/linux/command.sh) picks one by its command word.
+# inspect.aot from --version and inspect alone, the commands scripts run most, which then start sooner. The
+# installed command (/usr/bin script packaging/linux/command.sh) picks one by its command word.
 # The caches are valid for this runtime and a jar of this name at any path, so they are made here, offline, and
 # shipped. Run by packaging/installers.xml.
 #

@@ -13,7 +13,7 @@ case "$1" in
         case "$thp" in *"[madvise]"*) thp=-XX:+UseTransparentHugePages ;; *) thp= ;; esac
         # inspect and --version start from a cache of their own classes only (the JVM loads all of a cache's).
         # inspect reads metadata: its runs are short, and C2's compilations cost them more than they return.
-        # --hash digests every byte, which C2's SHA-256 intrinsic does five times faster than C1 code.
+        # --hash digests every byte, which C2's SHA-256 intrinsic does far faster than C1 code.
         cache=cli.aot
         jit=
         case "$1" in
