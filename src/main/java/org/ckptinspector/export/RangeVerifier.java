@@ -6,7 +6,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,7 @@ final class RangeVerifier {
     /** Ends the placing: ranges can be written and compared from now on. */
     void seal() {
         sorted = byItem.values().toArray(new Placed[0]);
-        Arrays.sort(sorted, Comparator.comparingLong(p -> p.start));
+        Arrays.sort(sorted, (a, b) -> Long.compare(a.start, b.start));
         maxEnd = new long[sorted.length];
         long max = Long.MIN_VALUE;
         for (int i = 0; i < sorted.length; i++) {
@@ -276,7 +275,7 @@ final class RangeVerifier {
             synchronized (compared) {
                 ranges = new ArrayList<>(compared);
             }
-            ranges.sort(Comparator.comparingLong(r -> r[0]));
+            ranges.sort((a, b) -> Long.compare(a[0], b[0]));
             long reached = 0;
             for (long[] r : ranges) {
                 if (r[0] > reached) {

@@ -1,7 +1,6 @@
 package org.ckptinspector.stats;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.ckptinspector.model.DType;
@@ -41,7 +40,10 @@ public final class HealthCheck {
             }
             check(t, found);
         }
-        found.sort(Comparator.comparing((Ranked r) -> r.problem.kind()).thenComparing(r -> -r.weight));
+        found.sort((a, b) -> {
+            int byKind = a.problem.kind().compareTo(b.problem.kind());
+            return byKind != 0 ? byKind : Double.compare(-a.weight, -b.weight);
+        });
         return found.stream().map(r -> r.problem).toList();
     }
 

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -186,7 +185,7 @@ public final class GgufReader {
     private static void checkData(Path file, List<Info> infos, long dataStart, long alignment, long length)
             throws CheckpointException {
         List<Info> byOffset = new ArrayList<>(infos);
-        byOffset.sort(Comparator.comparingLong(Info::offset));
+        byOffset.sort((a, b) -> Long.compare(a.offset(), b.offset()));
         long end = 0;
         for (Info i : byOffset) {
             if (i.offset() < 0 || i.offset() % alignment != 0) {
