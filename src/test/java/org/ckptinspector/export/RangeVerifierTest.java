@@ -20,9 +20,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.ckptinspector.Fixtures;
+import org.ckptinspector.ProgressRecorder;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.io.FileSpan;
 import org.ckptinspector.model.Checkpoint;
@@ -69,27 +69,14 @@ class RangeVerifierTest {
             long valuesAt = valuesAt(out, "big");
             long flipped = 3 * RangeVerifier.READ + 5;  // in the first piece, after a few compared ranges
 
-            AtomicLong mostDone = new AtomicLong();
-            AtomicLong total = new AtomicLong();
-            TaskMonitor recording = new TaskMonitor() {
-                @Override
-                public void progress(long done, long all, String message) {
-                    mostDone.accumulateAndGet(done, Math::max);
-                    total.set(all);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return false;
-                }
-            };
+            ProgressRecorder recording = new ProgressRecorder();
             ExportException e = assertThrows(ExportException.class, () -> Exporter.write(plan, out, recording,
                     channel -> new FlippingChannel(channel, valuesAt + flipped)));
 
             assertTrue(e.getMessage().endsWith("does not read back as the source: big: differs from the source at "
                     + "byte " + flipped + " of its " + plan.tensorBytes() + " bytes of values"), e.getMessage());
-            assertTrue(mostDone.get() < plan.tensorBytes() / 4, "found in the first piece: " + mostDone + " of "
-                    + total + " done");
+            assertTrue(recording.mostDone() < plan.tensorBytes() / 4, "found in the first piece: "
+                    + recording.mostDone() + " of " + recording.total() + " done");
             assertArrayEquals(before, Files.readAllBytes(out), "the file at the output path is untouched");
             try (Stream<Path> files = Files.list(dir)) {
                 assertEquals(Set.of(source, out), files.collect(java.util.stream.Collectors.toSet()));

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ckptinspector.ProgressRecorder;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.TensorRef;
@@ -199,21 +200,10 @@ class LargeTensorStatsTest {
     void progressReachesTheTotalAndCancellingStops() throws Exception {
         try (Checkpoint c = CheckpointOpener.open(file)) {
             List<TensorRef> tensors = c.tensors();
-            AtomicLong last = new AtomicLong();
-            AtomicLong total = new AtomicLong();
-            CheckpointStatistics.compute(tensors, StatsOptions.DEFAULT, new TaskMonitor() {
-                @Override
-                public void progress(long done, long all, String message) {
-                    last.accumulateAndGet(done, Math::max);
-                    total.set(all);
-                }
-
-                @Override
-                public boolean isCancelled() {
-                    return false;
-                }
-            });
-            assertTrue(last.get() > 0 && last.get() <= total.get(), last + " of " + total);
+            ProgressRecorder progress = new ProgressRecorder();
+            CheckpointStatistics.compute(tensors, StatsOptions.DEFAULT, progress);
+            assertTrue(progress.mostDone() > 0 && progress.mostDone() <= progress.total(),
+                    progress.mostDone() + " of " + progress.total());
             AtomicLong calls = new AtomicLong();
             assertThrows(CancelledException.class, () -> CheckpointStatistics.compute(tensors, StatsOptions.DEFAULT,
                     new TaskMonitor() {
