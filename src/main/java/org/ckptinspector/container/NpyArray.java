@@ -16,6 +16,9 @@ public final class NpyArray {
      * cannot read but whose framing is sound counts as an object array, since numpy may still read it.
      */
     public static ByteRegion objectPickle(ByteRegion bytes) throws IOException {
+        if (!NpyHeader.sniff(bytes)) {
+            return null;  // most scanned records are no array: no exception for them
+        }
         long dataStart;
         try {
             NpyHeader header = NpyHeader.read(bytes);

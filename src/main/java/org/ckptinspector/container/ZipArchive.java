@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.ckptinspector.io.ByteRegion;
@@ -109,22 +110,25 @@ public final class ZipArchive implements Closeable {
         long pos = cdirOffset;
         long cdirEnd = cdirOffset + cdirSize;
         for (int i = 0; i < total; i++) {
-            if (pos > length - CENTRAL_SIZE || zip.slice(pos, 4).getInt(0) != CENTRAL_SIG) {
+            ByteBuffer h = centralHeader(zip, pos);
+            if (h == null) {
                 throw corrupt(source, "central directory entry " + i + " of the " + total + " the end record "
                         + "declares is missing (torch refuses the archive)");
             }
-            ZipEntry entry = entry(zip, source, pos, i, true, cdirEnd);
-            pos = entryEnd(zip, pos);
-            entries.add(entry);
+            entries.add(entry(zip, source, pos, h, i, true, cdirEnd));
+            pos = recordEnd(pos, h);
         }
-        for (int i = (int) total; i < MAX_ENTRIES && pos <= length - CENTRAL_SIZE
-                && zip.slice(pos, 4).getInt(0) == CENTRAL_SIG; i++) {
+        for (int i = (int) total; i < MAX_ENTRIES; i++) {
+            ByteBuffer h = centralHeader(zip, pos);
+            if (h == null) {
+                break;
+            }
             try {
-                entries.add(entry(zip, source, pos, i, false, length));
+                entries.add(entry(zip, source, pos, h, i, false, length));
             } catch (CheckpointException ex) {
                 break;
             }
-            pos = entryEnd(zip, pos);
+            pos = recordEnd(pos, h);
         }
         return new ZipArchive(zip, source, List.copyOf(entries), (int) total);
     }
@@ -145,20 +149,27 @@ public final class ZipArchive implements Closeable {
         return -1;
     }
 
-    private static long entryEnd(ByteRegion zip, long pos) throws IOException {
+    /** The fixed part of the central record at {@code pos}, or null when none starts there. */
+    private static ByteBuffer centralHeader(ByteRegion zip, long pos) throws IOException {
+        if (pos > zip.length() - CENTRAL_SIZE) {
+            return null;
+        }
         ByteBuffer h = zip.slice(pos, CENTRAL_SIZE);
+        return h.getInt(0) == CENTRAL_SIG ? h : null;
+    }
+
+    /** Where the central record at {@code pos}, with fixed part {@code h}, ends. */
+    private static long recordEnd(long pos, ByteBuffer h) {
         return pos + CENTRAL_SIZE + (h.getShort(28) & 0xffff) + (h.getShort(30) & 0xffff)
                 + (h.getShort(32) & 0xffff);
     }
 
     /** One central record, with the checks {@code mz_zip_reader_read_central_dir} makes. */
-    private static ZipEntry entry(ByteRegion zip, String source, long pos, int index, boolean declared, long end)
-            throws IOException {
-        ByteBuffer h = zip.slice(pos, CENTRAL_SIZE);
+    private static ZipEntry entry(ByteRegion zip, String source, long pos, ByteBuffer h, int index,
+            boolean declared, long end) throws IOException {
         int nameLength = h.getShort(28) & 0xffff;
         int extraLength = h.getShort(30) & 0xffff;
-        long recordEnd = entryEnd(zip, pos);
-        if (recordEnd > end) {
+        if (recordEnd(pos, h) > end) {
             throw corrupt(source, "central directory entry " + index + " reaches past the directory");
         }
         byte[] name = new byte[nameLength];
@@ -171,25 +182,36 @@ public final class ZipArchive implements Closeable {
         long compressed = wide[1];
         long local = wide[2];
         int diskStart = h.getShort(34) & 0xffff;
-        String where = "central directory entry " + index + " (" + new String(name,
-                java.nio.charset.StandardCharsets.UTF_8) + ")";
         if (size < 0 || compressed < 0 || local < 0) {
-            throw corrupt(source, where + " declares a size or offset beyond 2^63 bytes; torch refuses the "
-                    + "archive");
+            throw corrupt(source, where(index, name) + " declares a size or offset beyond 2^63 bytes; torch "
+                    + "refuses the archive");
         }
         if (method == 0 && size != compressed || size != 0 && compressed == 0) {
-            throw corrupt(source, where + " declares inconsistent sizes; torch refuses the archive");
+            throw corrupt(source, where(index, name) + " declares inconsistent sizes; torch refuses the archive");
         }
         if (diskStart != 0 && diskStart != 1) {
-            throw corrupt(source, where + " starts on another disk; torch refuses the archive");
+            throw corrupt(source, where(index, name) + " starts on another disk; torch refuses the archive");
         }
         if (compressed != UNSET32 && (local < 0 || compressed < 0 || local + LOCAL_SIZE + compressed > zip.length())) {
-            throw corrupt(source, where + " reaches past the end of the file; torch refuses the archive");
+            throw corrupt(source, where(index, name) + " reaches past the end of the file; torch refuses the "
+                    + "archive");
         }
         if ((flags & 1 << 13) != 0) {
-            throw corrupt(source, where + " has a masked local header (encrypted directory); torch refuses it");
+            throw corrupt(source, where(index, name) + " has a masked local header (encrypted directory); torch "
+                    + "refuses it");
         }
         return new ZipEntry(index, name, flags, method, size, compressed, local, h.getInt(38), declared);
+    }
+
+    /** How messages name a record read; made only for a message. */
+    private static String named(ZipEntry e) {
+        return "record " + e.name();
+    }
+
+    /** How messages name a central record; made only for a message. */
+    private static String where(int index, byte[] name) {
+        return "central directory entry " + index + " (" + new String(name, java.nio.charset.StandardCharsets.UTF_8)
+                + ")";
     }
 
     /** Sizes and local header offset from the ZIP64 extra field (id 1) where the 32-bit fields are all ones. */
@@ -296,26 +318,27 @@ public final class ZipArchive implements Closeable {
      *     header, a directory entry whose bytes torch would leave uninitialised)
      */
     public ByteRegion read(ZipEntry e) throws IOException {
-        String where = "record " + e.name();
         if (e.isEncrypted()) {
-            throw unsupported(source, where + " is encrypted; torch cannot read it");
+            throw unsupported(source, named(e) + " is encrypted; torch cannot read it");
         }
         if (e.method() != 0 && e.method() != 8) {
-            throw unsupported(source, where + " uses compression method " + e.method() + "; torch reads only STORED "
-                    + "and DEFLATE");
+            throw unsupported(source, named(e) + " uses compression method " + e.method() + "; torch reads only "
+                    + "STORED and DEFLATE");
         }
         if (e.isDirectory() && e.size() > 0) {
-            throw corrupt(source, where + " is marked as a directory; torch would read uninitialised memory for it");
+            throw corrupt(source, named(e) + " is marked as a directory; torch would read uninitialised memory for "
+                    + "it");
         }
         long local = e.localHeaderOffset();
-        if (local < 0 || local > zip.length() - LOCAL_SIZE || zip.slice(local, 4).getInt(0) != LOCAL_SIG) {
-            throw corrupt(source, "the local header of " + where + " at offset " + local + " is missing or corrupt");
+        ByteBuffer h = local < 0 || local > zip.length() - LOCAL_SIZE ? null : zip.slice(local, LOCAL_SIZE);
+        if (h == null || h.getInt(0) != LOCAL_SIG) {
+            throw corrupt(source, "the local header of " + named(e) + " at offset " + local + " is missing or "
+                    + "corrupt");
         }
-        ByteBuffer h = zip.slice(local, LOCAL_SIZE);
         long data = local + LOCAL_SIZE + (h.getShort(26) & 0xffff) + (h.getShort(28) & 0xffff);
         long stored = e.compressedSize();
         if (stored < 0 || data > zip.length() || stored > zip.length() - data) {
-            throw corrupt(source, where + " reaches past the end of the archive (truncated?)");
+            throw corrupt(source, named(e) + " reaches past the end of the archive (truncated?)");
         }
         ByteRegion raw = zip.region(data, stored);
         if (e.method() == 0 || e.size() == 0) {
@@ -346,52 +369,46 @@ public final class ZipArchive implements Closeable {
         return u >= 'A' && u <= 'Z' ? u - 'A' + 'a' : u;
     }
 
-    private static boolean less(List<ZipEntry> e, int l, int r) {
-        byte[] a = e.get(l).rawName();
-        byte[] b = e.get(r).rawName();
-        int n = Math.min(a.length, b.length);
-        for (int i = 0; i < n; i++) {
-            int x = lower(a[i]);
-            int y = lower(b[i]);
-            if (x != y) {
-                return x < y;
-            }
-        }
-        return a.length < b.length;
-    }
-
     /** {@code mz_zip_reader_sort_central_dir_offsets_by_filename}, the same heap sort step by step. */
     private static int[] sortedIndex(List<ZipEntry> e) {
         int size = e.size();
+        // Names lower-cased once: then miniz's comparison is Arrays.compareUnsigned, a prefix sorting first.
+        byte[][] keys = new byte[size][];
         int[] idx = new int[size];
         for (int i = 0; i < size; i++) {
             idx[i] = i;
+            byte[] name = e.get(i).rawName();
+            byte[] key = new byte[name.length];
+            for (int j = 0; j < name.length; j++) {
+                key[j] = (byte) lower(name[j]);
+            }
+            keys[i] = key;
         }
         if (size <= 1) {
             return idx;
         }
         for (int start = (size - 2) >> 1; start >= 0; start--) {
-            siftDown(e, idx, start, size);
+            siftDown(keys, idx, start, size);
         }
         for (int end = size - 1; end > 0; end--) {
             int t = idx[end];
             idx[end] = idx[0];
             idx[0] = t;
-            siftDown(e, idx, 0, end);
+            siftDown(keys, idx, 0, end);
         }
         return idx;
     }
 
-    private static void siftDown(List<ZipEntry> e, int[] idx, int root, int size) {
+    private static void siftDown(byte[][] keys, int[] idx, int root, int size) {
         while (true) {
             int child = root * 2 + 1;
             if (child >= size) {
                 return;
             }
-            if (child + 1 < size && less(e, idx[child], idx[child + 1])) {
+            if (child + 1 < size && Arrays.compareUnsigned(keys[idx[child]], keys[idx[child + 1]]) < 0) {
                 child++;
             }
-            if (!less(e, idx[root], idx[child])) {
+            if (Arrays.compareUnsigned(keys[idx[root]], keys[idx[child]]) >= 0) {
                 return;
             }
             int t = idx[root];

@@ -37,7 +37,10 @@ final class EmbeddedPayload {
 
     /** The bytes a str stands for: Latin-1 when every character fits (protocol 2 pickles bytes that way). */
     static ByteRegion bytesOf(String text) {
-        boolean latin1 = text.chars().allMatch(c -> c <= 0xff);
+        boolean latin1 = true;
+        for (int i = 0; i < text.length() && latin1; i++) {
+            latin1 = text.charAt(i) <= 0xff;
+        }
         return ByteRegion.of(text.getBytes(latin1 ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
     }
 

@@ -62,7 +62,6 @@ final class ZipMembers {
 
     /** @return whether the entry held a pickle or a container that was scanned */
     private boolean scanEntry(ZipArchive zip, ZipEntry e, String record, int depth) throws IOException {
-        String where = zip.source() + ", record " + record;
         boolean namedPickle = e.name().toLowerCase(Locale.ROOT).endsWith("pkl");
         if (e.size() == 0 && !namedPickle) {
             return false;
@@ -82,6 +81,7 @@ final class ZipMembers {
             return namedPickle;
         }
         if (ZipArchive.sniff(data)) {
+            String where = where(zip, record);
             if (depth >= PickleScanner.MAX_EMBEDDING_DEPTH) {
                 out.error(where + ": a zip archive nested deeper than " + PickleScanner.MAX_EMBEDDING_DEPTH
                         + " levels; not scanned");
@@ -92,17 +92,18 @@ final class ZipMembers {
         }
         ByteRegion npyPickle = NpyArray.objectPickle(data);
         if (npyPickle != null) {
-            new PickleScanner(out, monitor, containers, depth).scanRecord(npyPickle, record, where
+            new PickleScanner(out, monitor, containers, depth).scanRecord(npyPickle, record, where(zip, record)
                     + " (object array)");
             return true;
         }
         if (namedPickle) {
-            new PickleScanner(out, monitor, containers, depth).scanRecord(data, record, where);
+            new PickleScanner(out, monitor, containers, depth).scanRecord(data, record, where(zip, record));
             return true;
         }
         if (!startsLikeProtocolPickle(data)) {
             return false;
         }
+        String where = where(zip, record);
         if (STORAGE_RECORD.matcher(e.name()).matches()) {
             ScanCollector trial = new ScanCollector(out.trace());
             new PickleScanner(trial, monitor, containers, depth).scanRecord(data, record, where);
@@ -113,6 +114,11 @@ final class ZipMembers {
         }
         new PickleScanner(out, monitor, containers, depth).scanRecord(data, record, where);
         return true;
+    }
+
+    /** How messages name a record: made only for the records scanned, not for every storage. */
+    private static String where(ZipArchive zip, String record) {
+        return zip.source() + ", record " + record;
     }
 
     /** A PROTO opcode with a protocol CPython knows: how every pickle of protocol 2 or later starts. */
