@@ -357,10 +357,10 @@ public final class PickleReader {
     }
 
     private CheckpointException corrupt(String reason) {
-        return new CheckpointException(CheckpointException.Kind.CORRUPT, source + ": " + reason);
+        return new MalformedPickle(CheckpointException.Kind.CORRUPT, source + ": " + reason);
     }
 
     private CheckpointException limit(String reason) {
-        return new CheckpointException(CheckpointException.Kind.LIMIT_EXCEEDED, source + ": " + reason);
+        return new MalformedPickle(CheckpointException.Kind.LIMIT_EXCEEDED, source + ": " + reason);
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.pickle.MalformedPickle;
 import org.ckptinspector.pickle.Opcode;
 import org.ckptinspector.pickle.PickleOp;
 import org.ckptinspector.pickle.PickleReader;
@@ -400,24 +401,7 @@ final class PickleScanner {
         }
 
         private CheckpointException corrupt(String reason) {
-            return new Unreadable(source + ": " + reason);
-        }
-    }
-
-    /**
-     * Where CPython's unpickler would fail. It describes the bytes, not this code, so it has no stack trace: every
-     * text argument that may be a pickle is tried as one, and nearly all such trials end here.
-     */
-    private static final class Unreadable extends CheckpointException {
-        private static final long serialVersionUID = 1L;
-
-        Unreadable(String message) {
-            super(Kind.CORRUPT, message);
-        }
-
-        @Override
-        public synchronized Throwable fillInStackTrace() {
-            return this;
+            return new MalformedPickle(CheckpointException.Kind.CORRUPT, source + ": " + reason);
         }
     }
 
