@@ -263,8 +263,8 @@ public record TrainingState(String modelKey, List<ModelParameter> parameters, Li
                 counts.merge(String.valueOf(t.path().get(0)), 1, Integer::sum);
             }
         }
-        return counts.entrySet().stream().max((a, b) -> Integer.compare(a.getValue(), b.getValue())).map(Map.Entry::getKey)
-                .orElse(null);
+        return counts.entrySet().stream().max((a, b) -> Integer.compare(a.getValue(), b.getValue()))
+                .map(Map.Entry::getKey).orElse(null);
     }
 
     private static String first(List<Object> path) {

@@ -59,9 +59,10 @@ public final class StartSketch {
         String family = Font.getDefault().getFamily();
         Text title = text(StartScreen.TITLE, Font.font(family, FontWeight.BOLD, 26), TEXT);
         Text subtitle = text(StartScreen.SUBTITLE, Font.font(family, 14), MUTED);
-        HBox buttons = new HBox(12, clickable(button(Icon.OPEN, StartScreen.OPEN, true, family),
-                () -> clicked.accept(Click.OPEN)), clickable(button(Icon.SAMPLE, StartScreen.SAMPLE, false, family),
-                () -> clicked.accept(Click.SAMPLE)));
+        Node open = clickable(button(Icon.OPEN, StartScreen.OPEN, true, family), () -> clicked.accept(Click.OPEN));
+        Node sample = clickable(button(Icon.SAMPLE, StartScreen.SAMPLE, false, family),
+                () -> clicked.accept(Click.SAMPLE));
+        HBox buttons = new HBox(12, open, sample);
         buttons.setAlignment(Pos.CENTER_LEFT);
 
         Text dropText = text(StartScreen.DROP, Font.font(family, 13), MUTED);
@@ -92,11 +93,10 @@ public final class StartSketch {
                 row.setClip(clip);
                 list.getChildren().add(clickable(row, () -> opened.accept(List.of(p))));
             }
-            card.getChildren().add(new VBox(6, text(StartScreen.RECENT, Font.font(family, FontWeight.BOLD, 11.5), MUTED),
-                    list));
+            Text heading = text(StartScreen.RECENT, Font.font(family, FontWeight.BOLD, 11.5), MUTED);
+            card.getChildren().add(new VBox(6, heading, list));
         }
-        card.getChildren().add(text(StartScreen.KEYS,
-                Font.font(family, 11.5), Color.web("#8a91a0")));
+        card.getChildren().add(text(StartScreen.KEYS, Font.font(family, 11.5), Color.web("#8a91a0")));
         card.setPadding(new Insets(36, 40, 32, 40));
         card.setBackground(fill(Color.WHITE, 14));
         card.setMaxWidth(620);
