@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.ZipOutputStream;
 import org.ckptinspector.StoredZip;
+import org.ckptinspector.format.dcp.DcpReader;
+import org.ckptinspector.format.gguf.GgufReader;
+import org.ckptinspector.format.numpy.NumpyReader;
+import org.ckptinspector.format.pt2.Pt2Reader;
 import org.ckptinspector.format.safetensors.SafetensorsReader;
 import org.ckptinspector.format.torch.TorchLegacyReader;
 import org.ckptinspector.format.torch.TorchTarReader;
@@ -42,7 +46,9 @@ import org.junit.jupiter.api.AfterAll;
 class CheckpointFuzzTest {
     /** Tensors up to this many elements are hashed, which reads their bytes through arbitrary strides. */
     private static final long HASHED_ELEMENTS = 4096;
+    private static final String DISTCP = "__0_0.distcp";
     private static Path scratch;
+    private static Path dcp;
 
     @FuzzTest
     void pickleInterpreter(byte[] pickle) throws IOException {
@@ -79,6 +85,38 @@ class CheckpointFuzzTest {
         } catch (CheckpointException expected) {
             // refusing bad input is the other acceptable outcome
         }
+    }
+
+    @FuzzTest
+    void ggufReader(byte[] data) throws IOException {
+        Path file = write(data);
+        accept(() -> GgufReader.read(file));
+    }
+
+    @FuzzTest
+    void npyReader(byte[] data) throws IOException {
+        Path file = write(data);
+        accept(() -> NumpyReader.readNpy(file));
+    }
+
+    @FuzzTest
+    void npzReader(byte[] data) throws IOException {
+        Path file = write(data);
+        accept(() -> NumpyReader.readNpz(file));
+    }
+
+    @FuzzTest
+    void pt2Reader(byte[] data) throws IOException {
+        Path file = write(data);
+        accept(() -> Pt2Reader.read(file));
+    }
+
+    /** The {@code .metadata} pickle of a DCP folder whose items are the DCP fixture's {@code __0_0.distcp}. */
+    @FuzzTest
+    void dcpMetadata(byte[] metadata) throws IOException {
+        Path dir = dcpFolder();
+        Files.write(dir.resolve(".metadata"), metadata);
+        accept(() -> DcpReader.read(dir));
     }
 
     @FuzzTest
@@ -124,6 +162,12 @@ class CheckpointFuzzTest {
         if (scratch != null) {
             Files.deleteIfExists(scratch);
         }
+        if (dcp != null) {
+            for (String name : new String[] {".metadata", DISTCP}) {
+                Files.deleteIfExists(dcp.resolve(name));
+            }
+            Files.deleteIfExists(dcp);
+        }
     }
 
     /** A reader call; the checkpoint it returns is closed after use. */
@@ -154,6 +198,15 @@ class CheckpointFuzzTest {
             scratch = Files.createTempFile("ckpt-fuzz-", ".bin");
         }
         return Files.write(scratch, data);
+    }
+
+    /** One scratch DCP folder holding the fixture's data file; each input rewrites its {@code .metadata}. */
+    private static Path dcpFolder() throws IOException {
+        if (dcp == null) {
+            dcp = Files.createTempDirectory("ckpt-fuzz-dcp-");
+            Files.copy(Path.of("src/test/resources/fixtures/llm-folders/dcp", DISTCP), dcp.resolve(DISTCP));
+        }
+        return dcp;
     }
 
     /** A torch zip around {@code pickle}: data.pkl plus two storages of 64 bytes, a version and a byteorder. */

@@ -10,6 +10,10 @@ import zipfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 RES = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 SOURCES = [os.path.join(RES, d) for d in ("fixtures/torch-1.13", "fixtures/torch-2.13", "generated", "hostile")]
+# The LLM formats' readers: their small fixtures and the container corpus's files of each kind, by extension.
+LLM_SOURCES = [os.path.join(RES, d) for d in ("fixtures/llm", "fixtures/llm-folders", "containers", "hostile-policy")]
+LLM_TARGETS = {".gguf": "ggufReader", ".npy": "npyReader", ".npz": "npzReader", ".pt2": "pt2Reader",
+               ".metadata": "dcpMetadata"}
 MAX_SEED = 64 * 1024
 
 
@@ -66,7 +70,16 @@ def main():
             put("safetensorsReader", data)
         else:
             put("pickleInterpreter", data)
-    for t in ("pickleInterpreter", "zipReader", "legacyReader", "tarReader", "safetensorsReader", "scanner"):
+    for root in LLM_SOURCES:
+        for dirpath, _, names in os.walk(root):
+            for n in sorted(names):
+                target = LLM_TARGETS.get(os.path.splitext(n)[1] or n)
+                if target:
+                    data = open(os.path.join(dirpath, n), "rb").read()
+                    put(target, data)
+                    put("scanner", data)
+    for t in ("pickleInterpreter", "zipReader", "legacyReader", "tarReader", "safetensorsReader", "scanner",
+              *LLM_TARGETS.values()):
         print(t, len(os.listdir(os.path.join(HERE, "CheckpointFuzzTestInputs", t))))
 
 
