@@ -270,9 +270,9 @@ public final class RestrictedUnpickler {
                     + "checkpoints never use");
             case NEXT_BUFFER -> throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED, source
                     + ": NEXT_BUFFER at offset " + offset + " needs an out-of-band buffer the file cannot carry");
-            case READONLY_BUFFER -> {
-                // marks the top buffer read-only; nothing to do for an inert value
-            }
+            // Marks the top buffer read-only, nothing to do for an inert value; but CPython takes the top value
+            // first, so an empty stack is an underflow there too.
+            case READONLY_BUFFER -> peek();
             default -> throw new AssertionError(op.opcode());
         }
         return null;
