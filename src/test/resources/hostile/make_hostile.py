@@ -565,6 +565,9 @@ def build():
     add("st_non_utf8.safetensors", safetensors(None, F32x2, raw_header=b'{"\xff\xfe": {"dtype": "F32", "shape": [2], '
                                                                        b'"data_offsets": [0, 8]}}'),
         "corrupt", "the header is not UTF-8", scan_error(), opens("error"))
+    add("st_utf16_header.safetensors", safetensors(None, F32x2, raw_header=json.dumps(good).encode("utf-16-le")),
+        "corrupt", "the header is JSON in UTF-16, which Jackson would decode; safetensors reads UTF-8 only",
+        scan_error(), opens("error"))
     add("st_duplicate_keys.safetensors", safetensors(None, F32x2 + F32x2, raw_header=(
         b'{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, '
         b'"a": {"dtype": "F32", "shape": [2], "data_offsets": [8, 16]}}')),

@@ -1,6 +1,5 @@
 package org.ckptinspector.container;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
@@ -20,9 +19,10 @@ import org.ckptinspector.model.PyValue;
 /**
  * A shard index ({@code model.safetensors.index.json}, {@code pytorch_model.bin.index.json}): its weight_map
  * from tensor name to shard file, each shard a plain file name in the index's folder (anything that could leave
- * the folder is refused). Read with Jackson's streaming parser under the rules of a parsed tree: a repeated key
- * keeps its first place and its last value, and text after the root value is ignored. Only a shard name that is
- * not text is built as a tree, for its JSON text in the error. Nesting is bounded by the parser's limit.
+ * the folder is refused). Read with Jackson's streaming parser as transformers' {@code json.loads} reads it: a
+ * repeated key keeps its first place and its last value, and nothing but whitespace may follow the root value
+ * ({@link JsonText}). Only a shard name that is not text is built as a tree, for its JSON text in the error.
+ * Nesting is bounded by the parser's limit.
  *
  * @param weightMap tensor name to shard file name, in the index's order
  * @param metadata the index's metadata object as Python values; empty when none
@@ -30,7 +30,6 @@ import org.ckptinspector.model.PyValue;
 public record ShardIndex(Path index, Map<String, String> weightMap, PyValue.Dict metadata) {
     /** An index is small; a larger "index" is refused rather than parsed. */
     public static final long MAX_INDEX_BYTES = 64L << 20;
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** Parses {@code index}. */
     public static ShardIndex read(Path index) throws IOException {
@@ -39,7 +38,7 @@ public record ShardIndex(Path index, Map<String, String> weightMap, PyValue.Dict
         }
         Map<String, Object> entries = null;
         Map<String, PyValue> metadata = new LinkedHashMap<>();
-        try (JsonParser p = JSON.createParser(index.toFile())) {
+        try (JsonParser p = JsonText.python(index, "shard index")) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 p.skipChildren();
             } else {
@@ -54,6 +53,8 @@ public record ShardIndex(Path index, Map<String, String> weightMap, PyValue.Dict
                     p.skipChildren();
                 }
             }
+        } catch (CheckpointException e) {
+            throw e;
         } catch (IOException e) {
             throw CheckpointException.corrupt(index, "shard index is not valid JSON");
         }

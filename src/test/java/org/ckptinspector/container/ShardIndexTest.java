@@ -2,6 +2,7 @@ package org.ckptinspector.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,7 +32,7 @@ class ShardIndexTest {
         "{\"metadata\": {\"x\": 1.5e300, \"y\": -0.0, \"z\": 123456789012345678901234567890, \"t\": true,"
                 + " \"n\": null, \"o\": {\"k\": [1, 2.50, \"v\\u00e9\\n\"], \"k\": 3}, \"s\": \"text\", \"x\": 2},"
                 + " \"weight_map\": {\"w\": \"a.bin\", \"q\": \"b.bin\"}}",
-        "{\"weight_map\": [], \"weight_map\": {\"a\": \"s\"}, \"metadata\": 7} trailing",
+        "{\"weight_map\": [], \"weight_map\": {\"a\": \"s\"}, \"metadata\": 7}",
         "{\"weight_map\": {}, \"metadata\": [1, 2]}",
         "{\"weight_map\": {\"w\": 5}}",
         "{\"weight_map\": {\"q\": {\"r\": 1}}}",
@@ -40,7 +41,6 @@ class ShardIndexTest {
         "{\"weight_map\": 3}",
         "[{\"weight_map\": {\"a\": \"s\"}}]",
         "\"weight_map\"",
-        "",
     })
     void readsWhatATreeOfTheFileHolds(String json) throws IOException {
         Path file = Files.writeString(dir.resolve("model.safetensors.index.json"), json);
@@ -77,13 +77,14 @@ class ShardIndexTest {
         assertEquals(json(expectedMeta), json(parsed.metadata()));
     }
 
+    /** What json.loads refuses (JsonFilesDifferentialTest holds more against transformers itself). */
     @ParameterizedTest
-    @ValueSource(strings = {"{\"weight_map\": {\"a\": \"s\"", "{\"weight_map\": {\"a\": s}}", "[1, 2"})
+    @ValueSource(strings = {"{\"weight_map\": {\"a\": \"s\"", "{\"weight_map\": {\"a\": s}}", "[1, 2",
+        "{\"weight_map\": {\"a\": \"s\"}} trailing", ""})
     void invalidJsonIsReportedAsSuch(String json) throws IOException {
         Path file = Files.writeString(dir.resolve("bad.index.json"), json);
-        assertThrows(IOException.class, () -> new ObjectMapper().readTree(file.toFile()));
         CheckpointException e = assertThrows(CheckpointException.class, () -> ShardIndex.read(file));
-        assertEquals(file + ": shard index is not valid JSON", e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ": shard index is not valid JSON: "), e.getMessage());
     }
 
     @Test

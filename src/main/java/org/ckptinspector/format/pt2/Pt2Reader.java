@@ -1,6 +1,5 @@
 package org.ckptinspector.format.pt2;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,11 +13,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.ckptinspector.format.torch.ByteSwappedRegion;
+import org.ckptinspector.container.JsonText;
 import org.ckptinspector.container.ZipArchive;
 import org.ckptinspector.container.ZipEntry;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.MappedFile;
-import org.ckptinspector.io.RegionInputStream;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.DType;
@@ -40,7 +39,6 @@ import org.ckptinspector.pickle.RestrictedUnpickler;
  */
 public final class Pt2Reader {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final JsonFactory STREAM = new JsonFactory();
     /** Config files above this size are refused; real ones are a few kilobytes per tensor. */
     private static final long MAX_CONFIG = 256L << 20;
     private static final int STRIDED = 7;
@@ -188,8 +186,8 @@ public final class Pt2Reader {
         if (r.length() > MAX_CONFIG) {
             throw CheckpointException.limit(file, "record " + name + " is larger than " + MAX_CONFIG + " bytes");
         }
-        try {
-            return JSON.readTree(new RegionInputStream(r));
+        try (JsonParser p = JsonText.python(file, "record " + name, r)) {
+            return JSON.readTree(p);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw CheckpointException.corrupt(file, "record " + name + " is not valid JSON: "
                     + e.getOriginalMessage());
@@ -234,7 +232,7 @@ public final class Pt2Reader {
             if (json == null) {
                 continue;
             }
-            try (JsonParser p = STREAM.createParser(new RegionInputStream(json))) {
+            try (JsonParser p = JsonText.python(file, "record " + name, json)) {
                 if (p.nextToken() != JsonToken.START_OBJECT) {
                     continue;
                 }

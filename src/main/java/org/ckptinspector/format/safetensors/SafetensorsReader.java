@@ -15,9 +15,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.ckptinspector.container.JsonText;
 import org.ckptinspector.io.ByteRegion;
 import org.ckptinspector.io.MappedFile;
-import org.ckptinspector.io.RegionInputStream;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.DType;
@@ -180,7 +180,7 @@ public final class SafetensorsReader {
     private static List<Entry> readHeader(Path file, ByteRegion header, PyValue.Dict metadata)
             throws CheckpointException {
         List<Entry> entries = new ArrayList<>();
-        try (JsonParser p = JSON.createParser(new RegionInputStream(header))) {
+        try (JsonParser p = JsonText.parser(JSON, file, "safetensors header", header)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw bad(file, "safetensors header is not a JSON object");
             }

@@ -1,5 +1,6 @@
 package org.ckptinspector.format.sharded;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.Map;
+import org.ckptinspector.container.JsonText;
 import org.ckptinspector.model.CheckpointException;
 import org.ckptinspector.model.PyValue;
 
@@ -25,8 +27,9 @@ public final class JsonTree {
             if (Files.size(file) > MAX_BYTES) {
                 throw CheckpointException.limit(file, "JSON file larger than " + MAX_BYTES + " bytes");
             }
-            JsonNode root = new ObjectMapper().readTree(file.toFile());
-            return root == null ? PyValue.None.NONE : convert(root);
+            try (JsonParser p = JsonText.python(file, "the file")) {
+                return convert(new ObjectMapper().readTree(p));
+            }
         } catch (CheckpointException e) {
             throw e;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
