@@ -255,6 +255,17 @@ public final class ZipArchive implements Closeable {
         return slash < 0 ? null : new String(n, 0, slash, java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** {@link #folder()}, refused as torch refuses an archive whose first entry is in no folder. */
+    public String torchFolder() throws CheckpointException {
+        String folder = folder();
+        if (folder == null) {
+            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, source + ": a zip archive "
+                    + "whose first entry " + entries.get(0).name() + " is in no folder, which torch refuses (file "
+                    + "in archive is not in a subdirectory); not a torch checkpoint");
+        }
+        return folder;
+    }
+
     /** How messages name this archive. */
     public String source() {
         return source;

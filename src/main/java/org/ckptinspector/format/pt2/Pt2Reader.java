@@ -67,7 +67,7 @@ public final class Pt2Reader {
                     + "in the layout of torch < 2.8, whose weights are pickled (serialized_state_dict.pt); this "
                     + "version reads the pt2 archive layout only");
         }
-        String root = names.get(0).contains("/") ? names.get(0).substring(0, names.get(0).indexOf('/') + 1) : "";
+        String root = zip.torchFolder() + "/";
         String format = text(zip, root + "archive_format");
         if (format == null || !format.strip().equals("pt2")) {
             throw CheckpointException.corrupt(file, "record " + root + "archive_format does not say pt2");

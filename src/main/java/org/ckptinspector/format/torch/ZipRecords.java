@@ -25,20 +25,15 @@ final class ZipRecords implements Closeable {
     private final ZipArchive zip;
     private final String root;
 
-    private ZipRecords(ZipArchive zip) {
+    private ZipRecords(ZipArchive zip, String root) {
         this.zip = zip;
-        this.root = zip.folder();
+        this.root = root;
     }
 
     static ZipRecords open(Path file, ByteRegion mapped) throws CheckpointException {
         try {
             ZipArchive zip = ZipArchive.open(mapped, file.toString());
-            if (zip.folder() == null) {
-                throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT, file + ": a zip archive "
-                        + "whose first entry " + zip.entries().get(0).name() + " is in no folder, which torch "
-                        + "refuses (file in archive is not in a subdirectory); not a torch checkpoint");
-            }
-            return new ZipRecords(zip);
+            return new ZipRecords(zip, zip.torchFolder());
         } catch (CheckpointException e) {
             throw e;
         } catch (IOException e) {
