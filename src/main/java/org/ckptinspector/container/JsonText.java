@@ -1,6 +1,7 @@
 package org.ckptinspector.container;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -50,7 +51,7 @@ public final class JsonText {
                 throw CheckpointException.corrupt(file, what + " is not valid JSON: " + problem);
             }
         } catch (JsonProcessingException e) {
-            throw CheckpointException.corrupt(file, what + " is not valid JSON: " + e.getOriginalMessage());
+            throw CheckpointException.corrupt(file, what + " is not valid JSON: " + jacksonProblem(e));
         }
         return PYTHON.createParser(new RegionInputStream(json));
     }
@@ -74,6 +75,13 @@ public final class JsonText {
             depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
         } while (depth > 0 && (t = p.nextToken()) != null);
         return p.nextToken() == null ? null : "there is more after its value";
+    }
+
+    /** Jackson's reason with its line and column, without the "[Source: REDACTED …]" it puts in nested places. */
+    private static String jacksonProblem(JsonProcessingException e) {
+        String reason = e.getOriginalMessage().replaceAll("\\[Source: [^;\\]]*; ", "[");
+        JsonLocation at = e.getLocation();
+        return at == null ? reason : reason + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /**
