@@ -60,6 +60,9 @@ public final class FolderReader {
             PyValue config = PyValue.None.NONE;
             for (String json : sel.jsonFiles()) {
                 PyValue v = c.json(json);
+                if (v == null) {
+                    continue;
+                }
                 metadata.put(new PyValue.Str(json), v);
                 if (json.equals("config.json") || json.equals(ADAPTER_CONFIG) && config == PyValue.None.NONE) {
                     config = v;
@@ -230,8 +233,21 @@ public final class FolderReader {
                     t.layout(), parts, t.quantization(), t.flags(), t.pythonType(), t.problems());
         }
 
+        /**
+         * The values of JSON file {@code name}; null when it cannot be read in a Trainer folder, where that is a
+         * warning as for its other files (a run killed while saving leaves a truncated trainer_state.json).
+         */
         PyValue json(String name) throws CheckpointException {
-            PyValue v = JsonTree.read(dir.resolve(name));
+            PyValue v;
+            try {
+                v = JsonTree.read(dir.resolve(name));
+            } catch (CheckpointException e) {
+                if (!prefixed) {
+                    throw e;
+                }
+                warnings.add(name + ": " + e.getMessage() + "; its values are not shown");
+                return null;
+            }
             parts.add(new CheckpointFolder.Part(name, name.substring(0, name.indexOf('.')), "", "json"));
             return v;
         }

@@ -212,6 +212,27 @@ class LlmFoldersTest {
         }
     }
 
+    /** A run killed while saving leaves trainer_state.json cut short: the weights and optimizer still show. */
+    @Test
+    void truncatedTrainerStateIsAWarningNotAFailure(@TempDir Path tmp) throws IOException {
+        Path source = ROOT.resolve("checkpoint-3");
+        try (var files = Files.list(source)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, tmp.resolve(f.getFileName()));
+            }
+        }
+        byte[] state = Files.readAllBytes(source.resolve("trainer_state.json"));
+        Files.write(tmp.resolve("trainer_state.json"), java.util.Arrays.copyOf(state, state.length / 2));
+        try (Checkpoint whole = CheckpointOpener.open(source); Checkpoint c = CheckpointOpener.open(tmp)) {
+            assertEquals(CheckpointFolder.Kind.TRAINER_CHECKPOINT, c.folder().kind());
+            assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("trainer_state.json: ")
+                    && w.contains("not valid JSON") && w.endsWith("its values are not shown")), c.warnings().toString());
+            assertEquals(whole.tensors().size(), c.tensors().size());
+            assertTrue(c.metadata() instanceof PyValue.Dict d && d.get("trainer_state.json") == null
+                    && d.get("config.json") != null);
+        }
+    }
+
     private static boolean contains(JsonNode array, String s) {
         for (JsonNode n : array) {
             if (n.asText().equals(s)) {
