@@ -2,7 +2,8 @@
 # Fuzzes one target of CheckpointFuzzTest with Jazzer's standalone driver, which (unlike JAZZER_FUZZ=1 mvn test)
 # takes libFuzzer's -runs, so an exact number of executions can be asked for.
 #   src/test/fuzz/run_fuzz.sh <target> [runs] [extra libFuzzer flags...]
-#   targets: pickleInterpreter zipReader legacyReader tarReader safetensorsReader scanner
+#   targets: pickleInterpreter zipReader legacyReader tarReader safetensorsReader ggufReader npyReader npzReader
+#            pt2Reader dcpMetadata scanner readerAndScannerAgree
 # Needs `mvn -o test-compile` first. New corpus entries go to target/fuzz/<target>/corpus, findings (crash-*,
 # timeout-*, oom-*) to target/fuzz/<target>/; add each finding, once fixed, to the seed folder
 # src/test/resources/org/ckptinspector/fuzz/CheckpointFuzzTestInputs/<target>/ under a name that says what it caught.
