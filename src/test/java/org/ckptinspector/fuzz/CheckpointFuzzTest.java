@@ -52,26 +52,22 @@ class CheckpointFuzzTest {
 
     @FuzzTest
     void pickleInterpreter(byte[] pickle) throws IOException {
-        Path file = write(torchZip(pickle));
-        accept(() -> TorchZipReader.read(file));
+        accept(write(torchZip(pickle)), TorchZipReader::read);
     }
 
     @FuzzTest
     void zipReader(byte[] data) throws IOException {
-        Path file = write(data);
-        accept(() -> TorchZipReader.read(file));
+        accept(write(data), TorchZipReader::read);
     }
 
     @FuzzTest
     void legacyReader(byte[] data) throws IOException {
-        Path file = write(data);
-        accept(() -> TorchLegacyReader.read(file));
+        accept(write(data), TorchLegacyReader::read);
     }
 
     @FuzzTest
     void tarReader(byte[] data) throws IOException {
-        Path file = write(data);
-        accept(() -> TorchTarReader.read(file));
+        accept(write(data), TorchTarReader::read);
     }
 
     @FuzzTest
@@ -89,26 +85,22 @@ class CheckpointFuzzTest {
 
     @FuzzTest
     void ggufReader(byte[] data) throws IOException {
-        Path file = write(data);
-        accept(() -> GgufReader.read(file));
+        accept(write(data), GgufReader::read);
     }
 
     @FuzzTest
     void npyReader(byte[] data) throws IOException {
-        Path file = write(data);
-        accept(() -> NumpyReader.readNpy(file));
+        accept(write(data), NumpyReader::readNpy);
     }
 
     @FuzzTest
     void npzReader(byte[] data) throws IOException {
-        Path file = write(data);
-        accept(() -> NumpyReader.readNpz(file));
+        accept(write(data), NumpyReader::readNpz);
     }
 
     @FuzzTest
     void pt2Reader(byte[] data) throws IOException {
-        Path file = write(data);
-        accept(() -> Pt2Reader.read(file));
+        accept(write(data), Pt2Reader::read);
     }
 
     /** The {@code .metadata} pickle of a DCP folder whose items are the DCP fixture's {@code __0_0.distcp}. */
@@ -116,7 +108,7 @@ class CheckpointFuzzTest {
     void dcpMetadata(byte[] metadata) throws IOException {
         Path dir = dcpFolder();
         Files.write(dir.resolve(".metadata"), metadata);
-        accept(() -> DcpReader.read(dir));
+        accept(dir, DcpReader::read);
     }
 
     @FuzzTest
@@ -170,13 +162,13 @@ class CheckpointFuzzTest {
         }
     }
 
-    /** A reader call; the checkpoint it returns is closed after use. */
-    private interface Open {
-        Checkpoint open() throws IOException;
+    /** A reader; the checkpoint it returns is closed after use. */
+    private interface Reader {
+        Checkpoint read(Path file) throws IOException;
     }
 
-    private static void accept(Open open) throws IOException {
-        try (Checkpoint c = open.open()) {
+    private static void accept(Path file, Reader reader) throws IOException {
+        try (Checkpoint c = reader.read(file)) {
             InspectReport.toJson(c, false);
             for (TensorRef t : c.tensors()) {
                 hashIfSmall(t);

@@ -184,10 +184,7 @@ public final class FolderReader {
             try {
                 c = opener.open(dir.resolve(name));
             } catch (CheckpointException e) {
-                if (!prefixed) {
-                    throw e;
-                }
-                warnings.add(name + ": " + e.getMessage() + "; its tensors are not shown");
+                unread(name, e, "tensors");
                 return;
             }
             resources.add(c);
@@ -242,14 +239,19 @@ public final class FolderReader {
             try {
                 v = JsonTree.read(dir.resolve(name));
             } catch (CheckpointException e) {
-                if (!prefixed) {
-                    throw e;
-                }
-                warnings.add(name + ": " + e.getMessage() + "; its values are not shown");
+                unread(name, e, "values");
                 return null;
             }
             parts.add(new CheckpointFolder.Part(name, name.substring(0, name.indexOf('.')), "", "json"));
             return v;
+        }
+
+        /** A file that cannot be read fails the folder, but in a Trainer folder it is a warning. */
+        private void unread(String name, CheckpointException e, String what) throws CheckpointException {
+            if (!prefixed) {
+                throw e;
+            }
+            warnings.add(name + ": " + e.getMessage() + "; its " + what + " are not shown");
         }
 
         /** Adds each part's own metadata (safetensors {@code __metadata__}, an optimizer's hyper-parameters). */
