@@ -133,7 +133,8 @@ public final class RestrictedUnpickler {
                 marks[markCount++] = stack.size();
             }
             case POP -> {
-                if (stack.isEmpty() && markCount > 0) {
+                // CPython's load_pop: the topmost MARK goes when nothing was pushed after it, whatever lies below
+                if (markCount > 0 && stack.size() == marks[markCount - 1]) {
                     popMark();
                 } else {
                     pop();

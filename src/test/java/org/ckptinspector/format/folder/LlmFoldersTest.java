@@ -226,7 +226,8 @@ class LlmFoldersTest {
         try (Checkpoint whole = CheckpointOpener.open(source); Checkpoint c = CheckpointOpener.open(tmp)) {
             assertEquals(CheckpointFolder.Kind.TRAINER_CHECKPOINT, c.folder().kind());
             assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("trainer_state.json: ")
-                    && w.contains("not valid JSON") && w.endsWith("its values are not shown")), c.warnings().toString());
+                    && w.contains("not valid JSON") && w.endsWith("its values are not shown")),
+                    c.warnings().toString());
             assertEquals(whole.tensors().size(), c.tensors().size());
             assertTrue(c.metadata() instanceof PyValue.Dict d && d.get("trainer_state.json") == null
                     && d.get("config.json") != null);
