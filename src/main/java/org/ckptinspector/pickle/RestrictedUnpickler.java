@@ -178,7 +178,7 @@ public final class RestrictedUnpickler {
             case FROZENSET -> {
                 PyValue.Dict s = new PyValue.Dict("frozenset");
                 for (PyValue v : popMark()) {
-                    s.put(key(v), PyValue.None.NONE);
+                    s.put(hashed(v), PyValue.None.NONE);
                 }
                 push(created(s));
             }
@@ -186,9 +186,14 @@ public final class RestrictedUnpickler {
                 PyValue v = pop();
                 append(peek(), List.of(v));
             }
+            // APPENDS, SETITEMS and ADDITEMS with nothing after the MARK leave their target as it is: CPython's
+            // do_append, do_setitems and load_additems return before they look at what it is.
             case APPENDS -> {
                 List<PyValue> items = popMark();
-                append(peek(), items);
+                PyValue target = peek();
+                if (!items.isEmpty()) {
+                    append(target, items);
+                }
             }
             case SETITEM -> {
                 PyValue v = pop();
@@ -197,15 +202,16 @@ public final class RestrictedUnpickler {
             }
             case SETITEMS -> {
                 List<PyValue> items = popMark();
-                setItems(peek(), items);
+                PyValue target = peek();
+                if (!items.isEmpty()) {
+                    setItems(target, items);
+                }
             }
             case ADDITEMS -> {
                 List<PyValue> items = popMark();
-                if (!(peek() instanceof PyValue.Dict set)) {
-                    throw corrupt("ADDITEMS on a " + peek().typeName() + ", not a set");
-                }
-                for (PyValue v : items) {
-                    set.put(key(v), PyValue.None.NONE);
+                PyValue target = peek();
+                if (!items.isEmpty()) {
+                    addItems(target, items);
                 }
             }
             case GLOBAL -> push(global(op.globalArg().module(), op.globalArg().name()));
@@ -271,9 +277,15 @@ public final class RestrictedUnpickler {
                     + "checkpoints never use");
             case NEXT_BUFFER -> throw new CheckpointException(CheckpointException.Kind.UNSUPPORTED, source
                     + ": NEXT_BUFFER at offset " + offset + " needs an out-of-band buffer the file cannot carry");
-            // Marks the top buffer read-only, nothing to do for an inert value; but CPython takes the top value
-            // first, so an empty stack is an underflow there too.
-            case READONLY_BUFFER -> peek();
+            // Marks the top buffer read-only, nothing to do for an inert value; but CPython takes a memoryview
+            // of the top value first, which fails on an empty stack and on a value that is no buffer.
+            case READONLY_BUFFER -> {
+                PyValue top = peek();
+                if (!mayBeBuffer(top)) {
+                    throw corrupt("READONLY_BUFFER at offset " + offset + " on a " + top.typeName()
+                            + ", which is no bytes-like object");
+                }
+            }
             default -> throw new AssertionError(op.opcode());
         }
         return null;
@@ -312,7 +324,19 @@ public final class RestrictedUnpickler {
     }
 
     /** BUILD: sets an object's state; attributes for dicts (OrderedDict's {@code _metadata}). */
-    private void build(PyValue target, PyValue state) {
+    private void build(PyValue target, PyValue state) throws CheckpointException {
+        if (isBuiltinWithoutState(target)) {
+            // CPython's default __setstate__: state, or (state, slotstate), must set nothing on such a value
+            PyValue attrs = state instanceof PyValue.Tuple t && t.size() == 2 ? t.get(0) : state;
+            PyValue slots = state instanceof PyValue.Tuple t && t.size() == 2 ? t.get(1) : null;
+            boolean none = attrs == PyValue.None.NONE && (slots == null || slots instanceof PyValue.Dict s
+                    && !s.className().endsWith("set") && s.entries().isEmpty());
+            if (!none) {
+                throw corrupt("BUILD at offset " + offset + " sets state on a " + target.typeName()
+                        + ", which has no __dict__ to take it");
+            }
+            return;
+        }
         if (target instanceof PyValue.Obj o) {
             if (o.state() instanceof PyValue.Dict old && state instanceof PyValue.Dict add) {
                 PyValue.Dict merged = new PyValue.Dict();
@@ -335,18 +359,38 @@ public final class RestrictedUnpickler {
         // BUILD on other values (a tensor's old-style state) has nothing inert to keep it in.
     }
 
+    /** A value of a built-in type with neither {@code __dict__} nor {@code __setstate__}. */
+    private static boolean isBuiltinWithoutState(PyValue v) {
+        return v instanceof PyValue.None || v instanceof PyValue.Bool || v instanceof PyValue.Int
+                || v instanceof PyValue.Float || v instanceof PyValue.Complex || v instanceof PyValue.Str
+                || v instanceof PyValue.Bytes || v instanceof PyValue.Tuple || v instanceof PyValue.PyList
+                || v instanceof PyValue.Dict d && List.of("dict", "set", "frozenset").contains(d.className());
+    }
+
+    /** False for the values whose memoryview CPython refuses; what a call made may be an array, so it passes. */
+    private static boolean mayBeBuffer(PyValue v) {
+        return v instanceof PyValue.Bytes || v instanceof PyValue.Obj || v instanceof PyValue.Tensor
+                || v instanceof PyValue.StorageValue;
+    }
+
     private void append(PyValue target, List<PyValue> items) throws CheckpointException {
         charge(SLOT_BYTES * items.size());
         if (target instanceof PyValue.PyList l) {
             items.forEach(l::add);
         } else if (target instanceof PyValue.Obj o) {
             items.forEach(o::addListItem);
-        } else if (target instanceof PyValue.Dict set && (set.className().endsWith("set"))) {
-            for (PyValue v : items) {
-                set.put(key(v), PyValue.None.NONE);
-            }
         } else {
             throw corrupt("APPEND on a " + target.typeName() + ", not a list");
+        }
+    }
+
+    /** CPython adds to a set in place; a frozenset has no add. */
+    private void addItems(PyValue target, List<PyValue> items) throws CheckpointException {
+        if (!(target instanceof PyValue.Dict set && set.className().equals("set"))) {
+            throw corrupt("ADDITEMS on a " + target.typeName() + ", not a set");
+        }
+        for (PyValue v : items) {
+            set.put(hashed(v), PyValue.None.NONE);
         }
     }
 
@@ -354,7 +398,7 @@ public final class RestrictedUnpickler {
         if (items.size() % 2 != 0) {
             throw corrupt("SETITEMS with an odd number of items");
         }
-        if (target instanceof PyValue.Dict d) {
+        if (target instanceof PyValue.Dict d && !d.className().endsWith("set")) {
             putPairs(d, items);
         } else if (target instanceof PyValue.Obj o) {
             for (int i = 0; i < items.size(); i += 2) {
@@ -371,8 +415,34 @@ public final class RestrictedUnpickler {
         }
         charge(ENTRY_BYTES * (items.size() / 2));
         for (int i = 0; i < items.size(); i += 2) {
-            d.put(key(items.get(i)), items.get(i + 1));
+            d.put(hashed(items.get(i)), items.get(i + 1));
         }
+    }
+
+    /** A key of a dict or a member of a set, which CPython hashes: a list, dict or set fails, in a tuple too. */
+    private PyValue hashed(PyValue k) throws CheckpointException {
+        PyValue unhashable = unhashable(key(k));
+        if (unhashable != null) {
+            throw corrupt("a " + unhashable.typeName() + " as a dict key or set member at offset " + offset
+                    + " (unhashable in Python)");
+        }
+        return k;
+    }
+
+    /** The list, dict or set in {@code k} (depth-bounded by {@link #key}), or null. */
+    private static PyValue unhashable(PyValue k) {
+        if (k instanceof PyValue.PyList || k instanceof PyValue.Dict d && !d.className().equals("frozenset")) {
+            return k;
+        }
+        if (k instanceof PyValue.Tuple t) {
+            for (PyValue item : t.items()) {
+                PyValue u = unhashable(item);
+                if (u != null) {
+                    return u;
+                }
+            }
+        }
+        return null;
     }
 
     /** A dict key or set member, refused when hashing it could exhaust the stack. */

@@ -19,13 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The stack and its MARKs as CPython's C unpickler keeps them (src/test/python/pickle_loads.py): which of these
- * pickles load, around the opcodes that look below the topmost MARK. The reader opens exactly those, and the scan
- * reads exactly those to their end: a reader more lenient than CPython would show what torch never reaches, a
- * stricter one refuses what torch loads.
+ * The unpickler against CPython's C unpickler, which torch.load uses: a reader more lenient than CPython would
+ * show what torch never reaches, a stricter one refuses what torch loads, and a scan stricter than CPython could
+ * stop before a payload CPython runs.
  */
 class StackDisciplineDifferentialTest {
     private static final Path SCRIPT = Path.of("src/test/python/pickle_loads.py");
+    private static final Path RANDOM = Path.of("src/test/python/random_pickles.py");
     /** Protocol 2 pickles; K1 pushes 1, ( is MARK, 0 POP, 1 POP_MARK, 2 DUP, \u0094 MEMOIZE, \u0098 READONLY_BUFFER. */
     private static final List<String> PICKLES = List.of(
             "K\u0001(0.", "(0K\u0001.", "K\u0001(K\u000200.", "K\u0001(K\u00020.", "0.", "(0.", "K\u0001((00.",
@@ -36,6 +36,10 @@ class StackDisciplineDifferentialTest {
     @TempDir
     Path dir;
 
+    /**
+     * Around the opcodes that look below the topmost MARK (pickle_loads.py says which load): the reader opens
+     * exactly those, and the scan reads exactly those to their end.
+     */
     @Test
     void thePicklesCPythonLoadsAreExactlyThoseReadAndScannedToTheirEnd() throws Exception {
         List<String> hex = new ArrayList<>();
@@ -75,5 +79,46 @@ class StackDisciplineDifferentialTest {
         }
         assertEquals(List.of(), problems);
         assertTrue(loads >= 8 && loads <= PICKLES.size() - 8, loads + " of " + PICKLES.size() + " load");
+    }
+
+    /**
+     * 4,000 random pickles of stack, container, memo and constant opcodes (random_pickles.py, fixed seed): the
+     * reader opens exactly those CPython loads, type errors included (APPEND on a set, BUILD on an int, a list as
+     * a dict key), and the scan reads every one CPython loads to its end.
+     */
+    @Test
+    void randomPicklesLoadExactlyWhenCPythonLoadsThem() throws Exception {
+        JsonNode python = TorchPython.torch213().runJson(RANDOM, List.of("20261207", "4000")).get("pickles");
+        List<String> problems = new ArrayList<>();
+        int loads = 0;
+        int compared = 0;
+        for (var it = python.fields(); it.hasNext(); ) {
+            var e = it.next();
+            byte[] bytes = HexFormat.of().parseHex(e.getKey());
+            boolean cpython = e.getValue().get("loads").asBoolean();
+            String error = e.getValue().get("error").asText();
+            compared++;
+            loads += cpython ? 1 : 0;
+            String reader;
+            try {
+                new RestrictedUnpickler("t.pkl", "t.pkl", new PythonCalls(), null).load(ByteRegion.of(bytes));
+                reader = null;
+            } catch (CheckpointException x) {
+                reader = x.getMessage();
+            }
+            if (cpython != (reader == null)) {
+                problems.add(e.getKey() + ": CPython " + (cpython ? "loads it" : "refuses it (" + error + ")")
+                        + ", the reader " + (reader == null ? "loads it" : "refuses: " + reader));
+            }
+            if (cpython) {
+                Path file = Files.write(dir.resolve("r.pkl"), bytes);
+                List<String> errors = CheckpointScanner.scan(file, TaskMonitor.NONE).errors();
+                if (!errors.isEmpty()) {
+                    problems.add(e.getKey() + ": CPython loads it, the scan stops: " + errors);
+                }
+            }
+        }
+        assertEquals(List.of(), problems.subList(0, Math.min(20, problems.size())), problems.size() + " problems");
+        assertTrue(compared > 3500 && loads > 300, compared + " compared, " + loads + " load");
     }
 }
