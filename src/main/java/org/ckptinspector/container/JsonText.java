@@ -23,12 +23,15 @@ import org.ckptinspector.model.CheckpointException;
  * before Jackson sees it.
  */
 public final class JsonText {
-    /** Python's json also reads these three words, which its {@code json.dumps} writes for such floats. */
-    private static final Set<String> PYTHON_WORDS = Set.of("NaN", "Infinity", "-Infinity");
-    private static final JsonFactory PYTHON = JsonFactory.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
-
     private JsonText() {}
+
+    /** Made on first use: reading a safetensors header, the commonest start-up, never needs it. */
+    private static final class Python {
+        /** Python's json also reads these three words, which its {@code json.dumps} writes for such floats. */
+        static final Set<String> WORDS = Set.of("NaN", "Infinity", "-Infinity");
+        static final JsonFactory JSON = JsonFactory.builder()
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    }
 
     /** A parser over {@code json} from {@code factory}; messages call the text {@code what} ("record x.json"). */
     public static JsonParser parser(JsonFactory factory, Path file, String what, ByteRegion json) throws IOException {
@@ -45,7 +48,7 @@ public final class JsonText {
      * (as in a diverged run's {@code trainer_state.json}).
      */
     public static JsonParser python(Path file, String what, ByteRegion json) throws IOException {
-        try (JsonParser p = parser(PYTHON, file, what, json)) {
+        try (JsonParser p = parser(Python.JSON, file, what, json)) {
             String problem = pythonProblem(p);
             if (problem != null) {
                 throw CheckpointException.corrupt(file, what + " is not valid JSON: " + problem);
@@ -53,7 +56,7 @@ public final class JsonText {
         } catch (JsonProcessingException e) {
             throw CheckpointException.corrupt(file, what + " is not valid JSON: " + jacksonProblem(e));
         }
-        return PYTHON.createParser(new RegionInputStream(json));
+        return Python.JSON.createParser(new RegionInputStream(json));
     }
 
     /** {@link #python(Path, String, ByteRegion)} over the whole of {@code file}, whose size the caller bounds. */
@@ -69,7 +72,7 @@ public final class JsonText {
         }
         int depth = 0;
         do {
-            if (t == JsonToken.VALUE_NUMBER_FLOAT && p.isNaN() && !PYTHON_WORDS.contains(p.getText())) {
+            if (t == JsonToken.VALUE_NUMBER_FLOAT && p.isNaN() && !Python.WORDS.contains(p.getText())) {
                 return "the number " + p.getText() + " (Python's json reads only NaN, Infinity and -Infinity)";
             }
             depth += t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
