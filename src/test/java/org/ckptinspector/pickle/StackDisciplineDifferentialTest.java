@@ -46,39 +46,9 @@ class StackDisciplineDifferentialTest {
         for (String p : PICKLES) {
             hex.add(HexFormat.of().formatHex(("\u0080\u0002" + p).getBytes(StandardCharsets.ISO_8859_1)));
         }
-        JsonNode python = TorchPython.torch213().runJson(SCRIPT, hex).get("pickles");
-        List<String> problems = new ArrayList<>();
-        int loads = 0;
-        for (int i = 0; i < hex.size(); i++) {
-            String h = hex.get(i);
-            JsonNode want = python.get(h);
-            boolean cpython = want.get("loads").asBoolean();
-            loads += cpython ? 1 : 0;
-            String why = cpython ? "CPython loads it" : "CPython refuses it (" + want.get("error").asText() + ")";
-            byte[] bytes = HexFormat.of().parseHex(h);
-            String reader;
-            try {
-                new RestrictedUnpickler("t.pkl", "t.pkl", new PythonCalls(), null).load(ByteRegion.of(bytes));
-                reader = null;
-            } catch (CheckpointException e) {
-                reader = e.getMessage();
-            }
-            if (cpython != (reader == null)) {
-                problems.add(h + ": " + why + ", the reader " + (reader == null ? "loads it" : "refuses: " + reader));
-            }
-            Path file = Files.write(dir.resolve(i + ".pkl"), bytes);
-            List<String> errors;
-            try {
-                errors = CheckpointScanner.scan(file, TaskMonitor.NONE).errors();
-            } catch (CheckpointException e) {
-                errors = List.of(e.getMessage());
-            }
-            if (cpython != errors.isEmpty()) {
-                problems.add(h + ": " + why + ", the scan " + (errors.isEmpty() ? "reads it to its end" : errors));
-            }
-        }
-        assertEquals(List.of(), problems);
-        assertTrue(loads >= 8 && loads <= PICKLES.size() - 8, loads + " of " + PICKLES.size() + " load");
+        Comparison c = compare(TorchPython.torch213().runJson(SCRIPT, hex).get("pickles"), true);
+        assertEquals(List.of(), c.problems());
+        assertTrue(c.loads() >= 8 && c.loads() <= PICKLES.size() - 8, c.loads() + " of " + PICKLES.size() + " load");
     }
 
     /**
@@ -88,17 +58,31 @@ class StackDisciplineDifferentialTest {
      */
     @Test
     void randomPicklesLoadExactlyWhenCPythonLoadsThem() throws Exception {
-        JsonNode python = TorchPython.torch213().runJson(RANDOM, List.of("20261207", "4000")).get("pickles");
+        Comparison c = compare(TorchPython.torch213().runJson(RANDOM, List.of("20261207", "4000")).get("pickles"),
+                false);
+        assertEquals(List.of(), c.problems().subList(0, Math.min(20, c.problems().size())),
+                c.problems().size() + " problems");
+        assertTrue(c.compared() > 3500 && c.loads() > 300, c.compared() + " compared, " + c.loads() + " load");
+    }
+
+    private record Comparison(List<String> problems, int compared, int loads) {}
+
+    /**
+     * Each of {@code cpython}'s pickles (hex to {"loads", "error"}) read and scanned here: the reader must load
+     * what CPython loads and refuse the rest; the scan must read to the end what CPython loads, and when
+     * {@code scanRefusals}, stop at what it refuses.
+     */
+    private Comparison compare(JsonNode cpython, boolean scanRefusals) throws Exception {
         List<String> problems = new ArrayList<>();
-        int loads = 0;
         int compared = 0;
-        for (var it = python.fields(); it.hasNext(); ) {
+        int loads = 0;
+        for (var it = cpython.fields(); it.hasNext(); ) {
             var e = it.next();
             byte[] bytes = HexFormat.of().parseHex(e.getKey());
-            boolean cpython = e.getValue().get("loads").asBoolean();
-            String error = e.getValue().get("error").asText();
+            boolean load = e.getValue().get("loads").asBoolean();
+            String why = load ? "CPython loads it" : "CPython refuses it (" + e.getValue().get("error").asText() + ")";
             compared++;
-            loads += cpython ? 1 : 0;
+            loads += load ? 1 : 0;
             String reader;
             try {
                 new RestrictedUnpickler("t.pkl", "t.pkl", new PythonCalls(), null).load(ByteRegion.of(bytes));
@@ -106,19 +90,24 @@ class StackDisciplineDifferentialTest {
             } catch (CheckpointException x) {
                 reader = x.getMessage();
             }
-            if (cpython != (reader == null)) {
-                problems.add(e.getKey() + ": CPython " + (cpython ? "loads it" : "refuses it (" + error + ")")
-                        + ", the reader " + (reader == null ? "loads it" : "refuses: " + reader));
+            if (load != (reader == null)) {
+                problems.add(e.getKey() + ": " + why + ", the reader "
+                        + (reader == null ? "loads it" : "refuses: " + reader));
             }
-            if (cpython) {
-                Path file = Files.write(dir.resolve("r.pkl"), bytes);
-                List<String> errors = CheckpointScanner.scan(file, TaskMonitor.NONE).errors();
-                if (!errors.isEmpty()) {
-                    problems.add(e.getKey() + ": CPython loads it, the scan stops: " + errors);
+            if (load || scanRefusals) {
+                List<String> errors;
+                try {
+                    errors = CheckpointScanner.scan(Files.write(dir.resolve("p.pkl"), bytes), TaskMonitor.NONE)
+                            .errors();
+                } catch (CheckpointException x) {
+                    errors = List.of(x.getMessage());
+                }
+                if (load != errors.isEmpty()) {
+                    problems.add(e.getKey() + ": " + why + ", the scan "
+                            + (errors.isEmpty() ? "reads it to its end" : "stops: " + errors));
                 }
             }
         }
-        assertEquals(List.of(), problems.subList(0, Math.min(20, problems.size())), problems.size() + " problems");
-        assertTrue(compared > 3500 && loads > 300, compared + " compared, " + loads + " load");
+        return new Comparison(problems, compared, loads);
     }
 }
