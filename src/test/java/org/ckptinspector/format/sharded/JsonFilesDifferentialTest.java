@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JsonFilesDifferentialTest {
     private static final Path SCRIPT = Path.of("src/test/python/json_reads.py");
+    private static final Path RANDOM = Path.of("src/test/python/random_json.py");
     private static final Path CONFIG = Path.of("src/test/resources/fixtures/llm-folders/hf-llama/config.json");
     private static final Path INDEX = Path.of(
             "src/test/resources/fixtures/llm-folders/hf-llama-sharded/model.safetensors.index.json");
@@ -75,6 +77,39 @@ class JsonFilesDifferentialTest {
         assertEquals(List.of(), problems);
         assertTrue(read >= 10 && refused >= 20, "both outcomes are compared: " + read + " read, " + refused
                 + " refused");
+    }
+
+    /**
+     * 4,000 random JSON-like texts (random_json.py, fixed seed: NaN and -INF, leading zeros, single quotes,
+     * trailing commas, odd whitespace, lone surrogates, text after the value): a file of each is read exactly when
+     * Python's json.loads reads the text.
+     */
+    @Test
+    void randomTextsAreReadExactlyWhenPythonsJsonReadsThem() throws Exception {
+        JsonNode python = TorchPython.torch213().runJson(RANDOM, List.of("20261207", "4000")).get("texts");
+        List<String> problems = new ArrayList<>();
+        int loads = 0;
+        Path file = dir.resolve("random.json");
+        for (var it = python.fields(); it.hasNext(); ) {
+            var e = it.next();
+            boolean load = e.getValue().get("loads").asBoolean();
+            loads += load ? 1 : 0;
+            Files.writeString(file, e.getKey());
+            String ours;
+            try {
+                JsonTree.read(file);
+                ours = null;
+            } catch (CheckpointException x) {
+                ours = x.getMessage();
+            }
+            if (load != (ours == null)) {
+                problems.add(new ObjectMapper().writeValueAsString(e.getKey()) + ": json.loads "
+                        + (load ? "reads it" : "refuses it (" + e.getValue().get("error").asText() + ")")
+                        + ", here " + (ours == null ? "it is read" : "refused: " + ours));
+            }
+        }
+        assertEquals(List.of(), problems.subList(0, Math.min(20, problems.size())), problems.size() + " problems");
+        assertTrue(loads > 50 && python.size() == 4000, loads + " of " + python.size() + " read");
     }
 
     /** The text in other encodings and forms; what each one should give is transformers' to say. */
