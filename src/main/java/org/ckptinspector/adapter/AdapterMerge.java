@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.ckptinspector.model.Checkpoint;
 import org.ckptinspector.model.CheckpointException;
+import org.ckptinspector.model.CheckpointFolder;
 import org.ckptinspector.model.TensorRef;
 
 /**
@@ -51,11 +52,19 @@ public record AdapterMerge(Checkpoint base, Checkpoint adapterFile, LoraAdapter 
         problems = List.copyOf(problems);
     }
 
+    /** Why {@code c} has no adapter: its adapter_config.json could not be read, or it is no adapter folder. */
+    private static CheckpointException notAnAdapter(Checkpoint c) {
+        String unread = CheckpointFolder.ADAPTER_CONFIG + CheckpointFolder.NOT_READ;
+        String why = c.warnings().stream().filter(w -> w.startsWith(unread)).findFirst()
+                .map(w -> "the adapter cannot be merged: " + w)
+                .orElse("not a PEFT adapter folder (" + CheckpointFolder.ADAPTER_CONFIG
+                        + " with adapter_model.safetensors or adapter_model.bin)");
+        return new CheckpointException(CheckpointException.Kind.UNSUPPORTED, c.file() + ": " + why);
+    }
+
     /** Matches {@code adapterFile}'s adapter to {@code base}; refused when {@code adapterFile} is no PEFT adapter. */
     public static AdapterMerge of(Checkpoint base, Checkpoint adapterFile) throws CheckpointException {
-        LoraAdapter adapter = LoraAdapter.of(adapterFile).orElseThrow(() -> new CheckpointException(
-                CheckpointException.Kind.UNSUPPORTED, adapterFile.file() + ": not a PEFT adapter folder "
-                        + "(adapter_config.json with adapter_model.safetensors or adapter_model.bin)"));
+        LoraAdapter adapter = LoraAdapter.of(adapterFile).orElseThrow(() -> notAnAdapter(adapterFile));
         Map<String, TensorRef> byKey = base.tensorsByKey();
         List<String> problems = new ArrayList<>(adapter.problems());
         Map<String, TensorRef> replaced = new LinkedHashMap<>();

@@ -48,7 +48,7 @@ public record LoraAdapter(LoraConfig config, List<LoraModule> modules, Map<Strin
     public static Optional<LoraAdapter> of(Checkpoint c) {
         if (c.folder() == null || c.folder().kind() != CheckpointFolder.Kind.PEFT_ADAPTER
                 || !(c.metadata() instanceof PyValue.Dict meta)
-                || !(meta.get("adapter_config.json") instanceof PyValue.Dict config)) {
+                || !(meta.get(CheckpointFolder.ADAPTER_CONFIG) instanceof PyValue.Dict config)) {
             return Optional.empty();
         }
         return Optional.of(read(LoraConfig.of(config), c.tensors()));

@@ -10,6 +10,7 @@ import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.app.LayerTreeBuilder;
 import org.ckptinspector.format.CheckpointOpener;
 import org.ckptinspector.model.Checkpoint;
+import org.ckptinspector.model.CheckpointFolder;
 import org.ckptinspector.model.Storage;
 import org.ckptinspector.model.TensorRef;
 import org.ckptinspector.security.CheckpointGlobals;
@@ -37,8 +38,8 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
         Path dir = file.toAbsolutePath().getParent();
         boolean weights = name != null && (name.toString().equals("adapter_model.safetensors")
                 || name.toString().equals("adapter_model.bin"));
-        return weights && dir != null && java.nio.file.Files.isRegularFile(dir.resolve("adapter_config.json"))
-                ? dir : file;
+        boolean beside = dir != null && java.nio.file.Files.isRegularFile(dir.resolve(CheckpointFolder.ADAPTER_CONFIG));
+        return weights && beside ? dir : file;
     }
 
     /** The document of an opened (or computed) checkpoint, which it then owns: closed on failure too. */

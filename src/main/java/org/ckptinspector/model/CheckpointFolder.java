@@ -14,6 +14,10 @@ import java.util.Objects;
  * @param chunks for a DCP folder, each tensor's chunks by key; empty for other kinds
  */
 public record CheckpointFolder(Kind kind, List<Part> parts, PyValue config, Map<String, List<Chunk>> chunks) {
+    /** The file beside a PEFT adapter's weights that describes the adapter. */
+    public static final String ADAPTER_CONFIG = "adapter_config.json";
+    /** Between a file's name and the reason, in the warning that a file of the folder could not be read. */
+    public static final String NOT_READ = " not read: ";
 
     /** The kinds of folder recognised, named as the CLI reports them. */
     public enum Kind {

@@ -33,10 +33,9 @@ public final class FolderReader {
     private static final List<String> MODEL_WEIGHTS = List.of("model.safetensors.index.json", "model.safetensors",
             "pytorch_model.bin.index.json", "pytorch_model.bin");
     private static final List<String> ADAPTER_WEIGHTS = List.of("adapter_model.safetensors", "adapter_model.bin");
-    private static final String ADAPTER_CONFIG = "adapter_config.json";
     /** The JSON files shown with the checkpoint. */
-    private static final List<String> JSON_FILES = List.of("config.json", "generation_config.json", ADAPTER_CONFIG,
-            "trainer_state.json");
+    private static final List<String> JSON_FILES = List.of("config.json", "generation_config.json",
+            CheckpointFolder.ADAPTER_CONFIG, "trainer_state.json");
     /** Files Trainer writes beside the model in a checkpoint-N folder, with their key prefixes. */
     private static final List<String> TRAINER_FILES = List.of("optimizer.pt", "optimizer.bin", "scheduler.pt",
             "scaler.pt", "rng_state.pth", "training_args.bin");
@@ -64,7 +63,8 @@ public final class FolderReader {
                     continue;
                 }
                 metadata.put(new PyValue.Str(json), v);
-                if (json.equals("config.json") || json.equals(ADAPTER_CONFIG) && config == PyValue.None.NONE) {
+                if (json.equals("config.json")
+                        || json.equals(CheckpointFolder.ADAPTER_CONFIG) && config == PyValue.None.NONE) {
                     config = v;
                 }
             }
@@ -100,7 +100,8 @@ public final class FolderReader {
         }
         try {
             Selection sel = select(dir);
-            return sel.jsonFiles().contains("config.json") || sel.jsonFiles().contains(ADAPTER_CONFIG)
+            return sel.jsonFiles().contains("config.json")
+                    || sel.jsonFiles().contains(CheckpointFolder.ADAPTER_CONFIG)
                     || sel.jsonFiles().contains("trainer_state.json");
         } catch (IOException e) {
             return false;
@@ -123,7 +124,7 @@ public final class FolderReader {
         List<String> names = fileNames(dir);
         String adapter = first(names, ADAPTER_WEIGHTS);
         String model = first(names, MODEL_WEIGHTS);
-        boolean isAdapter = adapter != null && names.contains(ADAPTER_CONFIG);
+        boolean isAdapter = adapter != null && names.contains(CheckpointFolder.ADAPTER_CONFIG);
         String weights = isAdapter || model == null ? adapter : model;
         List<String> trainerFiles = names.stream().filter(n -> TRAINER_FILES.contains(n)
                 || n.matches("rng_state_\\d+\\.pth")).toList();
@@ -184,7 +185,7 @@ public final class FolderReader {
             try {
                 c = opener.open(dir.resolve(name));
             } catch (CheckpointException e) {
-                unread(name, e, "tensors");
+                unread(name, e);
                 return;
             }
             resources.add(c);
@@ -231,27 +232,35 @@ public final class FolderReader {
         }
 
         /**
-         * The values of JSON file {@code name}; null when it cannot be read in a Trainer folder, where that is a
-         * warning as for its other files (a run killed while saving leaves a truncated trainer_state.json).
+         * The values of JSON file {@code name}; null, with a warning, when it cannot be read: the weights beside it
+         * still show (a run killed while saving leaves a truncated trainer_state.json, a hand-edited config.json
+         * may not parse).
          */
-        PyValue json(String name) throws CheckpointException {
+        PyValue json(String name) {
             PyValue v;
             try {
                 v = JsonTree.read(dir.resolve(name));
             } catch (CheckpointException e) {
-                unread(name, e, "values");
+                warnings.add(unreadWarning(name, e));
                 return null;
             }
             parts.add(new CheckpointFolder.Part(name, name.substring(0, name.indexOf('.')), "", "json"));
             return v;
         }
 
-        /** A file that cannot be read fails the folder, but in a Trainer folder it is a warning. */
-        private void unread(String name, CheckpointException e, String what) throws CheckpointException {
+        /** Weights that cannot be read fail the folder, but in a Trainer folder each of its files is a warning. */
+        private void unread(String name, CheckpointException e) throws CheckpointException {
             if (!prefixed) {
                 throw e;
             }
-            warnings.add(name + ": " + e.getMessage() + "; its " + what + " are not shown");
+            warnings.add(unreadWarning(name, e));
+        }
+
+        /** {@code config.json not read: the file is not valid JSON: …}, the path the reason starts with left out. */
+        private String unreadWarning(String name, CheckpointException e) {
+            String path = dir.resolve(name) + ": ";
+            String reason = e.getMessage().startsWith(path) ? e.getMessage().substring(path.length()) : e.getMessage();
+            return name + CheckpointFolder.NOT_READ + reason;
         }
 
         /** Adds each part's own metadata (safetensors {@code __metadata__}, an optimizer's hyper-parameters). */

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.ckptinspector.Fixtures;
+import org.ckptinspector.adapter.AdapterMerge;
+import org.ckptinspector.adapter.LoraAdapter;
 import org.ckptinspector.diff.CheckpointDiff;
 import org.ckptinspector.diff.DiffOptions;
 import org.ckptinspector.diff.DiffResult;
@@ -207,7 +209,8 @@ class LlmFoldersTest {
         Files.write(tmp.resolve("optimizer.pt"), new byte[] {'P', 'K', 3, 4, 0, 0});
         try (Checkpoint c = CheckpointOpener.open(tmp)) {
             assertEquals(CheckpointFolder.Kind.TRAINER_CHECKPOINT, c.folder().kind());
-            assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("optimizer.pt: ")), c.warnings().toString());
+            assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("optimizer.pt not read: ")),
+                    c.warnings().toString());
             assertFalse(c.tensors().isEmpty());
         }
     }
@@ -216,21 +219,70 @@ class LlmFoldersTest {
     @Test
     void truncatedTrainerStateIsAWarningNotAFailure(@TempDir Path tmp) throws IOException {
         Path source = ROOT.resolve("checkpoint-3");
-        try (var files = Files.list(source)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, tmp.resolve(f.getFileName()));
-            }
-        }
+        copyFolder(source, tmp);
         byte[] state = Files.readAllBytes(source.resolve("trainer_state.json"));
         Files.write(tmp.resolve("trainer_state.json"), java.util.Arrays.copyOf(state, state.length / 2));
         try (Checkpoint whole = CheckpointOpener.open(source); Checkpoint c = CheckpointOpener.open(tmp)) {
             assertEquals(CheckpointFolder.Kind.TRAINER_CHECKPOINT, c.folder().kind());
-            assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("trainer_state.json: ")
-                    && w.contains("not valid JSON") && w.endsWith("its values are not shown")),
-                    c.warnings().toString());
+            assertEquals(List.of("trainer_state.json not read: the file is not valid JSON"),
+                    c.warnings().stream().map(w -> w.replaceAll(": Unexpected.*", "")).toList());
             assertEquals(whole.tensors().size(), c.tensors().size());
             assertTrue(c.metadata() instanceof PyValue.Dict d && d.get("trainer_state.json") == null
                     && d.get("config.json") != null);
+        }
+    }
+
+    /** A hand-edited config.json that does not parse: the model's weights show all the same, with a warning. */
+    @Test
+    void unreadableConfigIsAWarningNotAFailure(@TempDir Path tmp) throws IOException {
+        Path source = ROOT.resolve("hf-llama");
+        copyFolder(source, tmp);
+        Files.writeString(tmp.resolve("config.json"), "{\"vocab_size\": 64,\n");
+        try (Checkpoint whole = CheckpointOpener.open(source); Checkpoint c = CheckpointOpener.open(tmp)) {
+            assertEquals(CheckpointFolder.Kind.HF_MODEL, c.folder().kind());
+            assertEquals(List.of("config.json not read: the file is not valid JSON"),
+                    c.warnings().stream().map(w -> w.replaceAll(": Unexpected.*", "")).toList());
+            assertEquals(whole.tensors().stream().map(TensorRef::key).toList(),
+                    c.tensors().stream().map(TensorRef::key).toList());
+            assertEquals(PyValue.None.NONE, c.folder().config());
+            assertTrue(c.folder().parts().stream().noneMatch(p -> p.name().equals("config.json")));
+            assertTrue(c.metadata() instanceof PyValue.Dict d && d.get("config.json") == null
+                    && d.get("generation_config.json") != null);
+        }
+    }
+
+    /** Weights that cannot be read are the whole checkpoint of a model folder: it fails, naming the file. */
+    @Test
+    void unreadableWeightsFailAModelFolder(@TempDir Path tmp) throws IOException {
+        copyFolder(ROOT.resolve("hf-llama"), tmp);
+        Files.write(tmp.resolve("model.safetensors"), new byte[] {8, 0, 0, 0, 0, 0, 0, 0, '{'});
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointOpener.open(tmp));
+        assertTrue(e.getMessage().startsWith(tmp.resolve("model.safetensors") + ": "), e.getMessage());
+    }
+
+    /** An adapter whose adapter_config.json does not parse opens, and a merge says why it cannot be made. */
+    @Test
+    void unreadableAdapterConfigOpensButDoesNotMerge(@TempDir Path tmp) throws IOException {
+        copyFolder(ROOT.resolve("peft-lora"), tmp);
+        byte[] config = Files.readAllBytes(tmp.resolve("adapter_config.json"));
+        Files.write(tmp.resolve("adapter_config.json"), java.util.Arrays.copyOf(config, config.length / 2));
+        try (Checkpoint base = CheckpointOpener.open(ROOT.resolve("hf-llama"));
+                Checkpoint c = CheckpointOpener.open(tmp)) {
+            assertEquals(CheckpointFolder.Kind.PEFT_ADAPTER, c.folder().kind());
+            assertEquals(8, c.tensors().size());
+            assertTrue(LoraAdapter.of(c).isEmpty());
+            CheckpointException e = assertThrows(CheckpointException.class,
+                    () -> AdapterMerge.of(base, c));
+            assertTrue(e.getMessage().startsWith(tmp + ": the adapter cannot be merged: adapter_config.json not "
+                    + "read: the file is not valid JSON: "), e.getMessage());
+        }
+    }
+
+    private static void copyFolder(Path from, Path to) throws IOException {
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
         }
     }
 
