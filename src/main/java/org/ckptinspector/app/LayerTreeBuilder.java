@@ -130,7 +130,7 @@ public final class LayerTreeBuilder {
                     if (visits > MAX_VISITS) {
                         return;
                     }
-                    walk(descend(node, keyText(e.getKey())), e.getValue(), depth + 1);
+                    walk(entryRow(node, e.getKey(), e.getValue()), e.getValue(), depth + 1);
                 }
             }
         } else if (v instanceof PyValue.Tensor t) {
@@ -150,8 +150,17 @@ public final class LayerTreeBuilder {
             if (valueRows >= MAX_VALUE_ROWS && !holdsTensor(e.getValue(), 0)) {
                 continue;
             }
-            walk(descend(node, keyText(e.getKey())), e.getValue(), depth + 1);
+            walk(entryRow(node, e.getKey(), e.getValue()), e.getValue(), depth + 1);
         }
+    }
+
+    /**
+     * The row of a dict entry or an attribute. A key that leads to tensors is a module path, split at its dots
+     * ({@code fc1.weight}); a plain value's key is one name, whole ({@code config.json} is not {@code config > json}).
+     */
+    private LayerNode entryRow(LayerNode node, PyValue key, PyValue value) {
+        String name = keyText(key);
+        return holdsTensor(value, 0) ? descend(node, name) : node.addChild(name, LayerNode.Kind.MODULE);
     }
 
     private void walkSequence(LayerNode node, PyValue seq, List<PyValue> items, String type, int depth) {
@@ -183,7 +192,7 @@ public final class LayerTreeBuilder {
     }
 
     /** The row for a dotted name below {@code node}, creating module rows for each segment. */
-    private static LayerNode descend(LayerNode node, String dotted) {
+    static LayerNode descend(LayerNode node, String dotted) {
         LayerNode n = node;
         for (String seg : dotted.split("\\.", -1)) {
             LayerNode c = n.child(seg);
@@ -202,7 +211,7 @@ public final class LayerTreeBuilder {
         }
     }
 
-    private static void placeAt(LayerNode root, String key, TensorRef t) {
+    static void placeAt(LayerNode root, String key, TensorRef t) {
         int dot = key.lastIndexOf('.');
         LayerNode parent = dot < 0 ? root : descend(root, key.substring(0, dot));
         parent.addChild(key.substring(dot + 1), LayerNode.Kind.TENSOR).setTensor(t);

@@ -100,6 +100,22 @@ class LayerTreeBuilderTest {
         return 1 + n.children().stream().mapToInt(LayerTreeBuilderTest::count).sum();
     }
 
+    /** A model folder: its tensor keys are module paths, the names of the JSON files beside them are not. */
+    @Test
+    void dottedKeysOfValuesStayWholeWhileTensorKeysSplit() throws Exception {
+        try (Checkpoint c = CheckpointOpener.open(Fixtures.ROOT.resolve("llm-folders/hf-llama"))) {
+            LayerNode root = LayerTreeBuilder.build(c);
+            assertEquals(List.of("config.json", "generation_config.json", "model.safetensors"),
+                    find(root, "__metadata__").children().stream().map(LayerNode::name).toList());
+            assertEquals(LayerNode.Kind.CONTAINER, find(root, "__metadata__.config.json").kind());
+            assertEquals("'llama'", ValueText.shortText(
+                    find(root, "__metadata__.config.json.model_type").value().orElseThrow()));
+            assertEquals(LayerNode.Kind.MODULE, find(root, "model.layers.0.self_attn").kind());
+            assertEquals(List.of("k_proj", "o_proj", "q_proj", "v_proj"), find(root, "model.layers.0.self_attn")
+                    .children().stream().map(LayerNode::name).sorted().toList());
+        }
+    }
+
     static LayerNode find(LayerNode root, String key) {
         return root.find(n -> n.key().equals(key)).orElse(null);
     }
