@@ -14,10 +14,11 @@ import org.ckptinspector.adapter.LoraModule;
 import org.ckptinspector.model.TensorRef;
 
 /**
- * A PEFT adapter as its own tree: one row per adapted module ({@code model.layers.0.self_attn.q_proj}) whose type
- * is its rank and scale, with its {@code lora_A} / {@code lora_B} tensors beneath, then the tensors it saves
- * whole. Selecting a module row shows its ΔW = scale·B·A, a computed tensor ({@link DeltaWeight}) that the
- * statistics, histogram, heat map and value grid read like any other.
+ * A PEFT adapter as its own tree: one row per adapted module, placed at its path as the base model's tree has it
+ * ({@code model > layers > 0 > self_attn > q_proj}), whose type is its rank and scale, with its {@code lora_A} /
+ * {@code lora_B} tensors beneath, then the tensors it saves whole. Selecting a module row shows its
+ * ΔW = scale·B·A, a computed tensor ({@link DeltaWeight}) that the statistics, histogram, heat map and value grid
+ * read like any other.
  */
 public final class AdapterRows {
     /** The row of the tensors peft loads over the base's own ({@code modules_to_save}, saved embeddings). */
@@ -41,8 +42,9 @@ public final class AdapterRows {
 
     /**
      * Rebuilds {@code tree} (the file's tree, whose root stays) as the adapter's tree: the rows holding tensors
-     * give way to one row per module, a row of the tensors saved whole (each named by the base tensor it replaces),
-     * then the file's other {@code tensors} in file order; value rows ({@code __metadata__}) stay, last.
+     * give way to one row per module at its path, a row of the tensors saved whole (each at the key of the base
+     * tensor it replaces), then the file's other {@code tensors} at their keys, in file order; value rows
+     * ({@code __metadata__}) stay, last.
      */
     public static AdapterRows rebuild(LayerNode tree, AdapterSummary summary, List<TensorRef> tensors,
             Predicate<TensorRef> isParameter) {
@@ -58,7 +60,8 @@ public final class AdapterRows {
         LoraConfig config = summary.adapter().config();
         for (AdapterSummary.Module m : summary.modules()) {
             LoraModule l = m.lora();
-            LayerNode row = tree.addChild(l.module(), LayerNode.Kind.CONTAINER);
+            LayerNode row = LayerTreeBuilder.descend(tree, l.module());
+            row.setKind(LayerNode.Kind.CONTAINER);
             row.setValue(null, typeOf(l));
             for (TensorRef t : l.bias() == null ? List.of(l.a(), l.b()) : List.of(l.a(), l.b(), l.bias())) {
                 row.addChild(partName(t.key(), l.module()), LayerNode.Kind.TENSOR).setTensor(t);
@@ -71,13 +74,13 @@ public final class AdapterRows {
             LayerNode row = tree.addChild(SAVED_WHOLE, LayerNode.Kind.CONTAINER);
             row.setValue(null, "replaces " + saved.size() + (saved.size() == 1 ? " base tensor" : " base tensors"));
             saved.forEach((baseKey, t) -> {
-                row.addChild(baseKey, LayerNode.Kind.TENSOR).setTensor(t);
+                LayerTreeBuilder.placeAt(row, baseKey, t);
                 placed.put(t, true);
             });
         }
         for (TensorRef t : tensors) {
             if (!placed.containsKey(t)) {
-                tree.addChild(t.key(), LayerNode.Kind.TENSOR).setTensor(t);
+                LayerTreeBuilder.placeAt(tree, t.key(), t);
                 placed.put(t, true);
             }
         }

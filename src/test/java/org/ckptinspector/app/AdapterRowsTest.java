@@ -30,20 +30,25 @@ class AdapterRowsTest {
     private static final Path PEFT = Fixtures.ROOT.resolve("peft");
 
     @Test
-    void anAdapterIsATreeOfItsModulesWithRankAndScaleAndTheirFactorsBeneath() throws IOException {
+    void anAdapterIsATreeOfItsModulesAtTheirPathsWithRankAndScaleAndTheirFactorsBeneath() throws IOException {
         OpenedCheckpoint doc = OpenedCheckpoint.open(PEFT.resolve("lora-pattern"), TaskMonitor.NONE);
         try {
             LayerNode root = doc.tree();
-            LayerNode q1 = child(root, "model.layers.1.self_attn.q_proj");
+            LayerNode q1 = row(root, "model.layers.1.self_attn.q_proj");
+            assertEquals("q_proj", q1.name(), "a module row sits at its path, as in the base model's tree");
+            assertEquals(LayerNode.Kind.MODULE, q1.parent().orElseThrow().kind());
+            assertEquals("model.layers.1.self_attn", q1.parent().orElseThrow().key());
+            assertEquals(List.of("model", AdapterRows.SAVED_WHOLE, "__metadata__"),
+                    root.children().stream().map(LayerNode::name).toList());
             assertEquals("LoRA r 2 · scale 4", q1.typeName(), "rank_pattern 2, alpha 8 / 2");
-            assertEquals("LoRA r 3 · scale 2.66667", child(root, "model.layers.0.self_attn.o_proj").typeName());
-            assertEquals("LoRA r 4 · scale 0.75", child(root, "model.layers.0.self_attn.v_proj").typeName(),
+            assertEquals("LoRA r 3 · scale 2.66667", row(root, "model.layers.0.self_attn.o_proj").typeName());
+            assertEquals("LoRA r 4 · scale 0.75", row(root, "model.layers.0.self_attn.v_proj").typeName(),
                     "alpha_pattern 3 / r 4");
             assertEquals(List.of("lora_A.weight", "lora_B.weight"), q1.children().stream().map(LayerNode::name).toList());
             assertEquals("base_model.model.model.layers.1.self_attn.q_proj.lora_A.weight",
                     q1.children().get(0).tensor().orElseThrow().key());
             assertEquals(2, q1.aggregate().tensors(), "ΔW is not a tensor of the file");
-            assertEquals(7, doc.adapterRows().isAdapter() ? root.children().stream()
+            assertEquals(7, doc.adapterRows().isAdapter() ? rows(root).stream()
                     .filter(n -> doc.adapterRows().module(n).isPresent()).count() : 0);
             // Every tensor of the file is in the tree exactly once, the saved embedding too.
             Map<TensorRef, Integer> seen = new IdentityHashMap<>();
@@ -56,12 +61,12 @@ class AdapterRowsTest {
             assertTrue(facts.contains(new Fact("scale", "4  = alpha / rank")), facts.toString());
             assertTrue(facts.stream().anyMatch(f -> f.label().equals("‖ΔW‖_F") && f.value().startsWith("7.35")));
             assertTrue(facts.contains(new Fact("ΔW shape", "[32, 32]  = scale·B·A")), facts.toString());
-            LayerNode embed = child(root, "model.embed_tokens");
+            LayerNode embed = row(root, "model.embed_tokens");
             assertTrue(doc.adapterRows().facts(embed).contains(new Fact("ΔW shape", "[64, 32]  = (scale·B·A)ᵀ")));
             LayerNode saved = child(root, AdapterRows.SAVED_WHOLE);
             assertEquals("replaces 1 base tensor", saved.typeName());
             assertEquals("base_model.model.model.embed_tokens.base_layer.weight",
-                    child(saved, "model.embed_tokens.weight").tensor().orElseThrow().key());
+                    row(saved, AdapterRows.SAVED_WHOLE + ".model.embed_tokens.weight").tensor().orElseThrow().key());
             assertTrue(doc.adapterRows().delta(root).isEmpty());
             assertTrue(doc.adapterRows().delta(q1.children().get(0)).isEmpty());
         } finally {
@@ -71,7 +76,7 @@ class AdapterRowsTest {
                 TaskMonitor.NONE);
         try {
             assertTrue(file.adapterRows().isAdapter(), "the weights file beside adapter_config.json opens as the adapter");
-            assertEquals("LoRA r 2 · scale 4", child(file.tree(), "model.layers.1.self_attn.q_proj").typeName());
+            assertEquals("LoRA r 2 · scale 4", row(file.tree(), "model.layers.1.self_attn.q_proj").typeName());
         } finally {
             file.close();
         }
@@ -94,7 +99,7 @@ class AdapterRowsTest {
                 for (var expected : (Iterable<Map.Entry<String, JsonNode>>) adapter.getValue()::fields) {
                     String what = adapter.getKey() + " " + expected.getKey();
                     JsonNode e = expected.getValue();
-                    LayerNode row = child(doc.tree(), expected.getKey());
+                    LayerNode row = row(doc.tree(), expected.getKey());
                     TensorRef delta = doc.adapterRows().delta(row).orElseThrow(() -> new AssertionError(what));
                     assertEquals(DType.FLOAT32, delta.dtype());
                     long[] shape = new long[e.get("shape").size()];
@@ -144,7 +149,7 @@ class AdapterRowsTest {
             try {
                 for (JsonNode e : manifest.get(adapter).get("modules")) {
                     String what = adapter + " " + e.get("module").asText();
-                    LayerNode row = child(doc.tree(), e.get("module").asText());
+                    LayerNode row = row(doc.tree(), e.get("module").asText());
                     TensorRef delta = doc.adapterRows().delta(row).orElseThrow();
                     assertEquals(Arrays.toString(doc.adapterRows().module(row).orElseThrow().lora().deltaShape()),
                             Arrays.toString(delta.shape()), what);
@@ -162,6 +167,18 @@ class AdapterRowsTest {
                 doc.close();
             }
         }
+    }
+
+    /** The row below {@code n} whose key is {@code key}. */
+    private static LayerNode row(LayerNode n, String key) {
+        return n.find(c -> c.key().equals(key))
+                .orElseThrow(() -> new AssertionError("no row " + key + " below " + n + ": " + rows(n)));
+    }
+
+    private static List<LayerNode> rows(LayerNode n) {
+        List<LayerNode> all = new java.util.ArrayList<>(List.of(n));
+        n.children().forEach(c -> all.addAll(rows(c)));
+        return all;
     }
 
     private static LayerNode child(LayerNode n, String name) {

@@ -27,7 +27,8 @@ class AdapterFxTest extends FxAppTestSupport {
         assertTrue(label(robot, "rank 2 · alpha 8 · scale 4 · ‖ΔW‖ 7.35"),
                 "layers.1.self_attn.q_proj: rank_pattern 2, scale 8 / 2");
         var module = row(MODULE);
-        assertEquals(window.tree().view().getRoot(), module.getParent(), "one row per module, below the file");
+        assertEquals("model.layers.1.self_attn", module.getParent().getValue().key(),
+                "one row per module, at its path in the model");
         assertEquals("LoRA r 2 · scale 4", module.getValue().typeName());
         assertTrue(find(module, MODULE + ".lora_A.weight") != null && find(module, MODULE + ".lora_B.weight") != null);
         robot.interact(() -> module.setExpanded(true));

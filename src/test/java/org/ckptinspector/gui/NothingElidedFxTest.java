@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
 
 /**
- * The main views at 1024×700 (the tree with the file pane and the basket, a module, a tensor, a damaged file, and
- * Compare mode): no label, button, check box, tab or cell on screen shows its text cut short with an ellipsis.
+ * The main views at 1024×700 (the tree with the file pane and the basket, a module, a tensor, a model and an
+ * adapter folder, a damaged file, and Compare mode): no label, button, check box, tab or cell on screen shows its text cut short with an ellipsis.
  */
 class NothingElidedFxTest extends FxAppTestSupport {
     private static final Path DIFF_DIR = Path.of("src/test/resources/diff");
@@ -39,6 +39,12 @@ class NothingElidedFxTest extends FxAppTestSupport {
         String tensor = window.workspace().primary().checkpoint().tensors().get(0).key();
         select(robot, tensor);
         check(robot, "tensor " + tensor, elided);
+
+        // Long values in their collapsed JSON files leave the names on screen whole.
+        open(robot, Fixtures.ROOT.resolve("llm-folders/hf-llama"));
+        check(robot, "model folder", elided);
+        open(robot, Fixtures.ROOT.resolve("llm-folders/peft-lora"));
+        check(robot, "adapter folder", elided);
 
         open(robot, Path.of("src/test/resources/hostile/corrupt_shape_overflow.pt"));
         check(robot, "damaged file", elided);

@@ -6,14 +6,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import javafx.geometry.Pos;
+import javafx.geometry.VPos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
@@ -297,8 +296,11 @@ public final class DetailPane {
             Label meta = new Label(n.tensor().map(t -> t.dtype().torchName() + "  " + Formats.shape(t.shape()))
                     .orElse("") + "  " + Formats.bytes(n.aggregate().bytes()));
             meta.getStyleClass().add("link-meta");
-            HBox row = new HBox(8, link, meta);
-            row.setAlignment(Pos.CENTER_LEFT);
+            // The figures follow the key on its line when they fit, else go below it; a key longer than the
+            // pane is cut short rather than clipped.
+            FlowPane row = new FlowPane(8, 0, link, meta);
+            row.setRowValignment(VPos.CENTER);
+            link.maxWidthProperty().bind(row.widthProperty());
             list.getChildren().add(row);
         }
         return section(title, list);

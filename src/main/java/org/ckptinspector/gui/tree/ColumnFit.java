@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import javafx.scene.Node;
+import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableCell;
 import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableView;
@@ -24,13 +25,15 @@ import org.ckptinspector.app.TreeColumnText;
 
 /**
  * Sizes the layer tree's value columns to their widest text (over the rows of the tree, expanded or not, up to a
- * bound) and gives the name column the width left. When the columns ask for more than the table's width, they
- * give way in this order, so that none is out of view: the file's own row (the root) lets its name be cut short
- * first, as the window's title and the breadcrumb show it in full; while comparing, the Size and then the Params
- * column step aside (the detail pane's chips show both sides of each); then the name column narrows down to a
- * minimum (a row's full key is its tooltip); last, the widest value columns narrow, down to their headers. No
- * value column asks for more than a quarter of the width (a long value is cut short, whole in its tooltip). The
- * user can resize any column after.
+ * bound, so that where there is room they keep their width as rows expand) and gives the name column the width
+ * left. When the
+ * columns ask for more than the table's width, they give way in this order, so that none is out of view: the
+ * value columns give up what only rows out of view ask for (a long value in a collapsed config), so that the
+ * names on screen show whole; the file's own row (the root) lets its name be cut short, as the window's title and
+ * the breadcrumb show it in full; while comparing, the Size and then the Params column step aside (the detail
+ * pane's chips show both sides of each); then the name column narrows down to a minimum (a row's full key is its
+ * tooltip); last, the widest value columns narrow, down to their headers. No value column asks for more than a
+ * quarter of the width (a long value is cut short, whole in its tooltip). The user can resize any column after.
  */
 final class ColumnFit {
     /** Rows looked at, on the FX thread; a bigger tree is sized by its first rows. */
@@ -82,11 +85,12 @@ final class ColumnFit {
     private final TreeTableView<LayerNode> table;
     private final TreeTableColumn<LayerNode, ?> name;
     private final List<Sized> columns;
-    /** The width the longest name of the rows below the root asks for, and the root's. */
+    /** The width the longest name of the rows on screen (expanded) below the root asks for, and the root's. */
     private double nameNeed;
     private double rootNeed;
-    /** What each shown value column asks for. */
+    /** What each shown value column asks for, over all rows and over the rows on screen. */
     private final Map<TreeTableColumn<LayerNode, ?>, Ask> needs = new HashMap<>();
+    private final Map<TreeTableColumn<LayerNode, ?>, Ask> shownNeeds = new HashMap<>();
     /** The columns this fit hid to make room; shown again when there is room or the comparison ends. */
     private final Set<TreeTableColumn<LayerNode, ?>> stepped = new HashSet<>();
     private boolean comparing;
@@ -103,7 +107,10 @@ final class ColumnFit {
         this.warned = warned;
         table.widthProperty().addListener((obs, was, now) -> resized());
         table.heightProperty().addListener((obs, was, now) -> resized());
-        table.expandedItemCountProperty().addListener((obs, was, now) -> resized());
+        table.expandedItemCountProperty().addListener((obs, was, now) -> {
+            measureShown();
+            resized();
+        });
     }
 
     /** The width the columns share: the table's, less its border and the scroll bar if the rows need one. */
@@ -139,10 +146,36 @@ final class ColumnFit {
         if (root == null) {
             return;
         }
-        List<LayerNode> rows = rows(root, filtered);
-        nameNeed = nameNeed(rows.subList(1, rows.size()));
-        rootNeed = nameNeed(rows.subList(0, 1));
-        needs.clear();
+        rootNeed = nameNeed(List.of(root));
+        measure(rows(root, filtered), needs);
+        measureShown();
+        share();
+    }
+
+    /** Measures the rows on screen (those whose parents are expanded): the names' need and the columns' asks. */
+    private void measureShown() {
+        List<LayerNode> shown = new ArrayList<>();
+        Deque<TreeItem<LayerNode>> todo = new ArrayDeque<>();
+        if (table.getRoot() != null && table.getRoot().isExpanded()) {
+            todo.addAll(table.getRoot().getChildren());
+        }
+        while (!todo.isEmpty() && shown.size() < MAX_ROWS) {
+            TreeItem<LayerNode> item = todo.pop();
+            shown.add(item.getValue());
+            if (item.isExpanded()) {
+                List<TreeItem<LayerNode>> kids = item.getChildren();
+                for (int i = kids.size() - 1; i >= 0; i--) {
+                    todo.push(kids.get(i));
+                }
+            }
+        }
+        nameNeed = nameNeed(shown);
+        measure(shown, shownNeeds);
+    }
+
+    /** What each value column shown asks for to show the texts of {@code rows} whole. */
+    private void measure(List<LayerNode> rows, Map<TreeTableColumn<LayerNode, ?>, Ask> into) {
+        into.clear();
         for (Sized s : columns) {
             if (!s.column().isVisible() && !stepped.contains(s.column())) {
                 continue;
@@ -159,9 +192,8 @@ final class ColumnFit {
             for (String t : texts.subList(0, Math.min(MEASURED, texts.size()))) {
                 w = Math.max(w, Math.ceil(width(t, font) + CELL_PADDING));
             }
-            needs.put(s.column(), new Ask(w, Math.max(VALUE_MIN, header)));
+            into.put(s.column(), new Ask(w, Math.max(VALUE_MIN, header)));
         }
-        share();
     }
 
     /**
@@ -190,6 +222,10 @@ final class ColumnFit {
         Map<TreeTableColumn<LayerNode, ?>, Ask> asks = new HashMap<>();
         shown.forEach(s -> asks.put(s.column(), needs.get(s.column()).capped(cap)));
         double values = shown.stream().mapToDouble(s -> asks.get(s.column()).need()).sum();
+        if (fixed + values + nameNeed > room) {
+            shown.forEach(s -> asks.put(s.column(), onScreen(s.column()).capped(cap)));
+            values = shown.stream().mapToDouble(s -> asks.get(s.column()).need()).sum();
+        }
         // Size first, then Params: the last columns step aside first.
         for (int i = shown.size() - 1; i >= 0 && comparing && fixed + values + nameNeed > room; i--) {
             Sized s = shown.get(i);
@@ -211,6 +247,13 @@ final class ColumnFit {
             used += w;
         }
         name.setPrefWidth(Math.max(nameWidth, room - used));
+    }
+
+    /** What a value column asks for to show the rows on screen whole: never more than for all rows. */
+    private Ask onScreen(TreeTableColumn<LayerNode, ?> column) {
+        Ask all = needs.get(column);
+        Ask shown = shownNeeds.get(column);
+        return shown == null || shown.need() > all.need() ? all : shown;
     }
 
     /**
