@@ -3,6 +3,7 @@ package org.ckptinspector.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import org.ckptinspector.model.CheckpointException;
@@ -93,6 +94,7 @@ public final class Cli {
             }
             cl.addSubcommand(new CommandLine.HelpCommand());
         }
+        cl.registerConverter(Path.class, new FileName());
         // No help text uses picocli's ${…} variables; without them it does not rescan every name and description.
         cl.setInterpolateVariables(false)
                 .setOut(o)
@@ -118,6 +120,20 @@ public final class Cli {
         o.flush();
         e.flush();
         return code;
+    }
+
+    /**
+     * A file or folder argument. An empty one is refused: as a path it would name the working directory, which
+     * {@code inspect "$UNSET"} would then search through.
+     */
+    private static final class FileName implements CommandLine.ITypeConverter<Path> {
+        @Override
+        public Path convert(String value) {
+            if (value.isEmpty()) {
+                throw new CommandLine.TypeConversionException("an empty file name (an unset shell variable?)");
+            }
+            return Path.of(value);
+        }
     }
 
     /** One line for the user: the message of a CheckpointException, else the exception's kind and message. */

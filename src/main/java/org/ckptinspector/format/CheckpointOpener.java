@@ -80,11 +80,20 @@ public final class CheckpointOpener {
 
     public static Container detect(Path file) throws IOException {
         if (!Files.exists(file)) {
+            if (Files.isSymbolicLink(file)) {
+                throw new CheckpointException(CheckpointException.Kind.IO,
+                        file + ": a symbolic link to no file (its target is missing, or links loop)");
+            }
             throw new NoSuchFileException(file.toString());
         }
         if (Files.isDirectory(file)) {
             throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT,
                     file + ": is a directory, not a checkpoint file");
+        }
+        if (!Files.isRegularFile(file)) {
+            // A pipe would block the read until a writer comes, and has no size or offsets to read records at.
+            throw new CheckpointException(CheckpointException.Kind.NOT_A_CHECKPOINT,
+                    file + ": not a regular file (a pipe, device or socket); save the checkpoint to a file first");
         }
         long size = Files.size(file);
         if (size == 0) {

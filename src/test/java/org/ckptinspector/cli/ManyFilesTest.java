@@ -122,6 +122,32 @@ class ManyFilesTest {
         }
     }
 
+    /** What names no checkpoint file is refused by name at once: nothing hangs on a pipe or walks the cwd. */
+    @Test
+    void argumentsThatNameNoFileAreRefusedByName() throws Exception {
+        CliRun empty = CliRun.of("inspect", "", "--json");
+        assertEquals(Cli.ERROR, empty.code());
+        assertEquals("", empty.out(), "the working directory is not searched");
+        assertTrue(empty.err().startsWith("error: Invalid value for positional parameter at index 0..* (FILE): "
+                + "an empty file name"), empty.err());
+
+        Path loop = dir.resolve("loop.pt");
+        Files.createSymbolicLink(loop, dir.resolve("other.pt"));
+        Files.createSymbolicLink(dir.resolve("other.pt"), loop);
+        assertEquals("error: " + loop + ": a symbolic link to no file (its target is missing, or links loop)",
+                CliRun.of("inspect", loop.toString()).err().strip());
+
+        Path fifo = dir.resolve("pipe.pt");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        for (String command : List.of("inspect", "scan", "stats")) {
+            CliRun r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+                    () -> CliRun.of(command, fifo.toString()));
+            assertEquals(Cli.ERROR, r.code(), command);
+            assertTrue(r.err().contains(fifo + ": not a regular file (a pipe, device or socket)"), r.err());
+        }
+    }
+
     @Test
     void aFileThatFailsAmongManyIsAnErrorLineAndTheOthersStillPrint() throws Exception {
         Path missing = dir.resolve("missing.pt");
