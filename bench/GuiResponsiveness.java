@@ -28,7 +28,7 @@ import org.ckptinspector.gui.MainWindow;
 import org.ckptinspector.gui.export.ExportDialog;
 import org.ckptinspector.gui.open.RecentFiles;
 import org.ckptinspector.gui.task.Background;
-import org.ckptinspector.gui.tree.LayerNode;
+import org.ckptinspector.app.LayerNode;
 import org.ckptinspector.export.ExportFormat;
 
 /**
@@ -116,7 +116,7 @@ public class GuiResponsiveness {
                 () -> window.scene().lookup("#valueGrid") != null);
         phase("heat map", () -> tabs().getSelectionModel().select(2),
                 () -> window.scene().lookup("#heatMap") != null);
-        phase("diff A ↔ B", () -> window.compareWith(b),
+        phase("diff A ↔ B", () -> window.workspace().compareWith(b),
                 () -> window.comparisonState().isActive() && window.background().runningCount() == 0);
         Path out = Files.createTempDirectory(a.toAbsolutePath().getParent(), "bench-export").resolve("out.safetensors");
         ExportDialog[] dialog = new ExportDialog[1];
@@ -128,8 +128,8 @@ public class GuiResponsiveness {
             List<LayerNode> tensors = tensors(window.workspace().primary().tree());
             tensors.subList(0, Math.min(8, tensors.size())).forEach(window.exportSelection()::toggle);
             dialog[0] = window.showExportDialog();
-            dialog[0].form().formatProperty().set(ExportFormat.SAFETENSORS);
-            dialog[0].form().outputProperty().set(out);
+            dialog[0].model().setFormat(ExportFormat.SAFETENSORS);
+            dialog[0].model().setOutput(out);
         }, () -> dialog[0] != null && dialog[0].stage().isShowing());
         phase("export + verify", () -> dialog[0].run(),
                 () -> window.background().runningCount() == 0 && Files.exists(out));
