@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,6 +39,8 @@ import org.ckptinspector.app.TreeColumnText;
 final class ColumnFit {
     /** Rows looked at, on the FX thread; a bigger tree is sized by its first rows. */
     private static final int MAX_ROWS = 3_000;
+    /** Rows on screen measured again at each expand or collapse, on the FX thread: more than a screen holds. */
+    private static final int MAX_SHOWN = 500;
     /** The longest texts of a column that are measured; length picks them, as measuring is slow. */
     private static final int MEASURED = 12;
     /**
@@ -91,6 +94,8 @@ final class ColumnFit {
     /** What each shown value column asks for, over all rows and over the rows on screen. */
     private final Map<TreeTableColumn<LayerNode, ?>, Ask> needs = new HashMap<>();
     private final Map<TreeTableColumn<LayerNode, ?>, Ask> shownNeeds = new HashMap<>();
+    /** Each row's text in each value column, made once per fit, as each expand or collapse measures anew. */
+    private final Map<LayerNode, String[]> texts = new IdentityHashMap<>();
     /** The columns this fit hid to make room; shown again when there is room or the comparison ends. */
     private final Set<TreeTableColumn<LayerNode, ?>> stepped = new HashSet<>();
     private boolean comparing;
@@ -146,6 +151,7 @@ final class ColumnFit {
         if (root == null) {
             return;
         }
+        texts.clear();
         rootNeed = nameNeed(List.of(root));
         measure(rows(root, filtered), needs);
         measureShown();
@@ -159,7 +165,7 @@ final class ColumnFit {
         if (table.getRoot() != null && table.getRoot().isExpanded()) {
             todo.addAll(table.getRoot().getChildren());
         }
-        while (!todo.isEmpty() && shown.size() < MAX_ROWS) {
+        while (!todo.isEmpty() && shown.size() < MAX_SHOWN) {
             TreeItem<LayerNode> item = todo.pop();
             shown.add(item.getValue());
             if (item.isExpanded()) {
@@ -176,20 +182,21 @@ final class ColumnFit {
     /** What each value column shown asks for to show the texts of {@code rows} whole. */
     private void measure(List<LayerNode> rows, Map<TreeTableColumn<LayerNode, ?>, Ask> into) {
         into.clear();
-        for (Sized s : columns) {
+        for (int i = 0; i < columns.size(); i++) {
+            Sized s = columns.get(i);
             if (!s.column().isVisible() && !stepped.contains(s.column())) {
                 continue;
             }
-            List<String> texts = new ArrayList<>();
+            List<String> cells = new ArrayList<>();
             for (LayerNode n : rows) {
-                texts.add(s.text().apply(n).text());
+                cells.add(text(i, n));
             }
-            texts.sort(Comparator.comparingInt(String::length).reversed());
+            cells.sort(Comparator.comparingInt(String::length).reversed());
             Font font = fontOf(s.column());
             double header = Math.ceil(width(s.column().getText(),
                     Font.font(Font.getDefault().getFamily(), FontWeight.BOLD, 11.5)) + HEADER_PADDING);
             double w = header;
-            for (String t : texts.subList(0, Math.min(MEASURED, texts.size()))) {
+            for (String t : cells.subList(0, Math.min(MEASURED, cells.size()))) {
                 w = Math.max(w, Math.ceil(width(t, font) + CELL_PADDING));
             }
             into.put(s.column(), new Ask(w, Math.max(VALUE_MIN, header)));
@@ -247,6 +254,15 @@ final class ColumnFit {
             used += w;
         }
         name.setPrefWidth(Math.max(nameWidth, room - used));
+    }
+
+    /** The text row {@code n} shows in value column {@code column}. */
+    private String text(int column, LayerNode n) {
+        String[] row = texts.computeIfAbsent(n, k -> new String[columns.size()]);
+        if (row[column] == null) {
+            row[column] = columns.get(column).text().apply(n).text();
+        }
+        return row[column];
     }
 
     /** What a value column asks for to show the rows on screen whole: never more than for all rows. */
