@@ -1,6 +1,7 @@
 package org.ckptinspector.app;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,8 +39,7 @@ public record OpenedCheckpoint(Checkpoint checkpoint, LayerNode tree, Map<String
         Path dir = file.toAbsolutePath().getParent();
         boolean weights = name != null && (name.toString().equals("adapter_model.safetensors")
                 || name.toString().equals("adapter_model.bin"));
-        boolean beside = dir != null && java.nio.file.Files.isRegularFile(dir.resolve(CheckpointFolder.ADAPTER_CONFIG));
-        return weights && beside ? dir : file;
+        return weights && dir != null && Files.isRegularFile(dir.resolve(CheckpointFolder.ADAPTER_CONFIG)) ? dir : file;
     }
 
     /** The document of an opened (or computed) checkpoint, which it then owns: closed on failure too. */
