@@ -70,7 +70,8 @@ class NothingElidedFxTest extends FxAppTestSupport {
         screenshot(robot, "elision-" + view.replace(' ', '-').replace(",", ""));
     }
 
-    private static void collect(Node n, Bounds window, String view, List<String> out) {
+    /** Adds to {@code out} each labeled below {@code n} on screen whose text shows cut short. */
+    static void collect(Node n, Bounds window, String view, List<String> out) {
         if (!n.isVisible()) {
             return;
         }

@@ -162,8 +162,8 @@ final class ColumnFit {
     private void measureShown() {
         List<LayerNode> shown = new ArrayList<>();
         Deque<TreeItem<LayerNode>> todo = new ArrayDeque<>();
-        if (table.getRoot() != null && table.getRoot().isExpanded()) {
-            todo.addAll(table.getRoot().getChildren());
+        if (table.getRoot() != null) {
+            todo.push(table.getRoot());
         }
         while (!todo.isEmpty() && shown.size() < MAX_SHOWN) {
             TreeItem<LayerNode> item = todo.pop();
@@ -175,7 +175,8 @@ final class ColumnFit {
                 }
             }
         }
-        nameNeed = nameNeed(shown);
+        // The root's name has its own need (it gives way first); its values are measured with the others.
+        nameNeed = shown.isEmpty() ? 0 : nameNeed(shown.subList(1, shown.size()));
         measure(shown, shownNeeds);
     }
 
