@@ -27,14 +27,14 @@ import org.ckptinspector.app.TreeColumnText;
 /**
  * Sizes the layer tree's value columns to their widest text (over the rows of the tree, expanded or not, up to a
  * bound, so that where there is room they keep their width as rows expand) and gives the name column the width
- * left. When the
- * columns ask for more than the table's width, they give way in this order, so that none is out of view: the
- * value columns give up what only rows out of view ask for (a long value in a collapsed config), so that the
- * names on screen show whole; the file's own row (the root) lets its name be cut short, as the window's title and
- * the breadcrumb show it in full; while comparing, the Size and then the Params column step aside (the detail
- * pane's chips show both sides of each); then the name column narrows down to a minimum (a row's full key is its
- * tooltip); last, the widest value columns narrow, down to their headers. No value column asks for more than a
- * quarter of the width (a long value is cut short, whole in its tooltip). The user can resize any column after.
+ * left. When the columns ask for more than the table's width, they give way in this order, so that none is out
+ * of view: the value columns give up what only rows out of view ask for (a long value in a collapsed config), so
+ * that the names on screen show whole; the file's own row (the root) lets its name be cut short, as the window's
+ * title and the breadcrumb show it in full; while comparing, the Size and then the Params column step aside (the
+ * detail pane's chips show both sides of each); then the name column narrows down to a minimum (a row's full key
+ * is its tooltip); last, the widest value columns narrow, down to their headers. No value column asks for more
+ * than a quarter of the width (a long value is cut short, whole in its tooltip). The user can resize any column
+ * after.
  */
 final class ColumnFit {
     /** Rows looked at, on the FX thread; a bigger tree is sized by its first rows. */
