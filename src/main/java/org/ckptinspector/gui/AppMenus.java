@@ -96,6 +96,8 @@ final class AppMenus {
 
     private static MenuItem item(String text, String accelerator, Runnable action) {
         MenuItem i = new MenuItem(text);
+        // A recent file's name is data: as a mnemonic, simple_adam.pt's underscore would vanish.
+        i.setMnemonicParsing(false);
         if (accelerator != null) {
             i.setAccelerator(KeyCombination.keyCombination(accelerator));
         }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuButton;
 import javafx.scene.control.ToggleButton;
 import org.ckptinspector.Fixtures;
 import org.jfree.chart.fx.ChartViewer;
@@ -75,6 +76,29 @@ class BlocksAndScalesFxTest extends FxAppTestSupport {
                 && Math.abs(histogramMin(robot) - m.get("raw").get("min").asDouble()) < 1e-9);
         assertFalse(robot.lookup("#scaleDequantized").queryAs(ToggleButton.class).isSelected());
         screenshot(robot, "fp8-raw");
+    }
+
+    /** A dtype's name keeps its underscore in the filter's menu and on the menu button once chosen. */
+    @Test
+    void theDtypeFilterShowsFloat8NamesWhole(FxRobot robot) {
+        open(robot, FP8);
+        robot.clickOn("#dtypeMenu");
+        waitFor(() -> robot.lookup(".menu-item .label").queryAll().stream().anyMatch(n -> n.isVisible()));
+        List<String> items = new java.util.ArrayList<>();
+        robot.interact(() -> robot.lookup(".menu-item .label").queryAll().forEach(n -> items.add(drawn(n))));
+        assertTrue(items.contains("float8_e4m3fn"), "menu items drawn as " + items);
+        MenuButton menu = robot.lookup("#dtypeMenu").queryAs(MenuButton.class);
+        robot.interact(() -> {
+            menu.getItems().stream().filter(i -> "float8_e4m3fn".equals(i.getText())).map(CheckMenuItem.class::cast)
+                    .findFirst().orElseThrow().setSelected(true);
+            menu.hide();
+        });
+        waitFor(() -> find(window.tree().view().getRoot(), "norm.weight") == null);
+        String[] shown = new String[1];
+        robot.interact(() -> shown[0] = drawn(menu));
+        assertEquals("float8_e4m3fn", shown[0]);
+        assertTrue(find(window.tree().view().getRoot(), "l.weight") != null, "the float8 weight is left");
+        screenshot(robot, "fp8-dtype-filter");
     }
 
     private static double histogramMin(FxRobot robot) {

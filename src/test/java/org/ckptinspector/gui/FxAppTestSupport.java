@@ -163,6 +163,11 @@ abstract class FxAppTestSupport {
         robot.interact(() -> inspect.accept(stage.getScene().getRoot()));
     }
 
+    /** The text a label, button or menu item's label draws: what the user reads, after any mnemonic parsing. */
+    static String drawn(javafx.scene.Node labeled) {
+        return ((javafx.scene.text.Text) labeled.lookup(".text")).getText();
+    }
+
     /** Writes a PNG of the whole window to target/screenshots/NAME.png. */
     void screenshot(FxRobot robot, String name) {
         WaitForAsyncUtils.waitForFxEvents();

@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
 import javafx.scene.layout.FlowPane;
 import org.ckptinspector.Fixtures;
 import org.ckptinspector.app.LayerNode;
@@ -53,6 +56,11 @@ class SampleAndSecurityFxTest extends FxAppTestSupport {
             }
             assertFalse(expected.isEmpty());
             assertEquals(expected.stream().sorted().toList(), chips(robot).stream().sorted().toList(), name);
+            MenuItem recent = robot.lookup("#menuBar").queryAs(MenuBar.class).getMenus().stream()
+                    .flatMap(m -> m.getItems().stream()).filter(i -> "Open Recent".equals(i.getText()))
+                    .flatMap(m -> ((Menu) m).getItems().stream()).filter(i -> name.equals(i.getText()))
+                    .findFirst().orElseThrow();
+            assertFalse(recent.isMnemonicParsing(), "the underscore in " + name + " is no mnemonic");
             screenshot(robot, "11-security-" + name.replace(".pt", ""));
         }
     }
@@ -83,11 +91,13 @@ class SampleAndSecurityFxTest extends FxAppTestSupport {
         assertTrue(banner.getStyleClass().contains("dangerous"));
     }
 
-    /** The globals the banner shows, in its order. */
+    /** The globals the banner shows, in its order, as drawn (a mnemonic would turn __main__ into _main_). */
     private static List<String> chips(FxRobot robot) {
         FlowPane chips = (FlowPane) robot.lookup("#securityHeadline").queryAs(Label.class).getParent()
                 .getChildrenUnmodifiable().get(1);
-        return chips.getChildren().stream().map(n -> ((javafx.scene.control.Labeled) n).getText()).toList();
+        List<String> drawn = new ArrayList<>();
+        robot.interact(() -> chips.getChildren().forEach(n -> drawn.add(drawn(n))));
+        return drawn;
     }
 
     private String valueText(String key) {

@@ -14,6 +14,11 @@ public final class RecentFiles {
 
     private final Preferences prefs;
     private final ObservableList<Path> files = FXCollections.observableArrayList();
+    /**
+     * The one read-only view handed out: a view listens to the list only weakly, so a view made per call (and
+     * listened to by a menu) could be collected, and the menu would stop following the list.
+     */
+    private final ObservableList<Path> view = FXCollections.unmodifiableObservableList(files);
 
     /** @param prefs where the list is kept; tests pass a throwaway node */
     public RecentFiles(Preferences prefs) {
@@ -37,7 +42,7 @@ public final class RecentFiles {
 
     /** Newest first; the view updates its menu from this list. */
     public ObservableList<Path> files() {
-        return FXCollections.unmodifiableObservableList(files);
+        return view;
     }
 
     /** Moves {@code file} to the top, dropping the oldest beyond {@value #MAX}. */

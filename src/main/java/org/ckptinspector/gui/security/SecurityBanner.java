@@ -59,6 +59,7 @@ public final class SecurityBanner {
         headline.setText(UnsafeGlobals.headline(findings));
         chips.getChildren().setAll(findings.stream().map(f -> {
             Button chip = new Button(f.name());
+            chip.setMnemonicParsing(false);  // __main__.Net, not _main_.Net with an underlined m
             chip.getStyleClass().addAll("chip", "global-chip", "global-" + f.verdict().id());
             chip.setId("global-" + f.name());
             chip.setTooltip(new Tooltip(f.verdict().id() + " — click to show where the file uses it"));

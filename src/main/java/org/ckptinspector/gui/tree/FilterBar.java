@@ -50,6 +50,8 @@ public final class FilterBar {
         regex.setTooltip(new Tooltip("Treat the filter as a regular expression"));
         regex.getStyleClass().add("regex-toggle");
         dtypeMenu.setId("dtypeMenu");
+        // It shows a dtype's name once one is chosen: float8_e4m3fn keeps its underscore.
+        dtypeMenu.setMnemonicParsing(false);
         dtypeMenu.getStyleClass().add("dtype-menu");
         var search = Icon.SEARCH.node(14);
         search.getStyleClass().add("filter-icon");
@@ -96,6 +98,7 @@ public final class FilterBar {
         dtypeMenu.getItems().addAll(all, new SeparatorMenuItem());
         for (DType d : EnumSet.copyOf(present.isEmpty() ? EnumSet.noneOf(DType.class) : present)) {
             CheckMenuItem item = new CheckMenuItem(d.torchName());
+            item.setMnemonicParsing(false);
             item.setUserData(d);
             item.selectedProperty().addListener((obs, was, now) -> publish());
             dtypeMenu.getItems().add(item);
