@@ -54,9 +54,9 @@ public record AdapterMerge(Checkpoint base, Checkpoint adapterFile, LoraAdapter 
 
     /** Why {@code c} has no adapter: its adapter_config.json could not be read, or it is no adapter folder. */
     private static CheckpointException notAnAdapter(Checkpoint c) {
-        String unread = CheckpointFolder.ADAPTER_CONFIG + CheckpointFolder.NOT_READ;
-        String why = c.warnings().stream().filter(w -> w.startsWith(unread)).findFirst()
-                .map(w -> "the adapter cannot be merged: " + w)
+        String why = c.folderRef().map(f -> f.unread().get(CheckpointFolder.ADAPTER_CONFIG))
+                .map(reason -> "the adapter cannot be merged: " + CheckpointFolder.ADAPTER_CONFIG + " not read: "
+                        + reason)
                 .orElse("not a PEFT adapter folder (" + CheckpointFolder.ADAPTER_CONFIG
                         + " with adapter_model.safetensors or adapter_model.bin)");
         return new CheckpointException(CheckpointException.Kind.UNSUPPORTED, c.file() + ": " + why);

@@ -1,5 +1,7 @@
 package org.ckptinspector.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,12 +14,13 @@ import java.util.Objects;
  * @param parts the files the checkpoint was read from, in reading order
  * @param config {@code config.json} (or a PEFT adapter's {@code adapter_config.json}) as read, or None
  * @param chunks for a DCP folder, each tensor's chunks by key; empty for other kinds
+ * @param unread the files of the folder that could not be read and were left out, each with the reason, in
+ *     reading order (the checkpoint's warnings say the same)
  */
-public record CheckpointFolder(Kind kind, List<Part> parts, PyValue config, Map<String, List<Chunk>> chunks) {
+public record CheckpointFolder(Kind kind, List<Part> parts, PyValue config, Map<String, List<Chunk>> chunks,
+        Map<String, String> unread) {
     /** The file beside a PEFT adapter's weights that describes the adapter. */
     public static final String ADAPTER_CONFIG = "adapter_config.json";
-    /** Between a file's name and the reason, in the warning that a file of the folder could not be read. */
-    public static final String NOT_READ = " not read: ";
 
     /** The kinds of folder recognised, named as the CLI reports them. */
     public enum Kind {
@@ -88,5 +91,6 @@ public record CheckpointFolder(Kind kind, List<Part> parts, PyValue config, Map<
         Objects.requireNonNull(config);
         parts = List.copyOf(parts);
         chunks = Map.copyOf(chunks);
+        unread = Collections.unmodifiableMap(new LinkedHashMap<>(unread));
     }
 }

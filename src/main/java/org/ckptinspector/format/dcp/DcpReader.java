@@ -110,7 +110,7 @@ public final class DcpReader {
                 parts.add(new CheckpointFolder.Part(name, "dcp-data", "", "distcp"));
             }
             CheckpointFolder folder = new CheckpointFolder(CheckpointFolder.Kind.DCP, parts, PyValue.None.NONE,
-                    chunks);
+                    chunks, Map.of());
             return new Checkpoint(dir, Format.DCP, tree.build(), tensors, globals, warnings, values, resources,
                     folder);
         }

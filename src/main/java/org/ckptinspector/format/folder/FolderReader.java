@@ -170,6 +170,7 @@ public final class FolderReader {
         private final List<TensorRef> tensors = new ArrayList<>();
         private final List<GlobalRef> globals = new ArrayList<>();
         private final List<String> warnings = new ArrayList<>();
+        private final Map<String, String> unread = new LinkedHashMap<>();
         private final PyValue.Dict root = new PyValue.Dict();
         private PyValue single;
 
@@ -241,7 +242,7 @@ public final class FolderReader {
             try {
                 v = JsonTree.read(dir.resolve(name));
             } catch (CheckpointException e) {
-                warnings.add(unreadWarning(name, e));
+                leaveOut(name, e);
                 return null;
             }
             parts.add(new CheckpointFolder.Part(name, name.substring(0, name.indexOf('.')), "", "json"));
@@ -253,14 +254,15 @@ public final class FolderReader {
             if (!prefixed) {
                 throw e;
             }
-            warnings.add(unreadWarning(name, e));
+            leaveOut(name, e);
         }
 
-        /** {@code config.json not read: the file is not valid JSON: …}, the path the reason starts with left out. */
-        private String unreadWarning(String name, CheckpointException e) {
+        /** Warns {@code config.json not read: the file is not valid JSON: …}, leaving out the path it starts with. */
+        private void leaveOut(String name, CheckpointException e) {
             String path = dir.resolve(name) + ": ";
             String reason = e.getMessage().startsWith(path) ? e.getMessage().substring(path.length()) : e.getMessage();
-            return name + CheckpointFolder.NOT_READ + reason;
+            unread.put(name, reason);
+            warnings.add(name + " not read: " + reason);
         }
 
         /** Adds each part's own metadata (safetensors {@code __metadata__}, an optimizer's hyper-parameters). */
@@ -275,7 +277,7 @@ public final class FolderReader {
         }
 
         Checkpoint checkpoint(CheckpointFolder.Kind kind, PyValue config, PyValue metadata) {
-            CheckpointFolder folder = new CheckpointFolder(kind, parts, config, Map.of());
+            CheckpointFolder folder = new CheckpointFolder(kind, parts, config, Map.of(), unread);
             PyValue tree = prefixed || single == null ? root : single;
             return new Checkpoint(dir, Format.FOLDER, tree, tensors, globals, warnings, metadata, resources, folder);
         }

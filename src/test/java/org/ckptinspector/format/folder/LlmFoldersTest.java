@@ -211,6 +211,7 @@ class LlmFoldersTest {
             assertEquals(CheckpointFolder.Kind.TRAINER_CHECKPOINT, c.folder().kind());
             assertTrue(c.warnings().stream().anyMatch(w -> w.startsWith("optimizer.pt not read: ")),
                     c.warnings().toString());
+            assertEquals(List.of("optimizer.pt"), List.copyOf(c.folder().unread().keySet()));
             assertFalse(c.tensors().isEmpty());
         }
     }
@@ -242,6 +243,8 @@ class LlmFoldersTest {
             assertEquals(CheckpointFolder.Kind.HF_MODEL, c.folder().kind());
             assertEquals(List.of("config.json not read: the file is not valid JSON"),
                     c.warnings().stream().map(w -> w.replaceAll(": Unexpected.*", "")).toList());
+            assertEquals(List.of("config.json"), List.copyOf(c.folder().unread().keySet()));
+            assertTrue(c.folder().unread().get("config.json").startsWith("the file is not valid JSON: "));
             assertEquals(whole.tensors().stream().map(TensorRef::key).toList(),
                     c.tensors().stream().map(TensorRef::key).toList());
             assertEquals(PyValue.None.NONE, c.folder().config());
@@ -271,6 +274,7 @@ class LlmFoldersTest {
             assertEquals(CheckpointFolder.Kind.PEFT_ADAPTER, c.folder().kind());
             assertEquals(8, c.tensors().size());
             assertTrue(LoraAdapter.of(c).isEmpty());
+            assertEquals(List.of("adapter_config.json"), List.copyOf(c.folder().unread().keySet()));
             CheckpointException e = assertThrows(CheckpointException.class,
                     () -> AdapterMerge.of(base, c));
             assertTrue(e.getMessage().startsWith(tmp + ": the adapter cannot be merged: adapter_config.json not "
