@@ -168,11 +168,13 @@ echo "desktop entry, icon and MIME globs for .pth .pt .ckpt .bin .safetensors in
 # The GUI: the same launcher with a file and no command word. Still running after the timeout means the window
 # came up; exiting with 0 is fine too. A crash (a module missing from the runtime, say) fails the test. The
 # timeout runs inside xvfb-run, so the app is stopped while its X server still runs (killing the server first
-# makes GTK crash on the way out); it runs in the work folder, where a JVM crash would leave its hs_err log.
+# makes GTK crash on the way out); it runs in the work folder, where a JVM crash would leave its hs_err log, and
+# keeps its preferences there, so the file it opens does not join the user's recent files.
 if command -v xvfb-run >/dev/null 2>&1; then
   opened="$PWD/$FIXTURES/$FIXTURE"
   set +e
-  (cd "$work" && JAVA_TOOL_OPTIONS="-Xlog:class+load=info:file=$work/gui-classes.txt" \
+  prefs="-Djava.util.prefs.userRoot=$work/prefs"
+  (cd "$work" && JAVA_TOOL_OPTIONS="-Xlog:class+load=info:file=$work/gui-classes.txt $prefs" \
     xvfb-run -a timeout -k 5 20 "$PACKAGE" "$opened") > "$work/gui.txt" 2>&1
   rc=$?
   set -e
