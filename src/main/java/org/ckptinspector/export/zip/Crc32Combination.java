@@ -3,12 +3,26 @@ package org.ckptinspector.export.zip;
 /**
  * Joins the CRC-32s of two adjacent runs of bytes into the CRC-32 of both, as zlib's {@code crc32_combine} does
  * (java.util.zip has no such call), so that the pieces of one zip entry can be checksummed on different threads.
- * The first CRC is advanced over as many zero bytes as the second run has, by repeated squaring of the matrix
- * that shifts a CRC by one zero bit: O(log n) steps of 32x32 bit products.
+ * The first CRC is multiplied by x^(8·length) modulo the CRC polynomial, built from a table of x^(2^n): a few
+ * dozen 32-bit steps per set bit of the length (zlib 1.2.12's method, about a hundred times fewer than squaring
+ * the 32×32 zero-shift matrix).
  */
 public final class Crc32Combination {
     /** The CRC-32 polynomial, bit-reversed as java.util.zip.CRC32 uses it. */
-    private static final long POLYNOMIAL = 0xedb88320L;
+    private static final int POLYNOMIAL = 0xedb88320;
+    /** x^0 = 1 in the reflected bit order. */
+    private static final int ONE = 1 << 31;
+    /** x^(2^n) modulo the polynomial, for n = 0 … 31; x^(2^32) is x again, so n counts modulo 32. */
+    private static final int[] X_TO_2_TO_N = new int[32];
+
+    static {
+        int p = ONE >>> 1;  // x^1
+        X_TO_2_TO_N[0] = p;
+        for (int n = 1; n < 32; n++) {
+            p = multiply(p, p);
+            X_TO_2_TO_N[n] = p;
+        }
+    }
 
     private Crc32Combination() {}
 
@@ -17,50 +31,35 @@ public final class Crc32Combination {
         if (lengthB <= 0) {
             return crcA;
         }
-        long[] even = new long[32];
-        long[] odd = new long[32];
-        odd[0] = POLYNOMIAL;            // one zero bit
-        for (int n = 1; n < 32; n++) {
-            odd[n] = 1L << (n - 1);
+        return multiply(xToThe8Times(lengthB), crcA) ^ crcB;
+    }
+
+    /** x^(8·bytes) modulo the polynomial: the factor that shifts a CRC over that many zero bytes. */
+    private static int xToThe8Times(long bytes) {
+        int p = ONE;
+        int n = 3;  // 8 = 2^3
+        for (long rest = bytes; rest != 0; rest >>>= 1, n++) {
+            if ((rest & 1) != 0) {
+                p = multiply(X_TO_2_TO_N[n & 31], p);
+            }
         }
-        square(even, odd);              // two zero bits
-        square(odd, even);              // four zero bits
-        long crc = crcA & 0xffffffffL;
-        long remaining = lengthB;
+        return p;
+    }
+
+    /** a·b modulo the polynomial, both in the reflected bit order; {@code a} must not be zero. */
+    private static int multiply(int a, int b) {
+        int product = 0;
+        int m = ONE;
+        int shifted = b;
         while (true) {
-            square(even, odd);          // the first pass: one zero byte, then two, four, ...
-            if ((remaining & 1) != 0) {
-                crc = times(even, crc);
+            if ((a & m) != 0) {
+                product ^= shifted;
+                if ((a & (m - 1)) == 0) {
+                    return product;
+                }
             }
-            remaining >>>= 1;
-            if (remaining == 0) {
-                break;
-            }
-            square(odd, even);
-            if ((remaining & 1) != 0) {
-                crc = times(odd, crc);
-            }
-            remaining >>>= 1;
-            if (remaining == 0) {
-                break;
-            }
-        }
-        return (int) (crc ^ (crcB & 0xffffffffL));
-    }
-
-    private static long times(long[] matrix, long vector) {
-        long sum = 0;
-        for (int i = 0; vector != 0; i++, vector >>>= 1) {
-            if ((vector & 1) != 0) {
-                sum ^= matrix[i];
-            }
-        }
-        return sum;
-    }
-
-    private static void square(long[] result, long[] matrix) {
-        for (int n = 0; n < 32; n++) {
-            result[n] = times(matrix, matrix[n]);
+            m >>>= 1;
+            shifted = (shifted & 1) != 0 ? (shifted >>> 1) ^ POLYNOMIAL : shifted >>> 1;
         }
     }
 }

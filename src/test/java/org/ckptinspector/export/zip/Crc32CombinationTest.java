@@ -38,4 +38,24 @@ class Crc32CombinationTest {
         }
         assertEquals(crc(data, 0, data.length), combined);
     }
+
+    /** A second run longer than 4 GiB (zero bytes, checksummed a megabyte at a time): the length's high bits count. */
+    @Test
+    void aRunLongerThan4GiBCombines() {
+        byte[] head = new byte[1000];
+        new Random(11).nextBytes(head);
+        byte[] zeros = new byte[1 << 20];
+        long length = (4L << 30) + 12_345;
+        CRC32 whole = new CRC32();
+        CRC32 tail = new CRC32();
+        whole.update(head);
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(zeros.length, length - done);
+            whole.update(zeros, 0, n);
+            tail.update(zeros, 0, n);
+            done += n;
+        }
+        assertEquals((int) whole.getValue(), Crc32Combination.combine(crc(head, 0, head.length),
+                (int) tail.getValue(), length));
+    }
 }
